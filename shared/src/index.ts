@@ -1,0 +1,3 @@
+export * from './protocol/index.ts';
+export * from './matcher/index.ts';
+export * from './wordlist/index.ts';
