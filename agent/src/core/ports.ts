@@ -1,0 +1,65 @@
+// The agent core talks only to these ports. Adapters live in ../platform/{node,electron,fake}.
+// Every port has a fake good enough for the end-to-end tests.
+
+export interface ActiveWindow {
+  /** Application / process name ("firefox", "xterm"). */
+  app: string;
+  title: string;
+  /** Present where the platform exposes the browser URL (macOS, Windows for some browsers). */
+  url?: string;
+  pid?: number;
+}
+
+export interface WindowSource {
+  /** Calls `onChange` whenever the focused window (app, title or url) changes; returns a stop function. */
+  watch(onChange: (win: ActiveWindow | undefined) => void): () => void;
+  current(): Promise<ActiveWindow | undefined>;
+}
+
+/** One key as the matcher's KeyStream understands it: a printable character or a named key. */
+export type Key = string;
+
+export type KeySourceStatus = 'ok' | 'unavailable';
+
+export interface KeySource {
+  /** Starts delivering keys; status changes when the hook dies, restarts or cannot run at all. */
+  start(onKey: (key: Key) => void, onStatus: (status: KeySourceStatus, detail?: string) => void): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface CapturedImage {
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+  mime: 'image/jpeg' | 'image/png' | 'image/webp';
+  /** Hex sha256 of `bytes`. */
+  sha256: string;
+}
+
+export interface ScreenCapture {
+  /** Captures the whole screen (primary display), downscaled to at most `maxWidth` px wide, encoded as JPEG. */
+  capture(opts: { maxWidth: number; quality?: number }): Promise<CapturedImage>;
+}
+
+export interface IdleSource {
+  /** Seconds since the last user input. */
+  idleSeconds(): Promise<number>;
+}
+
+export interface ScreenLocker {
+  /** Locks the screen with the OS / configured locker; resolves once the lock is in place. */
+  lock(opts?: { message?: string }): Promise<void>;
+  /** Removes a lock this agent applied (teacher unlock); OS locks may not be removable. */
+  unlock(): Promise<void>;
+  isLocked(): Promise<boolean>;
+}
+
+export interface Notifier {
+  /** Shows a teacher message / warning to the person at the PC. */
+  notify(title: string, body: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): { cancel(): void };
+}

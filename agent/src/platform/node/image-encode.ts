@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import type { CapturedImage } from '../../core/ports.ts';
+
+/** A screen grab before encoding: raw RGBA pixels, or a file format sharp can read (PNG, JPEG, TIFF). */
+export type GrabbedFrame =
+  | { kind: 'raw'; data: Buffer; width: number; height: number; channels: 3 | 4 }
+  | { kind: 'encoded'; data: Buffer };
+
+export interface EncodeOptions {
+  maxWidth: number;
+  /** JPEG quality 1-100. Default 70: text stays legible at evidence size, thumbnails stay ~5-10 KB. */
+  quality?: number;
+}
+
+/** Downscales (never enlarges) to `maxWidth`, encodes a JPEG and hashes it. */
+export async function encodeJpeg(frame: GrabbedFrame, opts: EncodeOptions): Promise<CapturedImage> {
+  const input =
+    frame.kind === 'raw'
+      ? sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: frame.channels } })
+      : sharp(frame.data);
+  const { data, info } = await input
+    .removeAlpha()
+    .resize({ width: Math.max(1, Math.round(opts.maxWidth)), withoutEnlargement: true, kernel: 'lanczos3' })
+    .jpeg({ quality: opts.quality ?? 70, mozjpeg: false })
+    .toBuffer({ resolveWithObject: true });
+  return {
+    bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+    mime: 'image/jpeg',
+    sha256: sha256Hex(data),
+  };
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** True when every channel is (nearly) flat: a black, white or single-colour screen. */
+export async function isBlank(image: Uint8Array | CapturedImage, maxStdev = 1): Promise<boolean> {
+  const bytes = image instanceof Uint8Array ? image : image.bytes;
+  const stats = await sharp(bytes).stats();
+  return stats.channels.every((c) => c.stdev <= maxStdev);
+}

@@ -1,0 +1,171 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { pino, type Logger } from 'pino';
+import type { Key, KeySource, KeySourceStatus } from '../../core/ports.ts';
+import { Backoff, type BackoffOptions } from './backoff.ts';
+import { hookMessageSchema } from './key-hook.protocol.ts';
+import { unsupportedLayout, type KeyTranslator, type LayoutLoader } from './key-translator.ts';
+import { loadX11Layout } from './x11-layout.ts';
+
+export interface NodeKeySourceOptions {
+  /** Environment of the hook child and the layout tools (DISPLAY). Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Report mouse button presses as the key 'Click' (they end a typed word). Default true. */
+  clicks?: boolean;
+  /** Reads the active keyboard layout. Default: X11 (`xmodmap -pke`) on Linux; not yet written elsewhere. */
+  layout?: LayoutLoader;
+  /** Restart delays after the hook dies. Default 500 ms doubling to 30 s, with jitter. */
+  restart?: BackoffOptions;
+  /** A hook that ran this long before dying restarts from the shortest delay again. Default 10 s. */
+  stableAfterMs?: number;
+  /** Node binary used to run the hook child. Default process.execPath. */
+  execPath?: string;
+  log?: Logger;
+}
+
+const CHILD_PATH = fileURLToPath(new URL('./key-hook.child.ts', import.meta.url));
+const RELOAD_AFTER_MISS_MS = 2_000;
+
+export function defaultLayoutLoader(platform: NodeJS.Platform = process.platform): LayoutLoader {
+  return platform === 'linux' ? loadX11Layout : unsupportedLayout(platform);
+}
+
+/**
+ * The keyboard hook in a restartable child process. Keys exist only in this process's memory on their way
+ * to `onKey`; they are never logged.
+ */
+export class NodeKeySource implements KeySource {
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #clicks: boolean;
+  readonly #loadLayout: LayoutLoader;
+  readonly #backoff: Backoff;
+  readonly #stableAfterMs: number;
+  readonly #execPath: string;
+  readonly #log: Logger;
+  #running = false;
+  #child: ChildProcess | undefined;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #translator: KeyTranslator | undefined;
+  #lastReload = 0;
+  #status: KeySourceStatus | undefined;
+  #onKey: (key: Key) => void = () => {};
+  #onStatus: (status: KeySourceStatus, detail?: string) => void = () => {};
+
+  constructor(opts: NodeKeySourceOptions = {}) {
+    this.#env = opts.env ?? process.env;
+    this.#clicks = opts.clicks ?? true;
+    this.#loadLayout = opts.layout ?? defaultLayoutLoader();
+    this.#backoff = new Backoff(opts.restart);
+    this.#stableAfterMs = opts.stableAfterMs ?? 10_000;
+    this.#execPath = opts.execPath ?? process.execPath;
+    this.#log = opts.log ?? pino({ level: 'silent' });
+  }
+
+  /** PID of the running hook child, if any. */
+  get hookPid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  async start(onKey: (key: Key) => void, onStatus: (status: KeySourceStatus, detail?: string) => void): Promise<void> {
+    if (this.#running) throw new Error('key source already started');
+    this.#running = true;
+    this.#onKey = onKey;
+    this.#onStatus = onStatus;
+    await this.#launch();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#restartTimer);
+    const child = this.#child;
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
+    this.#child = undefined;
+    this.#status = undefined;
+  }
+
+  async #launch(): Promise<void> {
+    if (!this.#running) return;
+    try {
+      if (this.#translator === undefined) this.#translator = await this.#loadLayout(this.#env);
+      else await this.#translator.reload();
+      this.#lastReload = Date.now();
+    } catch (err) {
+      this.#failed(`keyboard layout unavailable: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    if (!this.#running) return;
+    this.#spawn();
+  }
+
+  #spawn(): void {
+    const child = fork(CHILD_PATH, this.#clicks ? ['--clicks'] : [], {
+      env: this.#env,
+      execPath: this.#execPath,
+      // Our own flags only: the parent's (a test runner's loaders, inspector ports) do not belong in the hook.
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    this.#child = child;
+    let stderr = '';
+    let readyAt: number | undefined;
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-600);
+    });
+    child.on('message', (raw) => {
+      const msg = hookMessageSchema.safeParse(raw);
+      if (!msg.success) return;
+      if (msg.data.type === 'ready') {
+        readyAt = Date.now();
+        this.#setStatus('ok');
+      } else if (msg.data.type === 'click') {
+        this.#onKey('Click');
+      } else {
+        this.#key(msg.data);
+      }
+    });
+    child.on('error', (err) => this.#log.warn({ err }, 'keyboard hook process error'));
+    child.on('exit', (code, signal) => {
+      if (this.#child === child) this.#child = undefined;
+      if (!this.#running) return;
+      if (readyAt !== undefined && Date.now() - readyAt >= this.#stableAfterMs) this.#backoff.reset();
+      const why = lastLine(stderr) ?? `exit ${signal ?? String(code)}`;
+      this.#failed(`keyboard hook ${readyAt === undefined ? 'could not start' : 'stopped'}: ${why}`);
+    });
+  }
+
+  #key(ev: Parameters<KeyTranslator['translate']>[0]): void {
+    const translator = this.#translator;
+    if (translator === undefined) return;
+    const key = translator.translate(ev);
+    if (key !== undefined) this.#onKey(key);
+    if (translator.missed && Date.now() - this.#lastReload >= RELOAD_AFTER_MISS_MS) {
+      this.#lastReload = Date.now();
+      translator.reload().catch((err: unknown) => this.#log.warn({ err }, 'keyboard layout reload failed'));
+    }
+  }
+
+  #failed(detail: string): void {
+    const delayMs = this.#backoff.next();
+    this.#log.warn({ detail, retryInMs: delayMs }, 'keyboard hook unavailable');
+    this.#setStatus('unavailable', detail);
+    clearTimeout(this.#restartTimer);
+    this.#restartTimer = setTimeout(() => void this.#launch(), delayMs);
+  }
+
+  #setStatus(status: KeySourceStatus, detail?: string): void {
+    if (this.#status === status) return;
+    this.#status = status;
+    this.#onStatus(status, detail);
+  }
+}
+
+function lastLine(text: string): string | undefined {
+  const lines = text.trim().split('\n').filter((l) => l.trim() !== '');
+  return lines.at(-1)?.trim();
+}

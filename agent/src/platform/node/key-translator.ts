@@ -1,0 +1,70 @@
+import type { Key } from '../../core/ports.ts';
+import type { HookKeyEvent } from './key-hook.protocol.ts';
+
+/** Turns hook events into the characters / named keys the matcher's KeyStream takes, for one OS layout. */
+export interface KeyTranslator {
+  translate(ev: HookKeyEvent): Key | undefined;
+  /** Re-reads the OS layout: on every hook (re)start and, rate-limited, after a key the layout did not know. */
+  reload(): Promise<void>;
+  /** A key was not found in the layout since the last reload (the layout may have changed). */
+  readonly missed: boolean;
+}
+
+/** Loads the active layout for the hook's display; throws with a reason when it cannot. */
+export type LayoutLoader = (env: NodeJS.ProcessEnv) => Promise<KeyTranslator>;
+
+/** uiohook virtual keycodes (libuiohook's VC_*), the same on every OS. */
+export const VC = {
+  Escape: 0x0001,
+  Backspace: 0x000e,
+  Tab: 0x000f,
+  Enter: 0x001c,
+  CapsLock: 0x003a,
+  NumLock: 0x0045,
+  NumpadEnter: 0x0e1c,
+  NumpadDivide: 0x0e35,
+  AltRight: 0x0e38,
+  Home: 0x0e47,
+  PageUp: 0x0e49,
+  End: 0x0e4f,
+  PageDown: 0x0e51,
+  Insert: 0x0e52,
+  Delete: 0x0e53,
+  ArrowUp: 0xe048,
+  ArrowLeft: 0xe04b,
+  ArrowRight: 0xe04d,
+  ArrowDown: 0xe050,
+} as const;
+
+/** Keys that edit or move within text; named the way KeyboardEvent.key names them. */
+const NAMED_KEYS: ReadonlyMap<number, Key> = new Map([
+  [VC.Escape, 'Escape'],
+  [VC.Backspace, 'Backspace'],
+  [VC.Tab, 'Tab'],
+  [VC.Enter, 'Enter'],
+  [VC.NumpadEnter, 'Enter'],
+  [VC.Home, 'Home'],
+  [VC.End, 'End'],
+  [VC.PageUp, 'PageUp'],
+  [VC.PageDown, 'PageDown'],
+  [VC.Delete, 'Delete'],
+  [VC.ArrowUp, 'ArrowUp'],
+  [VC.ArrowLeft, 'ArrowLeft'],
+  [VC.ArrowRight, 'ArrowRight'],
+  [VC.ArrowDown, 'ArrowDown'],
+]);
+
+export function namedKey(code: number): Key | undefined {
+  return NAMED_KEYS.get(code);
+}
+
+/**
+ * Layout APIs not written yet (Windows: GetKeyboardLayout + ToUnicodeEx; macOS: TISCopyCurrentKeyboardLayoutInputSource
+ * + UCKeyTranslate). uiohook-napi does not expose libuiohook's keychar, so there is nothing honest to fall back
+ * to: the key source reports 'unavailable' with this reason instead of guessing a US layout.
+ */
+export const unsupportedLayout =
+  (platform: string): LayoutLoader =>
+  async () => {
+    throw new Error(`keyboard layout mapping is not implemented on ${platform}`);
+  };

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from './exec.ts';
+import { ensureTools, X11_TEST_TOOLS as T } from '../../testing/system-tools.ts';
+import { startXvfb, type Xvfb } from '../../testing/xvfb.harness.ts';
+import { waitFor } from '../../testing/wait-for.ts';
+import { NodeScreenLocker } from './screen-locker.node.ts';
+
+const processExists = async (pid: number) =>
+  run('ps', ['-p', String(pid), '-o', 'stat=']).then(
+    ({ stdout }) => stdout.trim() !== '' && !stdout.includes('Z'),
+    () => false,
+  );
+
+describe('NodeScreenLocker under Xvfb', { timeout: 30_000 }, () => {
+  let x: Xvfb;
+  const topLevelWindows = async () => (await run('xwininfo', ['-root', '-children'], { env: x.env })).stdout;
+
+  beforeAll(async () => {
+    await ensureTools([T.i3lock, T.xwininfo]);
+    x = await startXvfb();
+  }, 60_000);
+
+  afterAll(async () => {
+    await x?.stop();
+  });
+
+  it('lock starts i3lock on the display, isLocked follows it, unlock kills exactly that process', async () => {
+    const locker = new NodeScreenLocker({ mode: 'command', env: x.env });
+    expect(await locker.isLocked()).toBe(false);
+    await locker.lock({ message: 'Eyes on the teacher' });
+    const pid = locker.lockerPid ?? -1;
+    expect(await processExists(pid)).toBe(true);
+    expect((await run('ps', ['-p', String(pid), '-o', 'comm='])).stdout.trim()).toBe('i3lock');
+    expect(await topLevelWindows()).toContain('"i3lock"');
+    expect(await locker.isLocked()).toBe(true);
+
+    await locker.lock();
+    expect(locker.lockerPid).toBe(pid);
+
+    await locker.unlock();
+    expect(await locker.isLocked()).toBe(false);
+    expect(await processExists(pid)).toBe(false);
+    expect(await topLevelWindows()).not.toContain('"i3lock"');
+  });
+
+  it('is no longer locked once the locker exits by itself (the pupil typed the password)', async () => {
+    const locker = new NodeScreenLocker({ mode: 'command', env: x.env });
+    await locker.lock();
+    process.kill(locker.lockerPid ?? -1, 'SIGTERM');
+    await waitFor(async () => !(await locker.isLocked()), { message: 'unlocked' });
+    await locker.unlock();
+  });
+
+  it('rejects when the locker cannot run, and is not locked', async () => {
+    const locker = new NodeScreenLocker({ mode: 'command', command: ['i3lock', '-n', '--no-such-flag'], env: x.env });
+    await expect(locker.lock()).rejects.toThrow(/locker i3lock exited/);
+    expect(await locker.isLocked()).toBe(false);
+    const missing = new NodeScreenLocker({ mode: 'command', command: ['vigil-no-such-locker'], env: x.env });
+    await expect(missing.lock()).rejects.toThrow(/failed to start/);
+  });
+
+  it('runs any configured locker command and unlocks it by PID', async () => {
+    const locker = new NodeScreenLocker({ mode: 'command', command: ['sleep', '300'], env: x.env });
+    await locker.lock();
+    const pid = locker.lockerPid ?? -1;
+    expect(await processExists(pid)).toBe(true);
+    await locker.unlock();
+    expect(await processExists(pid)).toBe(false);
+  });
+});
+
+describe('NodeScreenLocker mode', () => {
+  it('auto uses the configured command where there is no logind session', async () => {
+    const env = { ...process.env };
+    delete env.XDG_SESSION_ID;
+    expect(await new NodeScreenLocker({ env, platform: 'linux' }).resolveMode()).toBe('command');
+    expect(await new NodeScreenLocker({ env, platform: 'linux', sessionId: 'vigil-none' }).resolveMode()).toBe('command');
+  });
+
+  it('auto uses the OS lock on Windows and macOS', async () => {
+    expect(await new NodeScreenLocker({ platform: 'win32' }).resolveMode()).toBe('windows');
+    expect(await new NodeScreenLocker({ platform: 'darwin' }).resolveMode()).toBe('macos');
+  });
+});

@@ -1,0 +1,190 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { pino, type Logger } from 'pino';
+import type { ScreenLocker } from '../../core/ports.ts';
+import { run } from './exec.ts';
+
+/**
+ * - `command`: runs a locker that stays in the foreground while locked (default `i3lock -n -c 000000`); we hold
+ *   its PID, so a teacher unlock kills exactly that process.
+ * - `loginctl`: asks logind to lock this session (the desktop's own locker); unlock via `loginctl unlock-session`.
+ * - `windows` / `macos`: OS lock commands (LockWorkStation, `pmset displaysleepnow`); these cannot be undone
+ *   remotely and their state cannot be read back — seams, not run in CI.
+ * - `auto`: Linux → `loginctl` when this process belongs to a logind session (XDG_SESSION_ID), else `command`.
+ */
+export type LockerMode = 'auto' | 'command' | 'loginctl' | 'windows' | 'macos';
+
+export interface NodeScreenLockerOptions {
+  mode?: LockerMode;
+  /** `command` mode: the locker and its arguments. Default `['i3lock', '-n', '-c', '000000']`. */
+  command?: readonly string[];
+  /**
+   * `command` mode: the X window the locker maps; lock() resolves once it is on screen. Default 'i3lock' for
+   * i3lock, else none (lock() resolves once the process has started).
+   */
+  windowName?: string;
+  /** logind session to lock. Default env.XDG_SESSION_ID. */
+  sessionId?: string;
+  /** Environment for the locker (DISPLAY). Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** How long lock() waits for the lock to be in place. Default 5 s. */
+  readyTimeoutMs?: number;
+  platform?: NodeJS.Platform;
+  log?: Logger;
+}
+
+export const DEFAULT_LOCK_COMMAND: readonly string[] = ['i3lock', '-n', '-c', '000000'];
+
+export class NodeScreenLocker implements ScreenLocker {
+  readonly #mode: LockerMode;
+  readonly #command: readonly string[];
+  readonly #windowName: string | undefined;
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #sessionId: string | undefined;
+  readonly #readyTimeoutMs: number;
+  readonly #platform: NodeJS.Platform;
+  readonly #log: Logger;
+  #resolved: Promise<Exclude<LockerMode, 'auto'>> | undefined;
+  #locker: ChildProcess | undefined;
+
+  constructor(opts: NodeScreenLockerOptions = {}) {
+    this.#mode = opts.mode ?? 'auto';
+    this.#command = opts.command ?? DEFAULT_LOCK_COMMAND;
+    if (this.#command.length === 0) throw new Error('locker command is empty');
+    this.#windowName = opts.windowName ?? (this.#command[0]?.endsWith('i3lock') ? 'i3lock' : undefined);
+    this.#env = opts.env ?? process.env;
+    this.#sessionId = opts.sessionId ?? this.#env.XDG_SESSION_ID;
+    this.#readyTimeoutMs = opts.readyTimeoutMs ?? 5_000;
+    this.#platform = opts.platform ?? process.platform;
+    this.#log = opts.log ?? pino({ level: 'silent' });
+  }
+
+  /** PID of the locker process this agent started, while it runs. */
+  get lockerPid(): number | undefined {
+    return running(this.#locker) ? this.#locker?.pid : undefined;
+  }
+
+  resolveMode(): Promise<Exclude<LockerMode, 'auto'>> {
+    this.#resolved ??= this.#detectMode();
+    return this.#resolved;
+  }
+
+  async lock(_opts?: { message?: string }): Promise<void> {
+    // The message is shown by the Notifier / Electron overlay; OS lockers have nowhere to put it.
+    const mode = await this.resolveMode();
+    switch (mode) {
+      case 'command':
+        return this.#lockWithCommand();
+      case 'loginctl': {
+        await run('loginctl', ['lock-session', this.#session()], { env: this.#env });
+        const deadline = Date.now() + this.#readyTimeoutMs;
+        while (!(await this.#lockedHint())) {
+          if (Date.now() > deadline) throw new Error('loginctl lock-session had no effect (is a screen locker listening?)');
+          await delay(100);
+        }
+        return;
+      }
+      case 'windows':
+        await run('rundll32.exe', ['user32.dll,LockWorkStation'], { env: this.#env });
+        return;
+      case 'macos':
+        await run('pmset', ['displaysleepnow'], { env: this.#env });
+        return;
+    }
+  }
+
+  async unlock(): Promise<void> {
+    const mode = await this.resolveMode();
+    if (mode === 'loginctl') {
+      await run('loginctl', ['unlock-session', this.#session()], { env: this.#env });
+      return;
+    }
+    const locker = this.#locker;
+    if (locker === undefined || !running(locker)) {
+      if (mode !== 'command') this.#log.info({ mode }, 'an OS lock cannot be removed remotely');
+      return;
+    }
+    const exited = once(locker, 'exit');
+    locker.kill('SIGTERM');
+    const force = setTimeout(() => locker.kill('SIGKILL'), 3_000);
+    await exited;
+    clearTimeout(force);
+  }
+
+  async isLocked(): Promise<boolean> {
+    if (running(this.#locker)) return true;
+    return (await this.resolveMode()) === 'loginctl' ? this.#lockedHint() : false;
+  }
+
+  async #lockWithCommand(): Promise<void> {
+    if (running(this.#locker)) return;
+    const [cmd = '', ...args] = this.#command;
+    const locker = spawn(cmd, args, { env: this.#env, stdio: ['ignore', 'ignore', 'pipe'] });
+    this.#locker = locker;
+    let stderr = '';
+    locker.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-500);
+    });
+    const failed = new Promise<never>((_, reject) => {
+      locker.once('error', (err) => reject(new Error(`locker ${cmd} failed to start: ${err.message}`)));
+      locker.once('exit', (code, signal) => reject(new Error(`locker ${cmd} exited (${signal ?? String(code)}): ${stderr.trim()}`)));
+    });
+    failed.catch(() => {});
+    await Promise.race([once(locker, 'spawn'), failed]);
+    if (this.#windowName === undefined) return;
+    const deadline = Date.now() + this.#readyTimeoutMs;
+    const windowName = this.#windowName;
+    await Promise.race([
+      failed,
+      (async () => {
+        while (!(await this.#windowMapped(windowName))) {
+          if (Date.now() > deadline) {
+            // The locker runs but we cannot see its window (no xwininfo, another name): keep it, say so.
+            this.#log.warn({ windowName }, 'locker is running but its window was not seen');
+            return;
+          }
+          await delay(50);
+        }
+      })(),
+    ]);
+  }
+
+  async #windowMapped(name: string): Promise<boolean> {
+    try {
+      const { stdout } = await run('xwininfo', ['-root', '-children'], { env: this.#env, timeoutMs: 2_000 });
+      return stdout.includes(`"${name}"`);
+    } catch {
+      return false;
+    }
+  }
+
+  async #detectMode(): Promise<Exclude<LockerMode, 'auto'>> {
+    if (this.#mode !== 'auto') return this.#mode;
+    if (this.#platform === 'win32') return 'windows';
+    if (this.#platform === 'darwin') return 'macos';
+    if (this.#sessionId !== undefined && this.#sessionId !== '') {
+      try {
+        await run('loginctl', ['show-session', this.#sessionId, '-p', 'Id'], { env: this.#env, timeoutMs: 3_000 });
+        return 'loginctl';
+      } catch {
+        // No logind (containers, minimal installs): fall through to the configured locker.
+      }
+    }
+    return 'command';
+  }
+
+  #session(): string {
+    if (this.#sessionId === undefined || this.#sessionId === '') throw new Error('loginctl mode needs a session id (XDG_SESSION_ID)');
+    return this.#sessionId;
+  }
+
+  async #lockedHint(): Promise<boolean> {
+    const { stdout } = await run('loginctl', ['show-session', this.#session(), '-p', 'LockedHint', '--value'], { env: this.#env });
+    return stdout.trim() === 'yes';
+  }
+}
+
+function running(proc: ChildProcess | undefined): boolean {
+  return proc !== undefined && proc.pid !== undefined && proc.exitCode === null && proc.signalCode === null;
+}

@@ -1,0 +1,43 @@
+import type { CollectorMessage, Policy, WordlistPayload } from '@vigil/shared';
+
+// The seam between the agent gateway (sockets) and the services that decide what agents
+// are told (word lists, policies, locks). Both sides are Fastify decorations registered
+// with fastify-plugin in plugins/index.ts, in this order: agentHub → agent services → gateway.
+
+export type LockPayload = Extract<CollectorMessage, { type: 'lock' }>['payload'];
+
+/** Connected agents on THIS collector node. */
+export interface AgentHub {
+  /** Sends to one connected device; false when it is not connected here. */
+  send(deviceId: string, message: CollectorMessage): boolean;
+  /** Sends to every authenticated device; returns how many were sent to. */
+  broadcast(message: CollectorMessage): number;
+  connectedDeviceIds(): string[];
+  /** Called after a device authenticates (after `welcome` went out). */
+  onDeviceConnected(listener: (deviceId: string) => void): () => void;
+}
+
+/** The compiled word list in force (files + custom DB entries); never a broken one. */
+export interface WordlistProvider {
+  current(): WordlistPayload;
+  onChange(listener: (wordlist: WordlistPayload) => void): () => void;
+}
+
+/** Policy resolved site → room → device. */
+export interface PolicyProvider {
+  forDevice(deviceId: string): Promise<Policy>;
+}
+
+/** Teacher lock state kept in the database and re-sent on reconnect. */
+export interface LockProvider {
+  forDevice(deviceId: string): Promise<LockPayload | undefined>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    agentHub: AgentHub;
+    wordlists: WordlistProvider;
+    policies: PolicyProvider;
+    locks: LockProvider;
+  }
+}

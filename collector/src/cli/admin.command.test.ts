@@ -1,0 +1,82 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { auditLog, enrolmentTokens, rooms } from '../db/schema/index.ts';
+import { hashSecret } from '../security/secrets.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
+import { parseDuration, run } from './admin.command.ts';
+
+/** Runs `vigil admin …` in-process and captures what it prints. */
+async function admin(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void err.push(parts.join(' ')));
+  try {
+    const code = await run(args);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe('vigil admin', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    vi.stubEnv('DATABASE_URL', database.url);
+    vi.stubEnv('LOG_LEVEL', 'silent');
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await database.drop();
+  });
+
+  it('create-room puts the room in the only site (created on demand) and audits it', async () => {
+    const result = await admin('create-room', '--name', 'Science 2');
+    expect(result.code).toBe(0);
+    const [room] = await database.db.select().from(rooms).where(eq(rooms.id, result.out));
+    expect(room?.name).toBe('Science 2');
+    const audit = await database.db.select().from(auditLog).where(eq(auditLog.targetId, result.out));
+    expect(audit).toEqual([expect.objectContaining({ action: 'room.create', actorLabel: 'cli' })]);
+  });
+
+  it('create-token prints the token once and stores only its hash', async () => {
+    const result = await admin('create-token', '--room', 'Science 2', '--uses', '30', '--expires', '24h');
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^vigil-enrol-[A-Za-z0-9_-]{32}$/);
+    const [token] = await database.db.select().from(enrolmentTokens);
+    expect(token).toMatchObject({ tokenHash: hashSecret(result.out), usesLeft: 30 });
+    expect(JSON.stringify(token)).not.toContain(result.out);
+    const hoursLeft = ((token?.expiresAt.getTime() ?? 0) - Date.now()) / 3_600_000;
+    expect(hoursLeft).toBeGreaterThan(23.9);
+    expect(hoursLeft).toBeLessThanOrEqual(24);
+  });
+
+  it('list-devices prints a header even with no devices', async () => {
+    const result = await admin('list-devices');
+    expect(result).toMatchObject({ code: 0, out: 'ID  HOSTNAME  ROOM  STATUS  LAST SEEN  AGENT' });
+    expect(await admin('list-devices', '--json')).toMatchObject({ code: 0, out: '[]' });
+  });
+
+  it('refuses bad input with a message and a non-zero code', async () => {
+    expect(await admin('create-token', '--room', 'Nowhere')).toMatchObject({ code: 1, err: 'no room "Nowhere"' });
+    expect(await admin('create-token', '--room', 'Science 2', '--uses', '0')).toMatchObject({ code: 1, err: '--uses must be an integer 1..10000' });
+    expect(await admin('create-room')).toMatchObject({ code: 1, err: '--name is required' });
+    expect((await admin('create-room', '--colour', 'red')).code).toBe(2);
+    expect((await admin('frobnicate')).code).toBe(2);
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['30m', 1_800_000],
+    ['24h', 86_400_000],
+    ['7d', 604_800_000],
+    ['0d', undefined],
+    ['7 weeks', undefined],
+    ['', undefined],
+  ])('%s → %s', (raw, ms) => {
+    expect(parseDuration(raw)).toBe(ms);
+  });
+});

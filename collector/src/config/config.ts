@@ -1,0 +1,104 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { maskUrlPassword } from './mask.ts';
+
+// Where `WORDLISTS_DIR` points when unset: the repository's own `wordlists/`.
+const repoRoot = resolve(import.meta.dirname, '../../..');
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export type LogLevel = (typeof logLevels)[number];
+
+export interface CollectorConfig {
+  /** TCP port the HTTP/WebSocket server listens on. */
+  readonly port: number;
+  /**
+   * Interface to bind. Defaults to 0.0.0.0 because agents on other PCs must reach the
+   * collector; set 127.0.0.1 behind a reverse proxy.
+   */
+  readonly host: string;
+  /** An external PostgreSQL server; when absent the embedded PostgreSQL under `dataDir` is used. */
+  readonly databaseUrl: string | undefined;
+  /** Absolute directory for the embedded database, blobs and other state. */
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+  /** The URL people and agents use to reach this collector (links, agent installers). */
+  readonly publicUrl: string | undefined;
+  /** Absolute directory holding the categorised word-list files. */
+  readonly wordlistsDir: string;
+}
+
+export type ConfigResult =
+  | { readonly ok: true; readonly config: CollectorConfig }
+  | { readonly ok: false; readonly code: 'config-invalid'; readonly message: string };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Shows a bad value back to the operator, never leaking a password inside it. */
+function shown(raw: string): string {
+  return JSON.stringify(maskUrlPassword(raw.length > 200 ? `${raw.slice(0, 200)}…` : raw));
+}
+
+function isUrlWithProtocol(raw: string, protocols: readonly string[]): boolean {
+  if (!URL.canParse(raw)) return false;
+  const url = new URL(raw);
+  return protocols.includes(url.protocol) && url.hostname !== '';
+}
+
+const hostnamePattern = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+
+const portSchema = z.coerce.number().int().min(1).max(65_535);
+const hostSchema = z.union([z.ipv4(), z.ipv6(), z.string().regex(hostnamePattern)]);
+const postgresUrlSchema = z.string().refine((raw) => isUrlWithProtocol(raw, ['postgres:', 'postgresql:']));
+const httpUrlSchema = z.string().refine((raw) => isUrlWithProtocol(raw, ['http:', 'https:']));
+const pathSchema = z.string().min(1);
+const logLevelSchema = z.enum(logLevels);
+
+/**
+ * Reads the collector's configuration from the environment once. Empty strings count as
+ * unset (env files often carry `DATABASE_URL=`). Never throws: a bad value comes back as
+ * one line naming every offending variable, ready for stderr.
+ */
+export function loadConfig(env: Env, cwd: string = process.cwd()): ConfigResult {
+  const problems: string[] = [];
+  // Each variable carries the sentence an operator needs to fix it.
+  const read = <T>(name: string, schema: z.ZodType<T>, rule: string): T | undefined => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return undefined;
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    problems.push(`${name} ${rule} (got ${shown(raw)})`);
+    return undefined;
+  };
+
+  const port = read('PORT', portSchema, 'must be an integer 1..65535');
+  const host = read('HOST', hostSchema, 'must be an IP address or host name');
+  const databaseUrl = read('DATABASE_URL', postgresUrlSchema, 'must be a postgres:// URL');
+  const dataDir = read('DATA_DIR', pathSchema, 'must be a directory path');
+  const logLevel = read('LOG_LEVEL', logLevelSchema, `must be one of ${logLevels.join('|')}`);
+  const publicUrl = read('PUBLIC_URL', httpUrlSchema, 'must be an http:// or https:// URL');
+  const wordlistsDir = read('WORDLISTS_DIR', pathSchema, 'must be a directory path');
+
+  if (problems.length > 0) {
+    return { ok: false, code: 'config-invalid', message: `config error: ${problems.join('; ')}` };
+  }
+  const absolute = (path: string): string => (isAbsolute(path) ? path : resolve(cwd, path));
+  const config: CollectorConfig = Object.freeze({
+    port: port ?? 8080,
+    host: host ?? '0.0.0.0',
+    databaseUrl,
+    dataDir: absolute(dataDir ?? './data'),
+    logLevel: logLevel ?? 'info',
+    publicUrl: publicUrl?.replace(/\/+$/, ''),
+    wordlistsDir: absolute(wordlistsDir ?? resolve(repoRoot, 'wordlists')),
+  });
+  return { ok: true, config };
+}
+
+/** The configuration as it may appear in a log line: the database password masked. */
+export function describeConfig(config: CollectorConfig): Record<string, unknown> {
+  return {
+    ...config,
+    databaseUrl: config.databaseUrl === undefined ? '(embedded)' : maskUrlPassword(config.databaseUrl),
+  };
+}

@@ -1,0 +1,63 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendAudit } from '../audit/audit.repository.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
+import { auditLog } from './schema/index.ts';
+
+/** The PostgreSQL error under drizzle's DrizzleQueryError wrapper (or pg's own). */
+async function databaseError(work: PromiseLike<unknown>): Promise<{ code?: string; message: string }> {
+  try {
+    await work;
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    if (cause instanceof Error) return { code: 'code' in cause ? String(cause.code) : undefined, message: cause.message };
+    throw error;
+  }
+  throw new Error('the statement was not refused');
+}
+
+describe('audit_log is append-only in the database itself', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await appendAudit(database.db, {
+      actorLabel: 'Ms Example',
+      action: 'alert.view',
+      targetType: 'alert',
+      targetId: '01JAUDITTEST0000000000000',
+      detail: { reason: 'triage' },
+      ip: '192.0.2.10',
+    });
+  });
+  afterAll(() => database.drop());
+
+  it('accepts inserts', async () => {
+    const rows = await database.db.select().from(auditLog);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ action: 'alert.view', actorLabel: 'Ms Example', ip: '192.0.2.10', detail: { reason: 'triage' } });
+    expect(rows[0]?.at).toBeInstanceOf(Date);
+  });
+
+  it('refuses UPDATE', async () => {
+    const refused = await databaseError(database.db.update(auditLog).set({ action: 'nothing.happened' }).where(eq(auditLog.action, 'alert.view')));
+    expect(refused).toEqual({ code: '42501', message: 'audit_log is append-only: UPDATE is not allowed' });
+  });
+
+  it('refuses UPDATE even when no row matches', async () => {
+    expect(await databaseError(database.pool.query(`update audit_log set action = 'x' where false`))).toMatchObject({ code: '42501' });
+  });
+
+  it('refuses DELETE', async () => {
+    expect(await databaseError(database.db.delete(auditLog))).toEqual({ code: '42501', message: 'audit_log is append-only: DELETE is not allowed' });
+    expect(await databaseError(database.pool.query('delete from audit_log where false'))).toMatchObject({ code: '42501' });
+  });
+
+  it('refuses TRUNCATE', async () => {
+    expect(await databaseError(database.pool.query('truncate audit_log'))).toEqual({ code: '42501', message: 'audit_log is append-only: TRUNCATE is not allowed' });
+  });
+
+  it('still holds the original row afterwards', async () => {
+    const rows = await database.db.select({ action: auditLog.action }).from(auditLog);
+    expect(rows).toEqual([{ action: 'alert.view' }]);
+  });
+});

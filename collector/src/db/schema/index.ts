@@ -1,0 +1,10 @@
+// The whole product's schema; drizzle-kit reads this file (see drizzle.config.ts).
+export * from './sites.schema.ts';
+export * from './users.schema.ts';
+export * from './devices.schema.ts';
+export * from './alerts.schema.ts';
+export * from './activity.schema.ts';
+export * from './policies.schema.ts';
+export * from './wordlists.schema.ts';
+export * from './audit.schema.ts';
+export * from './retention.schema.ts';

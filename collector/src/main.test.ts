@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from './db/free-port.ts';
+import { baseEnv, runNode, startNode, type RunningProcess } from './testing/collector-process.ts';
+import { createTestDatabase, type TestDatabase } from './testing/test-database.ts';
+
+const mainScript = 'collector/src/main.ts';
+const cliScript = 'collector/src/cli/main.ts';
+
+const isListening = (line: Record<string, unknown>) => typeof line.msg === 'string' && line.msg.startsWith('Vigil collector listening');
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error instanceof Error && 'code' in error && error.code === 'EPERM';
+  }
+}
+
+async function postmasterPid(dataDir: string): Promise<number> {
+  const content = await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8');
+  return Number.parseInt(content.split('\n')[0] ?? '', 10);
+}
+
+async function health(port: number): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`http://127.0.0.1:${port}/health`);
+  const body: unknown = await response.json();
+  if (typeof body !== 'object' || body === null) throw new Error(`/health answered ${JSON.stringify(body)}`);
+  return { status: response.status, body: { ...body } };
+}
+
+const started: RunningProcess[] = [];
+const postgresPids = new Set<number>();
+
+async function startCollector(env: NodeJS.ProcessEnv): Promise<RunningProcess> {
+  const collector = startNode(mainScript, [], env);
+  started.push(collector);
+  await collector.waitForLog(isListening);
+  return collector;
+}
+
+afterEach(async () => {
+  // Whatever a failed test left running: only processes this file started.
+  for (const running of started.splice(0)) {
+    if (running.child.exitCode === null && running.child.signalCode === null) {
+      running.child.kill('SIGTERM');
+      await running.exited;
+    }
+  }
+  for (const pid of postgresPids) if (isAlive(pid)) process.kill(pid, 'SIGINT');
+});
+
+describe('node collector/src/main.ts on the embedded database', () => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'vigil-main-'));
+    await chmod(dataDir, 0o755);
+    env = baseEnv({ DATA_DIR: dataDir, PORT: String(await findFreePort()), LOG_LEVEL: 'info' });
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('serves /health, stops PostgreSQL on SIGTERM, and keeps the data across restarts', async () => {
+    const port = Number(env.PORT);
+    const first = await startCollector(env);
+    expect(await health(port)).toMatchObject({ status: 200, body: { status: 'ok', database: 'ok' } });
+    const pgPid = await postmasterPid(dataDir);
+    postgresPids.add(pgPid);
+    expect(isAlive(pgPid)).toBe(true);
+    expect(Number(await readFile(join(dataDir, 'postgres.port'), 'utf8'))).not.toBe(5432);
+
+    // The admin CLI attaches to the running collector's server.
+    const created = await runNode(cliScript, ['admin', 'create-room', '--name', 'ICT Suite 1'], env);
+    expect(created).toMatchObject({ code: 0 });
+    expect(created.stdout).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+    expect(isAlive(pgPid)).toBe(false);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+
+    const second = await startCollector(env);
+    expect(second.stdout.join('\n')).not.toContain('initialising the embedded PostgreSQL');
+    expect(await health(port)).toMatchObject({ status: 200, body: { database: 'ok' } });
+    const rooms = await runNode(cliScript, ['admin', 'list-rooms', '--json'], env);
+    expect(rooms.code).toBe(0);
+    expect(JSON.parse(rooms.stdout)).toEqual([expect.objectContaining({ id: created.stdout, name: 'ICT Suite 1' })]);
+    postgresPids.add(await postmasterPid(dataDir));
+    second.child.kill('SIGINT');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('recovers after a crash that left PostgreSQL running', async () => {
+    const port = Number(env.PORT);
+    const crashed = await startCollector(env);
+    const orphan = await postmasterPid(dataDir);
+    postgresPids.add(orphan);
+    crashed.child.kill('SIGKILL');
+    await crashed.exited;
+    expect(isAlive(orphan)).toBe(true);
+
+    const next = await startCollector(env);
+    expect(next.stdout.join('\n')).toContain('left by a previous run is still up; shutting it down');
+    expect(isAlive(orphan)).toBe(false);
+    postgresPids.add(await postmasterPid(dataDir));
+    expect(await health(port)).toMatchObject({ status: 200, body: { database: 'ok' } });
+    const rooms = await runNode(cliScript, ['admin', 'list-rooms', '--json'], env);
+    expect(JSON.parse(rooms.stdout)).toEqual([expect.objectContaining({ name: 'ICT Suite 1' })]);
+    next.child.kill('SIGTERM');
+    expect((await next.exited).code).toBe(0);
+  });
+
+  it('the admin CLI starts and stops the embedded server itself when no collector runs', async () => {
+    const result = await runNode(cliScript, ['admin', 'migrate'], env);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toContain('0 migration(s) applied');
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  });
+});
+
+describe('node collector/src/main.ts with DATABASE_URL', () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrate: false });
+    dataDir = await mkdtemp(join(tmpdir(), 'vigil-main-external-'));
+  });
+  afterAll(async () => {
+    await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('uses that server: migrates it, serves /health, and starts no embedded PostgreSQL', async () => {
+    const port = await findFreePort();
+    const env = baseEnv({ DATABASE_URL: database.url, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' });
+    const collector = await startCollector(env);
+    expect(await health(port)).toMatchObject({ status: 200, body: { database: 'ok' } });
+    const listening = await collector.waitForLog(isListening);
+    expect(listening.database).toBe('external');
+    expect(existsSync(join(dataDir, 'postgres'))).toBe(false);
+    const tables = await database.pool.query(`select count(*)::int as n from pg_tables where tablename = 'audit_log'`);
+    expect(tables.rows[0]).toEqual({ n: 1 });
+    // Credentials never reach the log.
+    const password = new URL(database.url).password;
+    if (password !== '') expect(collector.stdout.join('\n')).not.toContain(password);
+    collector.child.kill('SIGTERM');
+    expect(await collector.exited).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('node collector/src/main.ts with a bad environment', () => {
+  it.each([
+    [{ PORT: 'abc' }, 'config error: PORT must be an integer 1..65535 (got "abc")'],
+    [{ DATABASE_URL: 'mysql://root:pw@db/vigil' }, 'config error: DATABASE_URL must be a postgres:// URL (got "mysql://root:***@db/vigil")'],
+  ])('exits 1 with one line naming the variable: %j', async (bad, line) => {
+    const result = await runNode(mainScript, [], baseEnv(bad));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(line);
+    expect(result.stdout).toBe('');
+  });
+});

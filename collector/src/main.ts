@@ -1,0 +1,65 @@
+// The collector process: `node collector/src/main.ts` (what `pnpm start` runs).
+import { buildApp } from './app.ts';
+import { describeConfig, loadConfig } from './config/config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { createLogger, moduleLogger } from './logging/logger.ts';
+
+const loaded = loadConfig(process.env);
+if (!loaded.ok) {
+  // One line an operator can act on; a stack trace would only bury it.
+  process.stderr.write(`${loaded.message}\n`);
+  process.exit(1);
+}
+const { config } = loaded;
+const log = createLogger(config.logLevel);
+const mainLog = moduleLogger(log, 'main');
+mainLog.info({ config: describeConfig(config) }, 'starting the Vigil collector');
+
+let database: Database;
+try {
+  database = await openDatabase(config, moduleLogger(log, 'db'));
+} catch (error) {
+  mainLog.fatal({ err: error }, 'could not open the database');
+  process.exit(1);
+}
+
+const app = await buildApp(config, { database, logger: log });
+
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  mainLog.info({ signal }, 'shutting down');
+  let code = 0;
+  try {
+    await app.close();
+  } catch (error) {
+    mainLog.error({ err: error }, 'closing the HTTP server failed');
+    code = 1;
+  }
+  try {
+    await database.close();
+  } catch (error) {
+    mainLog.error({ err: error }, 'closing the database failed');
+    code = 1;
+  }
+  mainLog.info('stopped');
+  log.flush();
+  process.exit(code);
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, (received) => void shutdown(received));
+}
+
+try {
+  await app.listen({ port: config.port, host: config.host });
+} catch (error) {
+  mainLog.fatal({ err: error }, `could not listen on ${config.host}:${config.port}`);
+  await database.close();
+  process.exit(1);
+}
+const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+mainLog.info(
+  { url: config.publicUrl ?? `http://${shownHost}:${config.port}`, database: database.kind },
+  `Vigil collector listening on http://${shownHost}:${config.port}`,
+);

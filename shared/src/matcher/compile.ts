@@ -1,0 +1,79 @@
+// compile(): word lists → one automaton. Terms that normalise to the same patterns share
+// them; each pattern remembers which term entries it stands for.
+import type { Category, TermEntry } from '../protocol/wordlist.schema.ts';
+import { FIRST_EXTRA } from './alphabet.ts';
+import { buildAutomaton, type Automaton, type PatternSpec } from './automaton.ts';
+import { SymbolTable } from './symbol-table.ts';
+import { TermNormaliser, termPatterns } from './term-patterns.ts';
+
+export interface MatcherSource {
+  readonly categories: readonly Category[];
+  readonly terms: readonly TermEntry[];
+  readonly allow: readonly string[];
+}
+
+export interface CompiledMatcher {
+  readonly table: SymbolTable;
+  readonly automaton: Automaton;
+  readonly entries: readonly TermEntry[];
+  /** For each pattern, the indexes into `entries` it reports (empty for allow patterns). */
+  readonly patternEntries: readonly (readonly number[])[];
+  readonly categories: readonly Category[];
+  readonly stats: {
+    readonly terms: number;
+    readonly allow: number;
+    readonly patterns: number;
+    readonly states: number;
+    /** Terms that normalise to nothing (e.g. only punctuation) and can never match. */
+    readonly unusable: readonly string[];
+  };
+}
+
+export function compile(source: MatcherSource): CompiledMatcher {
+  const table = new SymbolTable(SymbolTable.collectExtras([...source.terms.map((t) => t.term), ...source.allow]));
+  const specs: PatternSpec[] = [];
+  const patternEntries: number[][] = [];
+  const index = new Map<string, number>();
+  const unusable: string[] = [];
+  const normaliser = new TermNormaliser(table);
+
+  const add = (spec: PatternSpec, entry: number | undefined): void => {
+    const key = `${spec.allow ? 'a' : 't'}${spec.lead}${String.fromCharCode(...spec.syms)}|${String.fromCharCode(...spec.runs)}`;
+    let pid = index.get(key);
+    if (pid === undefined) {
+      pid = specs.length;
+      index.set(key, pid);
+      specs.push(spec);
+      patternEntries.push([]);
+    }
+    const list = patternEntries[pid];
+    if (entry !== undefined && list !== undefined && !list.includes(entry)) list.push(entry);
+  };
+
+  source.terms.forEach((entry, i) => {
+    const patterns = termPatterns(normaliser, entry.term, entry.match);
+    if (patterns.length === 0) unusable.push(entry.term);
+    for (const spec of patterns) add(spec, i);
+  });
+  for (const word of source.allow) {
+    const patterns = termPatterns(normaliser, word, 'allow');
+    if (patterns.length === 0) unusable.push(word);
+    for (const spec of patterns) add(spec, undefined);
+  }
+
+  const automaton = buildAutomaton(specs, FIRST_EXTRA + table.extras.length);
+  return {
+    table,
+    automaton,
+    entries: source.terms,
+    patternEntries,
+    categories: source.categories,
+    stats: {
+      terms: source.terms.length,
+      allow: source.allow.length,
+      patterns: specs.length,
+      states: automaton.states,
+      unusable,
+    },
+  };
+}
