@@ -80,4 +80,6 @@ export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 say "pnpm install"
 pnpm install --frozen-lockfile --reporter=append-only >&2
 
-if [ "$mode" = start ]; then exec pnpm start; else exec pnpm test; fi
+# `node` directly rather than `pnpm start`: pnpm runs scripts under `sh -c`, which does not
+# pass SIGTERM on, and the collector must stop its embedded PostgreSQL cleanly.
+if [ "$mode" = start ]; then exec node scripts/start.ts; else exec pnpm test; fi

@@ -2,7 +2,8 @@
 // compile time, memory, ns per keystroke through KeyStream, ns per window-title scan; and
 // the same input through a naive RegExp alternation and the `obscenity` package.
 // Budget (DESIGN.md): ≤ 1 µs per keystroke and ≤ 200 ms compile at 5,000 terms.
-// Run alone: node bench/src/matcher.bench.ts   (VIGIL_BENCH_SIZES=500,5000 to choose sizes)
+// Run alone: node bench/src/matcher.bench.ts   (VIGIL_BENCH_SIZES=500,5000 to choose sizes,
+// VIGIL_BENCH_WORDLISTS=<folder> for another list folder than wordlists/)
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +54,13 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
 }
 
+/** Bytes held in the matcher's typed arrays (plus the 640 KB per-matcher character cache). */
+function tableBytes(m: ReturnType<typeof compile>): number {
+  let bytes = 0x20000 * 5 + m.entryStart.byteLength + m.entryList.byteLength;
+  for (const v of Object.values(m.automaton)) if (ArrayBuffer.isView(v)) bytes += v.byteLength;
+  return bytes;
+}
+
 const fmt = (ns: number): string => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
 const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
 
@@ -71,7 +79,7 @@ function linePrefixes(keys: readonly string[], limit: number): string[] {
 }
 
 async function realTerms(): Promise<TermEntry[]> {
-  const folder = resolve(dirname(fileURLToPath(import.meta.url)), '../../wordlists');
+  const folder = process.env.VIGIL_BENCH_WORDLISTS ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../wordlists');
   const names = (await readdir(folder).catch(() => [] as string[])).filter((n) => n.endsWith('.tsv'));
   const files = await Promise.all(names.map(async (name) => ({ name, bytes: new Uint8Array(await readFile(join(folder, name))) })));
   const loaded = parseWordlistFiles(files);
@@ -127,9 +135,9 @@ function benchSize(size: number, real: readonly TermEntry[]): void {
   const obsWhole = nsPerCapped(1, () => obs.getAllMatches(chars.slice(0, 20_000))) / 20_000;
 
   console.log(`\n  ${size.toLocaleString('en-GB')} terms (${Math.min(size, real.length)} from wordlists/), ${m.stats.patterns.toLocaleString('en-GB')} patterns, ${m.stats.states.toLocaleString('en-GB')} states, ${hits} hits in ${keys.length.toLocaleString('en-GB')} keys`);
-  console.log('  | matcher | compile | memory | per keystroke | per title scan | per char, whole text |');
+  console.log('  | matcher | compile | memory (typed arrays / heap growth) | per keystroke | per title scan | per char, whole text |');
   console.log('  | --- | ---: | ---: | ---: | ---: | ---: |');
-  console.log(`  | vigil (KeyStream / scanText) | ${compileMs.toFixed(1)} ms | ${mb(heap)} | ${fmt(perKey)} | ${fmt(perTitle)} | ${fmt(nsPer(1, () => scanText(m, chars, 'typed'), 200) / chars.length)} |`);
+  console.log(`  | vigil (KeyStream / scanText) | ${compileMs.toFixed(1)} ms | ${mb(tableBytes(m))} / ${mb(heap)} | ${fmt(perKey)} | ${fmt(perTitle)} | ${fmt(nsPer(1, () => scanText(m, chars, 'typed'), 200) / chars.length)} |`);
   console.log(`  | naive RegExp alternation | ${reCompileMs.toFixed(1)} ms | – | ${fmt(rePerKey)} (re-scan line) | ${fmt(rePerTitle)} | ${fmt(reWholeText)} |`);
   console.log(`  | obscenity ${'0.4.6'} | ${obsCompileMs.toFixed(1)} ms | – | ${fmt(obsPerKey)} (re-scan line) | ${fmt(obsPerTitle)} | ${fmt(obsWhole)} |`);
   if (size === 5_000) {

@@ -16,8 +16,9 @@ export interface CompiledMatcher {
   readonly table: SymbolTable;
   readonly automaton: Automaton;
   readonly entries: readonly TermEntry[];
-  /** For each pattern, the indexes into `entries` it reports (empty for allow patterns). */
-  readonly patternEntries: readonly (readonly number[])[];
+  /** Pattern p reports entries[entryList[entryStart[p] … entryStart[p + 1] - 1]] (none for allow patterns). */
+  readonly entryStart: Int32Array;
+  readonly entryList: Int32Array;
   readonly categories: readonly Category[];
   readonly stats: {
     readonly terms: number;
@@ -66,7 +67,7 @@ export function compile(source: MatcherSource): CompiledMatcher {
     table,
     automaton,
     entries: source.terms,
-    patternEntries,
+    ...flattenEntries(patternEntries),
     categories: source.categories,
     stats: {
       terms: source.terms.length,
@@ -76,4 +77,17 @@ export function compile(source: MatcherSource): CompiledMatcher {
       unusable,
     },
   };
+}
+
+function flattenEntries(lists: readonly (readonly number[])[]): { entryStart: Int32Array; entryList: Int32Array } {
+  const entryStart = new Int32Array(lists.length + 1);
+  let total = 0;
+  lists.forEach((l, i) => {
+    entryStart[i] = total;
+    total += l.length;
+  });
+  entryStart[lists.length] = total;
+  const entryList = new Int32Array(total);
+  lists.forEach((l, i) => entryList.set(l, entryStart[i] ?? 0));
+  return { entryStart, entryList };
 }

@@ -30,8 +30,9 @@ export function pushHits(
   context: string,
   out: MatchHit[],
 ): void {
-  for (const i of matcher.patternEntries[pattern] ?? []) {
-    const e = matcher.entries[i];
+  const last = matcher.entryStart[pattern + 1] ?? 0;
+  for (let k = matcher.entryStart[pattern] ?? 0; k < last; k++) {
+    const e = matcher.entries[matcher.entryList[k] ?? -1];
     if (e === undefined) continue;
     out.push({ term: e.term, category: e.category, severity: e.severity, match: e.match, source, start, end, context });
   }

@@ -144,3 +144,13 @@ describe('compile', () => {
     expect(scanText(m, `hello ${terms[12_345]?.term ?? ''} there`, 'typed').map((h) => h.term)).toEqual([terms[12_345]?.term]);
   });
 });
+
+describe('doubled letters in phrases', () => {
+  it('a phrase of several words matches with a doubled letter typed single', () => {
+    expect(found('i will kil myself')).toEqual(['kill myself']);
+  });
+
+  it('a single word still needs its doubled letters', () => {
+    expect(found('kil')).toEqual([]);
+  });
+});

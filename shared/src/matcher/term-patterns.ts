@@ -73,6 +73,7 @@ export function termPatterns(normaliser: TermNormaliser, text: string, kind: Pat
   if (n <= 2) return [];
   const allow = kind === 'allow';
   const bounded = kind === 'word' || kind === 'phrase';
+  if (bounded && isLongPhrase(full)) full.runs.fill(1);
   const bases: SymbolRun[] = bounded
     ? [full]
     : [{ syms: full.syms.slice(1, n - 1), runs: full.runs.slice(1, n - 1) }];
@@ -87,6 +88,15 @@ export function termPatterns(normaliser: TermNormaliser, text: string, kind: Pat
     }
   }
   return specs;
+}
+
+/** Phrases of several words are distinctive enough to match with doubled letters typed
+ * single ("kil myself"); a single word must keep its doubles ("as" is not "ass"). */
+export const LONG_PHRASE_LETTERS = 8;
+
+function isLongPhrase(full: SymbolRun): boolean {
+  const core = full.syms.slice(1, -1);
+  return core.includes(SYM_SPACE) && core.filter((s) => s !== SYM_SPACE).length >= LONG_PHRASE_LETTERS;
 }
 
 /** "unblocked games" as a substring also matches "unblockedgames66". */
