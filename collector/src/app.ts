@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import fastifyWebsocket from '@fastify/websocket';
+import { DEFAULT_BINARY_MAX_BYTES } from '@vigil/shared';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { CollectorConfig } from './config/config.ts';
 import type { Database } from './db/database.ts';
@@ -19,8 +20,13 @@ export interface AppDeps {
 
 export const defaultConsoleDir = fileURLToPath(new URL('../console/dist', import.meta.url));
 
-/** Largest WebSocket message the server accepts at all; per-type limits live in the decoders. */
-export const maxWebSocketPayloadBytes = 1024 * 1024;
+/**
+ * Largest WebSocket message the server accepts at all: an evidence screenshot (10 MiB +
+ * header, the agent gateway's binary frames). One limit for every route, since
+ * @fastify/websocket has one server; per-type limits live in the handlers (the agent
+ * gateway refuses JSON over 256 KiB with 4413). Larger messages get ws's own 1009.
+ */
+export const maxWebSocketPayloadBytes = DEFAULT_BINARY_MAX_BYTES;
 
 /**
  * Builds the collector's Fastify app without listening, so tests use it in-process

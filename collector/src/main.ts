@@ -1,5 +1,6 @@
 // The collector process: `node collector/src/main.ts` (what `pnpm start` runs).
 import { buildApp } from './app.ts';
+import { announceFirstRunSetup } from './auth/first-run.service.ts';
 import { describeConfig, loadConfig } from './config/config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { createLogger, moduleLogger } from './logging/logger.ts';
@@ -63,3 +64,9 @@ mainLog.info(
   { url: config.publicUrl ?? `http://${shownHost}:${config.port}`, database: database.kind },
   `Vigil collector listening on http://${shownHost}:${config.port}`,
 );
+try {
+  // While no admin exists: one log line with the one-time link that creates the first one.
+  await announceFirstRunSetup(app, config.publicUrl ?? `http://${shownHost}:${config.port}`);
+} catch (error) {
+  mainLog.error({ err: error }, 'could not issue the first-run setup link');
+}

@@ -1,10 +1,18 @@
-import type { CollectorMessage, Policy, WordlistPayload } from '@vigil/shared';
+import type { CollectorMessage, FramePayload, Policy, WordlistPayload } from '@vigil/shared';
 
 // The seam between the agent gateway (sockets) and the services that decide what agents
 // are told (word lists, policies, locks). Both sides are Fastify decorations registered
 // with fastify-plugin in plugins/index.ts, in this order: agentHub → agent services → gateway.
 
 export type LockPayload = Extract<CollectorMessage, { type: 'lock' }>['payload'];
+
+/** A live thumbnail from an agent (binary `frame` message): forwarded, never stored. */
+export interface AgentFrame extends FramePayload {
+  readonly deviceId: string;
+  /** The image (empty when `unchanged`): a view into the received WebSocket message, not a copy. */
+  readonly bytes: Uint8Array;
+  readonly receivedAt: number;
+}
 
 /** Connected agents on THIS collector node. */
 export interface AgentHub {
@@ -15,6 +23,8 @@ export interface AgentHub {
   connectedDeviceIds(): string[];
   /** Called after a device authenticates (after `welcome` went out). */
   onDeviceConnected(listener: (deviceId: string) => void): () => void;
+  /** Live frames from agents, for the live hub; frames arriving with no listener are dropped. */
+  onFrame(listener: (frame: AgentFrame) => void): () => void;
 }
 
 /** The compiled word list in force (files + custom DB entries); never a broken one. */

@@ -60,9 +60,9 @@ describe('vigil admin', () => {
   });
 
   it('refuses bad input with a message and a non-zero code', async () => {
-    expect(await admin('create-token', '--room', 'Nowhere')).toMatchObject({ code: 1, err: 'no room "Nowhere"' });
-    expect(await admin('create-token', '--room', 'Science 2', '--uses', '0')).toMatchObject({ code: 1, err: '--uses must be an integer 1..10000' });
-    expect(await admin('create-room')).toMatchObject({ code: 1, err: '--name is required' });
+    expect(await admin('create-token', '--room', 'Nowhere')).toMatchObject({ code: 1, err: '--room: no room "Nowhere"' });
+    expect(await admin('create-token', '--room', 'Science 2', '--uses', '0')).toMatchObject({ code: 2, err: '--uses must be an integer 1..10000' });
+    expect(await admin('create-room')).toMatchObject({ code: 2, err: '--name is required' });
     expect((await admin('create-room', '--colour', 'red')).code).toBe(2);
     expect((await admin('frobnicate')).code).toBe(2);
   });

@@ -1,53 +1,25 @@
 // `vigil admin <subcommand>`: operator tasks against the configured database.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
+import { auditActor, cliActor } from '../admin/actor.ts';
 import { listDevices } from '../admin/devices.repository.ts';
 import { createEnrolmentToken } from '../admin/enrolment-tokens.repository.ts';
 import { createRoom, createSite, defaultSite, findRoom, findSite, listRooms } from '../admin/sites-rooms.repository.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { runMigrations } from '../db/migrate.ts';
 import { ensureMonthlyPartitions } from '../db/partitions.ts';
-import { CliError, withDatabase } from './cli-database.ts';
+import { agentSubcommands } from './admin-agents.command.ts';
+import { CliError, CliUsageError, integer, pad, parseDuration, required, text, type Subcommand, type Values } from './admin-cli.ts';
+import { userSubcommands } from './admin-users.command.ts';
+import { withDatabase } from './cli-database.ts';
 
-type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
+export { parseDuration } from './admin-cli.ts';
 
-interface Subcommand {
-  readonly usage: string;
-  readonly options?: ParseArgsConfig['options'];
-  run(values: Values): Promise<number>;
-}
+const cliAudit = auditActor(cliActor);
 
-const cliActor = { actorLabel: 'cli', actorUserId: null } as const;
-
-function text(values: Values, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-function required(values: Values, name: string): string {
-  const value = text(values, name);
-  if (value === undefined) throw new CliError(`--${name} is required`);
-  return value;
-}
-
-const unitMs: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `30m`, `24h`, `7d` → milliseconds. */
-export function parseDuration(raw: string): number | undefined {
-  const match = /^(\d+)\s*([mhd])$/.exec(raw.trim());
-  if (match === null) return undefined;
-  const unit = unitMs[match[2] ?? ''];
-  const amount = Number(match[1]);
-  return unit !== undefined && amount > 0 ? amount * unit : undefined;
-}
-
-function pad(rows: string[][]): string {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
-}
-
-const subcommands: Record<string, Subcommand> = {
+const baseSubcommands: Record<string, Subcommand> = {
   migrate: {
-    usage: 'migrate                                   apply pending database migrations',
+    synopsis: 'migrate',
+    summary: 'apply pending database migrations',
     run: () =>
       withDatabase(
         async (database, log) => {
@@ -60,38 +32,46 @@ const subcommands: Record<string, Subcommand> = {
       ),
   },
   'create-site': {
-    usage: 'create-site --name <name>                 add a site (school)',
+    synopsis: 'create-site --name <name>',
+    summary: 'add a site (school)',
     options: { name: { type: 'string' } },
-    run: (values) =>
-      withDatabase(async ({ db }) => {
+    run: (values) => {
+      const name = required(values, 'name');
+      return withDatabase(async ({ db }) => {
         const site = await db.transaction(async (tx) => {
-          const created = await createSite(tx, required(values, 'name'));
-          await appendAudit(tx, { ...cliActor, action: 'site.create', targetType: 'site', targetId: created.id, detail: { name: created.name } });
+          const created = await createSite(tx, name);
+          await appendAudit(tx, { ...cliAudit, action: 'site.create', targetType: 'site', targetId: created.id, detail: { name: created.name } });
           return created;
         });
         console.log(site.id);
         return 0;
-      }),
+      });
+    },
   },
   'create-room': {
-    usage: 'create-room --name <name> [--site <id|name>]   add a room (to the only/default site)',
+    synopsis: 'create-room --name <name> [--site <id|name>]',
+    summary: 'add a room (to the only site, or the default site created on demand)',
     options: { name: { type: 'string' }, site: { type: 'string' } },
-    run: (values) =>
-      withDatabase(async ({ db }) => {
+    run: (values) => {
+      // Checked before the database: a missing --name must not create the default site.
+      const name = required(values, 'name');
+      return withDatabase(async ({ db }) => {
         const siteRef = text(values, 'site');
         const site = siteRef === undefined ? await defaultSite(db) : await findSite(db, siteRef);
-        if (site === undefined) throw new CliError(`no site "${siteRef ?? ''}"`);
+        if (site === undefined) throw new CliError(`--site: no site "${siteRef ?? ''}"`);
         const room = await db.transaction(async (tx) => {
-          const created = await createRoom(tx, site.id, required(values, 'name'));
-          await appendAudit(tx, { ...cliActor, action: 'room.create', targetType: 'room', targetId: created.id, detail: { name: created.name, siteId: site.id } });
+          const created = await createRoom(tx, site.id, name);
+          await appendAudit(tx, { ...cliAudit, action: 'room.create', targetType: 'room', targetId: created.id, detail: { name: created.name, siteId: site.id } });
           return created;
         });
         console.log(room.id);
         return 0;
-      }),
+      });
+    },
   },
   'list-rooms': {
-    usage: 'list-rooms [--json]                       rooms with their site',
+    synopsis: 'list-rooms [--json]',
+    summary: 'rooms with their site',
     options: { json: { type: 'boolean' } },
     run: (values) =>
       withDatabase(async ({ db }) => {
@@ -102,16 +82,17 @@ const subcommands: Record<string, Subcommand> = {
       }),
   },
   'create-token': {
-    usage: 'create-token --room <id|name> [--uses N=1] [--expires 7d] [--label text]   enrolment token for agents',
+    synopsis: 'create-token --room <id|name> [--uses N=1] [--expires 7d] [--label <text>]',
+    summary: 'enrolment token for agents (printed once)',
     options: { room: { type: 'string' }, uses: { type: 'string' }, expires: { type: 'string' }, label: { type: 'string' } },
-    run: (values) =>
-      withDatabase(async ({ db }) => {
-        const room = await findRoom(db, required(values, 'room'));
-        if (room === undefined) throw new CliError(`no room "${required(values, 'room')}"`);
-        const uses = Number(text(values, 'uses') ?? '1');
-        if (!Number.isInteger(uses) || uses < 1 || uses > 10_000) throw new CliError('--uses must be an integer 1..10000');
-        const lifetime = parseDuration(text(values, 'expires') ?? '7d');
-        if (lifetime === undefined) throw new CliError('--expires must look like 30m, 24h or 7d');
+    run: (values) => {
+      const roomRef = required(values, 'room');
+      const uses = integer(values, 'uses', 1, 10_000) ?? 1;
+      const lifetime = parseDuration(text(values, 'expires') ?? '7d');
+      if (lifetime === undefined) throw new CliUsageError('--expires must look like 30m, 24h or 7d');
+      return withDatabase(async ({ db }) => {
+        const room = await findRoom(db, roomRef);
+        if (room === undefined) throw new CliError(`--room: no room "${roomRef}"`);
         const created = await db.transaction(async (tx) => {
           const token = await createEnrolmentToken(tx, {
             siteId: room.siteId,
@@ -120,22 +101,24 @@ const subcommands: Record<string, Subcommand> = {
             uses,
             label: text(values, 'label'),
           });
-          await appendAudit(tx, { ...cliActor, action: 'enrolment-token.create', targetType: 'enrolment-token', targetId: token.id, detail: { roomId: room.id, uses } });
+          await appendAudit(tx, { ...cliAudit, action: 'enrolment-token.create', targetType: 'enrolment-token', targetId: token.id, detail: { roomId: room.id, uses } });
           return token;
         });
         console.log(created.token);
         console.error(`enrolment token for room "${room.name}": ${uses} use(s), expires ${created.expiresAt.toISOString()}; it is shown only once`);
         return 0;
-      }),
+      });
+    },
   },
   'list-devices': {
-    usage: 'list-devices [--room <id|name>] [--json]   enrolled devices and their status',
+    synopsis: 'list-devices [--room <id|name>] [--json]',
+    summary: 'enrolled devices and their status',
     options: { room: { type: 'string' }, json: { type: 'boolean' } },
     run: (values) =>
       withDatabase(async ({ db }) => {
         const roomRef = text(values, 'room');
         const room = roomRef === undefined ? undefined : await findRoom(db, roomRef);
-        if (roomRef !== undefined && room === undefined) throw new CliError(`no room "${roomRef}"`);
+        if (roomRef !== undefined && room === undefined) throw new CliError(`--room: no room "${roomRef}"`);
         const devices = await listDevices(db, room === undefined ? {} : { roomId: room.id });
         if (values.json === true) {
           console.log(JSON.stringify(devices));
@@ -148,27 +131,50 @@ const subcommands: Record<string, Subcommand> = {
   },
 };
 
+const subcommands: Record<string, Subcommand> = { ...baseSubcommands, ...userSubcommands, ...agentSubcommands };
+
 function usage(): string {
-  return ['usage: vigil admin <subcommand>', ...Object.values(subcommands).map((command) => `  ${command.usage}`)].join('\n');
+  return [
+    'usage: vigil admin <subcommand> [flags]     (vigil admin <subcommand> --help for more)',
+    ...Object.values(subcommands).flatMap((command) => [`  ${command.synopsis}`, `      ${command.summary}`]),
+    'exit codes: 0 done, 1 failed, 2 bad usage',
+  ].join('\n');
 }
 
+function subcommandHelp(command: Subcommand): string {
+  return [`usage: vigil admin ${command.synopsis}`, '', command.summary, ...(command.help === undefined ? [] : ['', command.help])].join('\n');
+}
+
+/** `vigil admin …`: returns the exit code (0 done, 1 failed, 2 bad usage). */
 export async function run(args: string[]): Promise<number> {
   const [name, ...rest] = args;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return 0;
+  }
   const subcommand = name === undefined ? undefined : subcommands[name];
   if (subcommand === undefined) {
-    console.error(usage());
+    console.error(`${name === undefined ? '' : `unknown subcommand "${name}"\n`}${usage()}`);
     return 2;
   }
   let values: Values;
   try {
-    values = parseArgs({ args: rest, options: subcommand.options ?? {}, strict: true, allowPositionals: false }).values;
+    values = parseArgs({ args: rest, options: { ...subcommand.options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage()}`);
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${subcommandHelp(subcommand)}`);
     return 2;
+  }
+  if (values.help === true) {
+    console.log(subcommandHelp(subcommand));
+    return 0;
   }
   try {
     return await subcommand.run(values);
   } catch (error) {
+    if (error instanceof CliUsageError) {
+      console.error(error.message);
+      return 2;
+    }
     if (error instanceof CliError) {
       console.error(error.message);
       return 1;

@@ -1,4 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import agentServicesPlugin from '../agent-services/agent-services.plugin.ts';
+import agentGatewayPlugin from '../agents/agent-gateway.plugin.ts';
+import agentHubPlugin from '../agents/agent-hub.plugin.ts';
+import authPlugin from '../auth/auth.plugin.ts';
+import evidencePlugin from '../evidence/evidence.plugin.ts';
 import consolePlugin from './console.plugin.ts';
 import healthPlugin from './health.plugin.ts';
 
@@ -19,9 +24,22 @@ export interface FeatureOptions {
  *   screenshots, live (/console/live), triage, admin, reports, audit, retention
  */
 export async function registerFeatures(app: FastifyInstance, options: FeatureOptions): Promise<void> {
+  // Auth first, even before health: its access gate (deny by default) and route registry
+  // are hooks, and hooks only reach routes registered after them.
+  await app.register(authPlugin, { consoleDir: options.consoleDir });
   await app.register(healthPlugin);
 
   // ── feature plugins register here ──────────────────────────────────────────
+
+  // app.agentHub / app.agentAuth (fastify-plugin): before everything that talks to agents.
+  await app.register(agentHubPlugin);
+
+  // Word lists, policies, locks (app.wordlists/policies/locks): after the agent hub, before the gateway.
+  await app.register(agentServicesPlugin);
+
+  // WS /agent/v1 and batched ingest; then evidence (PUT /agent/v1/screenshots/:sha256).
+  await app.register(agentGatewayPlugin);
+  await app.register(evidencePlugin);
 
   // Last: the console's SPA fallback answers whatever no feature claimed.
   await app.register(consolePlugin, { consoleDir: options.consoleDir });

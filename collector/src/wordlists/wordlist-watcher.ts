@@ -1,13 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'chokidar';
-import type { Logger } from '../logging/logger.ts';
+import type { ServiceLog } from '../agent-services/service-log.ts';
 
 export interface WordlistWatcherOptions {
   /** The word-list folder (or single .tsv file) to watch. */
   readonly path: string;
   /** Called once a burst of changes has settled. */
   readonly onChange: () => void;
-  readonly log: Logger;
+  readonly log: ServiceLog;
   /** Quiet time after the last event before `onChange` (an editor's save is several events). */
   readonly debounceMs?: number;
   /** How long a file's size must hold still before it counts as written. */

@@ -2,18 +2,18 @@ import { wordlistPayloadSchema, type WordlistPayload } from '@vigil/shared';
 import { formatWordlistError } from '@vigil/shared/wordlist';
 import type { WordlistProvider } from '../agents/agent-hub.contract.ts';
 import type { Db } from '../db/database.ts';
-import type { Logger } from '../logging/logger.ts';
 import type { HealthCheckResult } from '../plugins/health-registry.ts';
 import { enabledCustomEntries, type CustomEntries } from './custom-entries.repository.ts';
 import { compileWordlist, emptyWordlist } from './wordlist-compile.ts';
 import { loadWordlists } from './wordlist-files.ts';
 import { watchWordlists, type WordlistWatcher } from './wordlist-watcher.ts';
+import type { ServiceLog } from '../agent-services/service-log.ts';
 
 export interface WordlistServiceOptions {
   /** The word-list folder (config.wordlistsDir) or a single .tsv file. */
   readonly path: string;
   readonly db: Db;
-  readonly log: Logger;
+  readonly log: ServiceLog;
   /** Watch `path` and reload on change (default true). */
   readonly watch?: boolean;
   readonly debounceMs?: number;
@@ -49,7 +49,7 @@ type Listener = (wordlist: WordlistPayload) => void;
  */
 export class WordlistService implements WordlistProvider {
   readonly #options: WordlistServiceOptions;
-  readonly #log: Logger;
+  readonly #log: ServiceLog;
   readonly #listeners = new Set<Listener>();
   #current: WordlistPayload = emptyWordlist();
   /** The last list that loaded from the files. */

@@ -25,6 +25,8 @@ export const users = pgTable(
      */
     totpSecretEncrypted: text('totp_secret_encrypted'),
     totpEnabledAt: timestamptz('totp_enabled_at'),
+    /** Last accepted TOTP time step (unix seconds / 30), so a code cannot be replayed (RFC 6238 §5.2). */
+    totpLastStep: integer('totp_last_step'),
     oidcIssuer: text('oidc_issuer'),
     oidcSubject: text('oidc_subject'),
     failedLoginAttempts: integer('failed_login_attempts').notNull().default(0),
@@ -76,3 +78,14 @@ export const sessions = pgTable(
   },
   (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
 );
+
+/**
+ * One-time links that create the first admin (printed at start-up while no admin
+ * exists). Only the sha256 of the token is kept; a row is spent by setting `used_at`.
+ */
+export const setupTokens = pgTable('setup_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  createdAt: createdAt(),
+  expiresAt: timestamptz('expires_at').notNull(),
+  usedAt: timestamptz('used_at'),
+});

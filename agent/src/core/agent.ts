@@ -1,0 +1,195 @@
+import { hostname as osHostname, release, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { AgentCapability } from '@vigil/shared/protocol';
+import { ActivityService } from './activity.service.ts';
+import { agentSocketUrl, type AgentConfig } from './agent-config.ts';
+import { ConnectionService } from './connection.service.ts';
+import { DetectorService } from './detector.service.ts';
+import { LiveService } from './live.service.ts';
+import { LockService } from './lock.service.ts';
+import { Outbox } from './outbox/index.ts';
+import { PolicyState } from './policy-state.ts';
+import type { Clock, IdleSource, KeySource, Notifier, ScreenCapture, ScreenLocker, WindowSource } from './ports.ts';
+import { beginRun, endRun, ensureStateDir, readDeviceCredentials, type PreviousExit } from './state-dir.ts';
+import { AGENT_VERSION } from './version.ts';
+import { WindowFeed } from './window-feed.ts';
+import { WordlistState } from './wordlist-state.ts';
+
+/** One adapter per port: createNodePlatform() in the headless agent, createFakePlatform() in tests. */
+export interface AgentPlatform {
+  clock: Clock;
+  windows: WindowSource;
+  keys: KeySource;
+  capture: ScreenCapture;
+  idle: IdleSource;
+  locker: ScreenLocker;
+  notifier: Notifier;
+}
+
+export interface CreateAgentOptions {
+  platform: AgentPlatform;
+  config: AgentConfig;
+  log?: Logger;
+  /** Test seam for the reconnect jitter. */
+  random?: () => number;
+}
+
+/** A startup problem an operator must fix (not enrolled, unusable state folder). */
+export class AgentStartError extends Error {
+  readonly code: 'not-enrolled' | 'state-dir';
+  constructor(code: AgentStartError['code'], message: string) {
+    super(message);
+    this.name = 'AgentStartError';
+    this.code = code;
+  }
+}
+
+const CAPABILITIES: AgentCapability[] = ['keyboard', 'window', 'screenshot', 'lock', 'live', 'idle', 'message'];
+
+function currentOsUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return '';
+  }
+}
+
+export type Agent = Awaited<ReturnType<typeof createAgent>>;
+
+/** The composition root: every service wired to the ports, the outbox and the connection. */
+export async function createAgent(opts: CreateAgentOptions) {
+  const { platform: p, config } = opts;
+  const log = opts.log ?? pino({ level: 'silent' });
+  const child = (module: string) => log.child({ module });
+  try {
+    await ensureStateDir(config.stateDir);
+  } catch (err) {
+    throw new AgentStartError('state-dir', `cannot use state folder ${config.stateDir}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const stored = await readDeviceCredentials(config.stateDir);
+  if (!stored.ok && stored.code !== 'missing') log.error({ code: stored.code, detail: stored.detail }, 'device.json is unreadable; enrolling again if a token was given');
+  const credentials = stored.ok ? stored.value : undefined;
+  if (credentials === undefined && config.enrolToken === undefined) {
+    throw new AgentStartError('not-enrolled', `not enrolled: no device.json in ${config.stateDir}; start once with --enrol-token <token from IT>`);
+  }
+
+  const osUser = config.osUser ?? currentOsUser();
+  const outbox = await Outbox.open({ dir: join(config.stateDir, 'outbox'), logger: child('outbox'), maxBytes: config.outboxMaxBytes });
+  const policy = new PolicyState({ cacheDir: config.stateDir, log: child('policy') });
+  const wordlist = new WordlistState({ cacheDir: config.stateDir, log: child('wordlist') });
+  await policy.load();
+  await wordlist.load();
+
+  const windows = new WindowFeed(p.windows);
+  const lock = new LockService({ locker: p.locker, notifier: p.notifier, clock: p.clock, outbox, log: child('lock'), pollMs: config.lockPollMs });
+  const detector = new DetectorService({
+    keys: p.keys,
+    windows,
+    capture: p.capture,
+    clock: p.clock,
+    outbox,
+    policy,
+    wordlist,
+    lock,
+    osUser,
+    log: child('detector'),
+    evidenceWidth: config.evidenceWidth,
+    evidenceQuality: config.evidenceQuality,
+    typingPauseMs: config.typingPauseMs,
+  });
+  const activity = new ActivityService({
+    windows,
+    idle: p.idle,
+    clock: p.clock,
+    outbox,
+    osUser,
+    log: child('activity'),
+    maxSpanMs: config.maxSpanMs,
+    idleAfterSeconds: config.idleAfterSeconds,
+    idlePollMs: config.idlePollMs,
+  });
+  let previousExit: PreviousExit = credentials === undefined ? 'first-run' : 'clean';
+  const startedAt = p.clock.now();
+  // The connection is created after `live`, which sends through it: a small indirection.
+  let sendBinary: (frame: Uint8Array) => boolean = () => false;
+  const live = new LiveService({ capture: p.capture, clock: p.clock, send: (frame) => sendBinary(frame), log: child('live') });
+  const hello = {
+    agentVersion: AGENT_VERSION,
+    os: { platform: process.platform, release: release(), arch: process.arch },
+    hostname: config.hostname ?? osHostname(),
+    osUser,
+    capabilities: CAPABILITIES,
+    get previousExit() {
+      return previousExit;
+    },
+  };
+  const connection = new ConnectionService({
+    url: agentSocketUrl(config.collector),
+    stateDir: config.stateDir,
+    credentials,
+    enrolToken: config.enrolToken,
+    hello,
+    outbox,
+    policy,
+    wordlist,
+    handlers: {
+      lock: (cmd) => lock.handle(cmd),
+      message: (msg) => p.notifier.notify(`Message from ${msg.from === '' ? 'your teacher' : msg.from}`, msg.text),
+      live: (cmd) => live.handle(cmd),
+      screenshotRequest: (req) => live.screenshot(req),
+    },
+    status: () => ({
+      uptimeSeconds: Math.max(0, Math.floor((p.clock.now() - startedAt) / 1_000)),
+      locked: lock.locked,
+      idleSeconds: Math.max(0, Math.floor(activity.idleSeconds)),
+      keyboard: detector.keyboardState(),
+    }),
+    clock: p.clock,
+    log: child('connection'),
+    reconnect: { baseMs: config.reconnectBaseMs, capMs: config.reconnectCapMs, refusedMs: config.authRetryMs },
+    random: opts.random,
+  });
+  sendBinary = (frame) => connection.sendBinary(frame);
+  connection.onConnectedChange((connected) => {
+    if (!connected) live.stop();
+  });
+
+  let state: 'created' | 'running' | 'stopped' = 'created';
+  return {
+    outbox,
+    policy,
+    wordlist,
+    detector,
+    activity,
+    lock,
+    live,
+    connection,
+    get previousExit(): PreviousExit {
+      return previousExit;
+    },
+    async start(): Promise<void> {
+      if (state !== 'created') return;
+      state = 'running';
+      previousExit = await beginRun(config.stateDir, credentials !== undefined);
+      log.info({ stateDir: config.stateDir, previousExit, pending: outbox.stats().pending, version: AGENT_VERSION }, 'agent starting');
+      await lock.start();
+      await detector.start();
+      activity.start();
+      connection.start();
+    },
+    /** Orderly stop: final hits and the open span into the outbox, a moment to deliver, bye, close. */
+    async stop(): Promise<void> {
+      if (state !== 'running') return;
+      state = 'stopped';
+      live.stop();
+      await detector.stop();
+      await activity.stop();
+      await lock.stop();
+      await connection.stop({ reason: 'shutdown', flushMs: config.stopFlushMs });
+      await outbox.close();
+      await endRun(config.stateDir);
+      log.info('agent stopped');
+    },
+  };
+}

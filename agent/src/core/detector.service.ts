@@ -1,0 +1,216 @@
+import type { Logger } from 'pino';
+import { monotonicFactory } from 'ulid';
+import { KeyStream, scanText, type MatchHit } from '@vigil/shared/matcher';
+import { alertRecords } from './alert-records.ts';
+import type { Outbox } from './outbox/index.ts';
+import type { PolicyState } from './policy-state.ts';
+import type { ActiveWindow, CapturedImage, Clock, Key, KeySource, KeySourceStatus, ScreenCapture, WindowSource } from './ports.ts';
+import type { WordlistState } from './wordlist-state.ts';
+
+/** Whether the screen is locked, and when that changes (LockService). */
+export interface LockView {
+  readonly locked: boolean;
+  onChange(listener: (locked: boolean) => void): () => void;
+}
+
+export type KeyboardState = 'ok' | 'paused' | 'unavailable';
+
+export interface DetectorOptions {
+  keys: KeySource;
+  windows: WindowSource;
+  capture: ScreenCapture;
+  clock: Clock;
+  outbox: Pick<Outbox, 'enqueue'>;
+  policy: PolicyState;
+  wordlist: WordlistState;
+  lock: LockView;
+  osUser: string;
+  log: Logger;
+  evidenceWidth?: number;
+  evidenceQuality?: number;
+  /** Typing that stops this long ends the line, flushing a hit held for its word boundary. */
+  typingPauseMs?: number;
+}
+
+const COOLDOWN_PRUNE_AT = 1_000;
+
+/**
+ * Typed text, window titles and URLs through the matcher; each hit becomes an alert with a
+ * screenshot in the outbox. Typed text exists only inside the KeyStream's in-memory ring:
+ * keys are never stored, logged or sent, and the stream is reset whenever matching pauses
+ * (screen locked, sign-in window) so nothing typed there can reach a later alert's context.
+ */
+export class DetectorService {
+  readonly #o: Required<Pick<DetectorOptions, 'evidenceWidth' | 'evidenceQuality' | 'typingPauseMs'>> & DetectorOptions;
+  readonly #nextId = monotonicFactory();
+  readonly #cooldown = new Map<string, number>();
+  readonly #unsubscribe: (() => void)[] = [];
+  #stream: KeyStream | undefined;
+  #window: ActiveWindow | undefined;
+  #paused = false;
+  #keyStatus: KeySourceStatus | 'stopped' = 'stopped';
+  #lastKeyAt = 0;
+  #lineOpen = false;
+  #pauseTimer: { cancel(): void } | undefined;
+  #reports: Promise<void> = Promise.resolve();
+  #running = false;
+  readonly stats = { alerts: 0, suppressed: 0, captureFailures: 0 };
+
+  constructor(opts: DetectorOptions) {
+    this.#o = { evidenceWidth: 1280, evidenceQuality: 70, typingPauseMs: 5_000, ...opts };
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  keyboardState(): KeyboardState {
+    if (this.#keyStatus !== 'ok') return 'unavailable';
+    return this.#paused || this.#stream === undefined ? 'paused' : 'ok';
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    const { wordlist, policy, lock, windows } = this.#o;
+    this.#useMatcher();
+    this.#unsubscribe.push(
+      wordlist.onChange(() => this.#useMatcher()),
+      policy.onChange(() => this.#updatePause()),
+      lock.onChange(() => this.#updatePause()),
+      windows.watch((win) => this.#onWindow(win)),
+    );
+    this.#updatePause();
+    await this.#o.keys.start(
+      (key) => this.#onKey(key),
+      (status, detail) => {
+        this.#keyStatus = status;
+        if (status === 'unavailable') this.#o.log.warn({ detail }, 'keyboard unavailable: typed text is not checked');
+        else this.#o.log.info('keyboard hook running');
+      },
+    );
+  }
+
+  /** Stops the key source and waits for alerts already found to reach the outbox. */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.#pauseTimer?.cancel();
+    this.#pauseTimer = undefined;
+    await this.#o.keys.stop();
+    this.#keyStatus = 'stopped';
+    if (!this.#paused && this.#stream !== undefined) this.#reportAll(this.#stream.endLine(), this.#window);
+    await this.drain();
+  }
+
+  /** Resolves when every hit found so far is in the outbox. */
+  async drain(): Promise<void> {
+    let seen: Promise<void>;
+    do {
+      seen = this.#reports;
+      await seen;
+    } while (seen !== this.#reports);
+  }
+
+  #useMatcher(): void {
+    const compiled = this.#o.wordlist.current;
+    // A new list starts a new stream: the old one's buffered text goes with it.
+    this.#stream = compiled === undefined ? undefined : new KeyStream(compiled.matcher);
+    this.#lineOpen = false;
+  }
+
+  #onKey(key: Key): void {
+    const stream = this.#stream;
+    if (stream === undefined || this.#paused) return;
+    this.#reportAll(stream.push(key), this.#window);
+    this.#lastKeyAt = this.#o.clock.now();
+    this.#lineOpen = true;
+    this.#pauseTimer ??= this.#o.clock.setTimeout(() => this.#typingPaused(), this.#o.typingPauseMs);
+  }
+
+  // One timer re-armed per pause, not one per key.
+  #typingPaused(): void {
+    this.#pauseTimer = undefined;
+    const idleFor = this.#o.clock.now() - this.#lastKeyAt;
+    if (idleFor < this.#o.typingPauseMs) {
+      this.#pauseTimer = this.#o.clock.setTimeout(() => this.#typingPaused(), this.#o.typingPauseMs - idleFor);
+      return;
+    }
+    if (this.#lineOpen && !this.#paused && this.#stream !== undefined) this.#reportAll(this.#stream.endLine(), this.#window);
+    this.#lineOpen = false;
+  }
+
+  #onWindow(win: ActiveWindow | undefined): void {
+    const prev = this.#window;
+    // What was typed belongs to the window it was typed in: finish that line there.
+    if (this.#stream !== undefined && !this.#paused && this.#lineOpen) this.#reportAll(this.#stream.endLine(), prev);
+    this.#lineOpen = false;
+    this.#window = win;
+    this.#updatePause();
+    // Debug only: titles are sent to the collector anyway, but need not fill a production log.
+    this.#o.log.debug({ app: win?.app, title: win?.title, paused: this.#paused }, 'focused window changed');
+    const compiled = this.#o.wordlist.current;
+    if (win === undefined || compiled === undefined || this.#o.lock.locked) return;
+    if (win.title !== '' && (win.title !== prev?.title || win.app !== prev.app)) this.#reportAll(scanText(compiled.matcher, win.title, 'title'), win);
+    if (win.url !== undefined && win.url !== '' && win.url !== prev?.url) this.#reportAll(scanText(compiled.matcher, win.url, 'url'), win);
+  }
+
+  #updatePause(): void {
+    const signIn = this.#window !== undefined && this.#o.policy.isSignInTitle(this.#window.title);
+    const paused = this.#o.lock.locked || signIn;
+    if (paused === this.#paused) return;
+    this.#paused = paused;
+    if (paused) {
+      // Forget the line: text typed into a password prompt must not leak into a later context.
+      this.#stream?.reset();
+      this.#lineOpen = false;
+    }
+    this.#o.log.debug({ paused, reason: paused ? (signIn ? 'sign-in window' : 'screen locked') : undefined }, 'key matching paused state');
+  }
+
+  #reportAll(hits: readonly MatchHit[], win: ActiveWindow | undefined): void {
+    for (const hit of hits) this.#report(hit, win);
+  }
+
+  #report(hit: MatchHit, win: ActiveWindow | undefined): void {
+    const at = this.#o.clock.now();
+    if (this.#coolingDown(hit, win, at)) {
+      this.stats.suppressed++;
+      return;
+    }
+    const id = this.#nextId(at);
+    this.#reports = this.#reports.then(() => this.#deliver(id, hit, win, at)).catch((err: unknown) => this.#o.log.error({ err, alertId: id }, 'could not queue an alert'));
+  }
+
+  #coolingDown(hit: MatchHit, win: ActiveWindow | undefined, at: number): boolean {
+    const cooldownMs = this.#o.policy.current.alertCooldownSeconds * 1_000;
+    if (cooldownMs === 0) return false;
+    const key = `${hit.term}\u0000${hit.category}\u0000${win?.app ?? ''}\u0000${win?.title ?? ''}`;
+    const last = this.#cooldown.get(key);
+    if (last !== undefined && at - last < cooldownMs) return true;
+    if (this.#cooldown.size >= COOLDOWN_PRUNE_AT) {
+      for (const [k, t] of this.#cooldown) if (at - t >= cooldownMs) this.#cooldown.delete(k);
+    }
+    this.#cooldown.set(key, at);
+    return false;
+  }
+
+  async #deliver(id: string, hit: MatchHit, win: ActiveWindow | undefined, at: number): Promise<void> {
+    const policy = this.#o.policy.current;
+    let image: CapturedImage | undefined;
+    if (policy.captureScreenshots && !policy.noCaptureCategories.includes(hit.category)) {
+      try {
+        image = await this.#o.capture.capture({ maxWidth: this.#o.evidenceWidth, quality: this.#o.evidenceQuality });
+      } catch (err) {
+        this.stats.captureFailures++;
+        this.#o.log.warn({ err, alertId: id }, 'screen capture failed; the alert goes without a screenshot');
+      }
+    }
+    const now = () => this.#o.clock.now();
+    for (const record of alertRecords({ id, hit, window: win, at, osUser: this.#o.osUser, image, now })) await this.#o.outbox.enqueue(record);
+    this.stats.alerts++;
+    // The term and context are deliberately not logged: they go to the collector only.
+    this.#o.log.info({ alertId: id, category: hit.category, severity: hit.severity, source: hit.source, screenshot: image !== undefined }, 'alert queued');
+  }
+}

@@ -1,0 +1,60 @@
+// `vigil-agent`: the headless agent as a Node service (`pnpm agent -- --collector ws://host:8080 --enrol-token …`).
+import { pino } from 'pino';
+import { AgentStartError, createAgent, type Agent } from '../core/agent.ts';
+import { createNodePlatform } from '../platform/node/index.ts';
+import { describeOptions, loadOptions, USAGE } from './options.ts';
+
+const options = loadOptions(process.argv.slice(2), process.env);
+if (options.ok === 'help') {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (!options.ok) {
+  // One line an operator can act on.
+  process.stderr.write(`vigil-agent: ${options.message}\n`);
+  process.exit(2);
+}
+const { config } = options;
+const log = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
+const mainLog = log.child({ module: 'main' });
+mainLog.info({ config: describeOptions(config) }, 'vigil-agent starting');
+
+const platform = createNodePlatform({ log, locker: config.lockCommand === undefined ? {} : { mode: 'command', command: config.lockCommand } });
+
+let agent: Agent;
+try {
+  agent = await createAgent({ platform, config, log });
+  await agent.start();
+} catch (err) {
+  if (err instanceof AgentStartError) {
+    process.stderr.write(`vigil-agent: ${err.message}\n`);
+    process.exit(2);
+  }
+  mainLog.fatal({ err }, 'could not start the agent');
+  process.exit(1);
+}
+
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) {
+    // A second signal: the operator wants out now (the run counts as unclean).
+    mainLog.warn({ signal }, 'second signal; exiting without an orderly stop');
+    process.exit(1);
+  }
+  stopping = true;
+  mainLog.info({ signal }, 'stopping');
+  let code = 0;
+  try {
+    await agent.stop();
+  } catch (err) {
+    mainLog.error({ err }, 'orderly stop failed');
+    code = 1;
+  }
+  process.exit(code);
+}
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, (received) => void shutdown(received));
+process.on('uncaughtException', (err) => {
+  // The running marker stays behind, so the next start reports an unclean exit.
+  mainLog.fatal({ err }, 'uncaught exception');
+  process.exit(1);
+});

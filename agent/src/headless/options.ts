@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { agentConfigSchema, type AgentConfig } from '../core/agent-config.ts';
+import { defaultStateDir } from '../core/state-dir.ts';
+
+// Options of the headless agent, from (lowest to highest precedence) defaults, a JSON
+// config file, the environment and command-line flags; validated once, frozen, and a bad
+// value fails with one line naming where it came from.
+
+export const USAGE = `usage: vigil-agent [options]     (from the repository: pnpm agent -- [options])
+
+  --collector <url>      collector address, e.g. ws://collector.school.lan:8080   (VIGIL_COLLECTOR)
+  --enrol-token <token>  one-time enrolment token from IT, needed on first start     (VIGIL_ENROL_TOKEN)
+  --state-dir <path>     device identity, outbox and caches                           (VIGIL_STATE_DIR)
+                         default /var/lib/vigil-agent as root, else ~/.local/state/vigil-agent
+  --log-level <level>    fatal|error|warn|info|debug|trace|silent, default info      (VIGIL_LOG_LEVEL)
+  --hostname <name>      name reported to the collector, default this computer's
+  --config <file>        JSON file with any of: collector, enrolToken, stateDir, logLevel, hostname,
+                         osUser, evidenceWidth, evidenceQuality, maxSpanMs, idleAfterSeconds,
+                         idlePollMs, lockPollMs, typingPauseMs, reconnectBaseMs, reconnectCapMs,
+                         authRetryMs, stopFlushMs, outboxMaxBytes, lockCommand (array)
+  -h, --help             this text
+
+Logs go to stderr as JSON lines (pino).`;
+
+export type OptionsResult = { ok: true; config: AgentConfig } | { ok: false; message: string } | { ok: 'help' };
+
+const FLAGS = {
+  collector: { type: 'string' },
+  'enrol-token': { type: 'string' },
+  'state-dir': { type: 'string' },
+  'log-level': { type: 'string' },
+  hostname: { type: 'string' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const FLAG_KEYS: Record<string, string> = { collector: 'collector', 'enrol-token': 'enrolToken', 'state-dir': 'stateDir', 'log-level': 'logLevel', hostname: 'hostname' };
+const ENV_KEYS: Record<string, string> = { VIGIL_COLLECTOR: 'collector', VIGIL_ENROL_TOKEN: 'enrolToken', VIGIL_STATE_DIR: 'stateDir', VIGIL_LOG_LEVEL: 'logLevel' };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function loadOptions(argv: readonly string[], env: NodeJS.ProcessEnv): OptionsResult {
+  // `pnpm agent -- --flag` may hand the `--` through.
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    return { ok: false, message: `${err instanceof Error ? err.message : String(err)} (see --help)` };
+  }
+  if (values.help === true) return { ok: 'help' };
+
+  const merged: Record<string, unknown> = {};
+  const origin = new Map<string, string>();
+  const configPath = typeof values.config === 'string' ? values.config : undefined;
+  if (configPath !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(configPath, 'utf8'));
+    } catch (err) {
+      return { ok: false, message: `--config ${configPath}: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    if (!isRecord(parsed)) return { ok: false, message: `--config ${configPath}: must hold a JSON object` };
+    for (const [key, value] of Object.entries(parsed)) {
+      merged[key] = value;
+      origin.set(key, `"${key}" in ${configPath}`);
+    }
+  }
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name]?.trim();
+    if (value === undefined || value === '') continue;
+    merged[key] = value;
+    origin.set(key, name);
+  }
+  for (const [flag, key] of Object.entries(FLAG_KEYS)) {
+    const value = values[flag];
+    if (typeof value !== 'string') continue;
+    merged[key] = value;
+    origin.set(key, `--${flag}`);
+  }
+  merged.stateDir ??= defaultStateDir();
+
+  const result = agentConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = issue?.code === 'unrecognized_keys' ? (issue.keys[0] ?? '') : String(issue?.path[0] ?? '');
+    const where = origin.get(key) ?? (key === '' ? 'options' : key);
+    if (issue?.code === 'unrecognized_keys') return { ok: false, message: `${where}: unknown option (see --help)` };
+    if (key === 'collector' && merged.collector === undefined) return { ok: false, message: 'no collector given: use --collector ws://host:8080 (or VIGIL_COLLECTOR)' };
+    return { ok: false, message: `${where}: ${issue?.message ?? 'invalid'}` };
+  }
+  const config = result.data;
+  if (config.lockCommand !== undefined) Object.freeze(config.lockCommand);
+  return { ok: true, config: Object.freeze(config) };
+}
+
+/** The configuration as it may appear in a log line: the enrolment token masked. */
+export function describeOptions(config: AgentConfig): Record<string, unknown> {
+  return { ...config, enrolToken: config.enrolToken === undefined ? undefined : '***' };
+}

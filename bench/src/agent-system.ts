@@ -1,0 +1,231 @@
+// The real system for the agent benchmarks: PostgreSQL (VIGIL_BENCH_DATABASE_URL /
+// TEST_DATABASE_URL server, else an embedded one), `node collector/src/main.ts`, the admin
+// CLI and `node agent/src/headless/main.ts` on a given X display; plus /proc readings.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectDatabase, createLogger, startEmbeddedPostgres, type Database } from '@vigil/collector';
+import { waitFor } from '@vigil/agent/testing';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const quietLog = createLogger('warn');
+
+export interface BenchDatabase {
+  url: string;
+  database: Database;
+  dispose(): Promise<void>;
+}
+
+/** A fresh database on the configured server, or on an embedded PostgreSQL started for the run. */
+export async function benchDatabase(): Promise<BenchDatabase> {
+  const external = (process.env.VIGIL_BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL)?.trim();
+  let serverUrl: string;
+  let stopServer = async () => {};
+  if (external !== undefined && external !== '') {
+    serverUrl = external;
+  } else {
+    const baseDir = await mkdtemp(join(tmpdir(), 'vigil-bench-pg-'));
+    await chmod(baseDir, 0o755); // as root the server runs as `postgres` and must get in
+    const server = await startEmbeddedPostgres({ baseDir, log: quietLog, database: 'postgres' });
+    serverUrl = server.serverUrl;
+    stopServer = async () => {
+      await server.stop();
+      await rm(baseDir, { recursive: true, force: true });
+    };
+  }
+  const name = `vigil_bench_${Date.now().toString(36)}`;
+  const admin = await connectDatabase(serverUrl, quietLog, { migrate: false, poolSize: 1 });
+  await admin.pool.query(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await connectDatabase(url.toString(), quietLog, { migrate: true, poolSize: 3 });
+  return {
+    url: url.toString(),
+    database,
+    async dispose() {
+      await database.close();
+      await admin.pool.query(`drop database if exists ${name} with (force)`);
+      await admin.close();
+      await stopServer();
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Proc {
+  child: ChildProcess;
+  lines: string[];
+  /** Waits for a JSON log line whose `msg` satisfies `match`. */
+  waitForMsg(match: (msg: string, line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export function startNode(script: string, args: string[], env: Record<string, string>): Proc {
+  const base: NodeJS.ProcessEnv = {};
+  for (const name of ['PATH', 'HOME', 'LANG', 'TMPDIR']) if (process.env[name] !== undefined) base[name] = process.env[name];
+  const child = spawn(process.execPath, [script, ...args], { cwd: repoRoot, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let partial = '';
+  const collect = (chunk: Buffer) => {
+    const parts = (partial + chunk.toString('utf8')).split('\n');
+    partial = parts.pop() ?? '';
+    lines.push(...parts);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const parsed = () => {
+    const out: Record<string, unknown>[] = [];
+    for (const raw of lines) {
+      if (!raw.startsWith('{')) continue;
+      try {
+        const line: unknown = JSON.parse(raw);
+        if (typeof line === 'object' && line !== null && !Array.isArray(line)) out.push({ ...line });
+      } catch {
+        // not a log line
+      }
+    }
+    return out;
+  };
+  return {
+    child,
+    lines,
+    waitForMsg: (match, timeoutMs = 30_000) =>
+      waitFor(
+        () => {
+          if (child.exitCode !== null) throw new Error(`${script} exited:\n${lines.slice(-20).join('\n')}`);
+          return parsed().find((l) => typeof l.msg === 'string' && match(l.msg, l));
+        },
+        { timeoutMs, intervalMs: 20, message: `a log line from ${script}` },
+      ),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function runCli(env: Record<string, string>, ...args: string[]): Promise<string> {
+  const proc = startNode('collector/src/cli/main.ts', ['admin', ...args], env);
+  const [code]: unknown[] = await once(proc.child, 'exit');
+  if (code !== 0) throw new Error(`vigil admin ${args.join(' ')} failed: ${proc.lines.join('\n')}`);
+  return (proc.lines.find((l) => l.trim() !== '') ?? '').trim();
+}
+
+export interface BenchSystem {
+  db: BenchDatabase;
+  collector: Proc;
+  collectorEnv: Record<string, string>;
+  collectorUrl: string;
+  siteId: string;
+  token: string;
+  dispose(): Promise<void>;
+}
+
+/** PostgreSQL, the collector listening on 127.0.0.1, and an enrolment token. */
+export async function startCollectorSystem(): Promise<BenchSystem> {
+  const db = await benchDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), 'vigil-bench-collector-'));
+  const port = await freePort();
+  const collectorEnv = { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WORDLISTS_DIR: join(repoRoot, 'wordlists'), LOG_LEVEL: 'warn' };
+  const collector = startNode('collector/src/main.ts', [], { ...collectorEnv, LOG_LEVEL: 'info' });
+  await collector.waitForMsg((m) => m.startsWith('Vigil collector listening'), 60_000);
+  const siteId = await runCli(collectorEnv, 'create-site', '--name', 'Bench School');
+  await runCli(collectorEnv, 'create-room', '--name', 'Bench Room', '--site', siteId);
+  const token = await runCli(collectorEnv, 'create-token', '--room', 'Bench Room', '--uses', '10');
+  return {
+    db,
+    collector,
+    collectorEnv,
+    collectorUrl: `ws://127.0.0.1:${port}`,
+    siteId,
+    token,
+    async dispose() {
+      await collector.stop();
+      await db.dispose();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sets the site's policy layer and tells connected agents, as the console's policy editor does. */
+export async function setSitePolicy(system: BenchSystem, settings: Record<string, unknown>): Promise<void> {
+  const pool = system.db.database.pool;
+  await pool.query(
+    `insert into policies (id, scope, scope_id, settings) values ($1, 'site', $2, $3)
+     on conflict (scope, scope_id) do update set settings = excluded.settings, updated_at = now()`,
+    [`bench-${system.siteId}`, system.siteId, JSON.stringify(settings)],
+  );
+  await pool.query(`select pg_notify('vigil_agent_control', $1)`, [JSON.stringify({ kind: 'policy', scope: 'site', scopeId: system.siteId })]);
+}
+
+export async function startAgent(system: BenchSystem, display: string, config: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<Proc & { stateDir: string }> {
+  const root = await mkdtemp(join(tmpdir(), 'vigil-bench-agent-'));
+  const configPath = join(root, 'agent.json');
+  await writeFile(configPath, JSON.stringify(config));
+  const agent = startNode('agent/src/headless/main.ts', ['--collector', system.collectorUrl, '--enrol-token', system.token, '--state-dir', join(root, 'state'), '--config', configPath], {
+    DISPLAY: display,
+    VIGIL_LOG_LEVEL: 'info',
+    ...env,
+  });
+  await agent.waitForMsg((m) => m === 'keyboard hook running');
+  await agent.waitForMsg((m) => m === 'word list in force');
+  return {
+    ...agent,
+    stateDir: join(root, 'state'),
+    async stop() {
+      await agent.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Processes whose parent is `pid` (scanning /proc: works without CONFIG_PROC_CHILDREN). */
+export async function childrenOf(pid: number): Promise<{ pid: number; cmd: string }[]> {
+  const out: { pid: number; cmd: string }[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== pid) continue;
+      const cmd = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').join(' ').trim();
+      out.push({ pid: Number(entry), cmd });
+    } catch {
+      // Gone between readdir and read.
+    }
+  }
+  return out;
+}
+
+export interface Memory {
+  /** Resident set: every page mapped in, including the node binary and libraries shared with other processes. */
+  rss: number;
+  /** Proportional set: shared pages divided among the processes that share them (sums fairly across processes). */
+  pss: number;
+  /** Pages only this process uses (what ending it would free). */
+  private: number;
+}
+
+/** Memory of a process in MiB, from /proc/<pid>/smaps_rollup. */
+export async function memoryMiB(pid: number): Promise<Memory> {
+  const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+  return { rss: kb('Rss') / 1024, pss: kb('Pss') / 1024, private: (kb('Private_Clean') + kb('Private_Dirty')) / 1024 };
+}

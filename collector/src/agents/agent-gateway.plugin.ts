@@ -1,0 +1,85 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { createBlobStore } from '../evidence/disk-blob-store.ts';
+import { ScreenshotService } from '../evidence/screenshot.service.ts';
+import { IngestService } from '../ingest/ingest.service.ts';
+import { AgentConnection } from './agent-connection.ts';
+import { AgentHubRegistry } from './agent-hub.ts';
+import type { GatewayContext } from './gateway-context.ts';
+import { gatewaySettings, sweepInterval, type AgentGatewayOptions } from './gateway-options.ts';
+import { PresenceService } from './presence.service.ts';
+
+export type { AgentGatewayOptions } from './gateway-options.ts';
+
+/**
+ * WS /agent/v1: the agent gateway. Needs `app.agentHub` / `app.agentAuth`
+ * (agent-hub.plugin.ts) and the agent services `app.wordlists`, `app.policies`,
+ * `app.locks`, which it looks up when an agent connects. Encapsulated: nothing here
+ * leaks into other features. See agent-connection.ts for the per-socket rules.
+ */
+const agentGatewayPlugin: FastifyPluginAsync<AgentGatewayOptions> = async (app, options) => {
+  const hub = app.agentHub;
+  if (!(hub instanceof AgentHubRegistry)) throw new Error('the agent gateway needs app.agentHub from agents/agent-hub.plugin.ts');
+  const settings = gatewaySettings(options);
+  const log = app.log.child({ module: 'agents' });
+  const ingest = new IngestService({ pool: app.database.pool, log: app.log.child({ module: 'ingest' }), ...settings.ingest });
+  const presence = new PresenceService({ db: app.database.db, log, touchIntervalMs: settings.touchIntervalMs });
+  const screenshots = new ScreenshotService({
+    blobs: createBlobStore(app.config.dataDir),
+    db: app.database.db,
+    log: app.log.child({ module: 'evidence' }),
+  });
+  let shuttingDown = false;
+  const ctx: GatewayContext = {
+    settings,
+    log,
+    hub,
+    auth: app.agentAuth,
+    presence,
+    ingest,
+    screenshots,
+    services: () => ({ wordlists: app.wordlists, policies: app.policies, locks: app.locks }),
+    isShuttingDown: () => shuttingDown,
+  };
+  // Sockets still saying hello are not in the hub; the sweeper and shutdown need them too.
+  const connections = new Set<AgentConnection>();
+
+  app.get('/agent/v1', { websocket: true }, (socket, request) => {
+    const connection = new AgentConnection(socket, request.ip, ctx);
+    connections.add(connection);
+    socket.once('close', () => connections.delete(connection));
+    connection.start();
+  });
+
+  const sweeper = setInterval(
+    () => {
+      const now = Date.now();
+      for (const connection of connections) connection.checkHeartbeat(now);
+    },
+    sweepInterval(settings, settings.heartbeatTimeoutMs ?? 15_000),
+  );
+  sweeper.unref();
+
+  app.health.register('agents', () => {
+    const stats = ingest.stats();
+    const detail = `${hub.size} agents connected; ${stats.committedMessages} messages ingested`;
+    return stats.failingSince === undefined
+      ? { status: 'ok', detail }
+      : { status: 'degraded', detail: `${detail}; ingest failing since ${new Date(stats.failingSince).toISOString()}: ${stats.lastError ?? ''}` };
+  });
+
+  let leaving: string[] = [];
+  app.addHook('preClose', async () => {
+    shuttingDown = true;
+    clearInterval(sweeper);
+    leaving = hub.connectedDeviceIds();
+    for (const connection of connections) connection.close({ code: 1001, reason: 'shutting-down' });
+  });
+  app.addHook('onClose', async () => {
+    // Commit what was received (the acks may no longer reach anyone; agents re-send, ingest dedupes).
+    await ingest.drain();
+    await presence.allOffline(leaving);
+    await presence.close();
+  });
+};
+
+export default agentGatewayPlugin;

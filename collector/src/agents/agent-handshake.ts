@@ -1,0 +1,51 @@
+import { makeEnvelope, type HelloPayload } from '@vigil/shared';
+import type { AgentConnection } from './agent-connection.ts';
+import { deviceFacts } from './device-auth.service.ts';
+import type { GatewayContext } from './gateway-context.ts';
+
+/**
+ * `hello` → authenticate → `welcome` (+ `wordlist` when the agent's is stale, + `lock`
+ * when the device is locked) → registered in the hub. The socket may drop at any
+ * await; every step after one checks it is still open.
+ */
+export async function runHandshake(connection: AgentConnection, hello: HelloPayload, ip: string, ctx: GatewayContext): Promise<void> {
+  const result = await ctx.auth.authenticateHello(hello, ip);
+  if (!result.ok) {
+    connection.close(result.close);
+    return;
+  }
+  if (!connection.isOpen) return;
+  const { device } = result;
+  connection.identify({ ...device, osUser: hello.osUser === '' ? null : hello.osUser });
+
+  const { wordlists, policies, locks } = ctx.services();
+  const [policy, lock] = await Promise.all([
+    policies.forDevice(device.id),
+    locks.forDevice(device.id),
+    ctx.presence.connected(device.id, deviceFacts(hello), { ip, previousExit: hello.previousExit }),
+  ]);
+  if (!connection.isOpen) return;
+
+  const wordlist = wordlists.current();
+  connection.send(
+    makeEnvelope('welcome', {
+      deviceId: device.id,
+      ...(result.secret === undefined ? {} : { secret: result.secret }),
+      policy,
+      wordlistVersion: wordlist.version,
+      serverTime: Date.now(),
+    }),
+  );
+  if (hello.wordlistVersion !== wordlist.version) connection.send(makeEnvelope('wordlist', wordlist));
+  if (lock !== undefined) connection.send(makeEnvelope('lock', lock));
+  connection.ready(policy.heartbeatSeconds);
+  ctx.hub.attach(connection);
+  // A word list that changed while we were busy was broadcast without this socket.
+  const latest = wordlists.current();
+  if (latest.version !== wordlist.version) connection.send(makeEnvelope('wordlist', latest));
+  connection.log.info(
+    { hostname: hello.hostname, agentVersion: hello.agentVersion, enrolled: result.secret !== undefined, previousExit: hello.previousExit },
+    'agent connected',
+  );
+  ctx.hub.announceConnected(device.id);
+}

@@ -1,0 +1,67 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../errors/app-error.ts';
+import { accessGate, RouteAccessRegistry } from './access-control.ts';
+import { authRoutes } from './auth.routes.ts';
+import { secretBoxFor, secretKeyEnvVar, type SecretBox } from './secret-box.ts';
+import { helmetOptions } from './security-headers.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every registered route and its access rule (auth/access-rules.ts). */
+    readonly routeAccess: RouteAccessRegistry;
+  }
+}
+
+export interface AuthPluginOptions {
+  /** The built console: files served from here are public (they hold no data). */
+  readonly consoleDir: string;
+  /** The clock for sessions, lockouts and TOTP; tests move it instead of sleeping. */
+  readonly now?: () => Date;
+  /** Per-IP limit on POST /api/auth/login and /setup (default 20 a minute). */
+  readonly loginRateLimit?: { readonly max: number; readonly timeWindowMs: number };
+  /** Seals TOTP secrets; defaults to VIGIL_SECRET_KEY or DATA_DIR/secrets/totp.key. */
+  readonly secretBox?: SecretBox;
+}
+
+export const defaultLoginRateLimit = { max: 20, timeWindowMs: 60_000 } as const;
+
+/**
+ * Console sign-in and the access gate for the WHOLE app, hence fastify-plugin: the
+ * session/CSRF/role hook, the route registry (onRoute), security headers, cookies and
+ * rate limiting apply to every route registered after it. That is why it is registered
+ * before every other feature (hooks and onRoute do not reach routes added earlier).
+ *
+ * Decorates `app.routeAccess`, `request.user` and `request.authSession`
+ * (request-user.ts); serves /api/auth/* (auth.routes.ts).
+ */
+const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, options) => {
+  const db = app.database.db;
+  const now = options.now ?? (() => new Date());
+  const publicUrl = app.config.publicUrl;
+  // Read here, once, and validated now: a bad key stops the collector at start-up.
+  const secretBox = options.secretBox ?? secretBoxFor(app.config.dataDir, process.env[secretKeyEnvVar]);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, helmetOptions);
+  // Off by default; routes opt in with `config: { rateLimit }` (sign-in, setup, and any
+  // other feature that wants it).
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new AppError('rate-limited', 429, `Too many attempts; try again in ${context.after}`),
+  });
+
+  const registry = new RouteAccessRegistry(options.consoleDir);
+  app.decorate('routeAccess', registry);
+  app.decorateRequest('user', null);
+  app.decorateRequest('authSession', null);
+  app.addHook('onRoute', (route) => registry.record(route));
+  app.addHook('onRequest', accessGate(registry, { db, now, publicUrl }));
+
+  await app.register(authRoutes, { prefix: '/api/auth', db, secretBox, now, publicUrl, loginRateLimit: options.loginRateLimit ?? defaultLoginRateLimit });
+};
+
+export default fp(authPlugin, { name: 'vigil-auth', fastify: '5.x', dependencies: ['vigil-context', 'vigil-errors'] });
