@@ -35,7 +35,7 @@ export default async function run(): Promise<void> {
       const kids = await childrenOf(pid);
       const hookPid = kids.find((k) => k.cmd.includes('key-hook.child'))?.pid;
       const helperPids = kids.filter((k) => k.pid !== hookPid).map((k) => k.pid);
-      const cpu = () => cpuSeconds(pid, true) + [hookPid, ...helperPids].reduce((total, p) => total + (p === undefined ? 0 : safeCpu(p)), 0);
+      const cpu = () => cpuSeconds(pid, true) + [hookPid, ...helperPids].reduce<number>((total, p) => total + (p === undefined ? 0 : safeCpu(p)), 0);
       const cpuParent = () => cpuSeconds(pid, true);
       const cpuHook = () => (hookPid === undefined ? 0 : safeCpu(hookPid));
       const t0 = performance.now();

@@ -12,7 +12,7 @@ import { connectDatabase, createLogger, startEmbeddedPostgres, type Database } f
 import { waitFor } from '@vigil/agent/testing';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const quietLog = createLogger('warn');
+const quietLog = createLogger('error');
 
 export interface BenchDatabase {
   url: string;
@@ -179,7 +179,8 @@ export async function startAgent(system: BenchSystem, display: string, config: R
   const root = await mkdtemp(join(tmpdir(), 'vigil-bench-agent-'));
   const configPath = join(root, 'agent.json');
   await writeFile(configPath, JSON.stringify(config));
-  const agent = startNode('agent/src/headless/main.ts', ['--collector', system.collectorUrl, '--enrol-token', system.token, '--state-dir', join(root, 'state'), '--config', configPath], {
+  // VIGIL_BENCH_AGENT_SCRIPT: measure another build of the agent (e.g. a bundled .mjs).
+  const agent = startNode(process.env.VIGIL_BENCH_AGENT_SCRIPT ?? 'agent/src/headless/main.ts', ['--collector', system.collectorUrl, '--enrol-token', system.token, '--state-dir', join(root, 'state'), '--config', configPath], {
     DISPLAY: display,
     VIGIL_LOG_LEVEL: 'info',
     ...env,

@@ -10,7 +10,7 @@
 //   node bench/src/connections.bench.ts          VIGIL_BENCH_CONNECTIONS=10000 VIGIL_BENCH_HOLD_SECONDS=10
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp, connectDatabase, createLogger, hashSecret, loadConfig } from '@vigil/collector';
 import { encode, makeEnvelope } from '@vigil/shared/protocol';
 import WebSocket from 'ws';
+import { cpuSeconds } from './proc-cpu.ts';
 
 const CONNECTIONS = Number(process.env.VIGIL_BENCH_CONNECTIONS ?? 10_000);
 const HOLD_SECONDS = Number(process.env.VIGIL_BENCH_HOLD_SECONDS ?? 10);
@@ -40,6 +41,19 @@ function say(line: Line): void {
 
 function fdLimit(): string {
   return /Max open files\s+(\S+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? '?';
+}
+
+/** CPU seconds of every local `postgres` process, to see where connect time goes. */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(pid), false);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return total;
 }
 
 function rssMiB(pid: number | 'self'): number {
@@ -200,7 +214,7 @@ function startChild(role: string, env: Record<string, string>, nodeFlags = ''): 
 export default async function run(): Promise<void> {
   const log = createLogger('warn');
   const admin = await connectDatabase(SERVER_URL, log, { migrate: false, poolSize: 1 });
-  const name = `vigil_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const name = `vigil_bench_conns_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   await admin.pool.query(`create database ${name}`);
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
@@ -222,7 +236,8 @@ export default async function run(): Promise<void> {
     const credentials = join(dir, 'agents.json');
     await writeFile(credentials, JSON.stringify(agents));
 
-    const collector = startChild('collector', { VIGIL_BENCH_DATABASE: url.toString(), VIGIL_BENCH_DATA_DIR: dir }, '--expose-gc');
+    const profile = process.env.VIGIL_BENCH_CPU_PROF === '1' ? `--cpu-prof --cpu-prof-dir=${tmpdir()}` : '';
+    const collector = startChild('collector', { VIGIL_BENCH_DATABASE: url.toString(), VIGIL_BENCH_DATA_DIR: dir }, `--expose-gc ${profile}`);
     children.push(collector);
     const listening = await collector.next('listening', 60_000);
     const collectorPid = collector.process.pid ?? 0;
@@ -230,6 +245,7 @@ export default async function run(): Promise<void> {
     const baseline = await collector.next('stats', 10_000);
     console.log(`collector fd limit ${String(listening.fdLimit)}; RSS before agents ${(Number(baseline.rss) / 2 ** 20).toFixed(0)} MiB`);
 
+    const cpuBefore = { collector: cpuSeconds(collectorPid, false), postgres: postgresCpuSeconds() };
     const clients = startChild('agents', { VIGIL_BENCH_URL: `ws://127.0.0.1:${String(listening.port)}/agent/v1`, VIGIL_BENCH_CREDENTIALS: credentials });
     children.push(clients);
     const connected = await clients.next('connected', 600_000);
@@ -237,6 +253,15 @@ export default async function run(): Promise<void> {
     console.log(
       `connected ${String(connected.count)} of ${CONNECTIONS} agents (${String(connected.failures)} failed) in ${seconds.toFixed(1)} s ` +
         `(${(Number(connected.count) / seconds).toFixed(0)} hellos/s); agent process fd limit ${String(connected.fdLimit)}, RSS ${Number(connected.rssMiB).toFixed(0)} MiB`,
+    );
+    const cpu = {
+      collector: cpuSeconds(collectorPid, false) - cpuBefore.collector,
+      agents: cpuSeconds(clients.process.pid ?? 0, false),
+      postgres: postgresCpuSeconds() - cpuBefore.postgres,
+    };
+    console.log(
+      `CPU while connecting: collector ${cpu.collector.toFixed(1)} s, agents ${cpu.agents.toFixed(1)} s, postgres ${cpu.postgres.toFixed(1)} s ` +
+        `(${((cpu.collector / Number(connected.count)) * 1e6).toFixed(0)} µs collector + ${((cpu.postgres / Number(connected.count)) * 1e6).toFixed(0)} µs postgres per hello)`,
     );
     const peakDuringConnect = rssMiB(collectorPid);
     await new Promise((resolve) => setTimeout(resolve, HOLD_SECONDS * 1000));
@@ -250,8 +275,11 @@ export default async function run(): Promise<void> {
     );
     clients.send('quit');
     await new Promise((resolve) => clients.process.once('exit', resolve));
+    const quitting = performance.now();
     collector.send('quit');
     await new Promise((resolve) => collector.process.once('exit', resolve));
+    console.log(`collector shut down in ${((performance.now() - quitting) / 1000).toFixed(1)} s`);
+    if (profile !== '') console.log(`collector CPU profile written to ${tmpdir()}/CPU.*.cpuprofile`);
   } finally {
     for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGTERM');
     await admin.pool.query(`drop database if exists ${name} with (force)`).catch(() => undefined);
@@ -261,6 +289,8 @@ export default async function run(): Promise<void> {
 }
 
 const role = process.env.VIGIL_BENCH_ROLE;
-if (role === 'collector') await collectorRole();
-else if (role === 'agents') await agentsRole();
-else if (import.meta.url === `file://${process.argv[1]}`) await run();
+if (role === 'collector' || role === 'agents') {
+  await (role === 'collector' ? collectorRole() : agentsRole());
+  // stdin and closing sockets would keep the child alive.
+  process.exit(0);
+} else if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -46,7 +46,7 @@ export default async function run(): Promise<void> {
       await agent.stop();
     }
   } finally {
-    listener.release();
+    listener.release(true);
     await system.dispose();
     await x.stop();
   }

@@ -1,9 +1,11 @@
+import type { Logger } from 'pino';
 import type { RawData } from 'ws';
-import { decodeCollectorMessage, encode, makeEnvelope, type CollectorMessage, type DecodeResult, type HeartbeatPayload } from '@vigil/shared/protocol';
+import { decodeCollectorMessage, encode, makeEnvelope, type CollectorMessage, type DecodeResult, type HeartbeatPayload, type WelcomePayload } from '@vigil/shared/protocol';
 import type { OutboxStats } from './outbox/index.ts';
+import { writeDeviceCredentials, type DeviceCredentials } from './state-dir.ts';
 
-// Small pure pieces of the connection: turning socket data into collector messages and
-// building the heartbeat.
+// Pieces of the connection that need no socket: decoding what the collector sends, the
+// heartbeat, and taking the device identity from a welcome.
 
 export const MAX_COLLECTOR_MESSAGE = 16 * 1024 * 1024;
 
@@ -28,4 +30,28 @@ export function heartbeatText(status: Omit<HeartbeatPayload, 'outbox'>, stats: O
     rejected: stats.rejected,
   };
   return encode(makeEnvelope('heartbeat', { ...status, outbox }, { now }));
+}
+
+/**
+ * The identity to use after a welcome: the stored one, or (first enrolment) the new id and
+ * secret, written to device.json before anything else — the token is used up, so the secret
+ * is the only way back in. Undefined when an enrolment welcome carries no secret.
+ */
+export async function identityFromWelcome(welcome: WelcomePayload, stored: DeviceCredentials | undefined, stateDir: string, log: Logger): Promise<DeviceCredentials | undefined> {
+  if (stored !== undefined) {
+    if (welcome.deviceId !== stored.deviceId) log.warn({ deviceId: welcome.deviceId, stored: stored.deviceId }, 'the collector welcomed a different device id');
+    return stored;
+  }
+  if (welcome.secret === undefined) {
+    log.error('the collector accepted the enrolment but sent no secret; retrying');
+    return undefined;
+  }
+  const creds = { deviceId: welcome.deviceId, secret: welcome.secret };
+  try {
+    await writeDeviceCredentials(stateDir, creds);
+  } catch (err) {
+    log.error({ err }, 'could not store device.json: this enrolment will be lost at the next restart');
+  }
+  log.info({ deviceId: creds.deviceId }, 'enrolled with the collector');
+  return creds;
 }

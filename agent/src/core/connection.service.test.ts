@@ -160,12 +160,15 @@ describe('ConnectionService', () => {
     collector.send('policy', { ...defaultPolicy, signInTitlePatterns: ['^Secret$'], alertCooldownSeconds: 5 });
     await until(() => policy.current.alertCooldownSeconds === 5);
     expect(policy.isSignInTitle('secret')).toBe(true);
-    const cachedPolicy = new PolicyState({ cacheDir: stateDir });
-    const cachedList = new WordlistState({ cacheDir: stateDir });
-    await cachedPolicy.load();
-    await cachedList.load();
-    expect(cachedPolicy.current.alertCooldownSeconds).toBe(5);
-    expect(cachedList.version).toBe(TEST_WORDLIST.version);
+    // The caches are written just after the new state applies.
+    await vi.waitFor(async () => {
+      const cachedPolicy = new PolicyState({ cacheDir: stateDir });
+      const cachedList = new WordlistState({ cacheDir: stateDir });
+      await cachedPolicy.load();
+      await cachedList.load();
+      expect(cachedPolicy.current.alertCooldownSeconds).toBe(5);
+      expect(cachedList.version).toBe(TEST_WORDLIST.version);
+    });
   });
 
   it('sends a heartbeat with the outbox counters on welcome and every heartbeatSeconds', async () => {

@@ -13,14 +13,14 @@ import {
   type ScreenshotRequestPayload,
   type WelcomePayload,
 } from '@vigil/shared/protocol';
-import { decodeFromSocket, heartbeatText, MAX_COLLECTOR_MESSAGE } from './connection-frames.ts';
+import { decodeFromSocket, heartbeatText, identityFromWelcome, MAX_COLLECTOR_MESSAGE } from './connection-frames.ts';
 import { OutboxSender, type Outbox, type OutboxRecord } from './outbox/index.ts';
 import { wireData } from './outbox-records.ts';
 import type { PolicyState } from './policy-state.ts';
 import type { Clock } from './ports.ts';
 import { judgeClose, type ReconnectSettings } from './reconnect-policy.ts';
 import { SendPacer, type PacerSettings } from './send-pacer.ts';
-import { writeDeviceCredentials, type DeviceCredentials } from './state-dir.ts';
+import type { DeviceCredentials } from './state-dir.ts';
 import type { WordlistState } from './wordlist-state.ts';
 
 export interface CommandHandlers {
@@ -139,6 +139,8 @@ export class ConnectionService {
     } else {
       ws?.terminate();
     }
+    // A policy, word list or device.json still being written finishes before we return.
+    await this.#inbox;
     await this.#sender.stop();
   }
 
@@ -235,24 +237,12 @@ export class ConnectionService {
   async #onWelcome(welcome: WelcomePayload): Promise<void> {
     const ws = this.#ws;
     this.#welcomeTimer?.cancel();
-    if (this.#creds === undefined) {
-      if (welcome.secret === undefined) {
-        this.#o.log.error('the collector accepted the enrolment but sent no secret; retrying');
-        ws?.close(1002, 'welcome without secret');
-        return;
-      }
-      const creds = { deviceId: welcome.deviceId, secret: welcome.secret };
-      // Persist before anything else: the token is used up, the secret is the only way back in.
-      try {
-        await writeDeviceCredentials(this.#o.stateDir, creds);
-      } catch (err) {
-        this.#o.log.error({ err }, 'could not store device.json: this enrolment will be lost at the next restart');
-      }
-      this.#creds = creds;
-      this.#o.log.info({ deviceId: creds.deviceId }, 'enrolled with the collector');
-    } else if (welcome.deviceId !== this.#creds.deviceId) {
-      this.#o.log.warn({ deviceId: welcome.deviceId, stored: this.#creds.deviceId }, 'the collector welcomed a different device id');
+    const creds = await identityFromWelcome(welcome, this.#creds, this.#o.stateDir, this.#o.log);
+    if (creds === undefined) {
+      ws?.close(1002, 'welcome without secret');
+      return;
     }
+    this.#creds = creds;
     await this.#o.policy.apply(welcome.policy);
     if (ws !== this.#ws || this.#phase !== 'hello-sent') return;
     const skewMs = welcome.serverTime - this.#now();
@@ -261,7 +251,7 @@ export class ConnectionService {
     this.#phase = 'connected';
     this.#attempt = 0;
     this.stats.connects++;
-    this.#o.log.info({ deviceId: this.#creds.deviceId, url: this.#o.url }, 'connected to the collector');
+    this.#o.log.info({ deviceId: creds.deviceId, url: this.#o.url }, 'connected to the collector');
     this.#sender.notifyConnected();
     this.#heartbeat();
     for (const listener of this.#connectedListeners) listener(true);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultPolicy, type Policy } from '@vigil/shared/protocol';
 import { createFakePlatform, type FakePlatform } from '@vigil/agent/platform/fake';
-import { DetectorService } from './detector.service.ts';
+import { DetectorService, EVIDENCE_MAX_BYTES } from './detector.service.ts';
 import { Outbox } from './outbox/index.ts';
 import { decodeRecord } from './outbox-records.ts';
 import { PolicyState } from './policy-state.ts';
@@ -201,6 +201,24 @@ describe('DetectorService', () => {
     await detector.drain();
     expect(outbox.records.map((r) => r.message.type)).toEqual(['alert']);
     expect(detector.stats.captureFailures).toBe(1);
+  });
+
+  it('re-encodes oversized evidence smaller, and sends the alert without it if it stays too large', async () => {
+    const { p, outbox, detector } = await rig();
+    const real = p.capture.capture.bind(p.capture);
+    const sizes = [EVIDENCE_MAX_BYTES + 1, 50_000, EVIDENCE_MAX_BYTES + 1, EVIDENCE_MAX_BYTES + 1];
+    p.capture.capture = async (opts) => ({ ...(await real(opts)), bytes: new Uint8Array(sizes.shift() ?? 1) });
+    p.keys.type('kms\n');
+    p.windows.set({ app: 'xterm', title: 'Other' });
+    p.keys.type('kms\n');
+    await detector.drain();
+    expect(p.capture.calls.map((c) => [c.maxWidth, c.quality])).toEqual([
+      [1280, 70],
+      [1024, 40],
+      [1280, 70],
+      [1024, 40],
+    ]);
+    expect(outbox.of('alert').map((a) => a.payload.screenshot?.bytes)).toEqual([50_000, undefined]);
   });
 
   it('applies a new word list at once', async () => {

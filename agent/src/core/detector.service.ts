@@ -33,6 +33,11 @@ export interface DetectorOptions {
 }
 
 const COOLDOWN_PRUNE_AT = 1_000;
+/**
+ * Evidence larger than this is re-encoded smaller: the collector's WebSocket accepts
+ * messages up to 1 MiB, and a frame it refuses would be re-sent (and refused) forever.
+ */
+export const EVIDENCE_MAX_BYTES = 768 * 1024;
 
 /**
  * Typed text, window titles and URLs through the matcher; each hit becomes an alert with a
@@ -202,6 +207,11 @@ export class DetectorService {
     if (policy.captureScreenshots && !policy.noCaptureCategories.includes(hit.category)) {
       try {
         image = await this.#o.capture.capture({ maxWidth: this.#o.evidenceWidth, quality: this.#o.evidenceQuality });
+        if (image.bytes.byteLength > EVIDENCE_MAX_BYTES) image = await this.#o.capture.capture({ maxWidth: Math.min(1024, this.#o.evidenceWidth), quality: 40 });
+        if (image.bytes.byteLength > EVIDENCE_MAX_BYTES) {
+          this.#o.log.warn({ alertId: id, bytes: image.bytes.byteLength }, 'screenshot too large even re-encoded; the alert goes without it');
+          image = undefined;
+        }
       } catch (err) {
         this.stats.captureFailures++;
         this.#o.log.warn({ err, alertId: id }, 'screen capture failed; the alert goes without a screenshot');

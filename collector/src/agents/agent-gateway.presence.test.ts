@@ -31,7 +31,7 @@ async function auditActions(deviceId: string): Promise<string[]> {
 describe('presence', () => {
   let gateway: GatewayTestApp;
   beforeAll(async () => {
-    gateway = await startGatewayApp({ database: database.database, gateway: { heartbeatTimeoutMs: 400, sweepIntervalMs: 50, touchIntervalMs: 50 } });
+    gateway = await startGatewayApp({ database: database.database, gateway: { heartbeatTimeoutMs: 1_000, sweepIntervalMs: 50, touchIntervalMs: 50 } });
   });
   afterAll(() => gateway.close());
 
@@ -48,8 +48,8 @@ describe('presence', () => {
     const firstSeen = (await deviceRow(deviceId))?.lastSeenAt?.getTime() ?? 0;
     const beats = setInterval(() => agent.send(heartbeatMessage()), 100);
     try {
-      // Three timeouts' worth of heartbeats: still connected, and last_seen moved on.
-      await waitFor('last seen to move well past the timeout', async () => ((await deviceRow(deviceId))?.lastSeenAt?.getTime() ?? 0) > firstSeen + 1_200, 5_000);
+      // Well past the timeout on heartbeats alone: still connected, and last_seen moved on.
+      await waitFor('last seen to move well past the timeout', async () => ((await deviceRow(deviceId))?.lastSeenAt?.getTime() ?? 0) > firstSeen + 2_500, 8_000);
       expect(agent.socket.readyState).toBe(agent.socket.OPEN);
       expect((await deviceRow(deviceId))?.status).toBe('online');
     } finally {

@@ -1,0 +1,7 @@
+// @vigil/agent: the agent core (talks only to ports) for the headless entry and the Electron shell.
+export { createAgent, AgentStartError, type Agent, type AgentPlatform, type CreateAgentOptions } from './core/agent.ts';
+export { agentConfigSchema, agentSocketUrl, parseAgentConfig, type AgentConfig, type AgentConfigInput } from './core/agent-config.ts';
+export { defaultStateDir } from './core/state-dir.ts';
+export { AGENT_VERSION } from './core/version.ts';
+export type { KeyboardState, LockView } from './core/detector.service.ts';
+export type * from './core/ports.ts';
