@@ -67,10 +67,6 @@ export class AgentConnection implements AgentSession {
     return this.#device?.id ?? '';
   }
 
-  get device(): IngestDevice | undefined {
-    return this.#device;
-  }
-
   start(): void {
     this.#socket.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     this.#socket.on('close', (code) => this.#onClose(code));
