@@ -54,7 +54,8 @@ afterEach(async () => {
   for (const pid of postgresPids) if (isAlive(pid)) process.kill(pid, 'SIGINT');
 });
 
-describe('node collector/src/main.ts on the embedded database', () => {
+// Real processes each starting a PostgreSQL: generous time on a loaded 2-core CI box.
+describe('node collector/src/main.ts on the embedded database', { timeout: 90_000 }, () => {
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
