@@ -2,19 +2,15 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startXvfb, waitFor, type Xvfb } from '@vigil/agent/testing';
-import { createSystemDatabase, type SystemDatabase } from './support/database.ts';
-import { AgentProcess, CollectorProcess, type LogLine } from './support/system.ts';
+import { waitFor } from '@vigil/agent/testing';
+import type { SystemDatabase } from './support/database.ts';
+import type { AgentProcess, CollectorProcess, LogLine } from './support/system.ts';
+import { startWholeSystem, type WholeSystem } from './support/whole-system.ts';
 
 let db: SystemDatabase;
-let x: Xvfb;
 let collector: CollectorProcess;
 let agent: AgentProcess;
 
-async function typeLine(text: string): Promise<void> {
-  await x.xdotoolType(text);
-  await x.xdotool('key', 'Return');
-}
 
 async function countAlerts(term: string): Promise<number> {
   const { rows } = await db.pool.query<{ n: string }>('select count(*) as n from alerts where term = $1', [term]);
@@ -42,25 +38,16 @@ async function barrier(text: string, term: string): Promise<void> {
   await untilAlert(term);
 }
 
+let system: WholeSystem;
+let typeLine: WholeSystem['typeLine'];
+
 beforeAll(async () => {
-  db = await createSystemDatabase();
-  x = await startXvfb();
-  collector = await CollectorProcess.create(db.url);
-  await collector.start();
-  const token = await collector.createEnrolmentToken();
-  agent = await AgentProcess.create({ collectorUrl: collector.url, display: x.display });
-  await x.openXterm('Chat');
-  await agent.start(token);
-  await agent.waitForLog((l) => l.msg === 'connected to the collector', 15_000, 'the first connection');
-  await agent.waitForLog((l) => l.msg === 'word list in force', 15_000, 'the word list');
-  await agent.focused('Chat');
+  system = await startWholeSystem('Chat');
+  ({ db, collector, agent, typeLine } = system);
 });
 
 afterAll(async () => {
-  await agent?.dispose();
-  await collector?.dispose();
-  await x?.stop();
-  await db?.drop();
+  await system?.dispose();
 });
 
 describe('nothing lost between the real agent and the real collector', () => {

@@ -3,9 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isBlank, startXvfb, waitFor, type Xvfb } from '@vigil/agent/testing';
-import { createSystemDatabase, type SystemDatabase } from './support/database.ts';
-import { AgentProcess, CollectorProcess } from './support/system.ts';
+import { isBlank, waitFor, type Xvfb } from '@vigil/agent/testing';
+import type { SystemDatabase } from './support/database.ts';
+import type { AgentProcess, CollectorProcess } from './support/system.ts';
+import { startWholeSystem, type WholeSystem } from './support/whole-system.ts';
 
 let db: SystemDatabase;
 let x: Xvfb;
@@ -26,11 +27,6 @@ async function alertsFor(term: string): Promise<AlertRow[]> {
   return rows;
 }
 
-/** Types a line and presses Return (`xdotool type` turns "\n" into a Linefeed keysym, not the Enter key). */
-async function typeLine(text: string): Promise<void> {
-  await x.xdotoolType(text);
-  await x.xdotool('key', 'Return');
-}
 
 const untilRows = <T>(query: () => Promise<T[]>, what: string, timeoutMs = 15_000) =>
   waitFor(async () => {
@@ -38,24 +34,16 @@ const untilRows = <T>(query: () => Promise<T[]>, what: string, timeoutMs = 15_00
     return rows.length > 0 ? rows : undefined;
   }, { timeoutMs, intervalMs: 100, message: what });
 
+let system: WholeSystem;
+let typeLine: WholeSystem['typeLine'];
+
 beforeAll(async () => {
-  db = await createSystemDatabase();
-  x = await startXvfb();
-  collector = await CollectorProcess.create(db.url);
-  await collector.start();
-  const token = await collector.createEnrolmentToken();
-  agent = await AgentProcess.create({ collectorUrl: collector.url, display: x.display });
-  await x.openXterm('History homework');
-  await agent.start(token);
-  await agent.waitForLog((l) => l.msg === 'word list in force', 15_000, 'the word list');
-  await agent.focused('History homework');
+  system = await startWholeSystem('History homework');
+  ({ db, x, collector, agent, typeLine } = system);
 });
 
 afterAll(async () => {
-  await agent?.dispose();
-  await collector?.dispose();
-  await x?.stop();
-  await db?.drop();
+  await system?.dispose();
 });
 
 describe('the headless agent under X with the real collector', () => {
