@@ -3,7 +3,7 @@
 // CLI and `node agent/src/headless/main.ts` on a given X display; plus /proc readings.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,10 +75,17 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
-export function startNode(script: string, args: string[], env: Record<string, string>): Proc {
+export interface NodeRun {
+  /** The node binary (default: this one). */
+  execPath?: string;
+  /** Node flags before the script (`--max-semi-space-size=1` …). */
+  nodeArgs?: readonly string[];
+}
+
+export function startNode(script: string, args: string[], env: Record<string, string>, run: NodeRun = {}): Proc {
   const base: NodeJS.ProcessEnv = {};
   for (const name of ['PATH', 'HOME', 'LANG', 'TMPDIR']) if (process.env[name] !== undefined) base[name] = process.env[name];
-  const child = spawn(process.execPath, [script, ...args], { cwd: repoRoot, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(run.execPath ?? process.execPath, [...(run.nodeArgs ?? []), script, ...args], { cwd: repoRoot, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let partial = '';
   const collect = (chunk: Buffer) => {
@@ -175,16 +182,25 @@ export async function setSitePolicy(system: BenchSystem, settings: Record<string
   await pool.query(`select pg_notify('vigil_agent_control', $1)`, [JSON.stringify({ kind: 'policy', scope: 'site', scopeId: system.siteId })]);
 }
 
-export async function startAgent(system: BenchSystem, display: string, config: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<Proc & { stateDir: string }> {
-  const root = await mkdtemp(join(tmpdir(), 'vigil-bench-agent-'));
+export async function startAgent(
+  system: BenchSystem,
+  display: string,
+  config: Record<string, unknown> = {},
+  env: Record<string, string> = {},
+  run: NodeRun & { supervised?: boolean; /** Reuse this folder (state, config) and keep it after stop. */ root?: string } = {},
+): Promise<Proc & { stateDir: string }> {
+  const root = run.root ?? (await mkdtemp(join(tmpdir(), 'vigil-bench-agent-')));
   const configPath = join(root, 'agent.json');
   await writeFile(configPath, JSON.stringify(config));
   // VIGIL_BENCH_AGENT_SCRIPT: measure another build of the agent (e.g. a bundled .mjs).
-  const agent = startNode(process.env.VIGIL_BENCH_AGENT_SCRIPT ?? 'agent/src/headless/main.ts', ['--collector', system.collectorUrl, '--enrol-token', system.token, '--state-dir', join(root, 'state'), '--config', configPath], {
-    DISPLAY: display,
-    VIGIL_LOG_LEVEL: 'info',
-    ...env,
-  });
+  // Supervised: what `pnpm agent` runs (launch.mjs → supervisor.ts → main.ts).
+  const script = run.supervised === true ? 'agent/src/headless/launch.mjs' : (process.env.VIGIL_BENCH_AGENT_SCRIPT ?? 'agent/src/headless/main.ts');
+  const agent = startNode(
+    script,
+    ['--collector', system.collectorUrl, '--enrol-token', system.token, '--state-dir', join(root, 'state'), '--config', configPath],
+    { DISPLAY: display, VIGIL_LOG_LEVEL: 'info', ...env },
+    run,
+  );
   await agent.waitForMsg((m) => m === 'keyboard hook running');
   await agent.waitForMsg((m) => m === 'word list in force');
   return {
@@ -192,7 +208,7 @@ export async function startAgent(system: BenchSystem, display: string, config: R
     stateDir: join(root, 'state'),
     async stop() {
       await agent.stop();
-      await rm(root, { recursive: true, force: true });
+      if (run.root === undefined) await rm(root, { recursive: true, force: true });
     },
   };
 }
@@ -229,4 +245,17 @@ export async function memoryMiB(pid: number): Promise<Memory> {
   const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
   return { rss: kb('Rss') / 1024, pss: kb('Pss') / 1024, private: (kb('Private_Clean') + kb('Private_Dirty')) / 1024 };
+}
+
+/**
+ * A copy of the node binary for the processes measured: their code pages are then shared
+ * only among themselves, so PSS shows what they cost together, not diluted by every other
+ * node process on the machine (test runners, the collector) that maps the same file.
+ */
+export async function privateNodeBinary(): Promise<{ path: string; dispose(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-node-'));
+  const path = join(dir, 'node');
+  await copyFile(process.execPath, path);
+  await chmod(path, 0o755);
+  return { path, dispose: () => rm(dir, { recursive: true, force: true }) };
 }

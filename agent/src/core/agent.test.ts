@@ -23,7 +23,7 @@ const until = <T>(cond: () => T, timeout = 5_000) =>
     { timeout, interval: 10 },
   );
 
-async function rig(opts: { collector?: FakeCollector; stateDir?: string } = {}) {
+async function rig(opts: { collector?: FakeCollector; stateDir?: string; agentRestarts?: number; url?: string } = {}) {
   const collector = opts.collector ?? (await FakeCollector.start({ wordlist: TEST_WORDLIST }));
   if (opts.collector === undefined) cleanup.push(() => collector.stop());
   let stateDir = opts.stateDir;
@@ -34,8 +34,8 @@ async function rig(opts: { collector?: FakeCollector; stateDir?: string } = {}) 
   }
   // Real time for the socket; the fakes for everything the person at the PC does.
   const platform = { ...createFakePlatform(), clock: realClock };
-  const config = parseAgentConfig({ collector: collector.url, enrolToken: 'enrol-token-0123456789', stateDir, reconnectBaseMs: 20, reconnectCapMs: 200, stopFlushMs: 1_000 });
-  const agent: Agent = await createAgent({ platform, config });
+  const config = parseAgentConfig({ collector: opts.url ?? collector.url, enrolToken: 'enrol-token-0123456789', stateDir, reconnectBaseMs: 20, reconnectCapMs: 200, stopFlushMs: 1_000 });
+  const agent: Agent = await createAgent({ platform, config, agentRestarts: opts.agentRestarts });
   cleanup.push(() => agent.stop());
   return { collector, stateDir, platform, agent };
 }
@@ -120,5 +120,49 @@ describe('createAgent', () => {
     expect(collector.messages('alert')[0]?.payload.term).toBe('kms');
     expect(collector.messages('hello')[0]?.payload).toMatchObject({ previousExit: 'clean', wordlistVersion: TEST_WORDLIST.version });
     expect(collector.messages('activity').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('re-applies a teacher lock after a restart while the collector is unreachable, and lifts it when the collector says so', async () => {
+    const first = await rig();
+    await first.agent.start();
+    await until(() => first.agent.connection.connected);
+    first.collector.send('lock', { on: true, lockId: '01JGXDFAM0MSETZ78WDYHDT1E8', message: 'Eyes front', by: 'Ms Khan' });
+    await until(() => first.collector.messages('lock-state').length === 1);
+    const { port, url } = first.collector;
+    const devices = [...first.collector.devices];
+    await first.agent.stop();
+    await first.collector.stop();
+
+    // Rebooted: a fresh screen, the collector still down.
+    const second = await rig({ collector: first.collector, url, stateDir: first.stateDir });
+    await second.agent.start();
+    expect(second.platform.locker.calls).toEqual([{ op: 'lock', reason: 'teacher', message: 'Eyes front', by: 'Ms Khan' }]);
+    expect(second.agent.lock.locked).toBe(true);
+    expect(second.agent.detector.keyboardState()).toBe('paused');
+
+    const collector = await FakeCollector.start({ wordlist: TEST_WORDLIST }, port);
+    cleanup.push(() => collector.stop());
+    for (const [id, secret] of devices) collector.devices.set(id, secret);
+    await second.agent.stop();
+    const third = await rig({ collector, stateDir: first.stateDir });
+    await third.agent.start();
+    await until(() => third.agent.connection.connected);
+    collector.send('lock', { on: false, lockId: '01JGXDFAM0MSETZ78WDYHDT1E8' });
+    await until(() => !third.agent.lock.locked);
+    await until(() => collector.messages('lock-state').some((m) => !m.payload.locked));
+    expect(collector.messages('hello')[0]?.payload.previousExit).toBe('clean');
+  });
+
+  it('reports keyboard hook restarts and supervisor restarts in its heartbeat', async () => {
+    const { collector, platform, agent } = await rig({ agentRestarts: 2 });
+    await agent.start();
+    await until(() => collector.messages('heartbeat').length === 1);
+    expect(collector.messages('heartbeat')[0]?.payload.health).toEqual({ keyboardHookRestarts: 0, agentRestarts: 2 });
+    platform.keys.setStatus('unavailable', 'keyboard hook stopped: killed');
+    platform.keys.setStatus('ok');
+    // The next heartbeat: force one with a reconnect rather than wait the policy's 30 s.
+    collector.closeAll(1012, 'restarting');
+    await until(() => collector.messages('heartbeat').length === 2);
+    expect(collector.messages('heartbeat')[1]?.payload.health).toEqual({ keyboardHookRestarts: 1, agentRestarts: 2 });
   });
 });

@@ -6,12 +6,14 @@ import { ActivityService } from './activity.service.ts';
 import { agentSocketUrl, type AgentConfig } from './agent-config.ts';
 import { ConnectionService } from './connection.service.ts';
 import { DetectorService } from './detector.service.ts';
+import { IdleLockService } from './idle-lock.service.ts';
 import { LiveService } from './live.service.ts';
 import { LockService } from './lock.service.ts';
 import { Outbox } from './outbox/index.ts';
 import { PolicyState } from './policy-state.ts';
 import type { Clock, IdleSource, KeySource, Notifier, ScreenCapture, ScreenLocker, WindowSource } from './ports.ts';
 import { beginRun, endRun, ensureStateDir, readDeviceCredentials, type PreviousExit } from './state-dir.ts';
+import { TeacherLockStore } from './teacher-lock.store.ts';
 import { AGENT_VERSION } from './version.ts';
 import { WindowFeed } from './window-feed.ts';
 import { WordlistState } from './wordlist-state.ts';
@@ -33,6 +35,8 @@ export interface CreateAgentOptions {
   log?: Logger;
   /** Test seam for the reconnect jitter. */
   random?: () => number;
+  /** Times a supervisor restarted this agent after it died (reported in heartbeats as a tamper signal). */
+  agentRestarts?: number;
 }
 
 /** A startup problem an operator must fix (not enrolled, unusable state folder). */
@@ -82,7 +86,16 @@ export async function createAgent(opts: CreateAgentOptions) {
   await wordlist.load();
 
   const windows = new WindowFeed(p.windows);
-  const lock = new LockService({ locker: p.locker, notifier: p.notifier, clock: p.clock, outbox, log: child('lock'), pollMs: config.lockPollMs });
+  const lock = new LockService({
+    locker: p.locker,
+    notifier: p.notifier,
+    clock: p.clock,
+    outbox,
+    log: child('lock'),
+    pollMs: config.lockPollMs,
+    store: new TeacherLockStore(config.stateDir),
+  });
+  const idleLock = new IdleLockService({ idle: p.idle, lock, notifier: p.notifier, clock: p.clock, policy, log: child('idle-lock') });
   const detector = new DetectorService({
     keys: p.keys,
     windows,
@@ -113,7 +126,7 @@ export async function createAgent(opts: CreateAgentOptions) {
   const startedAt = p.clock.now();
   // The connection is created after `live`, which sends through it: a small indirection.
   let sendBinary: (frame: Uint8Array) => boolean = () => false;
-  const live = new LiveService({ capture: p.capture, clock: p.clock, send: (frame) => sendBinary(frame), log: child('live') });
+  const live = new LiveService({ capture: p.capture, clock: p.clock, send: (frame) => sendBinary(frame), log: child('live'), currentWindow: () => windows.last });
   const hello = {
     agentVersion: AGENT_VERSION,
     os: { platform: process.platform, release: release(), arch: process.arch },
@@ -144,6 +157,7 @@ export async function createAgent(opts: CreateAgentOptions) {
       locked: lock.locked,
       idleSeconds: Math.max(0, Math.floor(activity.idleSeconds)),
       keyboard: detector.keyboardState(),
+      health: { keyboardHookRestarts: detector.stats.keyboardHookRestarts, agentRestarts: opts.agentRestarts ?? 0 },
     }),
     clock: p.clock,
     log: child('connection'),
@@ -163,6 +177,7 @@ export async function createAgent(opts: CreateAgentOptions) {
     detector,
     activity,
     lock,
+    idleLock,
     live,
     connection,
     get previousExit(): PreviousExit {
@@ -173,9 +188,11 @@ export async function createAgent(opts: CreateAgentOptions) {
       state = 'running';
       previousExit = await beginRun(config.stateDir, credentials !== undefined);
       log.info({ stateDir: config.stateDir, previousExit, pending: outbox.stats().pending, version: AGENT_VERSION }, 'agent starting');
+      // A teacher lock kept from the last run is back on screen before the collector is asked.
       await lock.start();
       await detector.start();
       activity.start();
+      idleLock.start();
       connection.start();
     },
     /** Orderly stop: final hits and the open span into the outbox, a moment to deliver, bye, close. */
@@ -183,6 +200,7 @@ export async function createAgent(opts: CreateAgentOptions) {
       if (state !== 'running') return;
       state = 'stopped';
       live.stop();
+      idleLock.stop();
       await detector.stop();
       await activity.stop();
       await lock.stop();

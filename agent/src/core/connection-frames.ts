@@ -15,18 +15,18 @@ export function decodeFromSocket(data: RawData): DecodeResult<CollectorMessage> 
 }
 
 /**
- * The heartbeat text. The v1 schema carries four outbox counters; the damage counters
- * ride along too (an older collector drops unknown fields), so an operator can see a
- * corrupt outbox from the console as well as in the agent's log.
+ * The heartbeat text. Besides the four v1 outbox counters it carries the optional
+ * `damaged` (torn / corrupt records and quarantined segments skipped) and `rejected`
+ * (records the collector refused for good) counts, so an operator sees a damaged outbox
+ * from the collector as well as in the agent's log; an older collector strips them.
  */
 export function heartbeatText(status: Omit<HeartbeatPayload, 'outbox'>, stats: OutboxStats, now: () => number): string {
-  const outbox = {
+  const outbox: HeartbeatPayload['outbox'] = {
     pending: stats.pending,
     bytes: stats.bytes,
     droppedActivity: stats.droppedActivity,
     droppedAlerts: stats.droppedAlerts,
-    corruptRecordsSkipped: stats.corruptRecordsSkipped,
-    segmentsQuarantined: stats.segmentsQuarantined,
+    damaged: stats.corruptRecordsSkipped + stats.segmentsQuarantined,
     rejected: stats.rejected,
   };
   return encode(makeEnvelope('heartbeat', { ...status, outbox }, { now }));

@@ -181,7 +181,34 @@ describe('ConnectionService', () => {
     clock.advance(9_000);
     clock.advance(1_000);
     await until(() => collector.messages('heartbeat').length === 2);
-    expect(collector.messages('heartbeat')[1]?.payload).toEqual({ uptimeSeconds: 1, locked: false, idleSeconds: 0, keyboard: 'ok', outbox: { pending: 0, bytes: 0, droppedActivity: 0, droppedAlerts: 0 } });
+    expect(collector.messages('heartbeat')[1]?.payload).toEqual({ uptimeSeconds: 1, locked: false, idleSeconds: 0, keyboard: 'ok', outbox: { pending: 0, bytes: 0, droppedActivity: 0, droppedAlerts: 0, damaged: 0, rejected: 0 } });
+  });
+
+  it('drops a record the collector refuses for good (an error naming it), counts it, and never sends it again', async () => {
+    const collector = await FakeCollector.start({ autoAck: false });
+    cleanup.push(() => collector.stop());
+    const lines: string[] = [];
+    const { outbox, connection } = await rig({ collector, logLines: lines });
+    const refused = alertMessage(1);
+    const kept = alertMessage(2);
+    await outbox.enqueue(messageRecord(refused));
+    await outbox.enqueue(messageRecord(kept));
+    connection.start();
+    await until(() => collector.messages('alert').length === 2);
+    collector.send('error', { code: 'ingest-rejected', message: `alert ${refused.id} was refused by the database`, refId: refused.id });
+    // Without refId, or with a code that may heal, nothing is dropped.
+    collector.send('error', { code: 'ingest-rejected', message: 'no id' });
+    collector.send('error', { code: 'rate-limited', message: 'slow down', refId: kept.id });
+    await until(() => outbox.stats().rejected === 1);
+    expect(outbox.stats()).toMatchObject({ pending: 1, rejected: 1, droppedAlerts: 1 });
+    // A reconnect re-sends what is still pending: only the record that was not refused.
+    collector.autoAck = true;
+    collector.closeAll(1012, 'restarting');
+    await until(() => outbox.stats().pending === 0);
+    expect(collector.messages('alert').map((m) => m.id)).toEqual([refused.id, kept.id, kept.id]);
+    await until(() => collector.messages('heartbeat').some((m) => m.payload.outbox.rejected === 1));
+    const logged = lines.map((l) => JSON.parse(l) as { msg: string; refId?: string }).find((l) => l.msg === 'the collector refused a record for good; dropped it from the outbox');
+    expect(logged?.refId).toBe(refused.id);
   });
 
   it('reconnects when the collector comes back on the same address', async () => {

@@ -53,6 +53,9 @@ export interface ConnectionOptions {
   random?: () => number;
 }
 
+/** `error` codes meaning the collector will never accept the record named by `refId`. */
+export const PERMANENT_REFUSALS: ReadonlySet<string> = new Set(['ingest-rejected', 'sha256-mismatch']);
+
 export type ConnectionPhase = 'idle' | 'connecting' | 'hello-sent' | 'connected' | 'waiting' | 'stopped';
 
 export interface ConnectionStats {
@@ -203,7 +206,14 @@ export class ConnectionService {
 
   async #dispatch(msg: CollectorMessage): Promise<void> {
     if (msg.type === 'error') {
-      this.#o.log.warn({ code: msg.payload.code, message: msg.payload.message }, 'the collector reported an error');
+      const { code, message, refId } = msg.payload;
+      if (refId !== undefined && PERMANENT_REFUSALS.has(code)) {
+        // Re-sending a record the collector refuses for good would go on forever: drop it (counted, logged).
+        this.#o.log.error({ code, message, refId }, 'the collector refused a record for good; dropped it from the outbox');
+        await this.#sender.reject([refId], code);
+        return;
+      }
+      this.#o.log.warn({ code, message, refId }, 'the collector reported an error');
       return;
     }
     if (msg.type === 'welcome') {

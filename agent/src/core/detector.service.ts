@@ -59,7 +59,8 @@ export class DetectorService {
   #pauseTimer: { cancel(): void } | undefined;
   #reports: Promise<void> = Promise.resolve();
   #running = false;
-  readonly stats = { alerts: 0, suppressed: 0, captureFailures: 0 };
+  /** `keyboardHookRestarts`: the hook was running and died (the key source restarts it); a tamper signal. */
+  readonly stats = { alerts: 0, suppressed: 0, captureFailures: 0, keyboardHookRestarts: 0 };
 
   constructor(opts: DetectorOptions) {
     this.#o = { evidenceWidth: 1280, evidenceQuality: 70, typingPauseMs: 5_000, ...opts };
@@ -89,8 +90,9 @@ export class DetectorService {
     await this.#o.keys.start(
       (key) => this.#onKey(key),
       (status, detail) => {
+        if (status === 'unavailable' && this.#keyStatus === 'ok') this.stats.keyboardHookRestarts++;
         this.#keyStatus = status;
-        if (status === 'unavailable') this.#o.log.warn({ detail }, 'keyboard unavailable: typed text is not checked');
+        if (status === 'unavailable') this.#o.log.warn({ detail, keyboardHookRestarts: this.stats.keyboardHookRestarts }, 'keyboard unavailable: typed text is not checked');
         else this.#o.log.info('keyboard hook running');
       },
     );

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { encodeBinary, makeEnvelope, type LivePayload, type ScreenshotRequestPayload } from '@vigil/shared/protocol';
-import type { Clock, ScreenCapture } from './ports.ts';
+import { encodeBinary, makeEnvelope, sanitizeText, type LivePayload, type ScreenshotRequestPayload } from '@vigil/shared/protocol';
+import type { ActiveWindow, Clock, ScreenCapture } from './ports.ts';
 
 export interface LiveServiceOptions {
   capture: ScreenCapture;
@@ -10,6 +10,8 @@ export interface LiveServiceOptions {
   log: Logger;
   /** JPEG quality of thumbnails (default 60). */
   quality?: number;
+  /** The focused window, sent with each frame as the tile's caption. */
+  currentWindow?: () => ActiveWindow | undefined;
 }
 
 /**
@@ -92,7 +94,7 @@ export class LiveService {
       const unchanged = image.sha256 === this.#lastSha;
       const envelope = makeEnvelope(
         'frame',
-        { seq: this.#seq++, width: image.width, height: image.height, mime: image.mime, ...(unchanged ? { unchanged: true } : {}) },
+        { seq: this.#seq++, width: image.width, height: image.height, mime: image.mime, ...(unchanged ? { unchanged: true } : {}), ...caption(this.#o.currentWindow?.()) },
         { now: () => this.#o.clock.now() },
       );
       const sent = this.#o.send(encodeBinary(envelope, unchanged ? new Uint8Array(0) : image.bytes));
@@ -112,4 +114,10 @@ export class LiveService {
       }
     }
   }
+}
+
+/** The window caption for a frame, clipped to the protocol's limits. */
+function caption(win: ActiveWindow | undefined): { app?: string; title?: string } {
+  if (win === undefined) return {};
+  return { app: sanitizeText(win.app, 256), title: sanitizeText(win.title, 1024) };
 }

@@ -4,7 +4,8 @@ import { makeEnvelope, sanitizeText, type LockPayload, type LockStatePayload } f
 import type { LockView } from './detector.service.ts';
 import type { Outbox } from './outbox/index.ts';
 import { messageRecord } from './outbox-records.ts';
-import type { Clock, Notifier, ScreenLocker } from './ports.ts';
+import type { Clock, LockRequest, Notifier, ScreenLocker } from './ports.ts';
+import type { TeacherLock, TeacherLockStore } from './teacher-lock.store.ts';
 
 export interface LockServiceOptions {
   locker: ScreenLocker;
@@ -14,25 +15,37 @@ export interface LockServiceOptions {
   log: Logger;
   /** How often the lock state is read back, to notice a lock lifted or applied outside the agent. */
   pollMs?: number;
+  /** Keeps the teacher lock in force across restarts (the state folder); without it a restart forgets it. */
+  store?: Pick<TeacherLockStore, 'read' | 'write' | 'clear'>;
 }
 
-interface TeacherLock {
-  lockId: string;
-  until?: number;
-  timer?: { cancel(): void };
-}
+type Report = Pick<LockStatePayload, 'reason' | 'lockId' | 'message'>;
+type HeldLock = TeacherLock & { timer?: { cancel(): void } };
+
+/** setTimeout's limit (~24.8 days); a timed lock may run 30 days, so long waits are chained. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
- * Teacher locks from the collector (lock / unlock, optionally until a time) through the
- * ScreenLocker, and the screen's lock state for everyone else: the detector pauses while
- * it is locked, the heartbeat reports it, and every change is sent as `lock-state`.
+ * Teacher locks from the collector (lock / unlock, optionally until a time) and idle locks
+ * from the IdleLockService, through the ScreenLocker; and the screen's lock state for
+ * everyone else: the detector pauses while it is locked, the heartbeat reports it, and
+ * every change is sent as `lock-state`.
+ *
+ * A teacher lock holds: it is kept on disk and re-applied at start-up before the collector
+ * is reachable, and re-applied when the locker ends outside the agent (closed, killed, or
+ * unlocked with the pupil's own password). Lock ids are ordered (the collector's are
+ * ULIDs): an unlock for an older lock never lifts a newer one, and one for a newer lock —
+ * the collector's state after a reconnect — lifts whatever lock is in force.
  */
 export class LockService implements LockView {
   readonly #o: Required<Pick<LockServiceOptions, 'pollMs'>> & LockServiceOptions;
   readonly #nextId = monotonicFactory();
   readonly #listeners = new Set<(locked: boolean) => void>();
   #locked = false;
-  #teacher: TeacherLock | undefined;
+  #teacher: HeldLock | undefined;
+  /** The agent applied an idle lock that is still in force. */
+  #idleLocked = false;
+  #reapplyFailures = 0;
   #pollTimer: { cancel(): void } | undefined;
   #running = false;
   /** Commands and polls run one at a time, so a poll never races a lock in progress. */
@@ -52,22 +65,36 @@ export class LockService implements LockView {
     return this.#teacher?.lockId;
   }
 
+  /** The teacher lock in force (message, who, until), for a lock screen that shows it. */
+  get teacherLock(): Readonly<TeacherLock> | undefined {
+    const t = this.#teacher;
+    return t === undefined ? undefined : withoutTimer(t);
+  }
+
+  /** True while an idle lock the agent applied is in force. */
+  get idleLocked(): boolean {
+    return this.#idleLocked;
+  }
+
   onChange(listener: (locked: boolean) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
+  /** Re-applies a stored teacher lock (before any connection), reads the lock state, starts polling it. */
   async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
     await this.#serial(async () => {
+      await this.#restore();
       const locked = await this.#readLocked();
       // A screen found locked at start-up is worth telling the collector; an unlocked one is the norm.
-      if (locked === true) this.#set(true, { reason: 'startup' });
+      if (locked === true && !this.#locked) this.#set(true, { reason: 'startup' });
     });
     this.#schedulePoll();
   }
 
+  /** Stops polling. A teacher lock in force stays on disk and on screen: it outlives the agent. */
   async stop(): Promise<void> {
     this.#running = false;
     this.#pollTimer?.cancel();
@@ -78,70 +105,187 @@ export class LockService implements LockView {
 
   /** A `lock` message from the collector. */
   handle(cmd: LockPayload): Promise<void> {
-    return this.#serial(() => (cmd.on ? this.#lock(cmd) : this.#unlock(cmd.lockId, 'teacher')));
+    return this.#serial(() => (cmd.on ? this.#lock(withoutUndefined(cmd), 'collector') : this.#unlock(cmd.lockId)));
   }
 
-  async #lock(cmd: LockPayload): Promise<void> {
+  /**
+   * The idle lock (IdleLockService): the OS lock / locker command. Resolves true once the
+   * screen is locked (or already was), false when the locker failed (logged).
+   */
+  lockForIdle(): Promise<boolean> {
+    let ok = false;
+    return this.#serial(async () => {
+      if (this.#locked) {
+        ok = true;
+        return;
+      }
+      try {
+        await this.#o.locker.lock({ reason: 'idle' });
+      } catch (err) {
+        this.#o.log.error({ err }, 'could not lock the idle screen');
+        return;
+      }
+      ok = true;
+      this.#idleLocked = true;
+      this.#o.log.info('screen locked after the idle time');
+      this.#set(true, { reason: 'idle' });
+    }).then(() => ok);
+  }
+
+  async #restore(): Promise<void> {
+    const store = this.#o.store;
+    if (store === undefined) return;
+    const stored = await store.read();
+    if (!stored.ok) {
+      if (stored.code !== 'missing') {
+        this.#o.log.warn({ code: stored.code, detail: stored.detail }, 'stored teacher lock unreadable; ignored');
+        await this.#clearStore();
+      }
+      return;
+    }
+    const lock = stored.value;
+    if (lock.until !== undefined && lock.until <= this.#o.clock.now()) {
+      this.#o.log.info({ lockId: lock.lockId }, 'the stored teacher lock ended while the agent was off; not applied');
+      await this.#clearStore();
+      return;
+    }
+    this.#o.log.info({ lockId: lock.lockId, until: lock.until }, 'teacher lock restored from the state folder');
+    await this.#lock(lock, 'restored');
+  }
+
+  async #lock(lock: TeacherLock, source: 'collector' | 'restored' | 'reapplied'): Promise<void> {
     const now = this.#o.clock.now();
-    if (cmd.until !== undefined && cmd.until <= now) {
-      this.#o.log.info({ lockId: cmd.lockId }, 'lock already expired; not applied');
+    if (lock.until !== undefined && lock.until <= now) {
+      this.#o.log.info({ lockId: lock.lockId }, 'lock already expired; not applied');
       return;
     }
-    if (this.#teacher?.lockId === cmd.lockId && this.#locked) return;
+    const current = this.#teacher;
+    if (source !== 'reapplied' && current !== undefined) {
+      if (current.lockId === lock.lockId && this.#locked) return;
+      if (olderThan(lock.lockId, current.lockId)) {
+        this.#o.log.info({ lockId: lock.lockId, current: current.lockId }, 'lock older than the one in force; ignored');
+        return;
+      }
+    }
+    const request: LockRequest = { reason: 'teacher' };
+    if (lock.message !== undefined) request.message = lock.message;
+    if (lock.by !== undefined) request.by = lock.by;
+    if (lock.until !== undefined) request.until = lock.until;
     try {
-      await this.#o.locker.lock(cmd.message === undefined ? undefined : { message: cmd.message });
+      await this.#o.locker.lock(request);
     } catch (err) {
-      this.#o.log.error({ err, lockId: cmd.lockId }, 'could not lock the screen');
+      this.#o.log.error({ err, lockId: lock.lockId }, 'could not lock the screen');
       return;
     }
-    this.#teacher?.timer?.cancel();
-    const teacher: TeacherLock = { lockId: cmd.lockId, until: cmd.until };
-    if (cmd.until !== undefined) {
-      teacher.timer = this.#o.clock.setTimeout(() => void this.#serial(() => this.#unlock(cmd.lockId, 'teacher')), cmd.until - now);
-    }
+    current?.timer?.cancel();
+    const teacher: HeldLock = { ...lock };
     this.#teacher = teacher;
-    this.#o.log.info({ lockId: cmd.lockId, until: cmd.until }, 'screen locked by a teacher');
-    this.#set(true, { reason: 'teacher', lockId: cmd.lockId, message: cmd.message });
-    if (cmd.message !== undefined && cmd.message !== '') {
-      const from = cmd.by === undefined || cmd.by === '' ? 'your teacher' : cmd.by;
-      this.#o.notifier.notify(`Screen locked by ${from}`, cmd.message).catch((err: unknown) => this.#o.log.warn({ err }, 'lock message not shown'));
+    this.#armExpiry(teacher);
+    this.#reapplyFailures = 0;
+    if (source === 'collector') await this.#persist(lock);
+    this.#o.log.info({ lockId: lock.lockId, until: lock.until, source }, 'screen locked by a teacher');
+    this.#set(true, { reason: 'teacher', lockId: lock.lockId, message: lock.message }, true);
+    if (source !== 'reapplied' && lock.message !== undefined && lock.message !== '') {
+      const from = lock.by === undefined || lock.by === '' ? 'your teacher' : lock.by;
+      this.#o.notifier.notify(`Screen locked by ${from}`, lock.message).catch((err: unknown) => this.#o.log.warn({ err }, 'lock message not shown'));
     }
   }
 
-  async #unlock(lockId: string, reason: 'teacher'): Promise<void> {
+  async #unlock(lockId: string): Promise<void> {
     const teacher = this.#teacher;
-    if (teacher !== undefined && teacher.lockId !== lockId) {
+    if (teacher === undefined) {
+      // Nothing of ours to lift (the collector re-sends its last state on every reconnect).
+      this.#o.log.debug({ lockId }, 'unlock with no teacher lock in force');
+      return;
+    }
+    if (teacher.lockId !== lockId && olderThan(lockId, teacher.lockId)) {
       // An unlock for an older lock must not lift a newer one.
       this.#o.log.info({ lockId, current: teacher.lockId }, 'unlock for a lock not in force; ignored');
       return;
     }
-    teacher?.timer?.cancel();
+    teacher.timer?.cancel();
     this.#teacher = undefined;
+    await this.#clearStore();
     try {
+      // An idle lock stays: the locker lifts only the teacher's part (the pupil signs in themselves).
       await this.#o.locker.unlock();
     } catch (err) {
       this.#o.log.error({ err, lockId }, 'could not unlock the screen');
     }
     const locked = (await this.#readLocked()) ?? false;
-    this.#o.log.info({ lockId, locked }, 'teacher lock lifted');
-    this.#set(locked, { reason, lockId }, true);
+    if (!locked) this.#idleLocked = false;
+    this.#o.log.info({ lockId: teacher.lockId, by: lockId, locked }, 'teacher lock lifted');
+    this.#set(locked, { reason: 'teacher', lockId: teacher.lockId }, true);
+  }
+
+  #armExpiry(teacher: HeldLock): void {
+    const until = teacher.until;
+    if (until === undefined) return;
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, until - this.#o.clock.now()));
+    teacher.timer = this.#o.clock.setTimeout(() => {
+      if (this.#teacher !== teacher) return;
+      if (this.#o.clock.now() < until) this.#armExpiry(teacher);
+      else void this.#serial(() => this.#unlock(teacher.lockId));
+    }, wait);
   }
 
   #schedulePoll(): void {
     if (!this.#running) return;
     this.#pollTimer = this.#o.clock.setTimeout(() => {
-      void this.#serial(async () => {
-        const locked = await this.#readLocked();
-        if (locked === undefined || locked === this.#locked) return;
-        if (!locked && this.#teacher !== undefined) {
-          // The locker was closed at the keyboard (or died): the teacher lock is no longer in force.
-          this.#o.log.warn({ lockId: this.#teacher.lockId }, 'teacher lock ended outside the agent');
-          this.#teacher.timer?.cancel();
-          this.#teacher = undefined;
-        }
-        this.#set(locked, { reason: 'os' });
-      }).finally(() => this.#schedulePoll());
+      void this.#serial(() => this.#poll()).finally(() => this.#schedulePoll());
     }, this.#o.pollMs);
+  }
+
+  async #poll(): Promise<void> {
+    const locked = await this.#readLocked();
+    if (locked === undefined) return;
+    const teacher = this.#teacher;
+    if (!locked && teacher !== undefined) {
+      await this.#reapply(teacher);
+      return;
+    }
+    if (locked === this.#locked) return;
+    if (locked) {
+      this.#set(true, { reason: 'os' });
+    } else if (this.#idleLocked) {
+      this.#idleLocked = false;
+      this.#o.log.info('idle lock ended');
+      this.#set(false, { reason: 'idle' });
+    } else {
+      this.#set(false, { reason: 'os' });
+    }
+  }
+
+  /** The locker ended while a teacher lock is in force (closed, killed, unlocked at the keyboard): lock again. */
+  async #reapply(teacher: TeacherLock): Promise<void> {
+    if (this.#locked) {
+      this.#o.log.warn({ lockId: teacher.lockId }, 'teacher lock ended outside the agent; locking again');
+      this.#set(false, { reason: 'os', lockId: teacher.lockId });
+      this.#idleLocked = false;
+    }
+    await this.#lock(withoutTimer(teacher), 'reapplied');
+    if (this.#locked) return;
+    this.#reapplyFailures++;
+    // Logged on the 1st, 2nd, 4th, 8th… failure: a locker that cannot start must not flood the log.
+    if ((this.#reapplyFailures & (this.#reapplyFailures - 1)) === 0) {
+      this.#o.log.error({ lockId: teacher.lockId, failures: this.#reapplyFailures }, 'teacher lock could not be applied again; retrying');
+    }
+  }
+
+  async #persist(lock: TeacherLock): Promise<void> {
+    try {
+      await this.#o.store?.write(lock);
+    } catch (err) {
+      this.#o.log.error({ err, lockId: lock.lockId }, 'could not store the teacher lock: a restart would lift it');
+    }
+  }
+
+  async #clearStore(): Promise<void> {
+    try {
+      await this.#o.store?.clear();
+    } catch (err) {
+      this.#o.log.error({ err }, 'could not remove the stored teacher lock');
+    }
   }
 
   async #readLocked(): Promise<boolean | undefined> {
@@ -153,14 +297,14 @@ export class LockService implements LockView {
     }
   }
 
-  #set(locked: boolean, report?: Pick<LockStatePayload, 'reason' | 'lockId' | 'message'>, force = false): void {
+  #set(locked: boolean, report?: Report, force = false): void {
     const changed = locked !== this.#locked;
     this.#locked = locked;
     if (report !== undefined && (changed || force)) this.#report(locked, report);
     if (changed) for (const listener of this.#listeners) listener(locked);
   }
 
-  #report(locked: boolean, facts: Pick<LockStatePayload, 'reason' | 'lockId' | 'message'>): void {
+  #report(locked: boolean, facts: Report): void {
     const at = this.#o.clock.now();
     const id = this.#nextId(at);
     const payload: LockStatePayload = { id, locked, reason: facts.reason, at };
@@ -180,4 +324,25 @@ export class LockService implements LockView {
     this.#chain = this.#chain.then(op).catch((err: unknown) => this.#o.log.error({ err }, 'lock operation failed'));
     return this.#chain;
   }
+}
+
+/**
+ * Lock ids from the collector are ULIDs, which sort by time; other ids (tests, older
+ * collectors) compare the same way. Equal ids are not older.
+ */
+function olderThan(a: string, b: string): boolean {
+  return a.length === b.length ? a < b : a.length < b.length;
+}
+
+function withoutUndefined(cmd: LockPayload): TeacherLock {
+  const lock: TeacherLock = { lockId: cmd.lockId };
+  if (cmd.message !== undefined) lock.message = cmd.message;
+  if (cmd.by !== undefined) lock.by = cmd.by;
+  if (cmd.until !== undefined) lock.until = cmd.until;
+  return lock;
+}
+
+function withoutTimer(t: TeacherLock & { timer?: unknown }): TeacherLock {
+  const { timer: _timer, ...lock } = t;
+  return lock;
 }

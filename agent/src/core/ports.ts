@@ -46,10 +46,28 @@ export interface IdleSource {
   idleSeconds(): Promise<number>;
 }
 
+export interface LockRequest {
+  /** Shown on the lock screen (teacher locks). */
+  message?: string;
+  /** Who locked (a teacher's name), shown on the lock screen. */
+  by?: string;
+  /** A timed teacher lock lifts by itself at this instant (epoch ms): the overlay shows a countdown. */
+  until?: number;
+  /**
+   * Why: 'teacher' (a teacher lock from the collector: the Electron shell shows its
+   * overlay) or 'idle' (the policy's idle lock: always the OS session lock / locker
+   * command, so the pupil's session is protected by their own password). Absent = 'teacher'.
+   */
+  reason?: 'teacher' | 'idle';
+}
+
 export interface ScreenLocker {
   /** Locks the screen with the OS / configured locker; resolves once the lock is in place. */
-  lock(opts?: { message?: string }): Promise<void>;
-  /** Removes a lock this agent applied (teacher unlock); OS locks may not be removable. */
+  lock(opts?: LockRequest): Promise<void>;
+  /**
+   * Removes the teacher lock this agent applied. An idle lock stays (the person signs in
+   * themselves), as do OS locks, which may not be removable at all.
+   */
   unlock(): Promise<void>;
   isLocked(): Promise<boolean>;
 }

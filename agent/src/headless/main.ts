@@ -21,9 +21,13 @@ mainLog.info({ config: describeOptions(config) }, 'vigil-agent starting');
 
 const platform = createNodePlatform({ log, locker: config.lockCommand === undefined ? {} : { mode: 'command', command: config.lockCommand } });
 
+// Set by supervisor.ts: how often it restarted this agent after it died (a tamper signal).
+const restarts = Number(process.env.VIGIL_AGENT_RESTARTS ?? '0');
+const agentRestarts = Number.isSafeInteger(restarts) && restarts >= 0 ? restarts : 0;
+
 let agent: Agent;
 try {
-  agent = await createAgent({ platform, config, log });
+  agent = await createAgent({ platform, config, log, agentRestarts });
   await agent.start();
 } catch (err) {
   if (err instanceof AgentStartError) {

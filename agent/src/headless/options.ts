@@ -20,6 +20,8 @@ export const USAGE = `usage: vigil-agent [options]     (from the repository: pnp
                          idlePollMs, lockPollMs, typingPauseMs, reconnectBaseMs, reconnectCapMs,
                          authRetryMs, stopFlushMs, outboxMaxBytes, lockCommand (array)
   -h, --help             this text
+  --no-supervise         pnpm agent only: run the agent without its supervisor (supervisor.ts), which
+                         otherwise starts it again when it dies
 
 Logs go to stderr as JSON lines (pino).`;
 

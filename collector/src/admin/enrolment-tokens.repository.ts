@@ -1,3 +1,4 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { enrolmentTokens } from '../db/schema/index.ts';
 import { generateSecret, hashSecret } from '../security/secrets.ts';
@@ -39,4 +40,56 @@ export async function createEnrolmentToken(db: Pick<Db, 'insert'>, input: NewEnr
     .returning({ id: enrolmentTokens.id });
   if (row === undefined) throw new Error('insert into enrolment_tokens returned no row');
   return { id: row.id, token, expiresAt: input.expiresAt, uses: input.uses };
+}
+
+// ── For the console's administration API (admin/enrolment-tokens.routes.ts) ───────────
+
+type Executor = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** A token as the console lists it: never the token or its hash. */
+export interface EnrolmentTokenRow {
+  readonly id: string;
+  readonly siteId: string;
+  readonly roomId: string | null;
+  readonly label: string | null;
+  readonly expiresAt: Date;
+  readonly usesLeft: number;
+  readonly createdAt: Date;
+  readonly revokedAt: Date | null;
+}
+
+const rowColumns = {
+  id: enrolmentTokens.id,
+  siteId: enrolmentTokens.siteId,
+  roomId: enrolmentTokens.roomId,
+  label: enrolmentTokens.label,
+  expiresAt: enrolmentTokens.expiresAt,
+  usesLeft: enrolmentTokens.usesLeft,
+  createdAt: enrolmentTokens.createdAt,
+  revokedAt: enrolmentTokens.revokedAt,
+};
+
+/** Newest first; only one site's when `siteId` is given. */
+export async function listEnrolmentTokens(db: Db, siteId: string | null, limit = 1_000): Promise<EnrolmentTokenRow[]> {
+  const query = db.select(rowColumns).from(enrolmentTokens).$dynamic();
+  if (siteId !== null) query.where(eq(enrolmentTokens.siteId, siteId));
+  return query.orderBy(desc(enrolmentTokens.createdAt), desc(enrolmentTokens.id)).limit(limit);
+}
+
+export async function findEnrolmentToken(db: Executor, id: string): Promise<EnrolmentTokenRow | undefined> {
+  const [row] = await db.select(rowColumns).from(enrolmentTokens).where(eq(enrolmentTokens.id, id));
+  return row;
+}
+
+/**
+ * Revokes a token (agents can no longer enrol with it; devices already enrolled stay).
+ * Undefined when there is no such token or it was already revoked (the first time stays).
+ */
+export async function revokeEnrolmentToken(db: Executor, id: string, now: Date): Promise<EnrolmentTokenRow | undefined> {
+  const [row] = await db
+    .update(enrolmentTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(enrolmentTokens.id, id), isNull(enrolmentTokens.revokedAt)))
+    .returning(rowColumns);
+  return row;
 }

@@ -7,6 +7,7 @@ import {
   type AgentMessage,
   type CollectorMessage,
   type DecodeError,
+  type HeartbeatPayload,
   type HelloPayload,
   type ScreenshotMessage,
 } from '@vigil/shared';
@@ -15,8 +16,10 @@ import type { RawData, WebSocket } from 'ws';
 import { AppError } from '../errors/app-error.ts';
 import type { IngestDevice, IngestMessage } from '../ingest/ingest-rows.ts';
 import { IngestError } from '../ingest/ingest.service.ts';
+import { HeartbeatHealth } from '../ingest/heartbeat-health.ts';
 import { agentClose } from './agent-close.ts';
 import type { AgentSession } from './agent-hub.ts';
+import { deviceEventOf, type StateMessage } from './device-events.ts';
 import { runHandshake } from './agent-handshake.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -54,6 +57,7 @@ export class AgentConnection implements AgentSession {
   #bye = false;
   #acks: string[] = [];
   #acksScheduled = false;
+  readonly #health = new HeartbeatHealth();
 
   constructor(socket: WebSocket, ip: string, ctx: GatewayContext) {
     this.#socket = socket;
@@ -192,19 +196,27 @@ export class AgentConnection implements AgentSession {
       case 'hello':
         return this.#outOfOrder('second hello');
       case 'heartbeat':
-        return; // the sign of life is recorded for every message above
+        this.#noteHealth(message.payload);
+        // The sign of life is recorded for every message above; the live view wants its state.
+        return this.#publish(message);
       case 'bye':
         this.#bye = true;
         this.#log.info({ reason: message.payload.reason }, 'agent said bye');
         return;
       case 'alert':
+        return this.#ingest(message);
       case 'activity':
       case 'lock-state':
       case 'idle-state':
+        this.#publish(message);
         return this.#ingest(message);
       default:
         return this.#outOfOrder(`${message.type} in a text message`);
     }
+  }
+
+  #publish(message: StateMessage): void {
+    if (this.#device !== undefined) this.#ctx.hub.publishDeviceEvent(deviceEventOf(this.#device.id, message, Date.now()));
   }
 
   #ingest(message: IngestMessage): void {
@@ -215,7 +227,7 @@ export class AgentConnection implements AgentSession {
       (error: unknown) => {
         // Not acked: the agent keeps the message and sends it again later.
         if (error instanceof IngestError && error.code === 'ingest-rejected') {
-          this.#sendError('ingest-rejected', `${message.type} ${message.id} was refused by the database`);
+          this.#sendError('ingest-rejected', `${message.type} ${message.id} was refused by the database`, message.id);
         }
       },
     );
@@ -242,15 +254,22 @@ export class AgentConnection implements AgentSession {
     } catch (error) {
       if (error instanceof AppError && error.code === 'sha256-mismatch') {
         this.#log.warn({ sha256, messageId: envelope.id }, 'refused a screenshot whose bytes do not match its sha256');
-        this.#sendError('sha256-mismatch', `screenshot ${envelope.id}: the bytes do not match sha256 ${sha256}`);
+        this.#sendError('sha256-mismatch', `screenshot ${envelope.id}: the bytes do not match sha256 ${sha256}`, envelope.id);
         return;
       }
       this.#log.error({ err: error, sha256 }, 'could not store a screenshot');
     }
   }
 
-  #sendError(code: string, message: string): void {
-    this.send(makeEnvelope('error', { code, message: message.slice(0, 500) }));
+  /** `refId`: the agent message refused for good; the agent drops it instead of re-sending it forever. */
+  #sendError(code: string, message: string, refId?: string): void {
+    this.send(makeEnvelope('error', { code, message: message.slice(0, 500), ...(refId === undefined ? {} : { refId }) }));
+  }
+
+  /** Lost records and restarts (tamper signals) the agent reports, logged once each time they rise. */
+  #noteHealth(heartbeat: HeartbeatPayload): void {
+    const rose = this.#health.note(heartbeat);
+    if (rose !== undefined) this.#log.warn({ ...rose.counters, risen: rose.risen }, 'agent reports lost records or restarts');
   }
 
   /** Acks are collected for one turn of the event loop: one `ack` per committed batch, not per row. */
@@ -280,6 +299,7 @@ export class AgentConnection implements AgentSession {
     if (this.#ctx.isShuttingDown()) return;
     const kind = this.#bye ? 'bye' : this.#closing ? 'closed' : 'silent';
     this.#log.info({ code, kind }, 'agent disconnected');
+    hub.publishDeviceEvent({ kind: 'disconnected', deviceId: device.id, receivedAt: Date.now(), exit: kind });
     void presence.disconnected(device.id, kind, { ip: this.#ip, connectedForMs: Date.now() - this.#openedAt });
   }
 }

@@ -47,5 +47,14 @@ export async function runHandshake(connection: AgentConnection, hello: HelloPayl
     { hostname: hello.hostname, agentVersion: hello.agentVersion, enrolled: result.secret !== undefined, previousExit: hello.previousExit },
     'agent connected',
   );
+  ctx.hub.publishDeviceEvent({
+    kind: 'connected',
+    deviceId: device.id,
+    receivedAt: Date.now(),
+    hostname: hello.hostname,
+    osUser: hello.osUser === '' ? null : hello.osUser,
+    capabilities: hello.capabilities,
+    roomId: device.roomId,
+  });
   ctx.hub.announceConnected(device.id);
 }

@@ -1,6 +1,6 @@
 import { encode, type CollectorMessage } from '@vigil/shared';
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import type { AgentFrame, AgentHub } from './agent-hub.contract.ts';
+import type { AgentFrame, AgentHub, DeviceEvent } from './agent-hub.contract.ts';
 
 /** What the hub needs from one authenticated agent socket (implemented by AgentConnection). */
 export interface AgentSession {
@@ -22,6 +22,7 @@ export class AgentHubRegistry implements AgentHub {
   readonly #sessions = new Map<string, AgentSession>();
   readonly #connectedListeners = new Set<(deviceId: string) => void>();
   readonly #frameListeners = new Set<(frame: AgentFrame) => void>();
+  readonly #deviceEventListeners = new Set<(event: DeviceEvent) => void>();
   readonly #log: Logger;
 
   constructor(log: Logger) {
@@ -60,6 +61,11 @@ export class AgentHubRegistry implements AgentHub {
     return () => this.#frameListeners.delete(listener);
   }
 
+  onDeviceEvent(listener: (event: DeviceEvent) => void): () => void {
+    this.#deviceEventListeners.add(listener);
+    return () => this.#deviceEventListeners.delete(listener);
+  }
+
   get size(): number {
     return this.#sessions.size;
   }
@@ -93,6 +99,17 @@ export class AgentHubRegistry implements AgentHub {
         listener(deviceId);
       } catch (error) {
         this.#log.error({ err: error, deviceId }, 'onDeviceConnected listener failed');
+      }
+    }
+  }
+
+  /** Tells listeners what a device did (the gateway calls this; see DeviceEvent). */
+  publishDeviceEvent(event: DeviceEvent): void {
+    for (const listener of this.#deviceEventListeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#log.error({ err: error, deviceId: event.deviceId, kind: event.kind }, 'onDeviceEvent listener failed');
       }
     }
   }

@@ -1,4 +1,8 @@
+import { adminAccessRules } from '../admin/admin.access.ts';
+import { auditAccessRules } from '../audit/audit.access.ts';
 import { userRoles, type UserRole } from '../db/schema/users.schema.ts';
+import { liveAccessRules } from '../live/live.access.ts';
+import { triageAccessRules } from '../triage/triage.access.ts';
 
 /**
  * Who may call a route:
@@ -35,6 +39,12 @@ export const accessRules: Readonly<Record<string, Access>> = {
   'GET /api/auth/me': 'any-session',
   'POST /api/auth/totp/enrol': 'any-session',
   'POST /api/auth/totp/confirm': 'any-session',
+
+  // Each feature keeps its lines next to its routes (live/, triage/, admin/, audit/).
+  ...liveAccessRules,
+  ...triageAccessRules,
+  ...adminAccessRules,
+  ...auditAccessRules,
 
   // The console: the placeholder page when unbuilt, and the SPA fallback for deep links.
   // Its built files are matched below by where @fastify/static serves them from.

@@ -129,3 +129,17 @@ describe('ingest over the agent socket', () => {
     expect(await database.db.$count(alerts, inArray(alerts.id, ids))).toBe(800);
   });
 });
+
+describe('records the collector refuses for good', () => {
+  it('names the refused message in the error (refId), so the agent can drop it instead of re-sending it forever', async () => {
+    const doomed = await enrolAgent(gateway.agentUrl, school, 'refused-1');
+    // The device row goes away under a live socket: every row it writes now breaks a foreign key (23503).
+    await database.pool.query('delete from devices where id = $1', [doomed.deviceId]);
+    const alert = alertMessage();
+    doomed.agent.send(alert);
+    const error = await doomed.agent.next('error');
+    expect(error.payload).toMatchObject({ code: 'ingest-rejected', refId: alert.id });
+    expect(doomed.agent.received.some((message) => message.type === 'ack' && message.payload.ids.includes(alert.id))).toBe(false);
+    doomed.agent.close();
+  });
+});

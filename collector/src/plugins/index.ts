@@ -2,10 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import agentServicesPlugin from '../agent-services/agent-services.plugin.ts';
 import agentGatewayPlugin from '../agents/agent-gateway.plugin.ts';
 import agentHubPlugin from '../agents/agent-hub.plugin.ts';
+import adminPlugin from '../admin/admin.plugin.ts';
+import auditPlugin from '../audit/audit.plugin.ts';
 import authPlugin from '../auth/auth.plugin.ts';
 import evidencePlugin from '../evidence/evidence.plugin.ts';
 import consolePlugin from './console.plugin.ts';
 import healthPlugin from './health.plugin.ts';
+import livePlugin from '../live/live.plugin.ts';
+import triagePlugin from '../triage/triage.plugin.ts';
 
 export interface FeatureOptions {
   readonly consoleDir: string;
@@ -40,6 +44,13 @@ export async function registerFeatures(app: FastifyInstance, options: FeatureOpt
   // WS /agent/v1 and batched ingest; then evidence (PUT /agent/v1/screenshots/:sha256).
   await app.register(agentGatewayPlugin);
   await app.register(evidencePlugin);
+
+  // The console's API: live view (/api/rooms, WS /console/live), triage (/api/alerts),
+  // administration, audit and retention.
+  await app.register(livePlugin);
+  await app.register(triagePlugin);
+  await app.register(adminPlugin);
+  await app.register(auditPlugin);
 
   // Last: the console's SPA fallback answers whatever no feature claimed.
   await app.register(consolePlugin, { consoleDir: options.consoleDir });

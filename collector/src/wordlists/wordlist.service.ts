@@ -89,6 +89,11 @@ export class WordlistService implements WordlistProvider {
     return this.#current;
   }
 
+  /** The list as the files give it, before custom entries (the console shows the two apart). */
+  builtin(): WordlistPayload {
+    return this.#base ?? emptyWordlist();
+  }
+
   onChange(listener: Listener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

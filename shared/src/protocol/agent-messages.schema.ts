@@ -53,7 +53,23 @@ export const heartbeatPayloadSchema = z.object({
     bytes: countSchema,
     droppedActivity: countSchema,
     droppedAlerts: countSchema,
+    /** Torn or corrupt records and unreadable segments skipped (persisted across restarts). Optional: added after v1 shipped. */
+    damaged: countSchema.optional(),
+    /** Records the collector refused for good (an `error` naming them), dropped instead of re-sent forever. Optional. */
+    rejected: countSchema.optional(),
   }),
+  /**
+   * Tamper and health signals. Optional: added after v1 shipped (an older collector strips it).
+   * `keyboardHookRestarts`: the keyboard hook's process died and was restarted, since the agent started;
+   * `agentRestarts`: the supervisor restarted the agent after it died, since the supervisor started.
+   */
+  health: z
+    .object({
+      keyboardHookRestarts: countSchema,
+      agentRestarts: countSchema,
+    })
+    .partial()
+    .optional(),
 });
 
 /** One span of a focused window; repeated polls of the same window are merged into one. */
@@ -118,6 +134,9 @@ export const framePayloadSchema = z.object({
   mime: imageMimeSchema,
   /** The screen has not changed since the previous frame: no image bytes follow. */
   unchanged: z.boolean().optional(),
+  /** The focused window when the frame was taken, so the live tile's caption matches its picture. */
+  app: app.optional(),
+  title: windowTitle.optional(),
 });
 
 /** Evidence upload metadata; the image follows in the same binary frame. */

@@ -52,6 +52,12 @@ export const screenshotRequestPayloadSchema = z.object({
 export const errorPayloadSchema = z.object({
   code: tokenSchema(1, 64),
   message: textSchema(500),
+  /**
+   * The envelope id of the agent message this error is about, when the collector refuses one
+   * record for good (`ingest-rejected`, `sha256-mismatch`): the agent drops it from its outbox
+   * instead of re-sending it forever. Optional: added after v1 shipped.
+   */
+  refId: ulidSchema.optional(),
 });
 
 export const welcomeMessageSchema = messageSchema('welcome', welcomePayloadSchema);

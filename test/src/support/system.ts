@@ -62,13 +62,26 @@ export class CollectorProcess {
     await this.#proc?.stop('SIGTERM');
   }
 
+  /** The current run's log lines. */
+  logs(): LogLine[] {
+    return this.#proc?.logs() ?? [];
+  }
+
+  waitForLog(match: (line: LogLine) => boolean, timeoutMs = 15_000, what = 'a collector log line'): Promise<LogLine> {
+    if (this.#proc === undefined) throw new Error('the collector was never started');
+    return waitForLine(this.#proc, match, timeoutMs, what);
+  }
+
+  /** `vigil admin <args>` against this collector's database; its trimmed stdout. */
+  async admin(args: readonly string[], env: Record<string, string> = {}): Promise<string> {
+    const result = await runNode(CLI, ['admin', ...args], { ...this.env, ...env });
+    if (result.code !== 0) throw new Error(`vigil admin ${args.join(' ')} failed (${String(result.code)}): ${result.stderr}`);
+    return result.stdout.trim();
+  }
+
   /** A site, a room and an enrolment token for it, through the admin CLI (after start(): the collector migrates). */
   async createEnrolmentToken(uses = 20): Promise<string> {
-    const cli = async (...args: string[]) => {
-      const result = await runNode(CLI, ['admin', ...args], this.env);
-      if (result.code !== 0) throw new Error(`vigil admin ${args.join(' ')} failed (${String(result.code)}): ${result.stderr}`);
-      return result.stdout.trim();
-    };
+    const cli = (...args: string[]) => this.admin(args);
     await cli('create-site', '--name', 'E2E School');
     await cli('create-room', '--name', 'ICT Suite', '--site', 'E2E School');
     return cli('create-token', '--room', 'ICT Suite', '--uses', String(uses), '--expires', '1d');

@@ -15,7 +15,8 @@ export interface WholeSystem {
   dispose(): Promise<void>;
 }
 
-export async function startWholeSystem(firstWindowTitle: string): Promise<WholeSystem> {
+/** `agentConfig`: agent options beyond the defaults (written to its --config file). */
+export async function startWholeSystem(firstWindowTitle: string, agentConfig?: Record<string, unknown>): Promise<WholeSystem> {
   const started: Partial<Omit<WholeSystem, 'typeLine' | 'dispose'>> = {};
   const dispose = async () => {
     await started.agent?.dispose();
@@ -29,7 +30,7 @@ export async function startWholeSystem(firstWindowTitle: string): Promise<WholeS
     const collector = (started.collector = await CollectorProcess.create(db.url));
     await collector.start();
     const token = await collector.createEnrolmentToken();
-    const agent = (started.agent = await AgentProcess.create({ collectorUrl: collector.url, display: x.display }));
+    const agent = (started.agent = await AgentProcess.create({ collectorUrl: collector.url, display: x.display, config: agentConfig }));
     await x.openXterm(firstWindowTitle);
     await agent.start(token);
     await agent.waitForLog((l) => l.msg === 'connected to the collector', 15_000, 'the first connection');

@@ -145,15 +145,36 @@ export class OutboxSender {
     } catch (err) {
       if (!(err instanceof OutboxError && err.code === 'closed')) this.#logger.error({ err }, 'outbox ack failed');
     }
-    for (const id of list) {
+    this.#release(list);
+    this.#attempt = 0;
+    this.#kick();
+  }
+
+  /**
+   * Ids the collector refused for good (an `error` naming the record): dropped from the
+   * outbox — logged and counted as rejected — instead of being re-sent forever.
+   */
+  async reject(ids: Iterable<string>, reason: string): Promise<number> {
+    const list = [...ids];
+    let dropped = 0;
+    try {
+      dropped = await this.#outbox.reject(list, reason);
+    } catch (err) {
+      if (!(err instanceof OutboxError && err.code === 'closed')) this.#logger.error({ err }, 'outbox reject failed');
+    }
+    this.#release(list);
+    this.#kick();
+    return dropped;
+  }
+
+  #release(ids: readonly string[]): void {
+    for (const id of ids) {
       const batch = this.#inFlight.get(id);
       if (!batch) continue;
       this.#inFlight.delete(id);
       batch.ids.delete(id);
       if (batch.ids.size === 0) this.#close(batch);
     }
-    this.#attempt = 0;
-    this.#kick();
   }
 
   state(): OutboxSenderState {

@@ -6,6 +6,8 @@ interface Timer {
   fn: () => void;
 }
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** A clock that only moves when told to; timers fire in due order (ties in the order they were set). */
 export class FakeClock implements Clock {
   #now: number;
@@ -21,7 +23,9 @@ export class FakeClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): { cancel(): void } {
-    const timer: Timer = { due: this.#now + Math.max(0, ms), seq: this.#seq++, fn };
+    // Like Node's setTimeout: a delay beyond 2^31-1 ms (~24.8 days) fires almost at once.
+    const delay = ms > MAX_TIMER_MS ? 1 : Math.max(0, ms);
+    const timer: Timer = { due: this.#now + delay, seq: this.#seq++, fn };
     this.#timers.push(timer);
     return {
       cancel: () => {

@@ -1,34 +1,41 @@
-import type { ScreenLocker } from '../../core/ports.ts';
+import type { LockRequest, ScreenLocker } from '../../core/ports.ts';
 
-export type LockerCall = { op: 'lock'; message?: string } | { op: 'unlock' };
+export type LockerCall = ({ op: 'lock' } & LockRequest) | { op: 'unlock' };
 
-/** Records lock / unlock calls; the test can also unlock "at the keyboard" with setLocked(false). */
+/**
+ * Records lock / unlock calls; the test can also unlock "at the keyboard" with setLocked(false).
+ * Like the real lockers, unlock() lifts a teacher lock but not an idle lock: the person signs in themselves.
+ */
 export class FakeScreenLocker implements ScreenLocker {
   readonly calls: LockerCall[] = [];
   #locked = false;
+  #idleHeld = false;
   /** When set, the next lock() rejects with this error (a locker that will not start). */
   failNextLock: Error | undefined;
 
-  async lock(opts?: { message?: string }): Promise<void> {
-    this.calls.push(opts?.message === undefined ? { op: 'lock' } : { op: 'lock', message: opts.message });
+  async lock(opts?: LockRequest): Promise<void> {
+    this.calls.push({ op: 'lock', ...opts });
     const failure = this.failNextLock;
     if (failure !== undefined) {
       this.failNextLock = undefined;
       throw failure;
     }
     this.#locked = true;
+    if (opts?.reason === 'idle') this.#idleHeld = true;
   }
 
   async unlock(): Promise<void> {
     this.calls.push({ op: 'unlock' });
-    this.#locked = false;
+    if (!this.#idleHeld) this.#locked = false;
   }
 
   async isLocked(): Promise<boolean> {
     return this.#locked;
   }
 
+  /** The person at the PC (or the OS) locked or unlocked the screen. */
   setLocked(locked: boolean): void {
     this.#locked = locked;
+    if (!locked) this.#idleHeld = false;
   }
 }

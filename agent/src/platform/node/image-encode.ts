@@ -1,6 +1,17 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
 import type { CapturedImage } from '../../core/ports.ts';
+
+type Sharp = typeof import('sharp');
+let sharpModule: Promise<Sharp> | undefined;
+
+/**
+ * sharp (libvips) is loaded on the first capture, not at start-up: an agent that never
+ * alerts or streams never pays its ~18 MiB (measured in bench/src/agent-idle.bench.ts).
+ */
+function loadSharp(): Promise<Sharp> {
+  sharpModule ??= import('sharp').then((m) => m.default);
+  return sharpModule;
+}
 
 /** A screen grab before encoding: raw RGBA pixels, or a file format sharp can read (PNG, JPEG, TIFF). */
 export type GrabbedFrame =
@@ -15,6 +26,7 @@ export interface EncodeOptions {
 
 /** Downscales (never enlarges) to `maxWidth`, encodes a JPEG and hashes it. */
 export async function encodeJpeg(frame: GrabbedFrame, opts: EncodeOptions): Promise<CapturedImage> {
+  const sharp = await loadSharp();
   const input =
     frame.kind === 'raw'
       ? sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: frame.channels } })
@@ -40,6 +52,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 /** True when every channel is (nearly) flat: a black, white or single-colour screen. */
 export async function isBlank(image: Uint8Array | CapturedImage, maxStdev = 1): Promise<boolean> {
   const bytes = image instanceof Uint8Array ? image : image.bytes;
+  const sharp = await loadSharp();
   const stats = await sharp(bytes).stats();
   return stats.channels.every((c) => c.stdev <= maxStdev);
 }

@@ -61,6 +61,21 @@ describe('NodeKeySource under Xvfb', { timeout: 30_000 }, () => {
     }
   });
 
+  it('a newline typed by xdotool (a Linefeed keysym, not the Return key) arrives as Enter', async () => {
+    const r = recorder();
+    const source = new NodeKeySource({ env: x.env });
+    await source.start(r.onKey, r.onStatus);
+    try {
+      await waitFor(() => lastStatus(r) === 'ok', { message: 'hook ready' });
+      await term.activate();
+      await x.xdotoolType('ab\ncd');
+      await waitFor(() => r.keys.length >= 5, { message: '5 keys' });
+      expect(r.keys).toEqual(['a', 'b', 'Enter', 'c', 'd']);
+    } finally {
+      await source.stop();
+    }
+  });
+
   it('restarts the hook when its process is killed, and keys flow again', async () => {
     const r = recorder();
     const source = new NodeKeySource({ env: x.env, restart: { initialMs: 50, maxMs: 200 } });

@@ -24,7 +24,13 @@ export interface NodeKeySourceOptions {
   log?: Logger;
 }
 
-const CHILD_PATH = fileURLToPath(new URL('./key-hook.child.ts', import.meta.url));
+const CHILD_PATH = fileURLToPath(new URL('./key-hook.child.mjs', import.meta.url));
+/**
+ * The hook child forwards a few keycodes a second and holds almost nothing: a small heap
+ * and no JIT (interpreter only) cost it no measurable time and save memory on every PC
+ * (bench/src/agent-idle.bench.ts, key-source.bench.ts; numbers in the README).
+ */
+export const HOOK_CHILD_FLAGS: readonly string[] = ['--max-old-space-size=16', '--max-semi-space-size=1', '--jitless'];
 const RELOAD_AFTER_MISS_MS = 2_000;
 
 export function defaultLayoutLoader(platform: NodeJS.Platform = process.platform): LayoutLoader {
@@ -107,7 +113,7 @@ export class NodeKeySource implements KeySource {
       env: this.#env,
       execPath: this.#execPath,
       // Our own flags only: the parent's (a test runner's loaders, inspector ports) do not belong in the hook.
-      execArgv: [],
+      execArgv: [...HOOK_CHILD_FLAGS],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });

@@ -15,6 +15,8 @@ export type LayoutLoader = (env: NodeJS.ProcessEnv) => Promise<KeyTranslator>;
 
 /** uiohook virtual keycodes (libuiohook's VC_*), the same on every OS. */
 export const VC = {
+  /** A key libuiohook has no name for (on X11: Linefeed, the ISO <> key, some Japanese keys…). */
+  Undefined: 0x0000,
   Escape: 0x0001,
   Backspace: 0x000e,
   Tab: 0x000f,

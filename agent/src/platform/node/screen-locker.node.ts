@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
-import type { ScreenLocker } from '../../core/ports.ts';
+import type { LockRequest, ScreenLocker } from '../../core/ports.ts';
 import { run } from './exec.ts';
 
 /**
@@ -47,6 +47,8 @@ export class NodeScreenLocker implements ScreenLocker {
   readonly #log: Logger;
   #resolved: Promise<Exclude<LockerMode, 'auto'>> | undefined;
   #locker: ChildProcess | undefined;
+  /** An idle lock is part of the lock in force: a teacher unlock must not lift it. */
+  #idleHeld = false;
 
   constructor(opts: NodeScreenLockerOptions = {}) {
     this.#mode = opts.mode ?? 'auto';
@@ -70,9 +72,14 @@ export class NodeScreenLocker implements ScreenLocker {
     return this.#resolved;
   }
 
-  async lock(_opts?: { message?: string }): Promise<void> {
+  async lock(opts?: LockRequest): Promise<void> {
     // The message is shown by the Notifier / Electron overlay; OS lockers have nowhere to put it.
     const mode = await this.resolveMode();
+    await this.#lockWith(mode);
+    if (opts?.reason === 'idle') this.#idleHeld = true;
+  }
+
+  async #lockWith(mode: Exclude<LockerMode, 'auto'>): Promise<void> {
     switch (mode) {
       case 'command':
         return this.#lockWithCommand();
@@ -94,8 +101,14 @@ export class NodeScreenLocker implements ScreenLocker {
     }
   }
 
+  /** Lifts a teacher lock. An idle lock stays: the person at the PC signs in themselves. */
   async unlock(): Promise<void> {
     const mode = await this.resolveMode();
+    if (this.#idleHeld && (await this.isLocked())) {
+      this.#log.info('teacher lock lifted; the idle lock stays until the person signs in');
+      return;
+    }
+    this.#idleHeld = false;
     if (mode === 'loginctl') {
       await run('loginctl', ['unlock-session', this.#session()], { env: this.#env });
       return;
@@ -114,7 +127,9 @@ export class NodeScreenLocker implements ScreenLocker {
 
   async isLocked(): Promise<boolean> {
     if (running(this.#locker)) return true;
-    return (await this.resolveMode()) === 'loginctl' ? this.#lockedHint() : false;
+    const locked = (await this.resolveMode()) === 'loginctl' ? await this.#lockedHint() : false;
+    if (!locked) this.#idleHeld = false;
+    return locked;
   }
 
   async #lockWithCommand(): Promise<void> {

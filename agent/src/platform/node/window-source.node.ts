@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
-import { activeWindow } from 'get-windows';
+import type { activeWindow as ActiveWindowFn } from 'get-windows';
 import { pino, type Logger } from 'pino';
 import type { ActiveWindow, WindowSource } from '../../core/ports.ts';
 import { Backoff } from './backoff.ts';
 import { findExecutable } from './exec.ts';
 import { spawnLineProcess, type LineProcess } from './line-process.ts';
+import { x11WindowTitle } from './x11-title.ts';
 
 /**
  * - `x11-events`: one long-lived `xprop -root -spy _NET_ACTIVE_WINDOW` plus one `xprop -spy` on the focused
@@ -27,7 +28,29 @@ export interface NodeWindowSourceOptions {
   log?: Logger;
 }
 
-type GetWindowsResult = NonNullable<Awaited<ReturnType<typeof activeWindow>>>;
+type GetWindowsResult = NonNullable<Awaited<ReturnType<typeof ActiveWindowFn>>>;
+
+let getWindows: Promise<typeof ActiveWindowFn> | undefined;
+
+/**
+ * get-windows, loaded on first use. On Linux its Linux module is imported by path: the
+ * package's index imports its Windows module on every platform, and that loads
+ * @mapbox/node-pre-gyp — ~10 MiB of an idle agent for code that never runs here.
+ */
+function loadActiveWindow(): Promise<typeof ActiveWindowFn> {
+  getWindows ??= (async () => {
+    if (process.platform === 'linux') {
+      try {
+        const linux = (await import(new URL('./lib/linux.js', import.meta.resolve('get-windows')).href)) as { activeWindow?: typeof ActiveWindowFn };
+        if (typeof linux.activeWindow === 'function') return linux.activeWindow;
+      } catch {
+        // A get-windows laid out differently: the package entry below still works.
+      }
+    }
+    return (await import('get-windows')).activeWindow;
+  })();
+  return getWindows;
+}
 
 /** Maps get-windows' result to the port's shape: `app` is the owner's name, else its executable's name. */
 export function toActiveWindow(result: GetWindowsResult): ActiveWindow {
@@ -39,8 +62,15 @@ export function toActiveWindow(result: GetWindowsResult): ActiveWindow {
 }
 
 export async function queryActiveWindow(): Promise<ActiveWindow | undefined> {
+  const activeWindow = await loadActiveWindow();
   const result = await activeWindow();
-  return result === undefined ? undefined : toActiveWindow(result);
+  if (result === undefined) return undefined;
+  const win = toActiveWindow(result);
+  if (process.platform === 'linux' && typeof result.id === 'number') {
+    const title = await x11WindowTitle(result.id);
+    if (title !== undefined) win.title = title;
+  }
+  return win;
 }
 
 function sameWindow(a: ActiveWindow | undefined, b: ActiveWindow | undefined): boolean {

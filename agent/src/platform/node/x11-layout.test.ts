@@ -121,6 +121,22 @@ describe('X11KeyTranslator', () => {
     expect(t.missed).toBe(true);
   });
 
+  it('a Linefeed (xdotool type "\\n") ends the line like Enter: uiohook reports it as the unnamed code 0', () => {
+    const withLinefeed = parseXmodmap(`${GB}keycode 109 = Linefeed NoSymbol Linefeed\n`);
+    const t = new X11KeyTranslator({}, withLinefeed);
+    expect(typeAll(t, [key(A), key(VC.Undefined), key(E)])).toEqual(['a', 'Enter', 'e']);
+    expect(t.missed).toBe(false);
+    // A layout without Linefeed: code 0 types nothing, and asks for no reload either.
+    const without = new X11KeyTranslator({}, keymap);
+    expect(without.translate(key(VC.Undefined))).toBeUndefined();
+    expect(without.missed).toBe(false);
+  });
+
+  it('keys a layout binds to Return, Linefeed or Tab end the line wherever they sit', () => {
+    const t = new X11KeyTranslator({}, parseXmodmap('keycode  30 = Linefeed Return\nkeycode  31 = Tab ISO_Left_Tab\n'));
+    expect(typeAll(t, [key(30 - 8), key(30 - 8, { shift: true }), key(31 - 8, { shift: true })])).toEqual(['Enter', 'Enter', 'Tab']);
+  });
+
   it('ignores key-up events except for AltGr', () => {
     const t = new X11KeyTranslator({}, keymap);
     expect(t.translate(key(A, { down: false }))).toBeUndefined();

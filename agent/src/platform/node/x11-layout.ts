@@ -31,6 +31,15 @@ export function parseXsetLocks(text: string): LockState {
   };
 }
 
+/** Keysyms that end a line, wherever a layout puts them. */
+const LINE_KEYSYMS: ReadonlyMap<string, Key> = new Map([
+  ['Return', 'Enter'],
+  ['KP_Enter', 'Enter'],
+  ['Linefeed', 'Enter'],
+  ['Tab', 'Tab'],
+  ['ISO_Left_Tab', 'Tab'],
+]);
+
 // uiohook's codes below 0x100 are set-1 scancodes, which on Linux are evdev codes: X keycode = code + 8.
 const X_KEYCODE_OFFSET = 8;
 // With XKB the core keymap lists group 1 levels 1-2, group 2 levels 1-2, then group 1 levels 3-4.
@@ -47,6 +56,7 @@ export class X11KeyTranslator implements KeyTranslator {
   #locks: LockState;
   #altGrDown = false;
   #missed = false;
+  #linefeedBound: boolean | undefined;
 
   constructor(env: NodeJS.ProcessEnv, keymap: X11Keymap = new Map(), locks: LockState = { capsLock: false, numLock: false }) {
     this.#env = env;
@@ -66,6 +76,7 @@ export class X11KeyTranslator implements KeyTranslator {
     const parsed = parseXmodmap(keymap.stdout);
     if (parsed.size === 0) throw new Error('xmodmap -pke printed no keycodes');
     this.#keymap = parsed;
+    this.#linefeedBound = undefined;
     if (xset !== undefined) this.#locks = parseXsetLocks(xset.stdout);
     this.#missed = false;
   }
@@ -86,6 +97,7 @@ export class X11KeyTranslator implements KeyTranslator {
     }
     const named = namedKey(ev.code);
     if (named !== undefined) return named;
+    if (ev.code === VC.Undefined) return this.#unnamedKey();
     if (ev.code === VC.NumpadDivide) return ev.ctrl || ev.alt || ev.meta ? undefined : '/';
     const altGr = this.#altGrDown;
     if (ev.ctrl || ev.meta || (ev.alt && !altGr)) return undefined;
@@ -95,7 +107,21 @@ export class X11KeyTranslator implements KeyTranslator {
       this.#missed = true;
       return undefined;
     }
-    return keysymToChar(this.#pick(syms, ev.shift, altGr));
+    const sym = this.#pick(syms, ev.shift, altGr);
+    return LINE_KEYSYMS.get(sym) ?? keysymToChar(sym);
+  }
+
+  /**
+   * libuiohook reports X keycodes it has no name for as code 0, and one of them is
+   * Linefeed (keycode 109), which `xdotool type "\n"` and some terminals' input methods
+   * send for a new line. When the layout binds Linefeed, code 0 ends the line like Enter.
+   * The ISO <> key (keycode 94) is reported as code 0 too; it types no letter, so ending
+   * the line there splits no word. A reload could not help (the keycode is unknown), so
+   * this never counts as a miss.
+   */
+  #unnamedKey(): Key | undefined {
+    this.#linefeedBound ??= [...this.#keymap.values()].some((syms) => syms[0] === 'Linefeed');
+    return this.#linefeedBound ? 'Enter' : undefined;
   }
 
   #pick(syms: readonly string[], shift: boolean, altGr: boolean): string {

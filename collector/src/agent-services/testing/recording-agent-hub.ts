@@ -44,6 +44,10 @@ export class RecordingAgentHub implements AgentHub {
     return () => undefined;
   }
 
+  onDeviceEvent(): () => void {
+    return () => undefined;
+  }
+
   /** What went to one device (directly or by broadcast), optionally of one type. */
   receivedBy<T extends CollectorMessage['type']>(deviceId: string, type: T): Array<Extract<CollectorMessage, { type: T }>> {
     return this.ofType(type)

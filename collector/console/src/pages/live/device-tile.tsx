@@ -1,0 +1,91 @@
+import { memo, type JSX, type MouseEvent } from 'react';
+import type { DeviceTile } from '@vigil/shared/console';
+import type { FrameStore } from './frame-store.ts';
+import { keyboardWarning, lockCountdownText, tileBadges } from './tile-status.ts';
+import { useFrame } from './use-frame.ts';
+import { isLocked } from './live-state.ts';
+
+export interface DeviceTileProps {
+  readonly device: DeviceTile;
+  readonly frames: FrameStore;
+  readonly selected: boolean;
+  readonly now: number;
+  readonly onSelect: (deviceId: string, selected: boolean) => void;
+  readonly onOpen: (deviceId: string) => void;
+}
+
+/**
+ * One PC of the room. Everything from the PC (host name, user, app, window title) is
+ * rendered as text by React; nothing here interprets it as HTML.
+ */
+export const DeviceTileView = memo(function DeviceTileView(props: DeviceTileProps): JSX.Element {
+  const { device } = props;
+  const frame = useFrame(props.frames, device.id);
+  const nameId = `tile-name-${device.id}`;
+  const countdown = lockCountdownText(device, props.now);
+  const warning = keyboardWarning(device);
+  const locked = isLocked(device);
+
+  // The whole tile opens the larger view on a pointer click; keyboard users have the
+  // picture's button (one tab stop per action, no nested interactive elements).
+  const clickTile = (event: MouseEvent<HTMLElement>) => {
+    const target = event.target as HTMLElement;
+    if (target.closest('input, button, a, label') !== null) return;
+    props.onOpen(device.id);
+  };
+
+  return (
+    <article
+      className={`tile tile-${device.connection}${locked ? ' tile-locked' : ''}${props.selected ? ' tile-selected' : ''}`}
+      data-testid={`tile-${device.id}`}
+      data-connection={device.connection}
+      data-locked={locked ? 'true' : 'false'}
+      aria-labelledby={nameId}
+      onClick={clickTile}
+    >
+      <button type="button" className="tile-screen" onClick={() => props.onOpen(device.id)} aria-label={`Enlarge ${device.hostname}`}>
+        {frame !== undefined ? (
+          <img src={frame.url} alt="" width={frame.width} height={frame.height} draggable={false} />
+        ) : (
+          <span className="tile-placeholder">{device.connection === 'online' ? 'Waiting for a picture…' : 'No picture (PC offline)'}</span>
+        )}
+      </button>
+      <div className="tile-body">
+        <div className="tile-heading">
+          <input type="checkbox" className="tile-check" checked={props.selected} onChange={(e) => props.onSelect(device.id, e.target.checked)} aria-label={`Select ${device.hostname}`} />
+          <h3 id={nameId} className="tile-name" title={device.hostname}>
+            {device.hostname}
+          </h3>
+        </div>
+        <ul className="badges" aria-label={`State of ${device.hostname}`}>
+          {tileBadges(device).map((badge) => (
+            <li key={badge.key} className={`badge badge-${badge.tone}`} data-testid={`tile-${badge.key}`}>
+              {badge.label}
+            </li>
+          ))}
+        </ul>
+        {countdown !== undefined && (
+          <p className="tile-countdown" data-testid="tile-countdown">
+            {countdown}
+          </p>
+        )}
+        <dl className="tile-facts">
+          <dt>User</dt>
+          <dd title={device.osUser ?? undefined}>{device.osUser ?? 'Nobody signed in'}</dd>
+          <dt>App</dt>
+          <dd title={device.app ?? undefined}>{device.app ?? '—'}</dd>
+          <dt>Window</dt>
+          <dd className="tile-title" title={device.title ?? undefined}>
+            {device.title ?? '—'}
+          </dd>
+        </dl>
+        {warning !== undefined && (
+          <p className="tile-warning" data-testid="tile-keyboard-warning">
+            <span aria-hidden="true">⚠ </span>
+            {warning}
+          </p>
+        )}
+      </div>
+    </article>
+  );
+});

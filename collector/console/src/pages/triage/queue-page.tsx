@@ -1,0 +1,162 @@
+import { useEffect, useMemo, useState, type JSX } from 'react';
+import type { AlertSummary } from '@vigil/shared/console';
+import { describeError } from '../../api/client.ts';
+import { ErrorBanner } from '../../components/error-banner.tsx';
+import { Loading } from '../../components/loading.tsx';
+import { usePageTitle } from '../../components/use-page-title.ts';
+import { navigate } from '../../router.tsx';
+import { bulkResultText } from './alert-format.ts';
+import { activeFilterCount, filtersFromSearch } from './alert-filters.ts';
+import { AlertTable } from './alert-table.tsx';
+import { BulkActions } from './bulk-actions.tsx';
+import { DismissDialog } from './dismiss-dialog.tsx';
+import type { ShortcutAction } from './keyboard-shortcuts.ts';
+import { LoadFailure, StatusLine, useAnnouncer, useLoad } from './page-kit.tsx';
+import { QueueFilters } from './queue-filters.tsx';
+import { keepVisible, moveCursor, toggleAll, toggleSelected } from './queue-order.ts';
+import { ShortcutsHelp, ShortcutsToggle } from './shortcuts-help.tsx';
+import { triageApi } from './triage-api.ts';
+import type { BulkAction } from './triage-types.ts';
+import { useAlertQueue } from './use-alert-queue.ts';
+import { useShortcuts, useShortcutsEnabled } from './use-shortcuts.ts';
+
+const BULK_DONE: Readonly<Record<BulkAction, string>> = {
+  resolve: 'Resolved',
+  dismiss: 'Dismissed',
+  escalate: 'Escalated',
+  'in-review': 'Marked in review',
+  'assign-me': 'Assigned to you',
+};
+
+/** /triage: the queue of flagged alerts, most severe first. */
+export function QueuePage(props: { readonly search: string }): JSX.Element {
+  usePageTitle('Triage');
+  const filters = useMemo(() => filtersFromSearch(new URLSearchParams(props.search)), [props.search]);
+  const queue = useAlertQueue(filters);
+  const categories = useLoad(() => triageApi.categories(), 'categories');
+  const rooms = useLoad(() => triageApi.rooms(), 'rooms');
+
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [cursor, setCursor] = useState<{ index: number | undefined; focus: boolean }>({ index: undefined, focus: false });
+  const [shortcutsOn, setShortcutsOn] = useShortcutsEnabled();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [dismissing, setDismissing] = useState<AlertSummary | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<unknown>();
+  const { message, announce, statusRef } = useAnnouncer();
+
+  const ids = useMemo(() => queue.alerts.map((alert) => alert.id), [queue.alerts]);
+  // Never act on rows that are no longer shown; a new filter starts with no highlight.
+  useEffect(() => setSelected((previous) => keepVisible(previous, ids)), [ids]);
+  useEffect(() => setCursor({ index: undefined, focus: false }), [props.search]);
+
+  const current = cursor.index === undefined ? undefined : queue.alerts[cursor.index];
+
+  const runOne = async (alert: AlertSummary, done: string, action: () => Promise<{ alert: AlertSummary }>) => {
+    setActionError(undefined);
+    try {
+      const answer = await action();
+      queue.replace(answer.alert);
+      announce(`“${alert.term}” on ${alert.hostname}: ${done}.`);
+    } catch (error) {
+      setActionError(error);
+      announce(`Could not update “${alert.term}”: ${describeError(error)}`);
+    }
+  };
+
+  const runBulk = async (action: BulkAction) => {
+    const chosen = ids.filter((id) => selected.has(id));
+    if (chosen.length === 0) return;
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      const result = await triageApi.bulk(chosen, action);
+      announce(`${BULK_DONE[action]}: ${bulkResultText(result.updated.length, result.skipped.length)}.`, { focus: true });
+      setSelected(new Set());
+      queue.reload();
+    } catch (error) {
+      setActionError(error);
+      announce(`Could not update the selected alerts: ${describeError(error)}`, { focus: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  useShortcuts(shortcutsOn, (action: ShortcutAction) => {
+    if (action === 'help') return setHelpOpen((open) => !open);
+    if (action === 'next' || action === 'previous') {
+      setCursor({ index: moveCursor(queue.alerts.length, cursor.index, action), focus: true });
+      return;
+    }
+    if (current === undefined) {
+      announce('Highlight an alert first: press j or k.');
+      return;
+    }
+    if (action === 'open') navigate(`/triage/${encodeURIComponent(current.id)}`);
+    else if (action === 'escalate') void runOne(current, 'escalated to the DSL', () => triageApi.escalate(current.id));
+    else if (action === 'resolve') void runOne(current, 'resolved', () => triageApi.setStatus(current.id, 'resolved'));
+    else if (action === 'dismiss') setDismissing(current);
+  });
+
+  const filterCount = activeFilterCount(filters);
+
+  return (
+    <section className="page triage-page" aria-labelledby="triage-heading">
+      <div className="page-header">
+        <h1 id="triage-heading">Triage</h1>
+        <ShortcutsToggle enabled={shortcutsOn} onChange={setShortcutsOn} onHelp={() => setHelpOpen(true)} />
+      </div>
+
+      <QueueFilters filters={filters} categories={categories.data?.categories ?? []} rooms={rooms.data?.rooms ?? []} />
+
+      <StatusLine message={message} statusRef={statusRef} />
+      {actionError !== undefined && <ErrorBanner error={actionError} title="The last action failed." />}
+
+      {queue.error !== undefined && queue.alerts.length === 0 && <LoadFailure error={queue.error} what="see the alert queue" onRetry={queue.reload} />}
+      {queue.loading && <Loading label="Loading alerts…" />}
+
+      {!queue.loading && queue.error === undefined && (
+        <p className="result-count" data-testid="queue-count">
+          {queue.alerts.length === 0
+            ? `No alerts match ${filterCount === 0 ? 'the open queue' : 'these filters'}.`
+            : `Showing ${queue.alerts.length} of ${queue.total ?? queue.alerts.length} alerts${filterCount > 0 ? ` (${filterCount} filter${filterCount === 1 ? '' : 's'} applied)` : ''}.`}
+        </p>
+      )}
+
+      {selected.size > 0 && <BulkActions count={selected.size} busy={busy} onAction={(action) => void runBulk(action)} onClear={() => setSelected(new Set())} />}
+
+      {queue.alerts.length > 0 && (
+        <AlertTable
+          alerts={queue.alerts}
+          selected={selected}
+          onToggle={(id) => setSelected((previous) => toggleSelected(previous, id))}
+          onToggleAll={() => setSelected((previous) => toggleAll(previous, ids))}
+          cursor={cursor.index}
+          focusCursor={cursor.focus}
+        />
+      )}
+
+      {queue.error !== undefined && queue.alerts.length > 0 && <ErrorBanner error={queue.error} title="Could not load more alerts." onRetry={queue.loadMore} />}
+      {queue.nextCursor !== null && !queue.loading && (
+        <div className="button-row">
+          <button type="button" className="button button-secondary" onClick={queue.loadMore} disabled={queue.loadingMore} data-testid="load-more">
+            {queue.loadingMore ? 'Loading…' : 'Load more'}
+          </button>
+        </div>
+      )}
+
+      {helpOpen && <ShortcutsHelp enabled={shortcutsOn} onClose={() => setHelpOpen(false)} />}
+      {dismissing !== undefined && (
+        <DismissDialog
+          term={dismissing.term}
+          onClose={() => setDismissing(undefined)}
+          onDismiss={async (options) => {
+            const answer = await triageApi.dismiss(dismissing.id, options);
+            queue.replace(answer.alert);
+            announce(`“${dismissing.term}” on ${dismissing.hostname}: dismissed as a false positive${options.allow === undefined ? '' : `, and “${options.allow.trim()}” allow-listed`}.`);
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,24 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { devicesRoutes } from './devices.routes.ts';
+import { enrolmentTokensRoutes } from './enrolment-tokens.routes.ts';
+import { policiesRoutes } from './policies.routes.ts';
+import { sitesRoomsRoutes } from './sites-rooms.routes.ts';
+import { usersRoutes } from './users.routes.ts';
+import { wordlistsRoutes } from './wordlists.routes.ts';
+
+/**
+ * The console's administration API (see plugins/index.ts): sites, rooms, devices,
+ * enrolment tokens, policies, word lists and users. Who may call each route is in
+ * admin.access.ts; which site's things they may touch is checked in the services
+ * (admin-scope.ts). Every change is audited in its own transaction.
+ */
+const adminPlugin: FastifyPluginAsync = async (app) => {
+  await app.register(sitesRoomsRoutes);
+  await app.register(devicesRoutes);
+  await app.register(enrolmentTokensRoutes);
+  await app.register(policiesRoutes);
+  await app.register(wordlistsRoutes);
+  await app.register(usersRoutes);
+};
+
+export default adminPlugin;

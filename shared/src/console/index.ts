@@ -1,0 +1,2 @@
+export * from './console-api.schema.ts';
+export * from './live-frame.ts';
