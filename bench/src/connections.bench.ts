@@ -18,7 +18,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { buildApp, connectDatabase, createLogger, hashSecret, loadConfig } from '@vigil/collector';
 import { encode, makeEnvelope } from '@vigil/shared/protocol';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import { loginBenchAgent, type BenchAgentSession } from './bench-agent.ts';
 import { cpuSeconds } from './proc-cpu.ts';
 
 const CONNECTIONS = Number(process.env.VIGIL_BENCH_CONNECTIONS ?? 10_000);
@@ -88,34 +89,10 @@ async function collectorRole(): Promise<void> {
 }
 
 // ── role: agents (child) ───────────────────────────────────────────────────────────────
-function login(url: string, agent: Credentials, wordlistVersion: string | undefined): Promise<{ socket: WebSocket; wordlistVersion: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { perMessageDeflate: false });
-    socket.once('error', reject);
-    socket.once('close', (code, reason) => reject(new Error(`closed ${code} ${reason.toString()} during login`)));
-    socket.once('open', () => {
-      const hello = makeEnvelope('hello', {
-        auth: { kind: 'device', deviceId: agent.deviceId, secret: agent.secret },
-        agentVersion: 'bench',
-        os: { platform: 'linux', release: '6.1', arch: 'x64' },
-        hostname: `bench-${agent.deviceId.slice(-6)}`,
-        osUser: 'pupil',
-        capabilities: ['keyboard', 'window'],
-        previousExit: 'clean',
-        ...(wordlistVersion === undefined ? {} : { wordlistVersion }),
-      });
-      socket.send(encode(hello));
-    });
-    const onMessage = (data: Buffer) => {
-      const message = JSON.parse(data.toString('utf8')) as { type: string; payload: { wordlistVersion?: string } };
-      if (message.type !== 'welcome') return;
-      socket.off('message', onMessage);
-      socket.removeAllListeners('close');
-      socket.on('close', (code) => say({ event: 'dropped', code }));
-      resolve({ socket, wordlistVersion: message.payload.wordlistVersion ?? '' });
-    };
-    socket.on('message', onMessage);
-  });
+async function login(url: string, agent: Credentials, wordlistVersion: string | undefined): Promise<BenchAgentSession> {
+  const session = await loginBenchAgent(url, agent, { capabilities: ['keyboard', 'window'], perMessageDeflate: false, ...(wordlistVersion === undefined ? {} : { wordlistVersion }) });
+  session.socket.on('close', (code) => say({ event: 'dropped', code }));
+  return session;
 }
 
 async function agentsRole(): Promise<void> {

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { buildApp, connectDatabase, createLogger, hashSecret, loadConfig, type Database } from '@vigil/collector';
 import { encode, makeEnvelope } from '@vigil/shared/protocol';
-import WebSocket from 'ws';
+import { loginBenchAgent } from './bench-agent.ts';
 import { cpuSeconds, percentile } from './proc-cpu.ts';
 
 /** CPU seconds of every local `postgres` process (server and backends), to see where the time goes. */
@@ -86,34 +86,7 @@ async function runAgents(input: WorkerInput): Promise<WorkerResult> {
   const closes: string[] = [];
   let acked = 0;
   let sent = 0;
-  const sockets = await Promise.all(
-    input.agents.map(
-      (agent) =>
-        new Promise<WebSocket>((resolve, reject) => {
-          const socket = new WebSocket(input.url);
-          socket.once('error', reject);
-          socket.once('open', () => {
-            const hello = makeEnvelope('hello', {
-              auth: { kind: 'device', deviceId: agent.deviceId, secret: agent.secret },
-              agentVersion: 'bench',
-              os: { platform: 'linux', release: '6.1', arch: 'x64' },
-              hostname: `bench-${agent.deviceId.slice(-6)}`,
-              osUser: 'pupil',
-              capabilities: ['keyboard', 'window'],
-              previousExit: 'clean',
-            });
-            socket.send(encode(hello));
-          });
-          const onWelcome = (data: Buffer) => {
-            if ((JSON.parse(data.toString('utf8')) as { type: string }).type !== 'welcome') return;
-            socket.off('message', onWelcome);
-            resolve(socket);
-          };
-          socket.on('message', onWelcome);
-          socket.once('close', (code, reason) => reject(new Error(`closed ${code} ${reason.toString()} during login`)));
-        }),
-    ),
-  );
+  const sockets = await Promise.all(input.agents.map(async (agent) => (await loginBenchAgent(input.url, agent, { capabilities: ['keyboard', 'window'] })).socket));
 
   // CPU is measured from here on: logins and the worker's module loading are not ingest.
   parentPort?.postMessage({ type: 'ready' });

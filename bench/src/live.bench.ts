@@ -18,6 +18,7 @@ import type { Database } from '@vigil/collector';
 import { decodeLiveFrame } from '@vigil/shared/console';
 import { encode, encodeBinary, makeEnvelope } from '@vigil/shared/protocol';
 import WebSocket from 'ws';
+import { loginBenchAgent } from './bench-agent.ts';
 import { cpuSeconds, percentile } from './proc-cpu.ts';
 
 const AGENTS = Number(process.env.VIGIL_BENCH_AGENTS ?? 30);
@@ -58,35 +59,11 @@ interface WorkerResult {
 
 type Frame = { type: string; payload: { on?: boolean; fps?: number } };
 
-function login(url: string, agent: AgentCredentials): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { perMessageDeflate: false });
-    socket.once('error', reject);
-    socket.once('open', () => {
-      const hello = makeEnvelope('hello', {
-        auth: { kind: 'device', deviceId: agent.deviceId, secret: agent.secret },
-        agentVersion: 'bench',
-        os: { platform: 'linux', release: '6.1', arch: 'x64' },
-        hostname: `bench-${agent.deviceId.slice(-6)}`,
-        osUser: 'pupil',
-        capabilities: ['window', 'live'],
-        previousExit: 'clean',
-      });
-      socket.send(encode(hello));
-    });
-    const onWelcome = (data: Buffer) => {
-      if ((JSON.parse(data.toString('utf8')) as Frame).type !== 'welcome') return;
-      socket.off('message', onWelcome);
-      resolve(socket);
-    };
-    socket.on('message', onWelcome);
-    socket.once('close', (code, reason) => reject(new Error(`closed ${code} ${reason.toString()} during login`)));
-  });
-}
-
 /** Agents and the viewer (worker thread). */
 async function runAgents(input: WorkerInput): Promise<WorkerResult> {
-  const sockets = await Promise.all(input.agents.map((agent) => login(input.agentUrl, agent)));
+  const sockets = await Promise.all(
+    input.agents.map(async (agent) => (await loginBenchAgent(input.agentUrl, agent, { capabilities: ['window', 'live'], perMessageDeflate: false })).socket),
+  );
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const sentBytesPerAgent = new Float64Array(sockets.length);

@@ -50,6 +50,7 @@ describe('tamper signals', () => {
     await untilDevice(deviceId, { status: 'silent', previous_exit: 'silent' }, 'the device marked silent');
     expect(await audits(deviceId, 'agent.silent')).toBe(1);
     await agent.start();
+    await agent.waitForLog((l) => l.msg === 'connected to the collector', 15_000, 'the reconnection');
     expect(agent.logs().find((l) => l.msg === 'agent starting')?.previousExit).toBe('unclean');
     await waitFor(async () => (await audits(deviceId, 'agent.unclean-exit')) === 1, { timeoutMs: 15_000, message: 'the unclean-exit audit entry' });
     await untilDevice(deviceId, { status: 'online', previous_exit: 'silent' }, 'the device online again');
@@ -59,6 +60,7 @@ describe('tamper signals', () => {
     await agent.stop();
     await untilDevice(deviceId, { status: 'offline', previous_exit: 'bye' }, 'the device offline after bye');
     await agent.start();
+    await agent.waitForLog((l) => l.msg === 'connected to the collector', 15_000, 'the reconnection');
     expect(agent.logs().find((l) => l.msg === 'agent starting')?.previousExit).toBe('clean');
     await untilDevice(deviceId, { status: 'online', previous_exit: 'bye' }, 'the device online again');
     expect(await audits(deviceId, 'agent.unclean-exit')).toBe(1);
@@ -101,7 +103,9 @@ describe('tamper signals', () => {
       await waitFor(async () => (await audits(id, 'agent.unclean-exit')) === 1, { timeoutMs: 30_000, message: 'the unclean-exit audit entry' });
       await collector.waitForLog(healthReport(id, (l) => l.agentRestarts === 1), 30_000, 'the agent restart in a heartbeat');
 
-      // The keyboard hook's process is killed: the agent starts it again and counts it.
+      // The keyboard hook's process is killed (once it runs): the agent starts it again and counts it.
+      const hooksRunning = () => proc.logs().filter((l) => l.msg === 'keyboard hook running').length;
+      await waitFor(() => hooksRunning() === 2, { timeoutMs: 20_000, message: "the restarted agent's keyboard hook" });
       const hookPid = await waitFor(async () => keyHookChildOf(agentPids()[1] ?? -1), { timeoutMs: 20_000, message: 'the key-hook child' });
       process.kill(hookPid, 'SIGKILL');
       await waitFor(async () => {
@@ -115,7 +119,16 @@ describe('tamper signals', () => {
       expect((await proc.exited).code).toBe(0);
       await untilDevice(id, { status: 'offline', previous_exit: 'bye' }, 'the supervised device offline after bye');
     } finally {
+      // The agent runs in its own process group: stop it as well as the supervisor.
+      const agents = supervised?.logs().filter((l) => l.msg === 'agent started').map((l) => Number(l.agentPid)) ?? [];
       await supervised?.stop('SIGKILL');
+      for (const pid of agents) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
       await rm(root, { recursive: true, force: true });
     }
   });

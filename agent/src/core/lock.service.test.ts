@@ -222,6 +222,23 @@ describe('LockService teacher lock across restarts', () => {
     await expect(stat(join(dir, 'teacher-lock.json'))).rejects.toThrow(/ENOENT/);
   });
 
+  it('a stored lock the locker cannot show at start-up is tried again at the next poll', async () => {
+    const dir = await stateDir();
+    const first = await rig({ dir });
+    await first.lock.handle({ on: true, lockId: 'L1' });
+    await first.lock.stop();
+
+    const p = createFakePlatform();
+    p.locker.failNextLock = new Error('the display is not ready yet');
+    const second = await rig({ dir, p });
+    expect(second.lock.locked).toBe(false);
+    expect(second.lock.teacherLockId).toBe('L1');
+    await p.clock.advanceAsync(5_000);
+    await second.lock.stop();
+    expect(second.lock.locked).toBe(true);
+    expect(second.states()).toEqual([[true, 'teacher', 'L1']]);
+  });
+
   it('a timed lock that ended while the agent was off is not re-applied', async () => {
     const dir = await stateDir();
     const first = await rig({ dir });

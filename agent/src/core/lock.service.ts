@@ -175,12 +175,13 @@ export class LockService implements LockView {
       await this.#o.locker.lock(request);
     } catch (err) {
       this.#o.log.error({ err, lockId: lock.lockId }, 'could not lock the screen');
+      // A lock kept from the last run is still in force (the collector may be out of reach):
+      // hold it, and the next lock-state poll tries again.
+      if (source === 'restored') this.#hold(lock);
       return;
     }
     current?.timer?.cancel();
-    const teacher: HeldLock = { ...lock };
-    this.#teacher = teacher;
-    this.#armExpiry(teacher);
+    this.#hold(lock);
     this.#reapplyFailures = 0;
     if (source === 'collector') await this.#persist(lock);
     this.#o.log.info({ lockId: lock.lockId, until: lock.until, source }, 'screen locked by a teacher');
@@ -216,6 +217,12 @@ export class LockService implements LockView {
     if (!locked) this.#idleLocked = false;
     this.#o.log.info({ lockId: teacher.lockId, by: lockId, locked }, 'teacher lock lifted');
     this.#set(locked, { reason: 'teacher', lockId: teacher.lockId }, true);
+  }
+
+  #hold(lock: TeacherLock): void {
+    const teacher: HeldLock = { ...lock };
+    this.#teacher = teacher;
+    this.#armExpiry(teacher);
   }
 
   #armExpiry(teacher: HeldLock): void {

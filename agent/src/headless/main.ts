@@ -1,4 +1,5 @@
 // `vigil-agent`: the headless agent as a Node service (`pnpm agent -- --collector ws://host:8080 --enrol-token …`).
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { AgentStartError, createAgent, type Agent } from '../core/agent.ts';
 import { createNodePlatform } from '../platform/node/index.ts';
@@ -19,7 +20,12 @@ const log = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.de
 const mainLog = log.child({ module: 'main' });
 mainLog.info({ config: describeOptions(config) }, 'vigil-agent starting');
 
-const platform = createNodePlatform({ log, locker: config.lockCommand === undefined ? {} : { mode: 'command', command: config.lockCommand } });
+// The locker's PID is kept in the state folder: a restarted agent takes over a locker still on screen.
+const lockerPidFile = join(config.stateDir, 'locker.pid');
+const platform = createNodePlatform({
+  log,
+  locker: config.lockCommand === undefined ? { pidFile: lockerPidFile } : { mode: 'command', command: config.lockCommand, pidFile: lockerPidFile },
+});
 
 // Set by supervisor.ts: how often it restarted this agent after it died (a tamper signal).
 const restarts = Number(process.env.VIGIL_AGENT_RESTARTS ?? '0');
@@ -38,14 +44,17 @@ try {
   process.exit(1);
 }
 
-let stopping = false;
+/** The same signal twice within this long is one stop: a service manager signalling every process while the supervisor forwards its own. */
+const SAME_STOP_MS = 1_000;
+let stopping: { signal: NodeJS.Signals; at: number } | undefined;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
-  if (stopping) {
+  if (stopping !== undefined) {
+    if (signal === stopping.signal && Date.now() - stopping.at < SAME_STOP_MS) return;
     // A second signal: the operator wants out now (the run counts as unclean).
     mainLog.warn({ signal }, 'second signal; exiting without an orderly stop');
     process.exit(1);
   }
-  stopping = true;
+  stopping = { signal, at: Date.now() };
   mainLog.info({ signal }, 'stopping');
   let code = 0;
   try {

@@ -1,21 +1,12 @@
 import type { HTTPMethods } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SignedIn } from '../auth/auth-test-kit.ts';
 import { userRoles, type UserRole } from '../db/schema/index.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import { adminAccessRules } from './admin.access.ts';
-import { startAdminTestApp, type AdminTestApp } from './testing/admin-test-app.ts';
+import type { AdminTestApp } from './testing/admin-test-app.ts';
+import { useAdminTestApp } from './testing/use-admin-test-app.ts';
 
-let database: TestDatabase;
-let t: AdminTestApp;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  t = await startAdminTestApp(database);
-});
-afterAll(async () => {
-  await t.close();
-  await database.drop();
-});
+const t = useAdminTestApp();
 
 const it_ = ['technician', 'dsl', 'admin'] as const;
 const adminOnly = ['admin'] as const;

@@ -1,27 +1,18 @@
 import { deviceRowSchema, devicesResponseSchema } from '@vigil/shared/console';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { helloMessage, TestAgent } from '../agents/testing/test-agent.ts';
 import { devices } from '../db/schema/index.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
-import { startAdminTestApp, type AdminTestApp } from './testing/admin-test-app.ts';
+import type { AdminTestApp } from './testing/admin-test-app.ts';
+import { useAdminTestApp } from './testing/use-admin-test-app.ts';
 
 const deviceAnswer = z.object({ device: deviceRowSchema });
 
-let database: TestDatabase;
-let t: AdminTestApp;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  t = await startAdminTestApp(database);
-});
-afterAll(async () => {
-  await t.close();
-  await database.drop();
-});
+const t = useAdminTestApp();
 
 async function placement(deviceId: string) {
-  const [row] = await database.db.select({ siteId: devices.siteId, roomId: devices.roomId, retired: devices.retired }).from(devices).where(eq(devices.id, deviceId));
+  const [row] = await t.db.select({ siteId: devices.siteId, roomId: devices.roomId, retired: devices.retired }).from(devices).where(eq(devices.id, deviceId));
   return row;
 }
 

@@ -1,23 +1,13 @@
 import { createEnrolmentTokenResponseSchema, enrolmentTokenRowSchema, enrolmentTokensResponseSchema } from '@vigil/shared/console';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { helloMessage, TestAgent } from '../agents/testing/test-agent.ts';
 import { devices, enrolmentTokens } from '../db/schema/index.ts';
 import { hashSecret } from '../security/secrets.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
-import { startAdminTestApp, type AdminTestApp } from './testing/admin-test-app.ts';
+import { useAdminTestApp } from './testing/use-admin-test-app.ts';
 
-let database: TestDatabase;
-let t: AdminTestApp;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  t = await startAdminTestApp(database);
-});
-afterAll(async () => {
-  await t.close();
-  await database.drop();
-});
+const t = useAdminTestApp();
 
 const dayMs = 24 * 60 * 60_000;
 
@@ -33,7 +23,7 @@ describe('enrolment tokens', () => {
     expect(row).toMatchObject({ siteId: t.estate.siteId, roomId: t.estate.roomB, label: 'Spring refresh', usesLeft: 2, revokedAt: null });
     expect(Date.parse(row.expiresAt) - before).toBeGreaterThanOrEqual(3 * dayMs - 1_000);
     expect(Date.parse(row.expiresAt) - before).toBeLessThanOrEqual(3 * dayMs + 60_000);
-    const [stored] = await database.db.select().from(enrolmentTokens).where(eq(enrolmentTokens.id, row.id));
+    const [stored] = await t.db.select().from(enrolmentTokens).where(eq(enrolmentTokens.id, row.id));
     expect(stored?.tokenHash).toBe(hashSecret(token));
     expect(stored?.createdBy).toBe(tech.user.id);
     expect(await t.audited('enrolment-token.create', row.id)).toMatchObject([{ actorUserId: tech.user.id, detail: { siteId: t.estate.siteId, roomId: t.estate.roomB, uses: 2 } }]);
@@ -41,7 +31,7 @@ describe('enrolment tokens', () => {
 
     const { agent, welcome } = await TestAgent.login(t.agentUrl, { kind: 'enrol', token }, { hostname: 'ict2-pc09' });
     agent.close();
-    const [device] = await database.db.select().from(devices).where(eq(devices.id, welcome.payload.deviceId));
+    const [device] = await t.db.select().from(devices).where(eq(devices.id, welcome.payload.deviceId));
     expect(device).toMatchObject({ hostname: 'ict2-pc09', siteId: t.estate.siteId, roomId: t.estate.roomB, enrolmentTokenId: row.id });
 
     const listed = enrolmentTokensResponseSchema.parse((await t.call(tech, 'GET', '/api/enrolment-tokens')).json());
@@ -85,7 +75,7 @@ describe('enrolment tokens', () => {
     expect((await t.call(north, 'POST', '/api/enrolment-tokens', { siteId: t.estate.otherSiteId })).statusCode).toBe(403);
     const revoke = await t.call(north, 'POST', `/api/enrolment-tokens/${southToken.id}/revoke`, {});
     expect(revoke.statusCode).toBe(403);
-    const [stored] = await database.db.select().from(enrolmentTokens).where(eq(enrolmentTokens.id, southToken.id));
+    const [stored] = await t.db.select().from(enrolmentTokens).where(eq(enrolmentTokens.id, southToken.id));
     expect(stored?.revokedAt).toBeNull();
   });
 

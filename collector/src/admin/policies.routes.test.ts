@@ -1,22 +1,12 @@
 import { defaultPolicy } from '@vigil/shared';
 import { createEnrolmentTokenResponseSchema, policyResponseSchema } from '@vigil/shared/console';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { TestAgent } from '../agents/testing/test-agent.ts';
 import { policies } from '../db/schema/index.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
-import { startAdminTestApp, type AdminTestApp } from './testing/admin-test-app.ts';
+import { useAdminTestApp } from './testing/use-admin-test-app.ts';
 
-let database: TestDatabase;
-let t: AdminTestApp;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  t = await startAdminTestApp(database);
-});
-afterAll(async () => {
-  await t.close();
-  await database.drop();
-});
+const t = useAdminTestApp();
 
 /**
  * The answer as sent, after checking it against the contract. Not the parsed value: the
@@ -76,7 +66,7 @@ describe('policies', () => {
 
   it('refuses bad settings naming each field, and stores nothing', async () => {
     const admin = await t.as('admin');
-    const rowsBefore = await database.db.select().from(policies);
+    const rowsBefore = await t.db.select().from(policies);
     const bad = await t.call(admin, 'PUT', `/api/policies/room/${t.estate.roomB}`, { overrides: { idleLockMinutes: -1, colour: 'red' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('validation-failed');
@@ -85,7 +75,7 @@ describe('policies', () => {
     expect(fieldsOf(unknown.json())).toEqual(['overrides.colour']);
     expect(fieldsOf((await t.call(admin, 'PUT', `/api/policies/room/${t.estate.roomB}`, {})).json())).toEqual(['overrides']);
     expect(fieldsOf((await t.call(admin, 'GET', `/api/policies/building/${t.estate.roomB}`)).json())).toEqual(['scope']);
-    expect(await database.db.select().from(policies)).toEqual(rowsBefore);
+    expect(await t.db.select().from(policies)).toEqual(rowsBefore);
   });
 
   it('answers 404 for an unknown site, room or device', async () => {

@@ -1,24 +1,14 @@
 import { roomSummarySchema, siteSchema, sitesResponseSchema } from '@vigil/shared/console';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { devices, enrolmentTokens, policies, rooms, userRooms } from '../db/schema/index.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
-import { startAdminTestApp, type AdminTestApp } from './testing/admin-test-app.ts';
+import { useAdminTestApp } from './testing/use-admin-test-app.ts';
 
 const siteAnswer = z.object({ site: siteSchema });
 const roomAnswer = z.object({ room: roomSummarySchema });
 
-let database: TestDatabase;
-let t: AdminTestApp;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  t = await startAdminTestApp(database);
-});
-afterAll(async () => {
-  await t.close();
-  await database.drop();
-});
+const t = useAdminTestApp();
 
 describe('sites', () => {
   it('lists every site to trust-wide staff and only their own to site staff', async () => {
@@ -76,9 +66,9 @@ describe('rooms', () => {
     await t.as('teacher', { rooms: [room.id] });
     const deleted = await t.call(tech, 'DELETE', `/api/rooms/${room.id}`);
     expect(deleted.statusCode).toBe(204);
-    expect(await database.db.select().from(rooms).where(eq(rooms.id, room.id))).toEqual([]);
-    expect(await database.db.select().from(policies).where(eq(policies.scopeId, room.id))).toEqual([]);
-    expect(await database.db.select().from(userRooms).where(eq(userRooms.roomId, room.id))).toEqual([]);
+    expect(await t.db.select().from(rooms).where(eq(rooms.id, room.id))).toEqual([]);
+    expect(await t.db.select().from(policies).where(eq(policies.scopeId, room.id))).toEqual([]);
+    expect(await t.db.select().from(userRooms).where(eq(userRooms.roomId, room.id))).toEqual([]);
     expect(await t.audited('room.delete', room.id)).toMatchObject([{ detail: { name: 'Lab 2', siteId: t.estate.siteId } }]);
   });
 
@@ -86,14 +76,14 @@ describe('rooms', () => {
     const response = await t.call(await t.as('admin'), 'DELETE', `/api/rooms/${t.estate.roomA}`);
     expect(response.statusCode).toBe(409);
     expect(response.json().error).toMatchObject({ code: 'room-not-empty', details: { devices: 2 } });
-    expect(await database.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, t.estate.roomA))).toHaveLength(1);
+    expect(await t.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, t.estate.roomA))).toHaveLength(1);
     expect(await t.audited('room.delete', t.estate.roomA)).toEqual([]);
   });
 
   it('counts a retired device as still in the room', async () => {
     const tech = await t.as('technician');
     const { room } = roomAnswer.parse((await t.call(tech, 'POST', '/api/rooms', { siteId: t.estate.siteId, name: 'Store room' })).json());
-    const [device] = await database.db
+    const [device] = await t.db
       .insert(devices)
       .values({ hostname: 'old-pc', os: 'windows', siteId: t.estate.siteId, roomId: room.id, secretHash: 'x', retired: true })
       .returning({ id: devices.id });
@@ -119,7 +109,7 @@ describe('rooms', () => {
     expect(create.json().error.code).toBe('site-forbidden');
     const rename = await t.call(southTech, 'PATCH', `/api/rooms/${t.estate.roomB}`, { name: 'Renamed' });
     expect(rename.statusCode).toBe(403);
-    const [roomB] = await database.db.select().from(rooms).where(eq(rooms.id, t.estate.roomB));
+    const [roomB] = await t.db.select().from(rooms).where(eq(rooms.id, t.estate.roomB));
     expect(roomB?.name).toBe('ICT 2');
     expect((await t.call(southTech, 'DELETE', `/api/rooms/${t.estate.roomB}`)).statusCode).toBe(403);
   });
@@ -137,6 +127,6 @@ describe('rooms', () => {
     const token = await t.call(admin, 'POST', '/api/enrolment-tokens', { siteId: t.estate.otherSiteId, roomId: room.id });
     expect(token.statusCode).toBe(201);
     expect((await t.call(admin, 'DELETE', `/api/rooms/${room.id}`)).statusCode).toBe(204);
-    expect(await database.db.select().from(enrolmentTokens).where(eq(enrolmentTokens.roomId, room.id))).toEqual([]);
+    expect(await t.db.select().from(enrolmentTokens).where(eq(enrolmentTokens.roomId, room.id))).toEqual([]);
   });
 });

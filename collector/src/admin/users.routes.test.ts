@@ -1,23 +1,13 @@
 import { userRowSchema, usersResponseSchema } from '@vigil/shared/console';
 import { and, eq, ne } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sessions, users } from '../db/schema/index.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
-import { startAdminTestApp, type AdminTestApp } from './testing/admin-test-app.ts';
+import { useAdminTestApp } from './testing/use-admin-test-app.ts';
 
 const userAnswer = z.object({ user: userRowSchema });
 
-let database: TestDatabase;
-let t: AdminTestApp;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  t = await startAdminTestApp(database);
-});
-afterAll(async () => {
-  await t.close();
-  await database.drop();
-});
+const t = useAdminTestApp();
 
 const password = 'correct horse battery';
 let serial = 0;
@@ -29,7 +19,7 @@ async function login(username: string, pass: string) {
 }
 
 async function sessionsOf(userId: string): Promise<number> {
-  return (await database.db.select().from(sessions).where(eq(sessions.userId, userId))).length;
+  return (await t.db.select().from(sessions).where(eq(sessions.userId, userId))).length;
 }
 
 /** A teacher made through the API, signed in through the real sign-in route. */
@@ -154,21 +144,21 @@ describe('changing users', () => {
 
   it('unlocks a locked-out account', async () => {
     const teacher = await teacherSignedIn();
-    await database.db.update(users).set({ failedLoginAttempts: 2, lockedUntil: new Date(Date.now() + 600_000) }).where(eq(users.id, teacher.id));
+    await t.db.update(users).set({ failedLoginAttempts: 2, lockedUntil: new Date(Date.now() + 600_000) }).where(eq(users.id, teacher.id));
     expect((await login(teacher.username, password)).statusCode).toBe(423);
     const response = await t.call(await t.as('admin'), 'PATCH', `/api/users/${teacher.id}`, { unlock: true });
     expect(userAnswer.parse(response.json()).user.lockedUntil).toBeNull();
-    const [row] = await database.db.select().from(users).where(eq(users.id, teacher.id));
+    const [row] = await t.db.select().from(users).where(eq(users.id, teacher.id));
     expect(row).toMatchObject({ failedLoginAttempts: 0, lockedUntil: null });
     expect((await login(teacher.username, password)).statusCode).toBe(200);
   });
 
   it('resets TOTP: the secret goes, the user must enrol again, their sessions end', async () => {
     const tech = await t.as('technician');
-    await database.db.update(users).set({ totpSecretEncrypted: 'sealed-secret', totpLastStep: 42 }).where(eq(users.id, tech.user.id));
+    await t.db.update(users).set({ totpSecretEncrypted: 'sealed-secret', totpLastStep: 42 }).where(eq(users.id, tech.user.id));
     const response = await t.call(await t.as('admin'), 'PATCH', `/api/users/${tech.user.id}`, { resetTotp: true });
     expect(userAnswer.parse(response.json()).user.totpEnrolled).toBe(false);
-    const [row] = await database.db.select().from(users).where(eq(users.id, tech.user.id));
+    const [row] = await t.db.select().from(users).where(eq(users.id, tech.user.id));
     expect(row).toMatchObject({ totpSecretEncrypted: null, totpEnabledAt: null, totpLastStep: null });
     expect(await sessionsOf(tech.user.id)).toBe(0);
   });
@@ -218,14 +208,14 @@ describe('the last enabled admin', () => {
   it('cannot demote or disable themselves (409); once there is another admin, they can', async () => {
     const me = await t.as('admin');
     // Make `me` the only enabled admin.
-    await database.db.update(users).set({ disabled: true }).where(and(eq(users.role, 'admin'), ne(users.id, me.user.id)));
+    await t.db.update(users).set({ disabled: true }).where(and(eq(users.role, 'admin'), ne(users.id, me.user.id)));
 
     const demote = await t.call(me, 'PATCH', `/api/users/${me.user.id}`, { role: 'technician' });
     expect(demote.statusCode).toBe(409);
     expect(demote.json().error.code).toBe('last-admin');
     const disable = await t.call(me, 'PATCH', `/api/users/${me.user.id}`, { disabled: true });
     expect(disable.statusCode).toBe(409);
-    const [row] = await database.db.select().from(users).where(eq(users.id, me.user.id));
+    const [row] = await t.db.select().from(users).where(eq(users.id, me.user.id));
     expect(row).toMatchObject({ role: 'admin', disabled: false });
     expect(await t.audited('user.update', me.user.id)).toEqual([]);
 

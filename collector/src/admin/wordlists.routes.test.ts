@@ -1,24 +1,16 @@
 import { createEnrolmentTokenResponseSchema, customWordSchema, wordlistsResponseSchema } from '@vigil/shared/console';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { TestAgent } from '../agents/testing/test-agent.ts';
 import type { SignedIn } from '../auth/auth-test-kit.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
-import { startAdminTestApp, type AdminTestApp } from './testing/admin-test-app.ts';
+import { useAdminTestApp } from './testing/use-admin-test-app.ts';
 
 const entryAnswer = z.object({ entry: customWordSchema, version: z.string() });
 
-let database: TestDatabase;
-let t: AdminTestApp;
+const t = useAdminTestApp();
 let tech: SignedIn;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  t = await startAdminTestApp(database);
   tech = await t.as('technician');
-});
-afterAll(async () => {
-  await t.close();
-  await database.drop();
 });
 
 const fieldsOf = (body: { error: { details?: { fields?: Array<{ path: string }> } } }) => (body.error.details?.fields ?? []).map((field) => field.path);

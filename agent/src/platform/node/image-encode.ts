@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import type sharpDefault from 'sharp';
 import type { CapturedImage } from '../../core/ports.ts';
 
-type Sharp = typeof import('sharp');
+type Sharp = typeof sharpDefault;
 let sharpModule: Promise<Sharp> | undefined;
 
 /**

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './exec.ts';
 import { ensureTools, X11_TEST_TOOLS as T } from '../../testing/system-tools.ts';
@@ -57,6 +60,53 @@ describe('NodeScreenLocker under Xvfb', { timeout: 30_000 }, () => {
     expect(await locker.isLocked()).toBe(false);
     const missing = new NodeScreenLocker({ mode: 'command', command: ['vigil-no-such-locker'], env: x.env });
     await expect(missing.lock()).rejects.toThrow(/failed to start/);
+  });
+
+  it('takes over the locker a killed predecessor left on screen (PID file), and lifts it on unlock', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-locker-'));
+    try {
+      const pidFile = join(dir, 'locker.pid');
+      const first = new NodeScreenLocker({ mode: 'command', env: x.env, pidFile });
+      await first.lock({ reason: 'teacher' });
+      const pid = first.lockerPid ?? -1;
+      await waitFor(async () => (await readFile(pidFile, 'utf8').catch(() => '')).trim() === String(pid), { message: 'the PID file' });
+      expect((await stat(pidFile)).mode & 0o777).toBe(0o600);
+
+      // The agent is killed; its locker stays on screen. The next run finds it instead of starting another.
+      const second = new NodeScreenLocker({ mode: 'command', env: x.env, pidFile });
+      expect(await second.isLocked()).toBe(true);
+      await second.lock({ reason: 'teacher' });
+      expect(second.lockerPid).toBe(pid);
+      await second.unlock();
+      expect(await processExists(pid)).toBe(false);
+      expect(await second.isLocked()).toBe(false);
+      await expect(stat(pidFile)).rejects.toThrow(/ENOENT/);
+
+      // A stale file (that process is gone) is not a lock.
+      await writeFile(pidFile, `${pid}\n`);
+      const third = new NodeScreenLocker({ mode: 'command', env: x.env, pidFile });
+      expect(await third.isLocked()).toBe(false);
+      await expect(stat(pidFile)).rejects.toThrow(/ENOENT/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an idle lock stays when the teacher lock is lifted', async () => {
+    const locker = new NodeScreenLocker({ mode: 'command', env: x.env });
+    await locker.lock({ reason: 'idle' });
+    const pid = locker.lockerPid ?? -1;
+    await locker.lock({ reason: 'teacher', message: 'Eyes front' });
+    await locker.unlock();
+    expect(await processExists(pid)).toBe(true);
+    expect(await locker.isLocked()).toBe(true);
+    process.kill(pid, 'SIGTERM');
+    await waitFor(async () => !(await locker.isLocked()), { message: 'unlocked at the keyboard' });
+    // Once the idle lock has ended, a teacher lock is lifted as usual.
+    await locker.lock({ reason: 'teacher' });
+    const teacherPid = locker.lockerPid ?? -1;
+    await locker.unlock();
+    expect(await processExists(teacherPid)).toBe(false);
   });
 
   it('runs any configured locker command and unlocks it by PID', async () => {

@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
 import type { LockRequest, ScreenLocker } from '../../core/ports.ts';
 import { run } from './exec.ts';
+import { LockerPidFile, stopProcess } from './locker-pid-file.ts';
 
 /**
  * - `command`: runs a locker that stays in the foreground while locked (default `i3lock -n -c 000000`); we hold
@@ -30,6 +31,11 @@ export interface NodeScreenLockerOptions {
   env?: NodeJS.ProcessEnv;
   /** How long lock() waits for the lock to be in place. Default 5 s. */
   readyTimeoutMs?: number;
+  /**
+   * `command` mode: a file (in the state folder) holding the running locker's PID, so an agent restarted after
+   * it was killed takes over the locker still on screen instead of starting a second one. Default none.
+   */
+  pidFile?: string;
   platform?: NodeJS.Platform;
   log?: Logger;
 }
@@ -49,6 +55,10 @@ export class NodeScreenLocker implements ScreenLocker {
   #locker: ChildProcess | undefined;
   /** An idle lock is part of the lock in force: a teacher unlock must not lift it. */
   #idleHeld = false;
+  readonly #pidFile: LockerPidFile | undefined;
+  /** A locker a previous run of the agent started and left on screen. */
+  #adopted: number | undefined;
+  #pidFileRead = false;
 
   constructor(opts: NodeScreenLockerOptions = {}) {
     this.#mode = opts.mode ?? 'auto';
@@ -58,13 +68,14 @@ export class NodeScreenLocker implements ScreenLocker {
     this.#env = opts.env ?? process.env;
     this.#sessionId = opts.sessionId ?? this.#env.XDG_SESSION_ID;
     this.#readyTimeoutMs = opts.readyTimeoutMs ?? 5_000;
+    this.#pidFile = opts.pidFile === undefined ? undefined : new LockerPidFile(opts.pidFile, this.#command[0] ?? '');
     this.#platform = opts.platform ?? process.platform;
     this.#log = opts.log ?? pino({ level: 'silent' });
   }
 
-  /** PID of the locker process this agent started, while it runs. */
+  /** PID of the locker process this agent started (or took over from its previous run), while it runs. */
   get lockerPid(): number | undefined {
-    return running(this.#locker) ? this.#locker?.pid : undefined;
+    return running(this.#locker) ? this.#locker?.pid : this.#adopted;
   }
 
   resolveMode(): Promise<Exclude<LockerMode, 'auto'>> {
@@ -115,6 +126,13 @@ export class NodeScreenLocker implements ScreenLocker {
     }
     const locker = this.#locker;
     if (locker === undefined || !running(locker)) {
+      const adopted = await this.#adoptedLocker();
+      if (adopted !== undefined) {
+        await stopProcess(adopted);
+        this.#adopted = undefined;
+        await this.#pidFile?.clear(adopted);
+        return;
+      }
       if (mode !== 'command') this.#log.info({ mode }, 'an OS lock cannot be removed remotely');
       return;
     }
@@ -127,16 +145,42 @@ export class NodeScreenLocker implements ScreenLocker {
 
   async isLocked(): Promise<boolean> {
     if (running(this.#locker)) return true;
-    const locked = (await this.resolveMode()) === 'loginctl' ? await this.#lockedHint() : false;
+    const mode = await this.resolveMode();
+    const locked = mode === 'loginctl' ? await this.#lockedHint() : mode === 'command' && (await this.#adoptedLocker()) !== undefined;
     if (!locked) this.#idleHeld = false;
     return locked;
   }
 
+  /** The locker a previous run left on screen, while it runs (the PID file is read once, at the first need). */
+  async #adoptedLocker(): Promise<number | undefined> {
+    const pidFile = this.#pidFile;
+    if (pidFile === undefined) return undefined;
+    if (!this.#pidFileRead) {
+      this.#pidFileRead = true;
+      this.#adopted = await pidFile.find();
+      if (this.#adopted !== undefined) this.#log.info({ pid: this.#adopted }, 'found the locker a previous run left on screen; taking it over');
+    }
+    if (this.#adopted !== undefined && !(await pidFile.isLocker(this.#adopted))) {
+      await pidFile.clear(this.#adopted);
+      this.#adopted = undefined;
+    }
+    return this.#adopted;
+  }
+
   async #lockWithCommand(): Promise<void> {
-    if (running(this.#locker)) return;
+    if (running(this.#locker) || (await this.#adoptedLocker()) !== undefined) return;
     const [cmd = '', ...args] = this.#command;
     const locker = spawn(cmd, args, { env: this.#env, stdio: ['ignore', 'ignore', 'pipe'] });
     this.#locker = locker;
+    const pidFile = this.#pidFile;
+    if (pidFile !== undefined) {
+      locker.once('spawn', () => {
+        if (locker.pid !== undefined) pidFile.write(locker.pid).catch((err: unknown) => this.#log.warn({ err }, 'could not record the locker PID'));
+      });
+      locker.once('exit', () => {
+        if (locker.pid !== undefined) pidFile.clear(locker.pid).catch(() => undefined);
+      });
+    }
     let stderr = '';
     locker.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-500);

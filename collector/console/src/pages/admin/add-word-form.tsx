@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent, type JSX } from 'react';
 import { describeError } from '../../api/client.ts';
+import { Options } from '../../components/options.tsx';
 import type { CategoryInfo } from '../triage/triage-types.ts';
 import { SEVERITY_OPTIONS } from '../triage/severity.ts';
 import { FormProblems } from './admin-kit.tsx';
@@ -76,11 +77,7 @@ export function AddWordForm(props: { readonly categories: readonly CategoryInfo[
           <div className="field">
             <label htmlFor={`${id}-category`}>Category</label>
             <select id={`${id}-category`} value={chosenCategory} onChange={(e) => setCategory(e.target.value)}>
-              {props.categories.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.label}
-                </option>
-              ))}
+              <Options items={props.categories} label={(category) => category.label} />
             </select>
           </div>
           <div className="field">

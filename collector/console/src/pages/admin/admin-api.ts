@@ -22,6 +22,7 @@ const part = (id: string) => encodeURIComponent(id);
 
 export const adminApi = {
   sites: () => api.get<{ sites: Site[] }>('/api/sites'),
+  createSite: (name: string) => api.post<unknown>('/api/sites', { name }),
   rooms: () => api.get<{ rooms: RoomSummary[] }>('/api/rooms'),
   createRoom: (siteId: string, name: string) => api.post<unknown>('/api/rooms', { siteId, name }),
   renameRoom: (roomId: string, name: string) => api.patch<unknown>(`/api/rooms/${part(roomId)}`, { name }),

@@ -1,4 +1,4 @@
-import { useState, type JSX, type ReactNode } from 'react';
+import { useState, type ComponentPropsWithoutRef, type JSX, type ReactNode } from 'react';
 import type { RoomSummary } from '@vigil/shared/console';
 import { describeError } from '../../api/client.ts';
 import { Dialog } from '../../components/dialog.tsx';
@@ -9,6 +9,24 @@ import type { Site } from './admin-types.ts';
 /** Text only screen readers hear, e.g. the computer a row's "Retire" button acts on. */
 export function Hidden(props: { readonly children: ReactNode }): JSX.Element {
   return <span className="visually-hidden">{props.children}</span>;
+}
+
+export interface RowButtonProps extends Omit<ComponentPropsWithoutRef<'button'>, 'type' | 'className'> {
+  /** What the button acts on, for screen readers only (the row shows it), e.g. the host name. */
+  readonly hiddenText: string;
+  /** Red, for removing or disabling something. */
+  readonly danger?: boolean;
+}
+
+/** A small button in a table row; its accessible name says which row, e.g. "Retire PC-07". */
+export function RowButton(props: RowButtonProps): JSX.Element {
+  const { hiddenText, danger, children, ...rest } = props;
+  return (
+    <button type="button" className={danger === true ? 'button button-danger button-small' : 'button button-secondary button-small'} {...rest}>
+      {children}
+      <Hidden> {hiddenText}</Hidden>
+    </button>
+  );
 }
 
 export function siteName(sites: readonly Site[], siteId: string | null): string {

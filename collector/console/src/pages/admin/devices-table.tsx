@@ -1,7 +1,8 @@
 import { useId, useMemo, useState, type JSX } from 'react';
 import type { DeviceRow, RoomSummary } from '@vigil/shared/console';
+import { DataTable } from '../../components/data-table.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
-import { Hidden, siteName } from './admin-kit.tsx';
+import { Hidden, RowButton, siteName } from './admin-kit.tsx';
 import type { Site } from './admin-types.ts';
 import { DEVICE_STATUS_LABELS, previousExitText } from './device-status.ts';
 
@@ -62,98 +63,81 @@ export function DevicesTable(props: DevicesTableProps): JSX.Element {
         {shown.length} of {props.devices.length} computers shown.
       </p>
       {shown.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="devices-table">
-            <caption className="visually-hidden">Computers</caption>
-            <thead>
-              <tr>
-                <th scope="col">Computer</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last seen</th>
-                <th scope="col">Last user</th>
-                <th scope="col">Previous exit</th>
-                <th scope="col">System</th>
-                <th scope="col">Room</th>
-                <th scope="col">Actions</th>
+        <DataTable testId="devices-table" caption="Computers" columns={['Computer', 'Status', 'Last seen', 'Last user', 'Previous exit', 'System', 'Room', 'Actions']}>
+          {shown.map((device) => {
+            const current = device.roomId ?? UNASSIGNED;
+            const choice = picked[device.id] ?? current;
+            const siteRooms = props.rooms.filter((room) => room.siteId === device.siteId);
+            return (
+              <tr key={device.id} data-testid={`device-row-${device.id}`} data-status={device.status}>
+                <th scope="row">
+                  {device.hostname}
+                  {device.retired && <span className="tag">Retired</span>}
+                </th>
+                <td>
+                  <span className={`device-status device-status-${device.status}`}>{DEVICE_STATUS_LABELS[device.status]}</span>
+                </td>
+                <td>{device.lastSeenAt === null ? 'Never' : <RelativeTime at={device.lastSeenAt} />}</td>
+                <td>{device.lastOsUser ?? '—'}</td>
+                <td className={device.previousExit === 'silent' ? 'text-warning' : undefined}>{previousExitText(device.previousExit)}</td>
+                <td>
+                  {device.os}
+                  {device.osVersion === null ? '' : ` ${device.osVersion}`}
+                  {device.agentVersion === null ? '' : ` · agent ${device.agentVersion}`}
+                </td>
+                <td>
+                  <div className="inline-form">
+                    <label htmlFor={`${id}-move-${device.id}`} className="visually-hidden">
+                      Room for {device.hostname}
+                    </label>
+                    <select
+                      id={`${id}-move-${device.id}`}
+                      value={choice}
+                      disabled={device.retired}
+                      onChange={(e) => setPicked((previous) => ({ ...previous, [device.id]: e.target.value }))}
+                      data-testid={`device-room-${device.id}`}
+                    >
+                      <option value={UNASSIGNED}>No room</option>
+                      {siteRooms.map((room) => (
+                        <option key={room.id} value={room.id}>
+                          {room.name}
+                        </option>
+                      ))}
+                    </select>
+                    {choice !== current && (
+                      <button
+                        type="button"
+                        className="button button-primary button-small"
+                        onClick={() => {
+                          setPicked((previous) => {
+                            const next = { ...previous };
+                            delete next[device.id];
+                            return next;
+                          });
+                          props.onMove(device, choice === UNASSIGNED ? null : choice);
+                        }}
+                      >
+                        Move<Hidden> {device.hostname}</Hidden>
+                      </button>
+                    )}
+                  </div>
+                  {props.sites.length > 1 && <span className="field-help">{siteName(props.sites, device.siteId)}</span>}
+                </td>
+                <td className="cell-actions">
+                  {device.retired ? (
+                    <RowButton hiddenText={device.hostname} onClick={() => props.onReinstate(device)}>
+                      Reinstate
+                    </RowButton>
+                  ) : (
+                    <RowButton hiddenText={device.hostname} danger onClick={() => props.onRetire(device)}>
+                      Retire
+                    </RowButton>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {shown.map((device) => {
-                const current = device.roomId ?? UNASSIGNED;
-                const choice = picked[device.id] ?? current;
-                const siteRooms = props.rooms.filter((room) => room.siteId === device.siteId);
-                return (
-                  <tr key={device.id} data-testid={`device-row-${device.id}`} data-status={device.status}>
-                    <th scope="row">
-                      {device.hostname}
-                      {device.retired && <span className="tag">Retired</span>}
-                    </th>
-                    <td>
-                      <span className={`device-status device-status-${device.status}`}>{DEVICE_STATUS_LABELS[device.status]}</span>
-                    </td>
-                    <td>{device.lastSeenAt === null ? 'Never' : <RelativeTime at={device.lastSeenAt} />}</td>
-                    <td>{device.lastOsUser ?? '—'}</td>
-                    <td className={device.previousExit === 'silent' ? 'text-warning' : undefined}>{previousExitText(device.previousExit)}</td>
-                    <td>
-                      {device.os}
-                      {device.osVersion === null ? '' : ` ${device.osVersion}`}
-                      {device.agentVersion === null ? '' : ` · agent ${device.agentVersion}`}
-                    </td>
-                    <td>
-                      <div className="inline-form">
-                        <label htmlFor={`${id}-move-${device.id}`} className="visually-hidden">
-                          Room for {device.hostname}
-                        </label>
-                        <select
-                          id={`${id}-move-${device.id}`}
-                          value={choice}
-                          disabled={device.retired}
-                          onChange={(e) => setPicked((previous) => ({ ...previous, [device.id]: e.target.value }))}
-                          data-testid={`device-room-${device.id}`}
-                        >
-                          <option value={UNASSIGNED}>No room</option>
-                          {siteRooms.map((room) => (
-                            <option key={room.id} value={room.id}>
-                              {room.name}
-                            </option>
-                          ))}
-                        </select>
-                        {choice !== current && (
-                          <button
-                            type="button"
-                            className="button button-primary button-small"
-                            onClick={() => {
-                              setPicked((previous) => {
-                                const next = { ...previous };
-                                delete next[device.id];
-                                return next;
-                              });
-                              props.onMove(device, choice === UNASSIGNED ? null : choice);
-                            }}
-                          >
-                            Move<Hidden> {device.hostname}</Hidden>
-                          </button>
-                        )}
-                      </div>
-                      {props.sites.length > 1 && <span className="field-help">{siteName(props.sites, device.siteId)}</span>}
-                    </td>
-                    <td className="cell-actions">
-                      {device.retired ? (
-                        <button type="button" className="button button-secondary button-small" onClick={() => props.onReinstate(device)}>
-                          Reinstate<Hidden> {device.hostname}</Hidden>
-                        </button>
-                      ) : (
-                        <button type="button" className="button button-danger button-small" onClick={() => props.onRetire(device)}>
-                          Retire<Hidden> {device.hostname}</Hidden>
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
     </>
   );

@@ -1,12 +1,15 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type JSX } from 'react';
 import type { RoomSummary } from '@vigil/shared/console';
 import { describeError } from '../../api/client.ts';
+import { DataTable } from '../../components/data-table.tsx';
+import { Field } from '../../components/field.tsx';
 import { Loading } from '../../components/loading.tsx';
+import { Options } from '../../components/options.tsx';
 import { useNow } from '../../components/use-now.ts';
 import { usePageTitle } from '../../components/use-page-title.ts';
 import { formatDateTime } from '../../format.ts';
 import { CopyButton, LoadFailure, StatusLine, useAnnouncer, useLoad, type Announce } from '../triage/page-kit.tsx';
-import { ConfirmDialog, FormProblems, Hidden, roomsOfSite, siteName } from './admin-kit.tsx';
+import { ConfirmDialog, FormProblems, RowButton, roomsOfSite, siteName } from './admin-kit.tsx';
 import { adminApi } from './admin-api.ts';
 import type { CreateEnrolmentTokenResponse, EnrolmentTokenRow, Site } from './admin-types.ts';
 import { TOKEN_STATE_LABELS, agentCommand, parseWholeNumber, tokenState } from './agent-command.ts';
@@ -59,47 +62,30 @@ export function EnrolmentTokensPage(): JSX.Element {
       {tokens.loading && tokens.data === undefined && <Loading label="Loading tokens…" />}
       {tokens.data !== undefined && rows.length === 0 && <p>No tokens yet.</p>}
       {rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="tokens-table">
-            <caption className="visually-hidden">Enrolment tokens, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Label</th>
-                <th scope="col">Site</th>
-                <th scope="col">Room</th>
-                <th scope="col">Uses left</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Created</th>
-                <th scope="col">State</th>
-                <th scope="col">Actions</th>
+        <DataTable testId="tokens-table" caption="Enrolment tokens, newest first" columns={['Label', 'Site', 'Room', 'Uses left', 'Expires', 'Created', 'State', 'Actions']}>
+          {rows.map((row) => {
+            const state = tokenState(row, now);
+            const name = row.label ?? `token created ${formatDateTime(row.createdAt)}`;
+            return (
+              <tr key={row.id} data-testid={`token-row-${row.id}`} data-state={state}>
+                <th scope="row">{row.label ?? <span className="text-muted">No label</span>}</th>
+                <td>{siteName(allSites, row.siteId)}</td>
+                <td>{roomName(row.roomId)}</td>
+                <td>{row.usesLeft}</td>
+                <td>{formatDateTime(row.expiresAt)}</td>
+                <td>{formatDateTime(row.createdAt)}</td>
+                <td>{TOKEN_STATE_LABELS[state]}</td>
+                <td className="cell-actions">
+                  {state === 'active' && (
+                    <RowButton hiddenText={name} danger onClick={() => setRevoking(row)}>
+                      Revoke
+                    </RowButton>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => {
-                const state = tokenState(row, now);
-                const name = row.label ?? `token created ${formatDateTime(row.createdAt)}`;
-                return (
-                  <tr key={row.id} data-testid={`token-row-${row.id}`} data-state={state}>
-                    <th scope="row">{row.label ?? <span className="text-muted">No label</span>}</th>
-                    <td>{siteName(allSites, row.siteId)}</td>
-                    <td>{roomName(row.roomId)}</td>
-                    <td>{row.usesLeft}</td>
-                    <td>{formatDateTime(row.expiresAt)}</td>
-                    <td>{formatDateTime(row.createdAt)}</td>
-                    <td>{TOKEN_STATE_LABELS[state]}</td>
-                    <td className="cell-actions">
-                      {state === 'active' && (
-                        <button type="button" className="button button-danger button-small" onClick={() => setRevoking(row)}>
-                          Revoke<Hidden> {name}</Hidden>
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
 
       {revoking !== undefined && (
@@ -205,8 +191,7 @@ function CreateTokenForm(props: CreateTokenFormProps): JSX.Element {
         Create a token
       </h2>
       <FormProblems problems={problems} />
-      <div className="field">
-        <label htmlFor={`${id}-site`}>Site</label>
+      <Field id={`${id}-site`} label="Site">
         <select
           id={`${id}-site`}
           value={chosenSite}
@@ -215,36 +200,24 @@ function CreateTokenForm(props: CreateTokenFormProps): JSX.Element {
             setRoomId('');
           }}
         >
-          {props.sites.map((site) => (
-            <option key={site.id} value={site.id}>
-              {site.name}
-            </option>
-          ))}
+          <Options items={props.sites} label={(site) => site.name} />
         </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-room`}>Room for the new computers</label>
+      </Field>
+      <Field id={`${id}-room`} label="Room for the new computers">
         <select id={`${id}-room`} value={roomId} onChange={(e) => setRoomId(e.target.value)}>
           <option value="">No room (choose later)</option>
-          {siteRooms.map((room) => (
-            <option key={room.id} value={room.id}>
-              {room.name}
-            </option>
-          ))}
+          <Options items={siteRooms} label={(room) => room.name} />
         </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-label`}>Label (optional)</label>
+      </Field>
+      <Field id={`${id}-label`} label="Label (optional)">
         <input id={`${id}-label`} type="text" maxLength={100} value={label} onChange={(e) => setLabel(e.target.value)} placeholder="ICT suite refresh" />
-      </div>
-      <div className="field field-narrow">
-        <label htmlFor={`${id}-uses`}>Computers it can enrol</label>
+      </Field>
+      <Field id={`${id}-uses`} label="Computers it can enrol" className="field-narrow">
         <input id={`${id}-uses`} type="number" inputMode="numeric" min={1} max={10_000} step={1} value={uses} onChange={(e) => setUses(e.target.value)} />
-      </div>
-      <div className="field field-narrow">
-        <label htmlFor={`${id}-days`}>Valid for (days)</label>
+      </Field>
+      <Field id={`${id}-days`} label="Valid for (days)" className="field-narrow">
         <input id={`${id}-days`} type="number" inputMode="numeric" min={1} max={90} step={1} value={days} onChange={(e) => setDays(e.target.value)} />
-      </div>
+      </Field>
       <div className="button-row">
         <button type="submit" className="button button-primary" disabled={busy}>
           Create token

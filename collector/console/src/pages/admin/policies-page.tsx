@@ -1,5 +1,7 @@
 import { useId, useState, type JSX } from 'react';
+import { Field } from '../../components/field.tsx';
 import { Loading } from '../../components/loading.tsx';
+import { Options } from '../../components/options.tsx';
 import { usePageTitle } from '../../components/use-page-title.ts';
 import { LoadFailure, StatusLine, useAnnouncer, useLoad } from '../triage/page-kit.tsx';
 import { triageApi } from '../triage/triage-api.ts';
@@ -55,8 +57,7 @@ export function PoliciesPage(): JSX.Element {
           <h2 id={`${id}-scope-heading`} className="form-heading">
             Which computers
           </h2>
-          <div className="field">
-            <label htmlFor={`${id}-site`}>Site</label>
+          <Field id={`${id}-site`} label="Site">
             <select
               id={`${id}-site`}
               value={siteId}
@@ -66,13 +67,9 @@ export function PoliciesPage(): JSX.Element {
                 setDeviceId('');
               }}
             >
-              {sites.data.sites.map((site) => (
-                <option key={site.id} value={site.id}>
-                  {site.name}
-                </option>
-              ))}
+              <Options items={sites.data.sites} label={(site) => site.name} />
             </select>
-          </div>
+          </Field>
           <fieldset className="field">
             <legend>Apply to</legend>
             {(['site', 'room', 'device'] as const).map((value) => (
@@ -83,21 +80,15 @@ export function PoliciesPage(): JSX.Element {
             ))}
           </fieldset>
           {scope === 'room' && (
-            <div className="field">
-              <label htmlFor={`${id}-room`}>Room</label>
+            <Field id={`${id}-room`} label="Room">
               <select id={`${id}-room`} value={roomId} onChange={(e) => setRoomId(e.target.value)}>
                 <option value="">Choose a room</option>
-                {siteRooms.map((room) => (
-                  <option key={room.id} value={room.id}>
-                    {room.name}
-                  </option>
-                ))}
+                <Options items={siteRooms} label={(room) => room.name} />
               </select>
-            </div>
+            </Field>
           )}
           {scope === 'device' && (
-            <div className="field">
-              <label htmlFor={`${id}-device`}>Computer</label>
+            <Field id={`${id}-device`} label="Computer">
               <select id={`${id}-device`} value={deviceId} onChange={(e) => setDeviceId(e.target.value)}>
                 <option value="">Choose a computer</option>
                 {siteDevices.map((device) => (
@@ -107,7 +98,7 @@ export function PoliciesPage(): JSX.Element {
                   </option>
                 ))}
               </select>
-            </div>
+            </Field>
           )}
         </form>
       )}

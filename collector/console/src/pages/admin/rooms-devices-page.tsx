@@ -3,8 +3,10 @@ import type { DeviceRow } from '@vigil/shared/console';
 import { describeError } from '../../api/client.ts';
 import { Loading } from '../../components/loading.tsx';
 import { usePageTitle } from '../../components/use-page-title.ts';
+import { hasRole, useSession } from '../../session.tsx';
 import { LoadFailure, StatusLine, useAnnouncer, useLoad } from '../triage/page-kit.tsx';
 import { ConfirmDialog } from './admin-kit.tsx';
+import { AddSiteForm } from './add-site-form.tsx';
 import { adminApi } from './admin-api.ts';
 import { DevicesTable } from './devices-table.tsx';
 import { RoomsTable } from './rooms-table.tsx';
@@ -16,6 +18,7 @@ export function RoomsDevicesPage(): JSX.Element {
   const rooms = useLoad(() => adminApi.rooms(), 'rooms');
   const devices = useLoad(() => adminApi.devices(), 'devices');
   const { message, announce, statusRef } = useAnnouncer();
+  const { me } = useSession();
   const [retiring, setRetiring] = useState<DeviceRow | undefined>();
 
   const reloadAll = () => {
@@ -51,6 +54,7 @@ export function RoomsDevicesPage(): JSX.Element {
       <StatusLine message={message} statusRef={statusRef} />
       {failure !== undefined && <LoadFailure error={failure} what="manage rooms" onRetry={reloadAll} />}
       {(sites.loading || rooms.loading) && (sites.data === undefined || rooms.data === undefined) && <Loading label="Loading rooms…" />}
+      {sites.data !== undefined && hasRole(me, 'admin') && <AddSiteForm first={sites.data.sites.length === 0} announce={announce} onCreated={sites.reload} />}
       {sites.data !== undefined && rooms.data !== undefined && (
         <RoomsTable sites={sites.data.sites} rooms={rooms.data.rooms} announce={announce} onChanged={reloadAll} />
       )}

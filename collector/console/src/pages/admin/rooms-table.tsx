@@ -1,7 +1,11 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type JSX } from 'react';
 import type { RoomSummary } from '@vigil/shared/console';
 import { describeError } from '../../api/client.ts';
-import { ConfirmDialog, Hidden, roomsOfSite } from './admin-kit.tsx';
+import { DataTable } from '../../components/data-table.tsx';
+import { Field } from '../../components/field.tsx';
+import { Options } from '../../components/options.tsx';
+import { SingleFieldForm } from '../../components/single-field-form.tsx';
+import { ConfirmDialog, RowButton, roomsOfSite } from './admin-kit.tsx';
 import { adminApi } from './admin-api.ts';
 import type { Site } from './admin-types.ts';
 import type { Announce } from '../triage/page-kit.tsx';
@@ -38,56 +42,45 @@ export function RoomsTable(props: RoomsTableProps): JSX.Element {
             {rooms.length === 0 ? (
               <p>No rooms at this site yet.</p>
             ) : (
-              <table className="data-table" data-testid={`rooms-table-${site.id}`}>
-                <caption className="visually-hidden">Rooms at {site.name}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Room</th>
-                    <th scope="col">Computers</th>
-                    <th scope="col">Online now</th>
-                    <th scope="col">Actions</th>
+              <DataTable testId={`rooms-table-${site.id}`} caption={`Rooms at ${site.name}`} columns={['Room', 'Computers', 'Online now', 'Actions']} wrap={false}>
+                {rooms.map((room) => (
+                  <tr key={room.id} data-testid={`room-row-${room.id}`}>
+                    <th scope="row">
+                      {renaming === room.id ? (
+                        <RenameRoomForm
+                          room={room}
+                          onDone={(renamed) => {
+                            setRenaming(undefined);
+                            if (renamed === undefined) setRefocus(room.id);
+                            else {
+                              props.announce(`Room renamed to ${renamed}.`, { focus: true });
+                              props.onChanged();
+                            }
+                          }}
+                        />
+                      ) : (
+                        room.name
+                      )}
+                    </th>
+                    <td>{room.deviceCount}</td>
+                    <td>{room.onlineCount}</td>
+                    <td className="cell-actions">
+                      {renaming !== room.id && (
+                        <RowButton hiddenText={room.name} onClick={() => setRenaming(room.id)} data-rename-room={room.id}>
+                          Rename
+                        </RowButton>
+                      )}
+                      {room.deviceCount === 0 ? (
+                        <RowButton hiddenText={room.name} danger onClick={() => setDeleting(room)}>
+                          Delete
+                        </RowButton>
+                      ) : (
+                        <span className="field-help">Move its computers out to delete it</span>
+                      )}
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {rooms.map((room) => (
-                    <tr key={room.id} data-testid={`room-row-${room.id}`}>
-                      <th scope="row">
-                        {renaming === room.id ? (
-                          <RenameRoomForm
-                            room={room}
-                            onDone={(renamed) => {
-                              setRenaming(undefined);
-                              if (renamed === undefined) setRefocus(room.id);
-                              else {
-                                props.announce(`Room renamed to ${renamed}.`, { focus: true });
-                                props.onChanged();
-                              }
-                            }}
-                          />
-                        ) : (
-                          room.name
-                        )}
-                      </th>
-                      <td>{room.deviceCount}</td>
-                      <td>{room.onlineCount}</td>
-                      <td className="cell-actions">
-                        {renaming !== room.id && (
-                          <button type="button" className="button button-secondary button-small" onClick={() => setRenaming(room.id)} data-rename-room={room.id}>
-                            Rename<Hidden> {room.name}</Hidden>
-                          </button>
-                        )}
-                        {room.deviceCount === 0 ? (
-                          <button type="button" className="button button-danger button-small" onClick={() => setDeleting(room)}>
-                            Delete<Hidden> {room.name}</Hidden>
-                          </button>
-                        ) : (
-                          <span className="field-help">Move its computers out to delete it</span>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </DataTable>
             )}
           </div>
         );
@@ -115,62 +108,30 @@ export function RoomsTable(props: RoomsTableProps): JSX.Element {
 function CreateRoomForm(props: { readonly sites: readonly Site[]; readonly announce: Announce; readonly onCreated: () => void }): JSX.Element | null {
   const id = useId();
   const [siteId, setSiteId] = useState('');
-  const [name, setName] = useState('');
-  const [problem, setProblem] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
   const chosenSite = siteId !== '' ? siteId : (props.sites[0]?.id ?? '');
   if (props.sites.length === 0) return null;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (name.trim() === '') {
-      setProblem('Give the room a name.');
-      return;
-    }
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      await adminApi.createRoom(chosenSite, name.trim());
-      props.announce(`Room ${name.trim()} created.`);
-      setName('');
-      props.onCreated();
-    } catch (error) {
-      setProblem(describeError(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <form className="inline-form card" onSubmit={(event) => void submit(event)} aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`} className="form-heading">
-        Add a room
-      </h2>
+    <SingleFieldForm
+      heading="Add a room"
+      label="Room name"
+      submitLabel="Create room"
+      emptyProblem="Give the room a name."
+      maxLength={100}
+      onSubmit={async (name) => {
+        await adminApi.createRoom(chosenSite, name);
+        props.announce(`Room ${name} created.`);
+        props.onCreated();
+      }}
+    >
       {props.sites.length > 1 && (
-        <div className="field">
-          <label htmlFor={`${id}-site`}>Site</label>
+        <Field id={`${id}-site`} label="Site">
           <select id={`${id}-site`} value={chosenSite} onChange={(e) => setSiteId(e.target.value)}>
-            {props.sites.map((site) => (
-              <option key={site.id} value={site.id}>
-                {site.name}
-              </option>
-            ))}
+            <Options items={props.sites} label={(site) => site.name} />
           </select>
-        </div>
+        </Field>
       )}
-      <div className="field">
-        <label htmlFor={`${id}-name`}>Room name</label>
-        <input id={`${id}-name`} type="text" maxLength={100} value={name} onChange={(e) => setName(e.target.value)} aria-invalid={problem !== undefined} aria-describedby={problem === undefined ? undefined : `${id}-problem`} />
-      </div>
-      <button type="submit" className="button button-primary" disabled={busy}>
-        Create room
-      </button>
-      {problem !== undefined && (
-        <p className="field-error" id={`${id}-problem`} role="alert">
-          {problem}
-        </p>
-      )}
-    </form>
+    </SingleFieldForm>
   );
 }
 

@@ -1,7 +1,9 @@
 import { useId, useState, type FormEvent, type JSX } from 'react';
 import type { RoomSummary, UserRole, UserRow } from '@vigil/shared/console';
 import { describeError } from '../../api/client.ts';
-import { Dialog } from '../../components/dialog.tsx';
+import { Field } from '../../components/field.tsx';
+import { FormDialog } from '../../components/form-dialog.tsx';
+import { Options } from '../../components/options.tsx';
 import { FormProblems, roomsOfSite } from './admin-kit.tsx';
 import { adminApi } from './admin-api.ts';
 import type { Site, UpdateUserRequest } from './admin-types.ts';
@@ -27,8 +29,7 @@ function RoleSiteRooms(props: {
   const roleHelp = ROLE_OPTIONS.find((option) => option.role === value.role)?.help ?? '';
   return (
     <>
-      <div className="field">
-        <label htmlFor={`${idPrefix}-role`}>Role</label>
+      <Field id={`${idPrefix}-role`} label="Role" help={roleHelp}>
         <select id={`${idPrefix}-role`} value={value.role} onChange={(e) => props.onChange({ ...value, role: e.target.value as UserRole })} aria-describedby={`${idPrefix}-role-help`}>
           {ROLE_OPTIONS.map((option) => (
             <option key={option.role} value={option.role}>
@@ -36,21 +37,13 @@ function RoleSiteRooms(props: {
             </option>
           ))}
         </select>
-        <p className="field-help" id={`${idPrefix}-role-help`}>
-          {roleHelp}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor={`${idPrefix}-site`}>Site</label>
+      </Field>
+      <Field id={`${idPrefix}-site`} label="Site">
         <select id={`${idPrefix}-site`} value={value.siteId} onChange={(e) => props.onChange({ ...value, siteId: e.target.value, roomIds: [] })}>
           <option value="">All sites</option>
-          {props.sites.map((site) => (
-            <option key={site.id} value={site.id}>
-              {site.name}
-            </option>
-          ))}
+          <Options items={props.sites} label={(site) => site.name} />
         </select>
-      </div>
+      </Field>
       <fieldset className="field field-wide">
         <legend>Rooms{value.role === 'teacher' ? ' (the rooms this teacher can see and lock)' : ' (only teachers use rooms)'}</legend>
         {roomsShown.length === 0 && <p className="field-help">No rooms at this site.</p>}
@@ -122,26 +115,23 @@ export function CreateUserForm(props: { readonly sites: readonly Site[]; readonl
       <summary>Add a user</summary>
       <form className="form-grid" onSubmit={(event) => void submit(event)} noValidate data-testid="create-user-form" aria-label="Add a user">
         <FormProblems problems={problems} />
-        <div className="field">
-          <label htmlFor={`${id}-username`}>User name</label>
+        <Field id={`${id}-username`} label="User name">
           <input id={`${id}-username`} type="text" autoComplete="off" spellCheck={false} maxLength={64} value={username} onChange={(e) => setUsername(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-name`}>Name</label>
+        </Field>
+        <Field id={`${id}-name`} label="Name">
           <input id={`${id}-name`} type="text" autoComplete="off" maxLength={100} value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-email`}>Email (optional)</label>
+        </Field>
+        <Field id={`${id}-email`} label="Email (optional)">
           <input id={`${id}-email`} type="email" autoComplete="off" maxLength={200} value={email} onChange={(e) => setEmail(e.target.value)} />
-        </div>
+        </Field>
         <RoleSiteRooms idPrefix={id} value={access} sites={props.sites} rooms={props.rooms} onChange={setAccess} />
-        <div className="field">
-          <label htmlFor={`${id}-password`}>First password</label>
+        <Field
+          id={`${id}-password`}
+          label="First password"
+          help="At least 12 characters. Give it to the person in person. Technicians, DSLs and administrators also set up two-factor sign-in."
+        >
           <input id={`${id}-password`} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby={`${id}-password-help`} />
-          <p className="field-help" id={`${id}-password-help`}>
-            At least 12 characters. Give it to the person in person. Technicians, DSLs and administrators also set up two-factor sign-in.
-          </p>
-        </div>
+        </Field>
         <div className="button-row">
           <button type="submit" className="button button-primary" disabled={busy}>
             Create user
@@ -162,90 +152,43 @@ export function EditUserDialog(props: {
   const id = useId();
   const [displayName, setDisplayName] = useState(props.user.displayName);
   const [access, setAccess] = useState<RoleSiteRoomsValue>({ role: props.user.role, siteId: props.user.siteId ?? '', roomIds: props.user.rooms.map((room) => room.id) });
-  const [problems, setProblems] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (displayName.trim() === '') {
-      setProblems(['Name: write the person’s name.']);
-      return;
-    }
-    setBusy(true);
-    try {
-      await props.onSave({ displayName: displayName.trim(), role: access.role, siteId: access.siteId === '' ? null : access.siteId, roomIds: [...access.roomIds] });
-      props.onClose();
-    } catch (error) {
-      setProblems([describeError(error)]);
-      setBusy(false);
-    }
-  };
 
   return (
-    <Dialog title={`Edit ${props.user.username}`} onClose={props.onClose} testId="edit-user-dialog">
-      <form className="form-grid" onSubmit={(event) => void submit(event)} noValidate>
-        <FormProblems problems={problems} />
-        <div className="field">
-          <label htmlFor={`${id}-name`}>Name</label>
-          <input id={`${id}-name`} type="text" maxLength={100} value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
-        </div>
-        <RoleSiteRooms idPrefix={id} value={access} sites={props.sites} rooms={props.rooms} onChange={setAccess} />
-        <div className="button-row">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            Save changes
-          </button>
-          <button type="button" className="button button-secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={`Edit ${props.user.username}`}
+      testId="edit-user-dialog"
+      onClose={props.onClose}
+      check={() => (displayName.trim() === '' ? 'Name: write the person’s name.' : undefined)}
+      onSubmit={() => props.onSave({ displayName: displayName.trim(), role: access.role, siteId: access.siteId === '' ? null : access.siteId, roomIds: [...access.roomIds] })}
+      submitLabel="Save changes"
+      formClassName="form-grid"
+      noValidate
+    >
+      <Field id={`${id}-name`} label="Name">
+        <input id={`${id}-name`} type="text" maxLength={100} value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+      </Field>
+      <RoleSiteRooms idPrefix={id} value={access} sites={props.sites} rooms={props.rooms} onChange={setAccess} />
+    </FormDialog>
   );
 }
 
 export function ResetPasswordDialog(props: { readonly user: UserRow; readonly onSave: (password: string) => Promise<void>; readonly onClose: () => void }): JSX.Element {
   const id = useId();
   const [password, setPassword] = useState('');
-  const [problem, setProblem] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const invalid = passwordProblem(password);
-    if (invalid !== undefined) {
-      setProblem(invalid);
-      return;
-    }
-    setBusy(true);
-    try {
-      await props.onSave(password);
-      props.onClose();
-    } catch (error) {
-      setProblem(describeError(error));
-      setBusy(false);
-    }
-  };
 
   return (
-    <Dialog title={`Reset the password of ${props.user.username}`} onClose={props.onClose} testId="reset-password-dialog">
-      <form onSubmit={(event) => void submit(event)} noValidate>
-        <FormProblems problems={problem === undefined ? [] : [problem]} />
-        <div className="field">
-          <label htmlFor={`${id}-password`}>New password</label>
-          <input id={`${id}-password`} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby={`${id}-help`} />
-          <p className="field-help" id={`${id}-help`}>
-            At least 12 characters. Their other sessions end.
-          </p>
-        </div>
-        <div className="button-row">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            Save new password
-          </button>
-          <button type="button" className="button button-secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={`Reset the password of ${props.user.username}`}
+      testId="reset-password-dialog"
+      onClose={props.onClose}
+      check={() => passwordProblem(password)}
+      onSubmit={() => props.onSave(password)}
+      submitLabel="Save new password"
+      noValidate
+    >
+      <Field id={`${id}-password`} label="New password" help="At least 12 characters. Their other sessions end.">
+        <input id={`${id}-password`} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby={`${id}-password-help`} />
+      </Field>
+    </FormDialog>
   );
 }

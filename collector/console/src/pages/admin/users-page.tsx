@@ -1,6 +1,7 @@
 import { useState, type JSX } from 'react';
 import type { UserRow } from '@vigil/shared/console';
 import { describeError } from '../../api/client.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { useNow } from '../../components/use-now.ts';
@@ -8,7 +9,7 @@ import { usePageTitle } from '../../components/use-page-title.ts';
 import { formatDateTime } from '../../format.ts';
 import { useSession } from '../../session.tsx';
 import { LoadFailure, StatusLine, useAnnouncer, useLoad } from '../triage/page-kit.tsx';
-import { ConfirmDialog, Hidden, siteName } from './admin-kit.tsx';
+import { ConfirmDialog, RowButton, siteName } from './admin-kit.tsx';
 import { adminApi } from './admin-api.ts';
 import type { UpdateUserRequest } from './admin-types.ts';
 import { accountState, roleLabel } from './user-format.ts';
@@ -60,78 +61,60 @@ export function UsersPage(): JSX.Element {
 
       {users.loading && users.data === undefined && <Loading label="Loading users…" />}
       {rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="users-table">
-            <caption className="visually-hidden">Console users</caption>
-            <thead>
-              <tr>
-                <th scope="col">User name</th>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Site</th>
-                <th scope="col">Rooms</th>
-                <th scope="col">Two-factor</th>
-                <th scope="col">State</th>
-                <th scope="col">Last sign-in</th>
-                <th scope="col">Actions</th>
+        <DataTable testId="users-table" caption="Console users" columns={['User name', 'Name', 'Role', 'Site', 'Rooms', 'Two-factor', 'State', 'Last sign-in', 'Actions']}>
+          {rows.map((user) => {
+            const state = accountState(user, now);
+            const isMe = user.id === me.user.id;
+            return (
+              <tr key={user.id} data-testid={`user-row-${user.username}`} data-state={state}>
+                <th scope="row">
+                  {user.username}
+                  {isMe && <span className="tag">You</span>}
+                </th>
+                <td>{user.displayName}</td>
+                <td>{roleLabel(user.role)}</td>
+                <td>{siteName(allSites, user.siteId)}</td>
+                <td>{user.rooms.length === 0 ? '—' : user.rooms.map((room) => room.name).join(', ')}</td>
+                <td>{user.totpEnrolled ? 'Set up' : 'Not set up'}</td>
+                <td>
+                  {state === 'disabled' && 'Disabled'}
+                  {state === 'locked' && user.lockedUntil !== null && `Locked until ${formatDateTime(user.lockedUntil)}`}
+                  {state === 'active' && 'Active'}
+                </td>
+                <td>{user.lastLoginAt === null ? 'Never' : <RelativeTime at={user.lastLoginAt} />}</td>
+                <td className="cell-actions">
+                  <RowButton hiddenText={user.username} onClick={() => setPending({ kind: 'edit', user })}>
+                    Edit
+                  </RowButton>
+                  {state === 'locked' && (
+                    <RowButton hiddenText={user.username} onClick={() => quick(user, { unlock: true }, `${user.username} unlocked.`)}>
+                      Unlock
+                    </RowButton>
+                  )}
+                  <RowButton hiddenText={`for ${user.username}`} onClick={() => setPending({ kind: 'password', user })}>
+                    Reset password
+                  </RowButton>
+                  {user.totpEnrolled && (
+                    <RowButton hiddenText={`for ${user.username}`} onClick={() => setPending({ kind: 'totp', user })}>
+                      Reset two-factor
+                    </RowButton>
+                  )}
+                  {user.disabled ? (
+                    <RowButton hiddenText={user.username} onClick={() => quick(user, { disabled: false }, `${user.username} enabled.`)}>
+                      Enable
+                    </RowButton>
+                  ) : (
+                    !isMe && (
+                      <RowButton hiddenText={user.username} danger onClick={() => setPending({ kind: 'disable', user })}>
+                        Disable
+                      </RowButton>
+                    )
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((user) => {
-                const state = accountState(user, now);
-                const isMe = user.id === me.user.id;
-                return (
-                  <tr key={user.id} data-testid={`user-row-${user.username}`} data-state={state}>
-                    <th scope="row">
-                      {user.username}
-                      {isMe && <span className="tag">You</span>}
-                    </th>
-                    <td>{user.displayName}</td>
-                    <td>{roleLabel(user.role)}</td>
-                    <td>{siteName(allSites, user.siteId)}</td>
-                    <td>{user.rooms.length === 0 ? '—' : user.rooms.map((room) => room.name).join(', ')}</td>
-                    <td>{user.totpEnrolled ? 'Set up' : 'Not set up'}</td>
-                    <td>
-                      {state === 'disabled' && 'Disabled'}
-                      {state === 'locked' && user.lockedUntil !== null && `Locked until ${formatDateTime(user.lockedUntil)}`}
-                      {state === 'active' && 'Active'}
-                    </td>
-                    <td>{user.lastLoginAt === null ? 'Never' : <RelativeTime at={user.lastLoginAt} />}</td>
-                    <td className="cell-actions">
-                      <button type="button" className="button button-secondary button-small" onClick={() => setPending({ kind: 'edit', user })}>
-                        Edit<Hidden> {user.username}</Hidden>
-                      </button>
-                      {state === 'locked' && (
-                        <button type="button" className="button button-secondary button-small" onClick={() => quick(user, { unlock: true }, `${user.username} unlocked.`)}>
-                          Unlock<Hidden> {user.username}</Hidden>
-                        </button>
-                      )}
-                      <button type="button" className="button button-secondary button-small" onClick={() => setPending({ kind: 'password', user })}>
-                        Reset password<Hidden> for {user.username}</Hidden>
-                      </button>
-                      {user.totpEnrolled && (
-                        <button type="button" className="button button-secondary button-small" onClick={() => setPending({ kind: 'totp', user })}>
-                          Reset two-factor<Hidden> for {user.username}</Hidden>
-                        </button>
-                      )}
-                      {user.disabled ? (
-                        <button type="button" className="button button-secondary button-small" onClick={() => quick(user, { disabled: false }, `${user.username} enabled.`)}>
-                          Enable<Hidden> {user.username}</Hidden>
-                        </button>
-                      ) : (
-                        !isMe && (
-                          <button type="button" className="button button-danger button-small" onClick={() => setPending({ kind: 'disable', user })}>
-                            Disable<Hidden> {user.username}</Hidden>
-                          </button>
-                        )
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
 
       {pending?.kind === 'edit' && (

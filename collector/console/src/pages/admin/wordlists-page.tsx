@@ -1,11 +1,13 @@
 import { useId, useMemo, useState, type JSX } from 'react';
 import { describeError } from '../../api/client.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { Loading } from '../../components/loading.tsx';
+import { Options } from '../../components/options.tsx';
 import { SeverityBadge } from '../../components/severity-badge.tsx';
 import { usePageTitle } from '../../components/use-page-title.ts';
 import { formatDateTime } from '../../format.ts';
 import { LoadFailure, StatusLine, useAnnouncer, useLoad, type Announce } from '../triage/page-kit.tsx';
-import { Hidden } from './admin-kit.tsx';
+import { RowButton } from './admin-kit.tsx';
 import { adminApi } from './admin-api.ts';
 import type { CustomWord, WordlistsResponse } from './admin-types.ts';
 import { AddWordForm } from './add-word-form.tsx';
@@ -68,11 +70,7 @@ function WordlistsView(props: { readonly lists: WordlistsResponse; readonly anno
           <label htmlFor={`${id}-category`}>Category</label>
           <select id={`${id}-category`} value={filter.category} onChange={(e) => setFilter((f) => ({ ...f, category: e.target.value }))}>
             <option value="">All categories</option>
-            {lists.categories.map((category) => (
-              <option key={category.id} value={category.id}>
-                {category.label}
-              </option>
-            ))}
+            <Options items={lists.categories} label={(category) => category.label} />
           </select>
         </div>
         <div className="field">
@@ -85,75 +83,44 @@ function WordlistsView(props: { readonly lists: WordlistsResponse; readonly anno
       {custom.length === 0 ? (
         <p>{lists.custom.length === 0 ? 'None yet.' : 'None match the filter.'}</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="custom-words-table">
-            <caption className="visually-hidden">Your own terms and allow-list entries</caption>
-            <thead>
-              <tr>
-                <th scope="col">Word or phrase</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Category</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Match</th>
-                <th scope="col">Added</th>
-                <th scope="col">State</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {custom.map((word) => (
-                <tr key={word.id} data-testid={`custom-word-${word.id}`} data-enabled={word.enabled ? 'true' : 'false'}>
-                  <th scope="row">{word.term}</th>
-                  <td>{word.kind === 'allow' ? 'Allow-list' : 'Term to flag'}</td>
-                  <td>{categoryLabel(word.category)}</td>
-                  <td>{word.severity === null ? (word.kind === 'term' ? 'Category default' : '—') : <SeverityBadge severity={word.severity} />}</td>
-                  <td>{word.match === null ? '—' : MATCH_LABELS[word.match]}</td>
-                  <td>
-                    {formatDateTime(word.createdAt)}
-                    {word.createdBy === null ? '' : ` by ${word.createdBy}`}
-                  </td>
-                  <td>{word.enabled ? 'Enabled' : 'Disabled'}</td>
-                  <td className="cell-actions">
-                    <button type="button" className="button button-secondary button-small" onClick={() => void toggle(word)}>
-                      {word.enabled ? 'Disable' : 'Enable'}
-                      <Hidden> “{word.term}”</Hidden>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="custom-words-table" caption="Your own terms and allow-list entries" columns={['Word or phrase', 'Kind', 'Category', 'Severity', 'Match', 'Added', 'State', 'Actions']}>
+          {custom.map((word) => (
+            <tr key={word.id} data-testid={`custom-word-${word.id}`} data-enabled={word.enabled ? 'true' : 'false'}>
+              <th scope="row">{word.term}</th>
+              <td>{word.kind === 'allow' ? 'Allow-list' : 'Term to flag'}</td>
+              <td>{categoryLabel(word.category)}</td>
+              <td>{word.severity === null ? (word.kind === 'term' ? 'Category default' : '—') : <SeverityBadge severity={word.severity} />}</td>
+              <td>{word.match === null ? '—' : MATCH_LABELS[word.match]}</td>
+              <td>
+                {formatDateTime(word.createdAt)}
+                {word.createdBy === null ? '' : ` by ${word.createdBy}`}
+              </td>
+              <td>{word.enabled ? 'Enabled' : 'Disabled'}</td>
+              <td className="cell-actions">
+                <RowButton hiddenText={`“${word.term}”`} onClick={() => void toggle(word)}>
+                  {word.enabled ? 'Disable' : 'Enable'}
+                </RowButton>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       <h2>Built-in terms</h2>
       <p aria-live="polite">{countText(builtin.shown.length, builtin.matching, 'terms')}</p>
       {builtin.shown.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="builtin-terms-table">
-            <caption className="visually-hidden">Built-in terms, most severe first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Term</th>
-                <th scope="col">Category</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Match</th>
-              </tr>
-            </thead>
-            <tbody>
-              {builtin.shown.map((term) => (
-                <tr key={`${term.category}:${term.term}`}>
-                  <th scope="row">{term.term}</th>
-                  <td>{categoryLabel(term.category)}</td>
-                  <td>
-                    <SeverityBadge severity={term.severity} />
-                  </td>
-                  <td>{MATCH_LABELS[term.match]}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="builtin-terms-table" caption="Built-in terms, most severe first" columns={['Term', 'Category', 'Severity', 'Match']}>
+          {builtin.shown.map((term) => (
+            <tr key={`${term.category}:${term.term}`}>
+              <th scope="row">{term.term}</th>
+              <td>{categoryLabel(term.category)}</td>
+              <td>
+                <SeverityBadge severity={term.severity} />
+              </td>
+              <td>{MATCH_LABELS[term.match]}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       <details className="card">

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent, type JSX } from 'react';
 import type { AuditEntryRow } from '@vigil/shared/console';
 import { api } from '../../api/client.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { ErrorBanner } from '../../components/error-banner.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { usePageTitle } from '../../components/use-page-title.ts';
@@ -120,37 +121,22 @@ export function AuditPage(): JSX.Element {
       {listing.loading && listing.entries.length === 0 && <Loading label="Loading the audit log…" />}
       {!listing.loading && listing.error === undefined && listing.entries.length === 0 && <p className="empty">No entries match these filters.</p>}
       {listing.entries.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="audit-table">
-            <caption className="visually-hidden">Audit entries, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">Details</th>
-                <th scope="col">IP address</th>
-              </tr>
-            </thead>
-            <tbody>
-              {listing.entries.map((entry) => (
-                <tr key={entry.id} data-testid={`audit-row-${entry.id}`}>
-                  <td className="nowrap">
-                    <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
-                  </td>
-                  <td>{entry.actor}</td>
-                  <td>
-                    <code>{entry.action}</code>
-                  </td>
-                  <td className="break-anywhere">{targetText(entry)}</td>
-                  <td className="break-anywhere">{detailText(entry.detail)}</td>
-                  <td className="nowrap">{entry.ip ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="audit-table" caption="Audit entries, newest first" columns={['When', 'Who', 'Action', 'Target', 'Details', 'IP address']}>
+          {listing.entries.map((entry) => (
+            <tr key={entry.id} data-testid={`audit-row-${entry.id}`}>
+              <td className="nowrap">
+                <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
+              </td>
+              <td>{entry.actor}</td>
+              <td>
+                <code>{entry.action}</code>
+              </td>
+              <td className="break-anywhere">{targetText(entry)}</td>
+              <td className="break-anywhere">{detailText(entry.detail)}</td>
+              <td className="nowrap">{entry.ip ?? '—'}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {listing.nextBefore !== null && (
         <p>

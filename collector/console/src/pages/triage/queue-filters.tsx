@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent, type JSX } from 'react';
 import type { RoomSummary } from '@vigil/shared/console';
 import { navigate } from '../../router.tsx';
+import { Options } from '../../components/options.tsx';
 import { DEFAULT_FILTERS, STATUS_FILTERS, filterProblems, filtersToSearch, queueHref, type AlertFilters, type AssigneeFilter, type StatusFilter } from './alert-filters.ts';
 import { SEVERITY_OPTIONS } from './severity.ts';
 import type { CategoryInfo } from './triage-types.ts';
@@ -62,22 +63,14 @@ export function QueueFilters(props: QueueFiltersProps): JSX.Element {
           <label htmlFor="filter-category">Category</label>
           <select id="filter-category" value={draft.category} onChange={(e) => update({ category: e.target.value })}>
             <option value="">Any</option>
-            {props.categories.map((category) => (
-              <option key={category.id} value={category.id}>
-                {category.label}
-              </option>
-            ))}
+            <Options items={props.categories} label={(category) => category.label} />
           </select>
         </div>
         <div className="field">
           <label htmlFor="filter-room">Room</label>
           <select id="filter-room" value={draft.roomId} onChange={(e) => update({ roomId: e.target.value })}>
             <option value="">Any</option>
-            {props.rooms.map((room) => (
-              <option key={room.id} value={room.id}>
-                {room.siteName} · {room.name}
-              </option>
-            ))}
+            <Options items={props.rooms} label={(room) => `${room.siteName} · ${room.name}`} />
             {draft.roomId !== '' && !props.rooms.some((room) => room.id === draft.roomId) && <option value={draft.roomId}>Room {draft.roomId}</option>}
           </select>
         </div>

@@ -1,0 +1,87 @@
+// Bundles the headless agent into one ES module: `node agent/src/headless/build.ts` →
+// agent/dist/headless/main.mjs (+ key-hook.child.mjs beside it). launch.mjs (`pnpm agent`)
+// builds it when it is missing or older than the sources and runs it instead of main.ts.
+//
+// Why: run from its .ts sources the agent loads hundreds of small modules through Node's
+// type stripping; one plain JavaScript file loads faster, holds less code in memory and lets
+// the agent run with V8 flags that type stripping rules out (it needs WebAssembly).
+// Numbers in agent/README.md (bench/src/agent-idle.bench.ts).
+//
+// npm dependencies stay external (native addons — uiohook-napi, sharp, node-screenshots,
+// get-windows — load from node_modules, and get-windows is found with import.meta.resolve);
+// workspace sources (@vigil/shared, the agent's own) are bundled.
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const AGENT_DIR = join(HERE, '..', '..');
+export const HEADLESS_OUT_DIR = join(AGENT_DIR, 'dist', 'headless');
+export const HEADLESS_BUNDLE = join(HEADLESS_OUT_DIR, 'main.mjs');
+/** Beside the bundle: the source files it was made from, which launch.mjs compares with it. */
+export const INPUTS_FILE = 'inputs.json';
+const NODE_PLATFORM_DIR = join(AGENT_DIR, 'src', 'platform', 'node');
+
+/** The keyboard hook child's file name, as key-source.node.ts resolves it (`new URL('./<name>', import.meta.url)`). */
+async function keyHookChildName(): Promise<string> {
+  const source = await readFile(join(NODE_PLATFORM_DIR, 'key-source.node.ts'), 'utf8');
+  const name = /new URL\('\.\/(key-hook\.child\.m?js)', import\.meta\.url\)/.exec(source)?.[1];
+  if (name === undefined) throw new Error('headless/build.ts: cannot find the keyboard hook child in key-source.node.ts (new URL(...) changed?)');
+  return name;
+}
+
+/** npm dependencies of the agent stay in node_modules; workspace packages are bundled. */
+async function externalPackages(): Promise<string[]> {
+  const pkg = JSON.parse(await readFile(join(AGENT_DIR, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  return Object.keys(pkg.dependencies ?? {}).filter((name) => !name.startsWith('@vigil/'));
+}
+
+export interface HeadlessBuild {
+  bundle: string;
+  /** Every source file the bundle was made from (absolute paths): newer than the bundle means rebuild. */
+  inputs: string[];
+}
+
+/**
+ * Writes main.mjs (through a temporary file and a rename, so a concurrent start never runs a
+ * half-written bundle), the key-hook child beside it, and `inputs.json` listing the sources.
+ */
+export async function buildHeadlessAgent(outDir: string = HEADLESS_OUT_DIR): Promise<HeadlessBuild> {
+  await mkdir(outDir, { recursive: true });
+  const bundle = join(outDir, 'main.mjs');
+  const temp = `${bundle}.${process.pid}.tmp`;
+  const childName = await keyHookChildName();
+  try {
+    const result = await build({
+      entryPoints: [join(HERE, 'main.ts')],
+      outfile: temp,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      external: await externalPackages(),
+      absWorkingDir: AGENT_DIR,
+      metafile: true,
+      legalComments: 'none',
+      logLevel: 'silent',
+      // Bundled CommonJS code (none today, but a workspace module may pull one in) may call require().
+      banner: { js: "import { createRequire as __vigilCreateRequire } from 'node:module'; const require = __vigilCreateRequire(import.meta.url);" },
+    });
+    const inputs = Object.keys(result.metafile.inputs).map((p) => resolve(AGENT_DIR, p));
+    inputs.push(join(NODE_PLATFORM_DIR, childName));
+    // NodeKeySource forks its child from the folder of the module it is in — main.mjs once bundled.
+    // The child is plain JavaScript importing only uiohook-napi, which resolves from agent/node_modules.
+    await copyFile(join(NODE_PLATFORM_DIR, childName), join(outDir, childName));
+    await writeFile(join(outDir, INPUTS_FILE), `${JSON.stringify(inputs)}\n`);
+    await rename(temp, bundle);
+    return { bundle, inputs };
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { bundle, inputs } = await buildHeadlessAgent();
+  process.stdout.write(`built ${bundle} from ${inputs.length} source files\n`);
+}
