@@ -7,22 +7,26 @@
 // The measured processes run on a private copy of the node binary, so PSS splits the binary's
 // pages among them alone (not among every node process on the machine, which would flatter it).
 //
+// By default it measures the agent as `pnpm agent` runs it from the second start on:
+// launch.mjs → supervisor.ts → the bundle (dist/headless/main.mjs, built if stale) with its V8
+// flags, a warm compile cache; and prints the agent process's RSS and PSS against the budget.
+//
 // Run alone: node bench/src/agent-idle.bench.ts
 //   VIGIL_BENCH_SECONDS=n            window length (default 60)
-//   VIGIL_BENCH_AGENT_FLAGS="…"      node flags for the agent, e.g. "--max-semi-space-size=1"
-//   VIGIL_BENCH_SUPERVISED=1         run it as `pnpm agent` does: launch.mjs → supervisor.ts → main.ts
+//   VIGIL_BENCH_SUPERVISED=0         run the agent directly (VIGIL_BENCH_AGENT_SCRIPT, default main.ts)
+//   VIGIL_BENCH_AGENT_FLAGS="…"      node flags for an agent run directly, e.g. "--max-semi-space-size=1"
 //   VIGIL_BENCH_SHARED_NODE=1        use this node binary instead of a private copy
-//   VIGIL_BENCH_COMPILE_CACHE=1      a warm compile cache, as every start after the first sees it (the agent's
-//                                    TypeScript comes already stripped): a warm-up run fills it. Supervised, the
-//                                    supervisor's own cache in the state folder (as `pnpm agent`); else
-//                                    NODE_COMPILE_CACHE (as a systemd unit with Environment=NODE_COMPILE_CACHE=…)
+//   VIGIL_BENCH_COMPILE_CACHE=0      a cold start (no compile cache). Otherwise a warm-up run fills the cache, as
+//                                    every start after the first sees it. Supervised, the supervisor's own cache
+//                                    in the state folder (as `pnpm agent`); else NODE_COMPILE_CACHE (as a systemd
+//                                    unit with Environment=NODE_COMPILE_CACHE=…)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startXvfb } from '@vigil/agent/testing';
-import { childrenOf, memoryMiB, privateNodeBinary, startAgent, startCollectorSystem, startNode, type Memory } from './agent-system.ts';
+import { childrenOf, memoryMiB, privateNodeBinary, repoRoot, startAgent, startCollectorSystem, startNode, type Memory } from './agent-system.ts';
 import { cpuSeconds } from './proc-cpu.ts';
 
 type Role = 'supervisor' | 'agent' | 'hook' | 'helpers';
@@ -38,10 +42,10 @@ const fmt = (m: Memory) => `${m.rss.toFixed(1).padStart(6)}  ${m.pss.toFixed(1).
 export default async function run(): Promise<void> {
   const seconds = Number(process.env.VIGIL_BENCH_SECONDS ?? 60);
   const agentFlags = (process.env.VIGIL_BENCH_AGENT_FLAGS ?? '').split(' ').filter((f) => f !== '');
-  const supervised = process.env.VIGIL_BENCH_SUPERVISED === '1';
+  const supervised = process.env.VIGIL_BENCH_SUPERVISED !== '0';
   const node = process.env.VIGIL_BENCH_SHARED_NODE === '1' ? undefined : await privateNodeBinary();
   const execPath = node?.path ?? process.execPath;
-  const cacheDir = process.env.VIGIL_BENCH_COMPILE_CACHE === '1' ? await mkdtemp(join(tmpdir(), 'vigil-bench-cache-')) : undefined;
+  const cacheDir = process.env.VIGIL_BENCH_COMPILE_CACHE !== '0' ? await mkdtemp(join(tmpdir(), 'vigil-bench-cache-')) : undefined;
   // Supervised, the warm-up and the measured run share a state folder, where supervisor.ts keeps the cache.
   const root = cacheDir !== undefined && supervised ? cacheDir : undefined;
   const env: Record<string, string> = cacheDir === undefined || supervised ? {} : { NODE_COMPILE_CACHE: cacheDir };
@@ -60,7 +64,8 @@ export default async function run(): Promise<void> {
       await delay(3_000); // start-up work (word-list compile, first heartbeat) is not idle cost
       const top = agent.child.pid ?? 0;
       const supervisorPid = supervised ? top : undefined;
-      const agentPid = supervised ? ((await childrenOf(top))[0]?.pid ?? 0) : top;
+      const agentProc = supervised ? (await childrenOf(top))[0] : undefined;
+      const agentPid = agentProc?.pid ?? top;
       const kids = await childrenOf(agentPid);
       const hookPid = kids.find((k) => k.cmd.includes('key-hook.child'))?.pid;
       const helperPids = kids.filter((k) => k.pid !== hookPid).map((k) => k.pid);
@@ -86,11 +91,16 @@ export default async function run(): Promise<void> {
       const flags = agentFlags.length === 0 ? '' : `, agent flags ${agentFlags.join(' ')}`;
       const cache = cacheDir === undefined ? '' : ', warm compile cache';
       console.log(`headless agent idle for ${elapsed.toFixed(0)} s${supervised ? ' as pnpm agent runs it (under supervisor.ts)' : ''}: xterm focused, key hook running, connected, heartbeat 30 s${flags}${cache}`);
+      if (agentProc !== undefined) console.log(`agent process: ${agentProc.cmd.replace(execPath, 'node').replace(repoRoot, '')}`);
       console.log(`cpu (% of one core)   total ${pct(all0, cpu())}   agent process + reaped helpers ${pct(agent0, cpuOf(agentPid))}   key-hook child ${pct(hook0, cpuOf(hookPid))}`);
       console.log(`memory MiB                    rss     pss  private   (node binary: ${node === undefined ? 'shared with other node processes' : 'a private copy'})`);
       for (const role of ROLES) if (role !== 'supervisor' || supervised) console.log(row(role === 'helpers' ? `${LABELS.helpers} (${helperPids.length})` : LABELS[role], (m) => m[role]));
       console.log(row('total', (m) => sum(ROLES.map((r) => m[r]))));
       console.log(row('agent + key-hook child', (m) => sum([m.agent, m.hook])));
+      const peak = (f: (m: Memory) => number) => Math.max(...samples.map((s) => f(s.agent)));
+      console.log(budgetLine('agent RSS', last.agent.rss, peak((m) => m.rss)));
+      console.log(budgetLine('agent PSS', last.agent.pss, peak((m) => m.pss)));
+      console.log(budgetLine('agent + key-hook child PSS', last.agent.pss + last.hook.pss, Math.max(...samples.map((s) => s.agent.pss + s.hook.pss))));
     } finally {
       await agent.stop();
     }
@@ -103,6 +113,14 @@ export default async function run(): Promise<void> {
     await node?.dispose();
     if (cacheDir !== undefined) await rm(cacheDir, { recursive: true, force: true });
   }
+}
+
+/** 80 MB (DESIGN.md) in MiB, as the numbers above are. */
+const BUDGET_MIB = 80e6 / 2 ** 20;
+
+/** `agent RSS 66.0 MiB (peak 69.6; budget 76.3 MiB = 80 MB): OK`, judged on the peak. */
+function budgetLine(what: string, now: number, peak: number): string {
+  return `${what} ${now.toFixed(1)} MiB (peak ${peak.toFixed(1)}; budget ${BUDGET_MIB.toFixed(1)} MiB = 80 MB): ${peak <= BUDGET_MIB ? 'OK' : 'OVER'}`;
 }
 
 /** Two bare node processes on the same binary: what two Node processes cost before any code of ours. */

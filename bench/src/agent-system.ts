@@ -195,11 +195,13 @@ export async function startAgent(
   // VIGIL_BENCH_AGENT_SCRIPT: measure another build of the agent (e.g. a bundled .mjs).
   // Supervised: what `pnpm agent` runs (launch.mjs → supervisor.ts → main.ts).
   const script = run.supervised === true ? 'agent/src/headless/launch.mjs' : (process.env.VIGIL_BENCH_AGENT_SCRIPT ?? 'agent/src/headless/main.ts');
+  // VIGIL_BENCH_AGENT_FLAGS: node flags for an agent run directly (e.g. the bundle's, "--max-semi-space-size=1 --lite-mode").
+  const flags = (process.env.VIGIL_BENCH_AGENT_FLAGS ?? '').split(' ').filter((f) => f !== '');
   const agent = startNode(
     script,
     ['--collector', system.collectorUrl, '--enrol-token', system.token, '--state-dir', join(root, 'state'), '--config', configPath],
     { DISPLAY: display, VIGIL_LOG_LEVEL: 'info', ...env },
-    run,
+    { ...run, nodeArgs: run.nodeArgs ?? flags },
   );
   await agent.waitForMsg((m) => m === 'keyboard hook running');
   await agent.waitForMsg((m) => m === 'word list in force');

@@ -69,15 +69,18 @@ export async function buildHeadlessAgent(outDir: string = HEADLESS_OUT_DIR): Pro
       banner: { js: "import { createRequire as __vigilCreateRequire } from 'node:module'; const require = __vigilCreateRequire(import.meta.url);" },
     });
     const inputs = Object.keys(result.metafile.inputs).map((p) => resolve(AGENT_DIR, p));
-    inputs.push(join(NODE_PLATFORM_DIR, childName));
+    // A change to the externals or to this script makes a different bundle too.
+    inputs.push(join(NODE_PLATFORM_DIR, childName), join(AGENT_DIR, 'package.json'), fileURLToPath(import.meta.url));
     // NodeKeySource forks its child from the folder of the module it is in — main.mjs once bundled.
     // The child is plain JavaScript importing only uiohook-napi, which resolves from agent/node_modules.
-    await copyFile(join(NODE_PLATFORM_DIR, childName), join(outDir, childName));
+    await copyFile(join(NODE_PLATFORM_DIR, childName), `${temp}.child`);
+    await rename(`${temp}.child`, join(outDir, childName));
     await writeFile(join(outDir, INPUTS_FILE), `${JSON.stringify(inputs)}\n`);
     await rename(temp, bundle);
     return { bundle, inputs };
   } finally {
     await rm(temp, { force: true });
+    await rm(`${temp}.child`, { force: true });
   }
 }
 

@@ -1,7 +1,9 @@
 // `pnpm agent`: turns on Node's compile cache in the agent's state folder, then runs the
-// supervisor (supervisor.ts), which runs the agent (main.ts) with the same cache. From the
-// second start on, neither process loads Node's TypeScript type-stripping compiler: ~20 MiB
-// of RSS each (bench/src/agent-idle.bench.ts; numbers in agent/README.md).
+// supervisor (supervisor.ts), which runs the agent with the same cache: the bundle
+// dist/headless/main.mjs, built first when older than the sources (agent-bundle.mjs), else
+// main.ts. From the second start on the supervisor loads no TypeScript type-stripping compiler
+// (~20 MiB of RSS), and the bundled agent never does (bench/src/agent-idle.bench.ts; numbers
+// in agent/README.md).
 //
 // Plain JavaScript on purpose: a .ts entry would load that compiler before it could turn
 // the cache on.
@@ -48,5 +50,6 @@ if (cache !== undefined) {
   process.env.NODE_COMPILE_CACHE = cache;
   module.enableCompileCache(cache);
 }
-const { runSupervisor } = await import('./supervisor.ts');
-await runSupervisor(argv);
+const { agentScript } = await import('./agent-bundle.mjs');
+const { runSupervisor, stderrLog } = await import('./supervisor.ts');
+await runSupervisor(argv, agentScript({ log: stderrLog }));

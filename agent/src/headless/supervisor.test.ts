@@ -9,7 +9,8 @@ import { FakeCollector } from '../core/test-kit/fake-collector.ts';
 import { TEST_WORDLIST } from '../core/test-kit/core-test-kit.ts';
 import { startXvfb } from '../testing/xvfb.harness.ts';
 import { waitFor } from '../testing/wait-for.ts';
-import { Supervisor, type SupervisorLog } from './supervisor.ts';
+import { BUNDLE_DIR } from './agent-bundle.mjs';
+import { AGENT_BUNDLE_NODE_FLAGS, Supervisor, type SupervisorLog } from './supervisor.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/supervised-child.ts', import.meta.url));
 /** `pnpm agent`: the compile cache on, then supervisor.ts. */
@@ -127,6 +128,10 @@ describe('pnpm agent (launch.mjs → supervisor.ts → main.ts) with the real he
 
     await waitFor(() => collector.messages('heartbeat').length >= 1, { timeoutMs: 30_000, message: 'the first heartbeat' });
     expect(collector.messages('hello')[0]?.payload.previousExit).toBe('first-run');
+    // The bundle (built if stale) under its V8 flags, not the TypeScript sources.
+    const cmdline = (await readFile(`/proc/${agentPids()[0] ?? -1}/cmdline`, 'utf8')).split('\0');
+    expect(cmdline).toContain(join(BUNDLE_DIR, 'main.mjs'));
+    expect(cmdline).toEqual(expect.arrayContaining([...AGENT_BUNDLE_NODE_FLAGS]));
     process.kill(agentPids()[0] ?? -1, 'SIGKILL');
 
     await waitFor(() => collector.messages('hello').length >= 2 && collector.messages('heartbeat').length >= 2, { timeoutMs: 30_000, message: 'the restarted agent' });

@@ -7,7 +7,7 @@
 //
 // Only node: built-ins here: this process stays small (no pino, no zod, no agent code).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Backoff } from '../platform/node/backoff.ts';
 
 /** Exit code of main.ts for a bad option or a missing enrolment: restarting cannot help. */
@@ -45,6 +45,20 @@ export const AGENT_SCRIPT = fileURLToPath(new URL('./main.ts', import.meta.url))
  */
 export const AGENT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
 
+/**
+ * V8 flags for the bundled agent (dist/headless/main.mjs): plain JavaScript, so no type
+ * stripping, which needs WebAssembly and hence the JIT. `--lite-mode` (interpreter only, type
+ * feedback allocated lazily) saves ~16 MiB of RSS at idle; the agent matches a few keys a
+ * second and idles at ~0.3 % of a core with it (bench/src/agent-idle.bench.ts,
+ * keystroke-latency.bench.ts; numbers in agent/README.md).
+ */
+export const AGENT_BUNDLE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--lite-mode'];
+
+/** The flags the agent runs with: the bundle's, or the sources' (main.ts). */
+export function agentNodeFlags(script: string): readonly string[] {
+  return script.endsWith('.mjs') || script.endsWith('.js') ? AGENT_BUNDLE_NODE_FLAGS : AGENT_NODE_FLAGS;
+}
+
 /** One JSON line per event on stderr, shaped like the agent's pino lines. */
 export const stderrLog: SupervisorLog = (level, fields, msg) => {
   const numeric = { info: 30, warn: 40, error: 50 }[level];
@@ -69,7 +83,7 @@ export class Supervisor {
       script: opts.script ?? AGENT_SCRIPT,
       args: opts.args ?? [],
       env: opts.env,
-      execArgv: opts.execArgv ?? [...AGENT_NODE_FLAGS, ...process.execArgv],
+      execArgv: opts.execArgv ?? [...agentNodeFlags(opts.script ?? AGENT_SCRIPT), ...process.execArgv],
       execPath: opts.execPath ?? process.execPath,
       maxRestarts: opts.maxRestarts ?? 5,
       windowMs: opts.windowMs ?? 60_000,
@@ -175,17 +189,18 @@ function running(child: ChildProcess | undefined): boolean {
 }
 
 /**
- * Supervises main.ts with these arguments, or runs it in this process with --no-supervise
- * (and --help). launch.mjs calls this once Node's compile cache is on.
+ * Supervises the agent (`script`: main.ts, or the bundle launch.mjs chose) with these
+ * arguments, or runs it in this process with --no-supervise (and --help). launch.mjs calls
+ * this once Node's compile cache is on.
  */
-export async function runSupervisor(argv: readonly string[]): Promise<void> {
+export async function runSupervisor(argv: readonly string[], script: string = AGENT_SCRIPT): Promise<void> {
   // --help exits at once: nothing to supervise (a supervised exit 0 would be started again).
   if (argv.includes('--no-supervise') || argv.includes('--help') || argv.includes('-h')) {
     process.argv = [...process.argv.slice(0, 2), ...argv.filter((a) => a !== '--no-supervise')];
-    await import('./main.ts');
+    await import(pathToFileURL(script).href);
     return;
   }
-  const supervisor = new Supervisor({ args: argv });
+  const supervisor = new Supervisor({ script, args: argv });
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void supervisor.stop(signal));
   supervisor.start();
   process.exitCode = await supervisor.done;
