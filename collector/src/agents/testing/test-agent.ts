@@ -12,13 +12,11 @@ import {
 } from '@vigil/shared';
 import { ulid } from 'ulid';
 import WebSocket from 'ws';
+import { SocketWaiters, type SocketClosed } from '../../testing/socket-waiters.ts';
 
 type Of<T extends CollectorMessage['type']> = Extract<CollectorMessage, { type: T }>;
 
-export interface Closed {
-  readonly code: number;
-  readonly reason: string;
-}
+export type Closed = SocketClosed;
 
 /**
  * A scripted agent over a real WebSocket (the `ws` client) for gateway tests: sends
@@ -29,7 +27,7 @@ export class TestAgent {
   readonly received: CollectorMessage[] = [];
   readonly closed: Promise<Closed>;
   #cursor = 0;
-  readonly #wakers = new Set<() => void>();
+  readonly #waiters = new SocketWaiters(() => this.#closedWith);
   #closedWith: Closed | undefined;
 
   private constructor(socket: WebSocket) {
@@ -37,13 +35,13 @@ export class TestAgent {
     socket.on('message', (data: Buffer) => {
       const decoded = decodeCollectorMessage(data);
       if (decoded.ok) this.received.push(decoded.value);
-      this.#wake();
+      this.#waiters.wake();
     });
     this.closed = new Promise((resolve) => {
       socket.on('close', (code, reason) => {
         this.#closedWith = { code, reason: reason.toString('utf8') };
         resolve(this.#closedWith);
-        this.#wake();
+        this.#waiters.wake();
       });
     });
     socket.on('error', () => {});
@@ -80,7 +78,7 @@ export class TestAgent {
 
   /** The next message of `type` not returned before; rejects when the socket closes first. */
   async next<T extends CollectorMessage['type']>(type: T, timeoutMs = 5_000): Promise<Of<T>> {
-    return this.#waitFor(`a ${type} message`, timeoutMs, () => {
+    return this.#waiters.waitFor(`a ${type} message`, timeoutMs, () => {
       const index = this.received.findIndex((message, i) => i >= this.#cursor && message.type === type);
       if (index === -1) return undefined;
       this.#cursor = index + 1;
@@ -90,7 +88,7 @@ export class TestAgent {
 
   /** Resolves once every id in `ids` has been acked (in one ack or several). */
   async acked(ids: readonly string[], timeoutMs = 5_000): Promise<void> {
-    await this.#waitFor(`acks for ${ids.length} ids`, timeoutMs, () => {
+    await this.#waiters.waitFor(`acks for ${ids.length} ids`, timeoutMs, () => {
       const seen = new Set(this.received.flatMap((message) => (message.type === 'ack' ? message.payload.ids : [])));
       return ids.every((id) => seen.has(id)) ? true : undefined;
     });
@@ -122,31 +120,6 @@ export class TestAgent {
   /** Drops the TCP connection without a close frame, like a killed process or a pulled cable. */
   drop(): void {
     this.socket.terminate();
-  }
-
-  #wake(): void {
-    for (const wake of this.#wakers) wake();
-  }
-
-  #waitFor<T>(what: string, timeoutMs: number, check: () => T | undefined): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const attempt = () => {
-        const value = check();
-        if (value !== undefined) return finish(() => resolve(value));
-        if (this.#closedWith !== undefined) {
-          const { code, reason } = this.#closedWith;
-          return finish(() => reject(new Error(`socket closed (${code} ${reason}) while waiting for ${what}`)));
-        }
-      };
-      const timer = setTimeout(() => finish(() => reject(new Error(`timed out waiting for ${what}`))), timeoutMs);
-      const finish = (settle: () => void) => {
-        clearTimeout(timer);
-        this.#wakers.delete(attempt);
-        settle();
-      };
-      this.#wakers.add(attempt);
-      attempt();
-    });
   }
 }
 

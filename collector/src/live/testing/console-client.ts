@@ -1,12 +1,10 @@
 import { decodeLiveFrame, liveServerMessageSchema, type LiveClientMessage, type LiveFrameHeader, type LiveServerMessage } from '@vigil/shared/console';
 import WebSocket from 'ws';
+import { SocketWaiters, type SocketClosed } from '../../testing/socket-waiters.ts';
 
 type Of<T extends LiveServerMessage['type']> = Extract<LiveServerMessage, { type: T }>;
 
-export interface Closed {
-  readonly code: number;
-  readonly reason: string;
-}
+export type Closed = SocketClosed;
 
 export interface ReceivedFrame {
   readonly header: LiveFrameHeader;
@@ -28,7 +26,7 @@ export class ConsoleClient {
   readonly closed: Promise<Closed>;
   #cursor = 0;
   #frameCursor = 0;
-  readonly #wakers = new Set<() => void>();
+  readonly #waiters = new SocketWaiters(() => this.#closedWith, () => JSON.stringify(this.received.slice(-5)));
   #closedWith: Closed | undefined;
 
   private constructor(socket: WebSocket) {
@@ -43,13 +41,13 @@ export class ConsoleClient {
         if (parsed.success) this.received.push(parsed.data);
         else this.undecodable.push(data.toString('utf8').slice(0, 500));
       }
-      this.#wake();
+      this.#waiters.wake();
     });
     this.closed = new Promise((resolve) => {
       socket.on('close', (code, reason) => {
         this.#closedWith = { code, reason: reason.toString('utf8') };
         resolve(this.#closedWith);
-        this.#wake();
+        this.#waiters.wake();
       });
     });
     socket.on('error', () => {});
@@ -80,7 +78,7 @@ export class ConsoleClient {
 
   /** The next message of `type` not returned before. */
   next<T extends LiveServerMessage['type']>(type: T, timeoutMs = 5_000, where: (message: Of<T>) => boolean = () => true): Promise<Of<T>> {
-    return this.#waitFor(`a ${type} message`, timeoutMs, () => {
+    return this.#waiters.waitFor(`a ${type} message`, timeoutMs, () => {
       const index = this.received.findIndex((message, i) => i >= this.#cursor && message.type === type && where(message as Of<T>));
       if (index === -1) return undefined;
       this.#cursor = index + 1;
@@ -90,7 +88,7 @@ export class ConsoleClient {
 
   /** The next thumbnail not returned before. */
   nextFrame(timeoutMs = 5_000): Promise<ReceivedFrame> {
-    return this.#waitFor('a frame', timeoutMs, () => {
+    return this.#waiters.waitFor('a frame', timeoutMs, () => {
       const frame = this.frames[this.#frameCursor];
       if (frame !== undefined) this.#frameCursor++;
       return frame;
@@ -99,31 +97,6 @@ export class ConsoleClient {
 
   close(): void {
     this.socket.close(1000);
-  }
-
-  #wake(): void {
-    for (const wake of this.#wakers) wake();
-  }
-
-  #waitFor<T>(what: string, timeoutMs: number, check: () => T | undefined): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const attempt = () => {
-        const value = check();
-        if (value !== undefined) return finish(() => resolve(value));
-        if (this.#closedWith !== undefined) {
-          const { code, reason } = this.#closedWith;
-          return finish(() => reject(new Error(`socket closed (${code} ${reason}) while waiting for ${what}`)));
-        }
-      };
-      const timer = setTimeout(() => finish(() => reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.received.slice(-5))}`))), timeoutMs);
-      const finish = (settle: () => void) => {
-        clearTimeout(timer);
-        this.#wakers.delete(attempt);
-        settle();
-      };
-      this.#wakers.add(attempt);
-      attempt();
-    });
   }
 }
 
