@@ -1,27 +1,18 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createFakePlatform } from '@vigil/agent/platform/fake';
 import { AgentStartError, createAgent, type Agent } from './agent.ts';
 import { parseAgentConfig } from './agent-config.ts';
 import { FakeCollector } from './test-kit/fake-collector.ts';
-import { realClock, TEST_WORDLIST } from './test-kit/core-test-kit.ts';
+import { realClock, TEST_WORDLIST, until } from './test-kit/core-test-kit.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-const until = <T>(cond: () => T, timeout = 5_000) =>
-  vi.waitFor(
-    () => {
-      const value = cond();
-      if (!value) throw new Error('not yet');
-      return value;
-    },
-    { timeout, interval: 10 },
-  );
 
 async function rig(opts: { collector?: FakeCollector; stateDir?: string; agentRestarts?: number; url?: string } = {}) {
   const collector = opts.collector ?? (await FakeCollector.start({ wordlist: TEST_WORDLIST }));

@@ -13,7 +13,7 @@ import { PolicyState } from './policy-state.ts';
 import type { Clock } from './ports.ts';
 import { readDeviceCredentials, type DeviceCredentials } from './state-dir.ts';
 import { FakeCollector } from './test-kit/fake-collector.ts';
-import { realClock, silentLog, TEST_WORDLIST } from './test-kit/core-test-kit.ts';
+import { realClock, silentLog, TEST_WORDLIST, until } from './test-kit/core-test-kit.ts';
 import { WordlistState } from './wordlist-state.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -97,11 +97,6 @@ async function rig(opts: RigOptions = {}) {
   return { collector, stateDir, outbox, policy, wordlist, connection, calls };
 }
 
-const until = <T>(cond: () => T, timeout = 5_000) => vi.waitFor(() => {
-  const value = cond();
-  if (!value) throw new Error('not yet');
-  return value;
-}, { timeout, interval: 10 });
 
 describe('ConnectionService', () => {
   it('enrols with the token, keeps device.json owner-only, and later connects with the stored secret', async () => {

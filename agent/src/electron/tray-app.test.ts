@@ -4,14 +4,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { writeFile } from 'node:fs/promises';
 import { FakeClock, FakeKeySource, FakeScreenLocker, FakeWindowSource } from '@vigil/agent/platform/fake';
 import { defaultPolicy } from '@vigil/shared/protocol';
 import { parseAgentConfig } from '../core/agent-config.ts';
 import type { Clock } from '../core/ports.ts';
-import { realClock, TEST_WORDLIST } from '../core/test-kit/core-test-kit.ts';
+import { realClock, TEST_WORDLIST, until } from '../core/test-kit/core-test-kit.ts';
 import { FakeCollector } from '../core/test-kit/fake-collector.ts';
 import { IPC } from './ipc-channels.ts';
 import { builtShellPaths } from './shell-paths.ts';
@@ -24,15 +24,6 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-const until = <T>(cond: () => T, timeout = 5_000) =>
-  vi.waitFor(
-    () => {
-      const value = cond();
-      if (!value) throw new Error('not yet');
-      return value;
-    },
-    { timeout, interval: 10 },
-  );
 
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-tray-'));
