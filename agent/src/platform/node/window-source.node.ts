@@ -66,7 +66,9 @@ export async function queryActiveWindow(): Promise<ActiveWindow | undefined> {
   const result = await activeWindow();
   if (result === undefined) return undefined;
   const win = toActiveWindow(result);
-  if (process.platform === 'linux' && typeof result.id === 'number') {
+  // get-windows loses any title containing "=" (it comes back empty, see x11-title.ts): only
+  // then is the title read again, so the usual query costs no extra process.
+  if (process.platform === 'linux' && win.title === '' && typeof result.id === 'number') {
     const title = await x11WindowTitle(result.id);
     if (title !== undefined) win.title = title;
   }
