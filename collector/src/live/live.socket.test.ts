@@ -47,6 +47,43 @@ async function settle(agent: LiveAgent, roomId: string): Promise<void> {
 
 const liveCommands = (agent: LiveAgent) => agent.agent.received.filter((message) => message.type === 'live').map((message) => message.payload);
 
+describe('who may use the console socket (every role, every client message)', () => {
+  // What each caller gets: the upgrade refused, or for `watch` of room A `room` / `error room-forbidden`.
+  const table: Array<[string, () => Promise<SignedIn | undefined>, 'refused-401' | 'refused-403' | 'room' | 'room-forbidden']> = [
+    ['anonymous', async () => undefined, 'refused-401'],
+    ['viewer', () => signInAs(live.app, { role: 'viewer' }), 'refused-403'],
+    ['teacher of room A', () => teacherOf(rooms.roomA), 'room'],
+    ['teacher of room B only', () => teacherOf(rooms.roomB), 'room-forbidden'],
+    ['technician', () => signInAs(live.app, { role: 'technician' }), 'room'],
+    ['dsl', () => signInAs(live.app, { role: 'dsl' }), 'room'],
+    ['admin', () => signInAs(live.app, { role: 'admin' }), 'room'],
+  ];
+
+  it.each(table)('%s: %s', async (_who, session, expected) => {
+    const signedIn = await session();
+    if (expected === 'refused-401' || expected === 'refused-403') {
+      const connect = signedIn === undefined ? ConsoleClient.connect(live.liveUrl, { origin: live.origin }) : openAs(signedIn);
+      await expect(connect).rejects.toMatchObject({ status: expected === 'refused-401' ? 401 : 403 });
+      return;
+    }
+    if (signedIn === undefined) throw new Error('a signed-in caller was expected');
+    const viewer = await openAs(signedIn);
+    await viewer.next('hello');
+    viewer.send({ type: 'visibility', visible: true });
+    viewer.send({ type: 'watch', roomId: rooms.roomA });
+    if (expected === 'room') expect((await viewer.next('room')).room.id).toBe(rooms.roomA);
+    else expect(await viewer.next('error')).toMatchObject({ code: 'room-forbidden' });
+    // focus and unwatch are accepted (no error, no close); a second watch is judged again.
+    viewer.send({ type: 'focus', deviceId: null });
+    viewer.send({ type: 'unwatch' });
+    viewer.send({ type: 'watch', roomId: rooms.roomA });
+    if (expected === 'room') expect((await viewer.next('room')).room.id).toBe(rooms.roomA);
+    else expect(await viewer.next('error')).toMatchObject({ code: 'room-forbidden' });
+    expect(viewer.received.filter((message) => message.type === 'error' && message.code !== 'room-forbidden')).toEqual([]);
+    viewer.close();
+  });
+});
+
 describe('the console socket', () => {
   it('says hello, answers watch with the room, then sends device changes from the agent', async () => {
     const agent = await enrolInto(live.app, live.agentUrl, rooms.siteId, rooms.roomA, 'sock-a1');
