@@ -3,6 +3,7 @@ import { liveClientMessageSchema, type LiveClientMessage, type LiveServerMessage
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { TokenBucket } from '../agents/token-bucket.ts';
+import { appendAudit } from '../audit/audit.repository.ts';
 import { canAccessRoom } from '../auth/authorization.ts';
 import type { AuthUser } from '../auth/request-user.ts';
 import type { Db } from '../db/database.ts';
@@ -178,8 +179,9 @@ export class LiveViewer implements Viewer {
         this.#focusId = undefined;
         const watched = await hub.watch(this, message.roomId);
         // The room went away between the check and the read.
-        if (watched === undefined && this.#open) this.#loseRoom();
-        return;
+        if (watched === undefined && this.#open) return this.#loseRoom();
+        // Watching pupils' screens is looked at like a capture: on the record.
+        return this.#audit(user, 'live.watch', 'room', message.roomId);
       }
       case 'unwatch':
         this.#focusId = undefined;
@@ -189,7 +191,17 @@ export class LiveViewer implements Viewer {
         return hub.viewerChanged(this);
       case 'focus':
         this.#focusId = message.deviceId ?? undefined;
-        return hub.viewerChanged(this);
+        hub.viewerChanged(this);
+        if (message.deviceId !== null) await this.#audit(user, 'live.focus', 'device', message.deviceId);
+        return;
+    }
+  }
+
+  async #audit(user: AuthUser, action: string, targetType: string, targetId: string): Promise<void> {
+    try {
+      await appendAudit(this.#ctx.db, { actorUserId: user.id, actorLabel: user.username, action, targetType, targetId });
+    } catch (err) {
+      this.#log.error({ err, action }, 'could not write the audit entry');
     }
   }
 

@@ -7,7 +7,7 @@ import { activityMessage, heartbeatMessage, TestAgent } from '../agents/testing/
 import { waitFor } from '../agents/testing/wait-for.ts';
 import { signInAs, type SignedIn } from '../auth/auth-test-kit.ts';
 import { deleteUserSessions } from '../auth/session.repository.ts';
-import { userRooms } from '../db/schema/index.ts';
+import { auditLog, userRooms } from '../db/schema/index.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import { ConsoleClient, RefusedUpgrade } from './testing/console-client.ts';
 import { enrolInto, seedTwoRooms, startLiveApp, type LiveAgent, type LiveTestApp, type TwoRooms } from './testing/live-test-app.ts';
@@ -81,6 +81,9 @@ describe('who may use the console socket (every role, every client message)', ()
     else expect(await viewer.next('error')).toMatchObject({ code: 'room-forbidden' });
     expect(viewer.received.filter((message) => message.type === 'error' && message.code !== 'room-forbidden')).toEqual([]);
     viewer.close();
+    // An accepted watch is on the record (twice here); a refused one is not.
+    const watches = () => database.db.$count(auditLog, and(eq(auditLog.action, 'live.watch'), eq(auditLog.actorUserId, signedIn.user.id), eq(auditLog.targetId, rooms.roomA)));
+    await waitFor('the live.watch audit entries', async () => (await watches()) === (expected === 'room' ? 2 : 0));
   });
 });
 
