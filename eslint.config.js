@@ -47,6 +47,19 @@ export default tseslint.config(
     },
   },
   {
+    // The browser agent runs in Chromium: a service worker, content scripts and extension pages.
+    files: ['agent/extension/src/**/*.ts'],
+    ignores: ['agent/extension/src/**/*.test.ts', 'agent/extension/src/**/*-test-kit.ts'],
+    languageOptions: { globals: { ...globals.browser, ...globals.serviceworker, chrome: 'readonly' } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: nodeBuiltins, message: 'the browser agent runs in Chromium: no Node built-ins.' },
+                   { group: ['@vigil/collector', '@vigil/console', '@vigil/agent', '@vigil/agent/*', '!@vigil/agent/outbox-sender', '!@vigil/agent/outbox-types', '!@vigil/agent/live-service'],
+                     message: 'the extension imports @vigil/shared and only the Node-free parts of the agent core (outbox-sender, outbox-types, live-service).' }],
+      }],
+    },
+  },
+  {
     // CLIs, scripts, benchmarks and test harnesses talk to a terminal.
     files: ['scripts/**/*.ts', 'bench/**/*.ts', '**/cli/**/*.ts', '.ci/**/*.ts'],
     rules: { 'no-console': 'off' },

@@ -74,12 +74,15 @@ export interface DeviceAdminRow {
   readonly os: string;
   readonly osVersion: string | null;
   readonly agentVersion: string | null;
+  readonly agentKind: 'desktop' | 'browser';
+  readonly browser: string | null;
   readonly siteId: string;
   readonly roomId: string | null;
   readonly roomName: string | null;
   readonly status: 'online' | 'offline' | 'silent';
   readonly lastSeenAt: Date | null;
   readonly lastOsUser: string | null;
+  readonly profileEmail: string | null;
   readonly previousExit: 'bye' | 'silent' | null;
   readonly enrolledAt: Date;
   readonly retired: boolean;
@@ -90,7 +93,7 @@ export interface DeviceFilter {
   readonly siteId?: string | undefined;
   /** A room id, or null for devices in no room. */
   readonly roomId?: string | null | undefined;
-  /** Part of the host name, the id, or the last OS user (case-insensitive). */
+  /** Part of the host name, the id, the last OS user or the profile e-mail (case-insensitive). */
   readonly q?: string | undefined;
   readonly limit?: number | undefined;
 }
@@ -101,12 +104,15 @@ const adminColumns = {
   os: devices.os,
   osVersion: devices.osVersion,
   agentVersion: devices.agentVersion,
+  agentKind: devices.agentKind,
+  browser: devices.browser,
   siteId: devices.siteId,
   roomId: devices.roomId,
   roomName: rooms.name,
   status: devices.status,
   lastSeenAt: devices.lastSeenAt,
   lastOsUser: devices.lastOsUser,
+  profileEmail: devices.profileEmail,
   previousExit: devices.previousExit,
   enrolledAt: devices.enrolledAt,
   retired: devices.retired,
@@ -125,7 +131,7 @@ export async function listDeviceRows(db: Db, filter: DeviceFilter = {}): Promise
   const q = filter.q?.trim();
   if (q !== undefined && q !== '') {
     const pattern = containsPattern(q);
-    const match = or(ilike(devices.hostname, pattern), ilike(devices.lastOsUser, pattern), eq(devices.id, q));
+    const match = or(ilike(devices.hostname, pattern), ilike(devices.lastOsUser, pattern), ilike(devices.profileEmail, pattern), eq(devices.id, q));
     if (match !== undefined) conditions.push(match);
   }
   return db

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { devices, enrolmentTokens, type DeviceExitKind, type DeviceStatus } from '../db/schema/index.ts';
+import { devices, enrolmentTokens, type DeviceAgentKind, type DeviceExitKind, type DeviceStatus } from '../db/schema/index.ts';
 
 // The device rows the agent gateway reads and writes: enrolment, credentials, presence.
 
@@ -29,8 +29,13 @@ export interface DeviceFacts {
   readonly osVersion: string;
   readonly agentVersion: string;
   readonly capabilities: readonly string[];
-  readonly osUser: string;
+  /** Null when nobody is signed in (for a browser agent: the profile e-mail, if no OS user). */
+  readonly osUser: string | null;
   readonly wordlistVersion: string | undefined;
+  readonly agentKind: DeviceAgentKind;
+  readonly browser: string | null;
+  /** Null clears it: the profile can be signed out or switched between connects. */
+  readonly profileEmail: string | null;
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -130,7 +135,10 @@ function factColumns(facts: DeviceFacts) {
     osVersion: facts.osVersion,
     agentVersion: facts.agentVersion,
     capabilities: [...facts.capabilities],
-    lastOsUser: facts.osUser === '' ? null : facts.osUser,
+    lastOsUser: facts.osUser,
+    agentKind: facts.agentKind,
+    browser: facts.browser,
+    profileEmail: facts.profileEmail,
     ...(facts.wordlistVersion === undefined ? {} : { wordlistVersion: facts.wordlistVersion }),
   };
 }

@@ -1,6 +1,6 @@
 import { makeEnvelope, type HelloPayload } from '@vigil/shared';
 import type { AgentConnection } from './agent-connection.ts';
-import { deviceFacts } from './device-auth.service.ts';
+import { deviceFacts, helloOsUser } from './device-auth.service.ts';
 import type { GatewayContext } from './gateway-context.ts';
 
 /**
@@ -16,7 +16,7 @@ export async function runHandshake(connection: AgentConnection, hello: HelloPayl
   }
   if (!connection.isOpen) return;
   const { device } = result;
-  connection.identify({ ...device, osUser: hello.osUser === '' ? null : hello.osUser });
+  connection.identify({ ...device, osUser: helloOsUser(hello) });
 
   const { wordlists, policies, locks } = ctx.services();
   const [policy, lock] = await Promise.all([
@@ -52,7 +52,7 @@ export async function runHandshake(connection: AgentConnection, hello: HelloPayl
     deviceId: device.id,
     receivedAt: Date.now(),
     hostname: hello.hostname,
-    osUser: hello.osUser === '' ? null : hello.osUser,
+    osUser: helloOsUser(hello),
     capabilities: hello.capabilities,
     roomId: device.roomId,
   });

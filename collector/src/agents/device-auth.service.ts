@@ -45,11 +45,32 @@ function fail(code: AuthFailureCode): AuthResult {
   return { ok: false, code, ...failures[code] };
 }
 
-/** Maps `hello.os.platform` (Node's names) to the names the console shows. */
+/**
+ * Maps `hello.os.platform` to the names the console shows: the desktop agent reports
+ * Node's names (win32, darwin, linux), the browser agent `chrome.runtime.getPlatformInfo().os`
+ * (win, mac, linux, cros), and both must land on the same name for the same OS.
+ */
 export function osName(platform: string): string {
-  if (platform === 'win32') return 'windows';
-  if (platform === 'darwin') return 'macos';
+  if (platform === 'win32' || platform === 'win') return 'windows';
+  if (platform === 'darwin' || platform === 'mac') return 'macos';
+  if (platform === 'cros') return 'chromeos';
   return platform;
+}
+
+/**
+ * The user to show and store for this connection. A browser agent has no OS user on a
+ * Chromebook; the signed-in profile's e-mail is who is using it there.
+ */
+export function helloOsUser(hello: HelloPayload): string | null {
+  if (hello.osUser !== '') return hello.osUser;
+  if (hello.agentKind === 'browser' && hello.profileEmail !== undefined && hello.profileEmail !== '') return hello.profileEmail;
+  return null;
+}
+
+/** "Chrome 131.0"; null when the agent did not say (every desktop agent). */
+function browserLabel(hello: HelloPayload): string | null {
+  if (hello.browser === undefined) return null;
+  return `${hello.browser.name} ${hello.browser.version}`.trim();
 }
 
 export function deviceFacts(hello: HelloPayload): DeviceFacts {
@@ -59,8 +80,12 @@ export function deviceFacts(hello: HelloPayload): DeviceFacts {
     osVersion: hello.os.release,
     agentVersion: hello.agentVersion,
     capabilities: hello.capabilities,
-    osUser: hello.osUser,
+    osUser: helloOsUser(hello),
     wordlistVersion: hello.wordlistVersion,
+    // Absent on agents that predate the field: those are all desktop agents.
+    agentKind: hello.agentKind ?? 'desktop',
+    browser: browserLabel(hello),
+    profileEmail: hello.profileEmail === undefined || hello.profileEmail === '' ? null : hello.profileEmail,
   };
 }
 
@@ -139,7 +164,7 @@ export class DeviceAuthService {
         action: 'device.enrol',
         targetType: 'device',
         targetId: created.id,
-        detail: { enrolmentTokenId: consumed.id, hostname: facts.hostname, os: facts.os, agentVersion: facts.agentVersion },
+        detail: { enrolmentTokenId: consumed.id, hostname: facts.hostname, os: facts.os, agentVersion: facts.agentVersion, agentKind: facts.agentKind },
         ip,
       });
       return created;

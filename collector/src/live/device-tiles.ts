@@ -70,6 +70,8 @@ export function toTile(row: DeviceTileRow, state: Readonly<LiveDeviceState> | un
     roomId: row.roomId,
     hostname: row.hostname,
     os: row.os,
+    agentKind: row.agentKind,
+    browser: row.browser,
     connection: online ? 'online' : 'offline',
     lock:
       lock === undefined || !lock.on
@@ -85,6 +87,7 @@ export function toTile(row: DeviceTileRow, state: Readonly<LiveDeviceState> | un
     idle: state?.idle ?? false,
     idleSeconds: state?.idleSeconds ?? 0,
     osUser: state?.osUser !== undefined ? state.osUser : (row.lastOsUser ?? stored?.osUser ?? null),
+    profileEmail: row.profileEmail,
     app,
     title,
     lastSeenAt: iso(lastSeen),

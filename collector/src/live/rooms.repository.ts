@@ -55,6 +55,9 @@ export interface DeviceTileRow {
   readonly roomId: string | null;
   readonly hostname: string;
   readonly os: string;
+  readonly agentKind: 'desktop' | 'browser';
+  readonly browser: string | null;
+  readonly profileEmail: string | null;
   readonly status: 'online' | 'offline' | 'silent';
   readonly lastSeenAt: Date | null;
   readonly lastOsUser: string | null;
@@ -66,6 +69,9 @@ const tileColumns = {
   roomId: devices.roomId,
   hostname: devices.hostname,
   os: devices.os,
+  agentKind: devices.agentKind,
+  browser: devices.browser,
+  profileEmail: devices.profileEmail,
   status: devices.status,
   lastSeenAt: devices.lastSeenAt,
   lastOsUser: devices.lastOsUser,

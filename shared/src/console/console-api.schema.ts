@@ -70,12 +70,21 @@ export const deviceLockSchema = z.object({
   confirmed: z.boolean(),
 });
 
+/** Which agent a device runs and in which browser; on every device shape the console gets. */
+const deviceAgentFields = {
+  /** desktop: the PC agent; browser: the Chrome/Edge extension (Chromebooks too). */
+  agentKind: z.enum(['desktop', 'browser']),
+  /** "Chrome 131.0" for a browser agent; null for a desktop agent. */
+  browser: z.string().nullable(),
+};
+
 /** One tile of the live view, also the payload of the `device` socket message. */
 export const deviceTileSchema = z.object({
   id: z.string(),
   roomId: z.string().nullable(),
   hostname: z.string(),
   os: z.string(),
+  ...deviceAgentFields,
   /** online: connected now; offline: not connected (last seen below). */
   connection: z.enum(['online', 'offline']),
   /** The teacher lock in force, or null. */
@@ -85,6 +94,8 @@ export const deviceTileSchema = z.object({
   idle: z.boolean(),
   idleSeconds: z.number().int(),
   osUser: z.string().nullable(),
+  /** The browser agent's signed-in profile (personal data: shown only beside the OS user). */
+  profileEmail: z.string().nullable(),
   app: z.string().nullable(),
   title: z.string().nullable(),
   lastSeenAt: isoSchema.nullable(),
@@ -326,12 +337,15 @@ export const deviceRowSchema = z.object({
   os: z.string(),
   osVersion: z.string().nullable(),
   agentVersion: z.string().nullable(),
+  ...deviceAgentFields,
   siteId: z.string(),
   roomId: z.string().nullable(),
   roomName: z.string().nullable(),
   status: z.enum(['online', 'offline', 'silent']),
   lastSeenAt: isoSchema.nullable(),
   lastOsUser: z.string().nullable(),
+  /** The browser agent's signed-in profile (personal data: shown only beside the last OS user). */
+  profileEmail: z.string().nullable(),
   previousExit: z.enum(['bye', 'silent']).nullable(),
   enrolledAt: isoSchema,
   retired: z.boolean(),

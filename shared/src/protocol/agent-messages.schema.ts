@@ -22,6 +22,8 @@ const app = textSchema(256);
 const windowTitle = textSchema(1024);
 const url = textSchema(2048);
 
+export const agentKindSchema = z.enum(['desktop', 'browser']);
+
 export const agentCapabilitySchema = z.enum(['keyboard', 'window', 'url', 'screenshot', 'lock', 'live', 'idle', 'message']);
 
 export const helloAuthSchema = z.discriminatedUnion('kind', [
@@ -41,6 +43,12 @@ export const helloPayloadSchema = z.object({
   /** The word list the agent already holds, so the collector can skip re-sending it. */
   wordlistVersion: hex64Schema.optional(),
   previousExit: z.enum(['clean', 'unclean', 'first-run']),
+  /** Which agent this is. Optional: added after v1 shipped; absent means the desktop agent. */
+  agentKind: agentKindSchema.optional(),
+  /** The browser the browser agent runs in (name as the browser reports it, e.g. Chrome, Edge, Chromium). */
+  browser: z.object({ name: textSchema(64, 1), version: textSchema(64) }).optional(),
+  /** The signed-in browser profile's e-mail (`chrome.identity.getProfileUserInfo`): the pupil on a managed Chromebook. */
+  profileEmail: textSchema(320).optional(),
 });
 
 export const heartbeatPayloadSchema = z.object({
@@ -177,6 +185,7 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 export type AgentMessageType = AgentMessage['type'];
 export type AgentCapability = z.infer<typeof agentCapabilitySchema>;
+export type AgentKind = z.infer<typeof agentKindSchema>;
 export type HelloAuth = z.infer<typeof helloAuthSchema>;
 export type HelloPayload = z.infer<typeof helloPayloadSchema>;
 export type HeartbeatPayload = z.infer<typeof heartbeatPayloadSchema>;

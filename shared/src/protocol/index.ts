@@ -9,4 +9,5 @@ export * from './encode.ts';
 export * from './decode.ts';
 export * from './binary-frame.ts';
 export * from './close-codes.ts';
+export * from './browser-agent.ts';
 export { clipUtf8, isStorableText, isWellFormed, sanitizeText, utf8Encode, utf8DecodeStrict } from './text-codec.ts';

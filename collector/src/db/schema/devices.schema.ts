@@ -11,6 +11,10 @@ export type DeviceStatus = (typeof deviceStatuses)[number];
 export const deviceExitKinds = ['bye', 'silent'] as const;
 export type DeviceExitKind = (typeof deviceExitKinds)[number];
 
+/** Which agent runs on the device: the desktop agent, or the browser extension (Chromebooks, Chrome/Edge). */
+export const deviceAgentKinds = ['desktop', 'browser'] as const;
+export type DeviceAgentKind = (typeof deviceAgentKinds)[number];
+
 /** A one-time or limited token IT creates so agents can enrol into a site / room. */
 export const enrolmentTokens = pgTable(
   'enrolment_tokens',
@@ -42,10 +46,16 @@ export const devices = pgTable(
       .references(() => sites.id, { onDelete: 'restrict' }),
     roomId: text('room_id').references(() => rooms.id, { onDelete: 'set null' }),
     hostname: text('hostname').notNull(),
-    /** windows | macos | linux, as the agent reports it. */
+    /** windows | macos | linux | chromeos, normalised from what the agent reports. */
     os: text('os').notNull(),
     osVersion: text('os_version'),
     agentVersion: text('agent_version'),
+    /** Rows from before browser agents existed are desktop agents, hence the default. */
+    agentKind: text('agent_kind', { enum: deviceAgentKinds }).notNull().default('desktop'),
+    /** Browser name and version of a browser agent ("Chrome 131.0"); null for desktop agents. */
+    browser: text('browser'),
+    /** The signed-in browser profile's e-mail (a browser agent's pupil); personal data like last_os_user. */
+    profileEmail: text('profile_email'),
     /** Capabilities announced in `hello` (keyboard, screenshots, lock …). */
     capabilities: jsonb('capabilities').$type<string[]>().notNull().default([]),
     secretHash: text('secret_hash').notNull(),
@@ -67,6 +77,7 @@ export const devices = pgTable(
     index('devices_hostname_lower_idx').on(sql`lower(${t.hostname})`),
     oneOf('devices_status_check', t.status, deviceStatuses),
     oneOf('devices_previous_exit_check', t.previousExit, deviceExitKinds),
+    oneOf('devices_agent_kind_check', t.agentKind, deviceAgentKinds),
   ],
 );
 

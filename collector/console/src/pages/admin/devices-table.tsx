@@ -1,6 +1,8 @@
 import { useId, useMemo, useState, type JSX } from 'react';
 import type { DeviceRow, RoomSummary } from '@vigil/shared/console';
 import { DataTable } from '../../components/data-table.tsx';
+import { extraProfileEmail } from '../../components/device-kind.ts';
+import { DeviceKindTag } from '../../components/device-kind-tag.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { Hidden, RowButton, siteName } from './admin-kit.tsx';
 import type { Site } from './admin-types.ts';
@@ -31,7 +33,7 @@ export function DevicesTable(props: DevicesTableProps): JSX.Element {
     return props.devices
       .filter((device) => showRetired || !device.retired)
       .filter((device) => roomFilter === '' || (roomFilter === UNASSIGNED ? device.roomId === null : device.roomId === roomFilter))
-      .filter((device) => needle === '' || device.hostname.toLocaleLowerCase('en-GB').includes(needle) || (device.lastOsUser ?? '').toLocaleLowerCase('en-GB').includes(needle))
+      .filter((device) => needle === '' || [device.hostname, device.lastOsUser, device.profileEmail].some((text) => (text ?? '').toLocaleLowerCase('en-GB').includes(needle)))
       .sort((a, b) => a.hostname.localeCompare(b.hostname, 'en-GB', { numeric: true, sensitivity: 'base' }));
   }, [props.devices, roomFilter, text, showRetired]);
 
@@ -68,6 +70,7 @@ export function DevicesTable(props: DevicesTableProps): JSX.Element {
             const current = device.roomId ?? UNASSIGNED;
             const choice = picked[device.id] ?? current;
             const siteRooms = props.rooms.filter((room) => room.siteId === device.siteId);
+            const profileEmail = extraProfileEmail(device.lastOsUser, device.profileEmail);
             return (
               <tr key={device.id} data-testid={`device-row-${device.id}`} data-status={device.status}>
                 <th scope="row">
@@ -78,11 +81,16 @@ export function DevicesTable(props: DevicesTableProps): JSX.Element {
                   <span className={`device-status device-status-${device.status}`}>{DEVICE_STATUS_LABELS[device.status]}</span>
                 </td>
                 <td>{device.lastSeenAt === null ? 'Never' : <RelativeTime at={device.lastSeenAt} />}</td>
-                <td>{device.lastOsUser ?? '—'}</td>
+                <td>
+                  {device.lastOsUser ?? '—'}
+                  {profileEmail !== undefined && <span className="field-help">Profile: {profileEmail}</span>}
+                </td>
                 <td className={device.previousExit === 'silent' ? 'text-warning' : undefined}>{previousExitText(device.previousExit)}</td>
                 <td>
+                  <DeviceKindTag device={device} testId={`device-kind-${device.id}`} />{' '}
                   {device.os}
                   {device.osVersion === null ? '' : ` ${device.osVersion}`}
+                  {device.browser === null ? '' : ` · ${device.browser}`}
                   {device.agentVersion === null ? '' : ` · agent ${device.agentVersion}`}
                 </td>
                 <td>

@@ -13,6 +13,7 @@ import { ConfirmDialog, FormProblems, RowButton, roomsOfSite, siteName } from '.
 import { adminApi } from './admin-api.ts';
 import type { CreateEnrolmentTokenResponse, EnrolmentTokenRow, Site } from './admin-types.ts';
 import { TOKEN_STATE_LABELS, agentCommand, parseWholeNumber, tokenState } from './agent-command.ts';
+import { BrowserEnrolmentPanel } from './browser-enrolment-panel.tsx';
 
 /** Enrolment tokens: create one (shown once with the agent command), list, revoke. */
 export function EnrolmentTokensPage(): JSX.Element {
@@ -33,11 +34,12 @@ export function EnrolmentTokensPage(): JSX.Element {
   return (
     <section className="page" aria-labelledby="tokens-heading">
       <h1 id="tokens-heading">Enrolment tokens</h1>
-      <p>A token lets new computers join Vigil. Run the agent command on each computer; the token works for a limited number of computers and days.</p>
+      <p>A token lets new computers join Vigil. Run the agent command on each PC, or push the browser extension's policy to Chromebooks and Chrome/Edge; the token works for a limited number of computers and days.</p>
       <StatusLine message={message} statusRef={statusRef} />
 
       {created !== undefined && <NewToken
           created={created}
+          roomName={allRooms.find((room) => room.id === created.row.roomId)?.name}
           announce={announce}
           onDone={() => {
             setCreated(undefined);
@@ -109,7 +111,12 @@ export function EnrolmentTokensPage(): JSX.Element {
 }
 
 /** The fresh token, shown once: the server keeps only its hash. */
-function NewToken(props: { readonly created: CreateEnrolmentTokenResponse; readonly announce: Announce; readonly onDone: () => void }): JSX.Element {
+function NewToken(props: {
+  readonly created: CreateEnrolmentTokenResponse;
+  readonly roomName: string | undefined;
+  readonly announce: Announce;
+  readonly onDone: () => void;
+}): JSX.Element {
   const heading = useRef<HTMLHeadingElement>(null);
   const command = agentCommand(window.location.host, props.created.token, window.location.protocol === 'https:');
   // Move focus here so keyboard and screen-reader users land on the token.
@@ -132,6 +139,7 @@ function NewToken(props: { readonly created: CreateEnrolmentTokenResponse; reado
         <code data-testid="agent-command">{command}</code>
         <CopyButton text={command} label="Copy command" announce={props.announce} testId="copy-command" />
       </div>
+      <BrowserEnrolmentPanel token={props.created.token} roomName={props.roomName} announce={props.announce} />
       <div className="button-row">
         <button type="button" className="button button-secondary" onClick={props.onDone}>
           I have copied it

@@ -1,5 +1,7 @@
 import type { JSX } from 'react';
 import type { DeviceTile } from '@vigil/shared/console';
+import { extraProfileEmail } from '../../components/device-kind.ts';
+import { DeviceKindTag } from '../../components/device-kind-tag.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import type { FrameStore } from './frame-store.ts';
@@ -23,6 +25,7 @@ export function DeviceDialog(props: DeviceDialogProps): JSX.Element {
   const countdown = lockCountdownText(device, props.now);
   const idle = idleText(device);
   const warning = keyboardWarning(device);
+  const profileEmail = extraProfileEmail(device.osUser, device.profileEmail);
 
   return (
     <Dialog title={device.hostname} onClose={props.onClose} wide testId="device-dialog">
@@ -51,12 +54,21 @@ export function DeviceDialog(props: DeviceDialogProps): JSX.Element {
           <dl className="facts">
             <dt>User</dt>
             <dd>{device.osUser ?? 'Nobody signed in'}</dd>
+            {profileEmail !== undefined && (
+              <>
+                <dt>Browser profile</dt>
+                <dd className="break-anywhere">{profileEmail}</dd>
+              </>
+            )}
             <dt>App</dt>
             <dd>{device.app ?? '—'}</dd>
             <dt>Window</dt>
             <dd className="break-anywhere">{device.title ?? '—'}</dd>
             <dt>System</dt>
-            <dd>{device.os}</dd>
+            <dd>
+              <DeviceKindTag device={device} />
+              {device.browser === null ? '' : ` ${device.browser}`}
+            </dd>
             {idle !== undefined && (
               <>
                 <dt>Activity</dt>

@@ -1,5 +1,7 @@
 import { memo, type JSX, type MouseEvent } from 'react';
 import type { DeviceTile } from '@vigil/shared/console';
+import { extraProfileEmail } from '../../components/device-kind.ts';
+import { DeviceKindTag } from '../../components/device-kind-tag.tsx';
 import type { FrameStore } from './frame-store.ts';
 import { keyboardWarning, lockCountdownText, tileBadges } from './tile-status.ts';
 import { useFrame } from './use-frame.ts';
@@ -15,7 +17,7 @@ export interface DeviceTileProps {
 }
 
 /**
- * One PC of the room. Everything from the PC (host name, user, app, window title) is
+ * One computer of the room (a PC, or a browser agent on a Chromebook or in Chrome/Edge). Everything from the PC (host name, user, app, window title) is
  * rendered as text by React; nothing here interprets it as HTML.
  */
 export const DeviceTileView = memo(function DeviceTileView(props: DeviceTileProps): JSX.Element {
@@ -25,6 +27,7 @@ export const DeviceTileView = memo(function DeviceTileView(props: DeviceTileProp
   const countdown = lockCountdownText(device, props.now);
   const warning = keyboardWarning(device);
   const locked = isLocked(device);
+  const profileEmail = extraProfileEmail(device.osUser, device.profileEmail);
 
   // The whole tile opens the larger view on a pointer click; keyboard users have the
   // picture's button (one tab stop per action, no nested interactive elements).
@@ -57,6 +60,9 @@ export const DeviceTileView = memo(function DeviceTileView(props: DeviceTileProp
             {device.hostname}
           </h3>
         </div>
+        <p className="tile-kind">
+          <DeviceKindTag device={device} testId="tile-kind" />
+        </p>
         <ul className="badges" aria-label={`State of ${device.hostname}`}>
           {tileBadges(device).map((badge) => (
             <li key={badge.key} className={`badge badge-${badge.tone}`} data-testid={`tile-${badge.key}`}>
@@ -72,6 +78,14 @@ export const DeviceTileView = memo(function DeviceTileView(props: DeviceTileProp
         <dl className="tile-facts">
           <dt>User</dt>
           <dd title={device.osUser ?? undefined}>{device.osUser ?? 'Nobody signed in'}</dd>
+          {profileEmail !== undefined && (
+            <>
+              <dt>Profile</dt>
+              <dd title={profileEmail} data-testid="tile-profile-email">
+                {profileEmail}
+              </dd>
+            </>
+          )}
           <dt>App</dt>
           <dd title={device.app ?? undefined}>{device.app ?? '—'}</dd>
           <dt>Window</dt>

@@ -1,0 +1,36 @@
+// The school's configuration, from chrome.storage.managed (Google Admin console, or the
+// Windows/Linux `3rdparty` policy). Until both required keys are there and valid the
+// extension stays in the "unconfigured" state: it shows why on its page and sends nothing.
+import { managedConfigSchema, type ManagedConfig } from '@vigil/shared/protocol';
+
+export type ManagedConfigResult = { ok: true; config: ManagedConfig } | { ok: false; problem: string };
+
+export function parseManagedConfig(raw: Record<string, unknown>): ManagedConfigResult {
+  const missing = ['collectorUrl', 'enrolmentToken'].filter((key) => raw[key] === undefined || raw[key] === '');
+  if (missing.length === 2) {
+    return { ok: false, problem: "No configuration from the school's policy: collectorUrl and enrolmentToken are not set for this extension." };
+  }
+  if (missing.length === 1) return { ok: false, problem: `The school's policy for this extension has no ${missing[0] ?? ''}.` };
+  const parsed = managedConfigSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, problem: `The school's policy for this extension has a bad ${issue?.path.join('.') ?? 'value'}: ${issue?.message ?? 'invalid'}.` };
+}
+
+export async function readManagedConfig(): Promise<ManagedConfigResult> {
+  try {
+    const raw = await chrome.storage.managed.get(null);
+    return parseManagedConfig(raw);
+  } catch (err) {
+    return { ok: false, problem: `The managed configuration could not be read: ${err instanceof Error ? err.message : String(err)}.` };
+  }
+}
+
+/** ws(s)://host:port/agent/v1 from the http(s) or ws(s) address a school wrote in its policy. */
+export function agentSocketUrl(collector: string): string {
+  const url = new URL(collector);
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (url.pathname === '' || url.pathname === '/') url.pathname = '/agent/v1';
+  return url.toString();
+}

@@ -1,0 +1,128 @@
+// The browser agent as a school runs it: the built extension loaded into Debian's Chromium
+// (a persistent profile, so a restart keeps its IndexedDB outbox), configured through a real
+// Chromium managed-policy file, as Google Admin console or GPO would push it.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { buildExtension } from '@vigil/agent-extension/tools';
+import { waitFor } from '@vigil/agent/testing';
+import { thirdPartyPolicy, type ManagedConfig } from '@vigil/shared/protocol';
+import { chromiumPath } from './browser.ts';
+
+export const POLICY_DIR = '/etc/chromium/policies/managed';
+const POLICY_FILE = join(POLICY_DIR, 'vigil-e2e.json');
+
+export interface Diagnostics {
+  status: { phase: string; detail: string; deviceId?: string };
+  stats?: { keys: number; keyNs: number; alerts: number; suppressed: number; paused: number };
+  outbox?: { pending: number; bytes: number; droppedAlerts: number; droppedActivity: number };
+  logs: { level: string; msg: string; [key: string]: unknown }[];
+}
+
+/** Writes the managed policy Chromium reads at start (root only: /etc/chromium is the machine's). */
+export async function writeManagedPolicy(config: ManagedConfig | undefined): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error(`the browser-agent tests write Chromium's managed policy under ${POLICY_DIR} and must run as root (CI does)`);
+  await mkdir(POLICY_DIR, { recursive: true });
+  if (config === undefined) await rm(POLICY_FILE, { force: true });
+  else await writeFile(POLICY_FILE, JSON.stringify(thirdPartyPolicy(config), null, 2));
+}
+
+export async function removeManagedPolicy(): Promise<void> {
+  await rm(POLICY_FILE, { force: true });
+}
+
+export async function buildTestExtension(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-extension-'));
+  await buildExtension(dir);
+  return dir;
+}
+
+export class BrowserAgentHarness {
+  readonly extensionDir: string;
+  readonly profileDir: string;
+  #context: BrowserContext | undefined;
+  #worker: Worker | undefined;
+
+  private constructor(extensionDir: string, profileDir: string) {
+    this.extensionDir = extensionDir;
+    this.profileDir = profileDir;
+  }
+
+  static async create(extensionDir: string): Promise<BrowserAgentHarness> {
+    if (!existsSync(chromiumPath)) throw new Error(`Chromium is missing at ${chromiumPath}: run \`bash scripts/bootstrap.sh test\` (installs Debian's chromium) or set CHROMIUM_PATH`);
+    return new BrowserAgentHarness(extensionDir, await mkdtemp(join(tmpdir(), 'vigil-browser-profile-')));
+  }
+
+  get context(): BrowserContext {
+    if (this.#context === undefined) throw new Error('the browser is not running');
+    return this.#context;
+  }
+
+  get worker(): Worker {
+    if (this.#worker === undefined) throw new Error('the extension service worker is not running');
+    return this.#worker;
+  }
+
+  /** Starts Chromium on the same profile (a second start is a browser restart). */
+  async launch(): Promise<void> {
+    this.#context = await chromium.launchPersistentContext(this.profileDir, {
+      executablePath: chromiumPath,
+      headless: true,
+      viewport: { width: 1280, height: 800 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+        `--disable-extensions-except=${this.extensionDir}`,
+        `--load-extension=${this.extensionDir}`,
+      ],
+    });
+    this.#worker = this.#context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ?? (await this.#context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  }
+
+  async close(): Promise<void> {
+    await this.#context?.close();
+    this.#context = undefined;
+    this.#worker = undefined;
+  }
+
+  async dispose(): Promise<void> {
+    await this.close();
+    await rm(this.profileDir, { recursive: true, force: true });
+  }
+
+  /** The worker's counters, status and recent log lines (never typed text). */
+  async diagnostics(): Promise<Diagnostics> {
+    // The worker may have been stopped and started again by Chrome: find the live one.
+    const live = this.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+    if (live !== undefined) this.#worker = live;
+    return this.worker.evaluate(() => (globalThis as unknown as { vigilDiagnostics(): Diagnostics }).vigilDiagnostics());
+  }
+
+  async waitForLog(msg: string, timeoutMs = 20_000): Promise<void> {
+    await waitFor(async () => (await this.diagnostics()).logs.some((l) => l.msg === msg), { timeoutMs, intervalMs: 100, message: `the extension to log "${msg}"` });
+  }
+
+  async waitForPhase(phase: string, timeoutMs = 30_000): Promise<Diagnostics> {
+    return waitFor(
+      async () => {
+        const d = await this.diagnostics();
+        return d.status.phase === phase ? d : undefined;
+      },
+      { timeoutMs, intervalMs: 100, message: `the extension to be ${phase}` },
+    );
+  }
+
+  async open(url: string): Promise<Page> {
+    const page = await this.context.newPage();
+    await page.goto(url);
+    await page.bringToFront();
+    return page;
+  }
+}
