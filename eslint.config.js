@@ -54,7 +54,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: nodeBuiltins, message: 'the browser agent runs in Chromium: no Node built-ins.' },
-                   { group: ['@vigil/collector', '@vigil/console', '@vigil/agent', '@vigil/agent/*', '!@vigil/agent/outbox-sender', '!@vigil/agent/outbox-types', '!@vigil/agent/live-service'],
+                   { regex: '^@vigil/(collector|console)|^@vigil/agent(?!/(outbox-sender|outbox-types|live-service)$)',
                      message: 'the extension imports @vigil/shared and only the Node-free parts of the agent core (outbox-sender, outbox-types, live-service).' }],
       }],
     },
