@@ -17,7 +17,7 @@ const POLICY_FILE = join(POLICY_DIR, 'vigil-e2e.json');
 export interface Diagnostics {
   status: { phase: string; detail: string; deviceId?: string };
   stats?: { keys: number; keyNs: number; alerts: number; suppressed: number; paused: number };
-  outbox?: { pending: number; bytes: number; droppedAlerts: number; droppedActivity: number };
+  outbox?: { pending: number; pendingAlerts: number; bytes: number; droppedAlerts: number; droppedActivity: number };
   logs: { level: string; msg: string; [key: string]: unknown }[];
 }
 

@@ -47,9 +47,28 @@ async function captureOnce(windowId: number | undefined, maxWidth: number, quali
   }
 }
 
+/** A capture that has not finished by then is given up: an alert never waits longer for its screenshot. */
+const CAPTURE_TIMEOUT_MS = 4_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tab capture took longer than ${ms} ms`)), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
 /** The visible tab of `windowId` (default: the focused window), at most `maxWidth` px wide. */
 export function captureVisibleTab(windowId: number | undefined, opts: { maxWidth: number; quality?: number }): Promise<CapturedImage> {
-  const run = chain.then(() => captureOnce(windowId, opts.maxWidth, opts.quality ?? 70));
+  const run = chain.then(() => withTimeout(captureOnce(windowId, opts.maxWidth, opts.quality ?? 70), CAPTURE_TIMEOUT_MS));
   chain = run.catch(() => undefined);
   return run;
 }

@@ -1,0 +1,154 @@
+// The browser agent under faults and teacher control: a collector outage loses and
+// duplicates nothing, a browser restart keeps the IndexedDB outbox, a teacher lock holds over
+// new tabs, navigation and pages no content script reaches, and the live view shows the tab.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { waitFor } from '@vigil/agent/testing';
+import { BROWSER_EXTENSION_ID } from '@vigil/shared/protocol';
+import { launchBrowser, type TestBrowser } from './support/browser.ts';
+import { BrowserAgentHarness, buildTestExtension, removeManagedPolicy, writeManagedPolicy } from './support/browser-agent.ts';
+import { createSystemDatabase, type SystemDatabase } from './support/database.ts';
+import { CollectorProcess } from './support/system.ts';
+import { serveTestPages, type TestPages } from './support/test-pages.ts';
+
+let db: SystemDatabase;
+let collector: CollectorProcess;
+let pages: TestPages;
+let browser: BrowserAgentHarness;
+
+const count = async (sql: string, params: unknown[] = []) => (await db.pool.query<{ n: number }>(sql, params)).rows[0]?.n ?? -1;
+const alertCount = (term: string) => count('select count(*)::int as n from alerts where term = $1', [term]);
+
+async function typeLine(page: Page, selector: string, text: string): Promise<void> {
+  await page.locator(selector).click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+async function alertsPendingAtLeast(n: number): Promise<void> {
+  await waitFor(async () => ((await browser.diagnostics()).outbox?.pendingAlerts ?? 0) >= n, { timeoutMs: 20_000, intervalMs: 100, message: `${n} alerts waiting in the outbox` });
+}
+
+const lockShown = (page: Page) => page.locator('vigil-lock-screen').count();
+
+beforeAll(async () => {
+  db = await createSystemDatabase();
+  collector = await CollectorProcess.create(db.url);
+  await collector.start();
+  const token = await collector.createEnrolmentToken();
+  // No acceptable-use notice in this file: its own test is in browser-agent.test.ts.
+  await collector.admin(['set-policy', '--scope', 'room', '--id', 'ICT Suite', '--json', JSON.stringify({ showAupOnLogin: false })]);
+  pages = await serveTestPages();
+  await writeManagedPolicy({ collectorUrl: `http://127.0.0.1:${collector.port}`, enrolmentToken: token });
+  browser = await BrowserAgentHarness.create(await buildTestExtension());
+  await browser.launch();
+  await browser.waitForPhase('connected');
+  await browser.waitForLog('word list in force');
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.dispose();
+  await removeManagedPolicy();
+  await pages?.close();
+  await collector?.dispose();
+  await db?.drop();
+});
+
+describe('the browser agent under faults and teacher control', () => {
+  it('a collector outage loses nothing and duplicates nothing', { timeout: 120_000 }, async () => {
+    await collector.stop();
+    await browser.waitForPhase('offline');
+    const page = await browser.open(`${pages.origin}/homework`);
+    await typeLine(page, '#notes', 'i want to kill myself');
+    await typeLine(page, '#essay', 'nobody would miss me');
+    await alertsPendingAtLeast(2);
+    await collector.start();
+    await browser.waitForPhase('connected');
+    await waitFor(async () => (await alertCount('kill myself')) === 1 && (await alertCount('nobody would miss me')) === 1, { timeoutMs: 30_000, message: 'both alerts after the outage' });
+    await waitFor(async () => ((await browser.diagnostics()).outbox?.pending ?? -1) === 0, { timeoutMs: 30_000, message: 'the outbox drained' });
+    // Acks were lost with the old connection for nothing: still exactly one row each.
+    expect(await alertCount('kill myself')).toBe(1);
+    expect(await alertCount('nobody would miss me')).toBe(1);
+    await page.close();
+  });
+
+  it('a browser restart while the collector is down keeps the outbox', { timeout: 120_000 }, async () => {
+    await collector.stop();
+    await browser.waitForPhase('offline');
+    const page = await browser.open(`${pages.origin}/editor`);
+    await typeLine(page, '#doc', 'i want to end my life');
+    await alertsPendingAtLeast(1);
+    await browser.close();
+    await browser.launch();
+    // The new worker opens the same IndexedDB outbox: the alert is still waiting in it.
+    await alertsPendingAtLeast(1);
+    await collector.start();
+    await browser.waitForPhase('connected');
+    await waitFor(async () => (await alertCount('end my life')) === 1, { timeoutMs: 30_000, message: 'the alert typed before the restart' }).catch(async (err: unknown) => {
+      process.stderr.write(JSON.stringify((await browser.diagnostics()).logs.slice(-40), null, 1));
+      throw err;
+    });
+  });
+
+  it('a teacher lock covers every tab, new tabs, navigation and chrome:// pages, and the unlock lifts it', { timeout: 120_000 }, async () => {
+    const page = await browser.open(`${pages.origin}/homework`);
+    await collector.admin(['lock', '--room', 'ICT Suite', '--message', 'Eyes on the board']);
+    await browser.waitForLog('browser locked by a teacher');
+    await waitFor(async () => (await lockShown(page)) === 1, { message: 'the overlay on the open tab' });
+    await page.locator('#notes').focus().catch(() => undefined);
+    await page.keyboard.type('hello');
+    expect(await page.locator('#notes').inputValue()).toBe('');
+    // The browser's lock-state reached the collector: the console shows "Locked" from this row.
+    await waitFor(async () => (await count("select count(*)::int as n from idle_lock_events where cause = 'teacher' and kind = 'locked'")) === 1, { timeoutMs: 15_000, message: 'the lock row' });
+
+    const fresh = await browser.open(`${pages.origin}/plain`);
+    await waitFor(async () => (await lockShown(fresh)) === 1, { message: 'the overlay on a new tab' });
+    await page.goto(`${pages.origin}/search`);
+    await waitFor(async () => (await lockShown(page)) === 1, { message: 'the overlay after navigating' });
+    const ntp = await browser.context.newPage();
+    await ntp.goto('chrome://version').catch(() => undefined);
+    await waitFor(() => ntp.url().startsWith(`chrome-extension://${BROWSER_EXTENSION_ID}/lock.html`), { timeoutMs: 10_000, message: 'a chrome:// page sent to the lock page' });
+
+    await collector.admin(['unlock', '--room', 'ICT Suite']);
+    await browser.waitForLog('unlocked by a teacher');
+    await waitFor(async () => (await lockShown(page)) === 0 && (await lockShown(fresh)) === 0, { message: 'the overlays gone' });
+    await waitFor(() => !ntp.url().startsWith('chrome-extension://'), { timeoutMs: 10_000, message: 'the parked tab sent back' });
+    await typeLine(page, '#q', 'typing again');
+    await page.waitForURL(/\/results\?q=typing\+again$/, { timeout: 10_000 });
+    await Promise.all([page.close(), fresh.close(), ntp.close()]);
+  });
+
+  it('the live view shows the tab in front, with its title', { timeout: 120_000 }, async () => {
+    await collector.admin(['create-user', '--username', 'teacher.live', '--role', 'teacher', '--display-name', 'Ms Live', '--rooms', 'ICT Suite'], { VIGIL_NEW_PASSWORD: 'correct horse battery staple' });
+    const device = await waitFor(async () => (await db.pool.query<{ id: string }>("select id from devices where agent_kind = 'browser' and status = 'online'")).rows[0], { message: 'the online browser device' });
+    const room = (await db.pool.query<{ id: string }>("select id from rooms where name = 'ICT Suite'")).rows[0]?.id ?? '';
+    const pupilPage = await browser.open(`${pages.origin}/homework`);
+    let staff: TestBrowser | undefined;
+    try {
+      staff = await launchBrowser();
+      const { page } = await staff.newPage();
+      const base = `http://127.0.0.1:${collector.port}`;
+      await page.goto(`${base}/signin`);
+      await page.getByLabel('User name').fill('teacher.live');
+      await page.getByLabel('Password', { exact: true }).fill('correct horse battery staple');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 15_000 });
+      await page.goto(`${base}/live/${room}`);
+      const tile = page.getByTestId(`tile-${device.id}`);
+      await tile.waitFor({ timeout: 15_000 });
+      await expect.poll(() => tile.innerText(), { timeout: 20_000 }).toContain('History homework');
+      const width = await waitFor(
+        async () => {
+          const w = await page.locator(`[data-testid="tile-${device.id}"] img`).first().evaluate((el) => (el as unknown as { complete: boolean; naturalWidth: number }).naturalWidth).catch(() => 0);
+          return w > 0 ? w : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 200, message: 'a live thumbnail of the tab' },
+      );
+      expect(width).toBeGreaterThan(100);
+      expect(await tile.innerText()).toMatch(/Chrom/);
+    } finally {
+      await staff?.close();
+      await pupilPage.close();
+    }
+  });
+});
