@@ -7,7 +7,7 @@ export default defineConfig({
     projects: [
       { test: { name: 'shared', root: './shared', include: ['src/**/*.test.ts'] } },
       { test: { name: 'agent', root: './agent', include: ['src/**/*.test.ts'] } },
-      { test: { name: 'extension', root: './agent/extension', include: ['src/**/*.test.ts'] } },
+      { test: { name: 'extension', root: './agent/extension', include: ['src/**/*.test.ts', 'tools/**/*.test.ts'], testTimeout: 30_000 } },
       {
         test: {
           name: 'collector',

@@ -1,4 +1,4 @@
-// `pnpm test`: typecheck, lint, build the console, then every vitest project (unit,
+// `pnpm test`: typecheck, lint, build the console and the browser extension, then every vitest project (unit,
 // integration on real PostgreSQL, end-to-end under Xvfb and Chromium). Stops at the
 // first failing step and exits non-zero; prints a plain "N passed, N failed" line last.
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ const steps: Array<[string, string, string[]]> = [
   ['typecheck', 'pnpm', ['exec', 'tsc', '-b']],
   ['lint', 'pnpm', ['exec', 'eslint', '--max-warnings', '0', '.']],
   ['console build', 'pnpm', ['-F', '@vigil/console', 'build']],
+  ['extension build', 'pnpm', ['-F', '@vigil/agent-extension', 'build']],
   ['tests', 'pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs]],
 ];
 

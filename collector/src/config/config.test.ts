@@ -20,6 +20,7 @@ describe('loadConfig', () => {
         port: 8080,
         host: '0.0.0.0',
         databaseUrl: undefined,
+        databaseMigrationUrl: undefined,
         dataDir: '/srv/vigil/data',
         logLevel: 'info',
         publicUrl: undefined,
@@ -34,6 +35,7 @@ describe('loadConfig', () => {
         PORT: '9000',
         HOST: '127.0.0.1',
         DATABASE_URL: 'postgres://vigil:s3cret@db.school.lan:5432/vigil',
+        DATABASE_MIGRATION_URL: 'postgres://vigil_owner:0wn3r@db.school.lan:5432/vigil',
         DATA_DIR: 'state',
         LOG_LEVEL: 'debug',
         PUBLIC_URL: 'https://vigil.school.lan/',
@@ -45,11 +47,17 @@ describe('loadConfig', () => {
       port: 9000,
       host: '127.0.0.1',
       databaseUrl: 'postgres://vigil:s3cret@db.school.lan:5432/vigil',
+      databaseMigrationUrl: 'postgres://vigil_owner:0wn3r@db.school.lan:5432/vigil',
       dataDir: '/srv/vigil/state',
       logLevel: 'debug',
       publicUrl: 'https://vigil.school.lan',
       wordlistsDir: '/etc/vigil/wordlists',
     });
+  });
+
+  it('migrates as the DATABASE_URL role when DATABASE_MIGRATION_URL is unset', () => {
+    const result = loadConfig({ DATABASE_URL: 'postgres://vigil@db/vigil', DATABASE_MIGRATION_URL: ' ' }, '/srv/vigil');
+    expect(result.ok && result.config.databaseMigrationUrl).toBe('postgres://vigil@db/vigil');
   });
 
   it('returns a frozen config', () => {
@@ -71,6 +79,11 @@ describe('loadConfig', () => {
     [{ HOST: 'not a host!' }, 'config error: HOST must be an IP address or host name (got "not a host!")'],
     [{ DATABASE_URL: 'mysql://root@db/vigil' }, 'config error: DATABASE_URL must be a postgres:// URL (got "mysql://root@db/vigil")'],
     [{ DATABASE_URL: 'localhost:5432' }, 'config error: DATABASE_URL must be a postgres:// URL (got "localhost:5432")'],
+    [
+      { DATABASE_URL: 'postgres://vigil@db/vigil', DATABASE_MIGRATION_URL: 'owner@db/vigil' },
+      'config error: DATABASE_MIGRATION_URL must be a postgres:// URL (got "owner@db/vigil")',
+    ],
+    [{ DATABASE_MIGRATION_URL: 'postgres://owner@db/vigil' }, 'config error: DATABASE_MIGRATION_URL needs DATABASE_URL (the embedded database sets up its own roles)'],
     [{ LOG_LEVEL: 'verbose' }, 'config error: LOG_LEVEL must be one of fatal|error|warn|info|debug|trace|silent (got "verbose")'],
     [{ PUBLIC_URL: 'ftp://vigil' }, 'config error: PUBLIC_URL must be an http:// or https:// URL (got "ftp://vigil")'],
   ])('names the bad variable in one line: %j', (env, line) => {
@@ -81,6 +94,11 @@ describe('loadConfig', () => {
     const message = failure({ DATABASE_URL: 'mysql://root:hunter2@db/vigil' });
     expect(message).toContain('DATABASE_URL');
     expect(message).not.toContain('hunter2');
+  });
+
+  it('never echoes the password of a bad DATABASE_MIGRATION_URL', () => {
+    const message = failure({ DATABASE_URL: 'postgres://vigil@db/vigil', DATABASE_MIGRATION_URL: 'mysql://owner:hunter2@db/vigil' });
+    expect(message).toBe('config error: DATABASE_MIGRATION_URL must be a postgres:// URL (got "mysql://owner:***@db/vigil")');
   });
 
   it('reports every bad variable on the same line', () => {
@@ -102,6 +120,14 @@ describe('secrets in logs', () => {
     const described = JSON.stringify(describeConfig(result.config));
     expect(described).not.toContain('s3cret');
     expect(described).toContain('postgresql://vigil:***@db:5432/vigil');
+  });
+
+  it('describeConfig masks the migration role password too', () => {
+    const result = loadConfig({ DATABASE_URL: 'postgres://vigil:s3cret@db/vigil', DATABASE_MIGRATION_URL: 'postgres://owner:0wn3r@db/vigil' });
+    if (!result.ok) throw new Error(result.message);
+    const described = JSON.stringify(describeConfig(result.config));
+    expect(described).not.toContain('0wn3r');
+    expect(described).toContain('postgres://owner:***@db/vigil');
   });
 
   it('maskUrlPassword masks malformed URLs too and leaves password-less ones alone', () => {

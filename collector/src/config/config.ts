@@ -19,6 +19,12 @@ export interface CollectorConfig {
   readonly host: string;
   /** An external PostgreSQL server; when absent the embedded PostgreSQL under `dataDir` is used. */
   readonly databaseUrl: string | undefined;
+  /**
+   * The role that owns the schema: runs the migrations, grants `databaseUrl`'s role what
+   * it needs and maintains partitions. `databaseUrl` when DATABASE_MIGRATION_URL is
+   * unset; undefined with the embedded database, which sets up both roles itself.
+   */
+  readonly databaseMigrationUrl: string | undefined;
   /** Absolute directory for the embedded database, blobs and other state. */
   readonly dataDir: string;
   readonly logLevel: LogLevel;
@@ -74,6 +80,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
   const port = read('PORT', portSchema, 'must be an integer 1..65535');
   const host = read('HOST', hostSchema, 'must be an IP address or host name');
   const databaseUrl = read('DATABASE_URL', postgresUrlSchema, 'must be a postgres:// URL');
+  const databaseMigrationUrl = read('DATABASE_MIGRATION_URL', postgresUrlSchema, 'must be a postgres:// URL');
+  // The embedded database makes its own owner and app roles; an owner URL without the
+  // server it belongs to is a mistake worth stopping for.
+  if (databaseMigrationUrl !== undefined && databaseUrl === undefined && !problems.some((line) => line.startsWith('DATABASE_URL '))) {
+    problems.push('DATABASE_MIGRATION_URL needs DATABASE_URL (the embedded database sets up its own roles)');
+  }
   const dataDir = read('DATA_DIR', pathSchema, 'must be a directory path');
   const logLevel = read('LOG_LEVEL', logLevelSchema, `must be one of ${logLevels.join('|')}`);
   const publicUrl = read('PUBLIC_URL', httpUrlSchema, 'must be an http:// or https:// URL');
@@ -87,6 +99,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
     port: port ?? 8080,
     host: host ?? '0.0.0.0',
     databaseUrl,
+    databaseMigrationUrl: databaseMigrationUrl ?? databaseUrl,
     dataDir: absolute(dataDir ?? './data'),
     logLevel: logLevel ?? 'info',
     publicUrl: publicUrl?.replace(/\/+$/, ''),
@@ -100,5 +113,6 @@ export function describeConfig(config: CollectorConfig): Record<string, unknown>
   return {
     ...config,
     databaseUrl: config.databaseUrl === undefined ? '(embedded)' : maskUrlPassword(config.databaseUrl),
+    databaseMigrationUrl: config.databaseMigrationUrl === undefined ? '(embedded)' : maskUrlPassword(config.databaseMigrationUrl),
   };
 }

@@ -36,6 +36,7 @@ export class BrowserAgent {
   connection!: CollectorConnection;
   env!: Environment;
   #idleSeconds = 0;
+  readonly #unsubscribe: (() => void)[] = [];
   readonly #publish: (status: Partial<AgentStatus>) => void;
 
   constructor(tabs: ActiveTabWatch, idleWatch: IdleWatch, publish: (status: Partial<AgentStatus>) => void) {
@@ -74,14 +75,16 @@ export class BrowserAgent {
     this.locks.onChange((locked) => {
       if (locked) this.detector.forget();
     });
-    this.policy.onPolicy((policy) => {
-      this.idleWatch.setPolicy(policy);
-      void applyNoticePolicy(policy, log);
-    });
+    this.#unsubscribe.push(
+      this.policy.onPolicy((policy) => {
+        this.idleWatch.setPolicy(policy);
+        void applyNoticePolicy(policy, log);
+      }),
+    );
     this.idleWatch.setPolicy(this.policy.policy);
     await this.locks.restore();
     await this.activity.restore();
-    this.tabs.onChange((tab) => this.#tabChanged(tab));
+    this.#unsubscribe.push(this.tabs.onChange((tab) => this.#tabChanged(tab)));
 
     const credentials = await kvGet<DeviceCredentials>('device');
     const previous = await kvGet<string>('run');
@@ -113,6 +116,17 @@ export class BrowserAgent {
     this.connection.start();
     await this.idleWatch.start();
     await this.tabs.refresh();
+  }
+
+  /** The school's policy for the extension changed: this agent goes, a new one starts. */
+  async stop(): Promise<void> {
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.live.stop();
+    this.detector.forget();
+    await this.detector.drain();
+    await this.activity.flush();
+    await this.connection.stop();
+    await this.outbox.close();
   }
 
   key(key: string, origin: KeyOrigin): void {

@@ -49,6 +49,7 @@ const PERMANENT_REFUSALS = new Set(['ingest-rejected', 'sha256-mismatch']);
 const BASE_MS = 1_000;
 const CAP_MS = 60_000;
 const REFUSED_MS = 600_000;
+const KEEPALIVE_BEAT_S = 20;
 
 type ExtensionRecord = OutboxRecord & { bytes?: Uint8Array };
 
@@ -205,7 +206,9 @@ export class CollectorConnection {
     const ws = this.#ws;
     if (!this.connected || ws === undefined) return;
     ws.send(encode(makeEnvelope('heartbeat', this.#o.hooks.heartbeat())));
-    this.#heartbeat = setTimeout(() => this.#beat(), this.#o.hooks.heartbeatSeconds() * 1_000);
+    // Chrome stops a service worker after 30 s without events; traffic on an open WebSocket
+    // counts (Chrome 116+), so beat more often than that whatever the policy says.
+    this.#heartbeat = setTimeout(() => this.#beat(), Math.min(this.#o.hooks.heartbeatSeconds(), KEEPALIVE_BEAT_S) * 1_000);
   }
 
   async #sendRecords(records: readonly OutboxRecord[]): Promise<void> {

@@ -140,7 +140,7 @@ async function restart(): Promise<void> {
   await booting;
   const old = agent;
   agent = undefined;
-  await old?.connection.stop();
+  await old?.stop().catch((err: unknown) => log.warn({ err }, 'the old agent did not stop cleanly'));
   booting = boot();
 }
 
