@@ -8,6 +8,8 @@ import errorHandlerPlugin from './errors/error-handler.plugin.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import contextPlugin from './plugins/context.plugin.ts';
 import { registerFeatures } from './plugins/index.ts';
+import agentTlsPlugin from './tls/agent-tls.plugin.ts';
+import type { TlsMaterial } from './tls/tls-material.ts';
 
 export interface AppDeps {
   /** An opened database (main.ts opens the configured one; tests open their own). The caller closes it. */
@@ -16,6 +18,8 @@ export interface AppDeps {
   readonly logger?: Logger;
   /** Where the built console lives; defaults to `collector/console/dist`. */
   readonly consoleDir?: string;
+  /** The collector's TLS identity (main.ts loads it); absent: no TLS listener, tokens without a pin. */
+  readonly tls?: TlsMaterial | undefined;
 }
 
 export const defaultConsoleDir = fileURLToPath(new URL('../console/dist', import.meta.url));
@@ -44,6 +48,10 @@ export async function buildApp(config: CollectorConfig, deps: AppDeps): Promise<
   });
   await app.register(contextPlugin, { config, database: deps.database });
   await app.register(errorHandlerPlugin);
+  await app.register(agentTlsPlugin, {
+    material: deps.tls,
+    fallbackHost: config.publicUrl === undefined ? 'localhost' : new URL(config.publicUrl).hostname,
+  });
   // Shared by the agent gateway and the live hub, so registered once at the root.
   await app.register(fastifyWebsocket, { options: { maxPayload: maxWebSocketPayloadBytes } });
   await registerFeatures(app, { consoleDir: deps.consoleDir ?? defaultConsoleDir });

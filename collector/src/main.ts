@@ -4,6 +4,8 @@ import { announceFirstRunSetup } from './auth/first-run.service.ts';
 import { describeConfig, loadConfig } from './config/config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { createLogger, moduleLogger } from './logging/logger.ts';
+import { announceTls } from './tls/tls-announce.ts';
+import { loadTlsMaterial, type TlsMaterial } from './tls/tls-material.ts';
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
@@ -16,6 +18,16 @@ const log = createLogger(config.logLevel);
 const mainLog = moduleLogger(log, 'main');
 mainLog.info({ config: describeConfig(config) }, 'starting the Vigil collector');
 
+// Before the database: a bad certificate or key stops start-up at once, naming the variable.
+let tls: TlsMaterial | undefined;
+try {
+  tls = await loadTlsMaterial(config, moduleLogger(log, 'tls'));
+} catch (error) {
+  mainLog.fatal({ err: error }, error instanceof Error ? error.message : 'could not set up TLS');
+  log.flush();
+  process.exit(1);
+}
+
 let database: Database;
 try {
   database = await openDatabase(config, moduleLogger(log, 'db'));
@@ -24,7 +36,7 @@ try {
   process.exit(1);
 }
 
-const app = await buildApp(config, { database, logger: log });
+const app = await buildApp(config, { database, logger: log, tls });
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
@@ -60,6 +72,16 @@ try {
   process.exit(1);
 }
 const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+if (tls !== undefined && app.agentTls !== undefined) {
+  try {
+    await app.agentTls.listen(config.host);
+  } catch (error) {
+    mainLog.fatal({ err: error }, `could not listen on ${config.host}:${tls.port} (TLS_PORT; TLS=off to serve no TLS)`);
+    await app.close();
+    await database.close();
+    process.exit(1);
+  }
+}
 mainLog.info(
   { url: config.publicUrl ?? `http://${shownHost}:${config.port}`, database: database.kind },
   `Vigil collector listening on http://${shownHost}:${config.port}`,

@@ -1,6 +1,9 @@
 // The browser agent under faults and teacher control: a collector outage loses and
 // duplicates nothing, a browser restart keeps the IndexedDB outbox, a teacher lock holds over
 // new tabs, navigation and pages no content script reaches, and the live view shows the tab.
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { waitFor } from '@vigil/agent/testing';
@@ -30,6 +33,12 @@ async function alertsPendingAtLeast(n: number): Promise<void> {
 }
 
 const lockShown = (page: Page) => page.locator('vigil-lock-screen').count();
+const screenshotsDir = join(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await mkdir(screenshotsDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotsDir, `extension-${name}.png`) });
+}
 
 beforeAll(async () => {
   db = await createSystemDatabase();
@@ -103,6 +112,7 @@ describe('the browser agent under faults and teacher control', () => {
 
     const fresh = await browser.open(`${pages.origin}/plain`);
     await waitFor(async () => (await lockShown(fresh)) === 1, { message: 'the overlay on a new tab' });
+    await shoot(fresh, 'lock');
     await page.goto(`${pages.origin}/search`);
     await waitFor(async () => (await lockShown(page)) === 1, { message: 'the overlay after navigating' });
     const ntp = await browser.context.newPage();
@@ -149,6 +159,34 @@ describe('the browser agent under faults and teacher control', () => {
     } finally {
       await staff?.close();
       await pupilPage.close();
+    }
+  });
+});
+
+describe('a browser without the school\'s configuration', () => {
+  it('says so on the extension page and sends nothing', { timeout: 120_000 }, async () => {
+    await browser.dispose();
+    await writeManagedPolicy(undefined);
+    const devicesBefore = await count('select count(*)::int as n from devices');
+    const alertsBefore = await count('select count(*)::int as n from alerts');
+    const bare = await BrowserAgentHarness.create(browser.extensionDir);
+    try {
+      await bare.launch();
+      const state = await bare.waitForPhase('unconfigured');
+      expect(state.status.detail).toContain('collectorUrl and enrolmentToken are not set');
+      const popup = await bare.open(`chrome-extension://${BROWSER_EXTENSION_ID}/popup.html`);
+      await expect.poll(() => popup.locator('#phase').innerText(), { timeout: 10_000 }).toContain('Not configured');
+      expect(await popup.locator('#ext-id').innerText()).toBe(BROWSER_EXTENSION_ID);
+      await shoot(popup, 'unconfigured');
+      const page = await bare.open(`${pages.origin}/homework`);
+      await typeLine(page, '#notes', 'i want to kill myself');
+      // Nothing is matched: the worker never built a detector, and no record exists to send.
+      expect((await bare.diagnostics()).stats).toBeUndefined();
+      expect((await bare.diagnostics()).outbox).toBeUndefined();
+      expect(await count('select count(*)::int as n from devices')).toBe(devicesBefore);
+      expect(await count('select count(*)::int as n from alerts')).toBe(alertsBefore);
+    } finally {
+      await bare.dispose();
     }
   });
 });

@@ -164,10 +164,25 @@ describe('the browser agent in Chromium with the real collector', () => {
     await page.close();
   });
 
+  it('text committed by an input method (IME composition) alerts once, as committed', async () => {
+    const page = await browser.open(`${pages.origin}/homework`);
+    await page.locator('#essay').click();
+    const cdp = await page.context().newCDPSession(page);
+    // Composing shows provisional text that is replaced many times; only the commit counts.
+    for (const partial of ['better', 'better off', 'better off de']) await cdp.send('Input.imeSetComposition', { text: partial, selectionStart: partial.length, selectionEnd: partial.length });
+    await cdp.send('Input.insertText', { text: 'better off dead' });
+    await cdp.detach();
+    await page.keyboard.press('Enter');
+    const alert = await untilAlert('better off dead');
+    expect(alert.context).toBe('better off dead');
+    expect(await alertsFor('better off dead')).toHaveLength(1);
+    await page.close();
+  });
+
   it('password fields and sign-in pages never raise an alert', async () => {
     const signIn = await browser.open(`${pages.origin}/sign-in`);
     await typeInto(signIn, '#user', 'no reason to live');
-    await typeInto(signIn, '#pass', 'better off dead');
+    await typeInto(signIn, '#pass', 'goodbye forever');
     await signIn.close();
     const account = await browser.open(`${pages.origin}/account`);
     await typeInto(account, '#newpass', 'nothing to live for');
@@ -177,7 +192,7 @@ describe('the browser agent in Chromium with the real collector', () => {
     const page = await browser.open(`${pages.origin}/homework`);
     await typeInto(page, '#notes', 'this is my goodbye');
     await untilAlert('this is my goodbye');
-    for (const term of ['no reason to live', 'better off dead', 'nothing to live for']) expect(await alertsFor(term)).toEqual([]);
+    for (const term of ['no reason to live', 'goodbye forever', 'nothing to live for']) expect(await alertsFor(term)).toEqual([]);
     const { rows } = await db.pool.query<{ n: number }>("select count(*)::int as n from alerts where window_title = 'Sign in - School accounts'");
     expect(rows[0]?.n).toBe(0);
     // The ordinary field beside the password field on the account page is still read.

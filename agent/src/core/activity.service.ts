@@ -10,7 +10,8 @@ export interface ActivityOptions {
   idle: IdleSource;
   clock: Clock;
   outbox: Pick<Outbox, 'enqueue'>;
-  osUser: string;
+  /** A function when it can change while the agent runs (system mode follows the signed-in user). */
+  osUser: string | (() => string);
   log: Logger;
   /** A span still open after this long is sent and a new one begins (default 5 min). */
   maxSpanMs?: number;
@@ -106,7 +107,7 @@ export class ActivityService {
       id: this.#nextId(span.start),
       app: sanitizeText(span.win.app, 256),
       title: sanitizeText(span.win.title, 1024),
-      osUser: sanitizeText(this.#o.osUser, 256),
+      osUser: sanitizeText(typeof this.#o.osUser === 'string' ? this.#o.osUser : this.#o.osUser(), 256),
       start: span.start,
       end,
     };

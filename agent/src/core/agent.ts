@@ -37,6 +37,10 @@ export interface CreateAgentOptions {
   random?: () => number;
   /** Times a supervisor restarted this agent after it died (reported in heartbeats as a tamper signal). */
   agentRestarts?: number;
+  /** The OS user to report when it changes while the agent runs (system mode: the session being served). */
+  osUser?: () => string;
+  /** More tamper counters for the heartbeat's `health` (system mode: `sessionHelperRestarts`). */
+  health?: () => { sessionHelperRestarts?: number };
 }
 
 /** A startup problem an operator must fix (not enrolled, unusable state folder). */
@@ -78,7 +82,8 @@ export async function createAgent(opts: CreateAgentOptions) {
     throw new AgentStartError('not-enrolled', `not enrolled: no device.json in ${config.stateDir}; start once with --enrol-token <token from IT>`);
   }
 
-  const osUser = config.osUser ?? currentOsUser();
+  const fixedOsUser = config.osUser ?? currentOsUser();
+  const osUser = opts.osUser ?? (() => fixedOsUser);
   const outbox = await Outbox.open({ dir: join(config.stateDir, 'outbox'), logger: child('outbox'), maxBytes: config.outboxMaxBytes });
   const policy = new PolicyState({ cacheDir: config.stateDir, log: child('policy') });
   const wordlist = new WordlistState({ cacheDir: config.stateDir, log: child('wordlist') });
@@ -131,7 +136,9 @@ export async function createAgent(opts: CreateAgentOptions) {
     agentVersion: AGENT_VERSION,
     os: { platform: process.platform, release: release(), arch: process.arch },
     hostname: config.hostname ?? osHostname(),
-    osUser,
+    get osUser() {
+      return osUser();
+    },
     capabilities: CAPABILITIES,
     get previousExit() {
       return previousExit;
@@ -157,7 +164,7 @@ export async function createAgent(opts: CreateAgentOptions) {
       locked: lock.locked,
       idleSeconds: Math.max(0, Math.floor(activity.idleSeconds)),
       keyboard: detector.keyboardState(),
-      health: { keyboardHookRestarts: detector.stats.keyboardHookRestarts, agentRestarts: opts.agentRestarts ?? 0 },
+      health: { keyboardHookRestarts: detector.stats.keyboardHookRestarts, agentRestarts: opts.agentRestarts ?? 0, ...opts.health?.() },
     }),
     clock: p.clock,
     log: child('connection'),

@@ -24,7 +24,8 @@ export interface DetectorOptions {
   policy: PolicyState;
   wordlist: WordlistState;
   lock: LockView;
-  osUser: string;
+  /** A function when it can change while the agent runs (system mode follows the signed-in user). */
+  osUser: string | (() => string);
   log: Logger;
   evidenceWidth?: number;
   evidenceQuality?: number;
@@ -220,7 +221,7 @@ export class DetectorService {
       }
     }
     const now = () => this.#o.clock.now();
-    for (const record of alertRecords({ id, hit, window: win, at, osUser: this.#o.osUser, image, now })) await this.#o.outbox.enqueue(record);
+    for (const record of alertRecords({ id, hit, window: win, at, osUser: typeof this.#o.osUser === 'string' ? this.#o.osUser : this.#o.osUser(), image, now })) await this.#o.outbox.enqueue(record);
     this.stats.alerts++;
     // The term and context are deliberately not logged: they go to the collector only.
     this.#o.log.info({ alertId: id, category: hit.category, severity: hit.severity, source: hit.source, screenshot: image !== undefined }, 'alert queued');

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { AgentStartError, createAgent, type Agent } from '../core/agent.ts';
 import { createNodePlatform } from '../platform/node/index.ts';
 import { describeOptions, loadOptions, USAGE } from './options.ts';
+import { createSystemMode, SystemModeError, type SystemMode } from './system-mode.ts';
 
 const options = loadOptions(process.argv.slice(2), process.env);
 if (options.ok === 'help') {
@@ -18,14 +19,28 @@ if (!options.ok) {
 const { config } = options;
 const log = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
 const mainLog = log.child({ module: 'main' });
-mainLog.info({ config: describeOptions(config) }, 'vigil-agent starting');
+mainLog.info({ config: describeOptions(config), system: options.system !== undefined }, 'vigil-agent starting');
+
+// --system: the ports are served by a session helper running as the signed-in user.
+let system: SystemMode | undefined;
+if (options.system !== undefined) {
+  try {
+    system = await createSystemMode(config, options.system, log);
+  } catch (err) {
+    if (!(err instanceof SystemModeError)) throw err;
+    process.stderr.write(`vigil-agent: ${err.message}\n`);
+    process.exit(2);
+  }
+}
 
 // The locker's PID is kept in the state folder: a restarted agent takes over a locker still on screen.
 const lockerPidFile = join(config.stateDir, 'locker.pid');
-const platform = createNodePlatform({
-  log,
-  locker: config.lockCommand === undefined ? { pidFile: lockerPidFile } : { mode: 'command', command: config.lockCommand, pidFile: lockerPidFile },
-});
+const platform =
+  system?.platform ??
+  createNodePlatform({
+    log,
+    locker: config.lockCommand === undefined ? { pidFile: lockerPidFile } : { mode: 'command', command: config.lockCommand, pidFile: lockerPidFile },
+  });
 
 // Set by supervisor.ts: how often it restarted this agent after it died (a tamper signal).
 const restarts = Number(process.env.VIGIL_AGENT_RESTARTS ?? '0');
@@ -33,7 +48,9 @@ const agentRestarts = Number.isSafeInteger(restarts) && restarts >= 0 ? restarts
 
 let agent: Agent;
 try {
-  agent = await createAgent({ platform, config, log, agentRestarts });
+  agent = await createAgent({ platform, config, log, agentRestarts, osUser: system?.osUser, health: system?.health });
+  // The helper first, so a teacher lock kept from the last run goes straight back on screen.
+  await system?.start();
   await agent.start();
 } catch (err) {
   if (err instanceof AgentStartError) {
@@ -59,6 +76,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   let code = 0;
   try {
     await agent.stop();
+    await system?.stop();
   } catch (err) {
     mainLog.error({ err }, 'orderly stop failed');
     code = 1;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { agentConfigSchema, type AgentConfig } from '../core/agent-config.ts';
 import { defaultStateDir } from '../core/state-dir.ts';
+import type { SystemModeOptions } from './system-mode.ts';
 
 // Options of the headless agent, from (lowest to highest precedence) defaults, a JSON
 // config file, the environment and command-line flags; validated once, frozen, and a bad
@@ -19,13 +20,20 @@ export const USAGE = `usage: vigil-agent [options]     (from the repository: pnp
                          osUser, evidenceWidth, evidenceQuality, maxSpanMs, idleAfterSeconds,
                          idlePollMs, lockPollMs, typingPauseMs, reconnectBaseMs, reconnectCapMs,
                          authRetryMs, stopFlushMs, outboxMaxBytes, lockCommand (array)
+  --system               run as the computer's root service: identity, outbox and caches in a state folder
+                         only root can reach (checked at start), the signed-in user's session served by a
+                         session helper running as that user (default: logind's active X11 session)
+  --session-user <name>  with --system: serve this user's session instead of asking logind   (kiosks, tests)
+  --display <:N>         with --session-user: that session's X display, default :0
+  --xauthority <file>    with --session-user: the session's X cookie, readable by that user
   -h, --help             this text
   --no-supervise         pnpm agent only: run the agent without its supervisor (supervisor.ts), which
                          otherwise starts it again when it dies
 
 Logs go to stderr as JSON lines (pino).`;
 
-export type OptionsResult = { ok: true; config: AgentConfig } | { ok: false; message: string } | { ok: 'help' };
+/** `system`: set with --system (SystemModeOptions), else the agent runs as whoever started it. */
+export type OptionsResult = { ok: true; config: AgentConfig; system?: SystemModeOptions } | { ok: false; message: string } | { ok: 'help' };
 
 const FLAGS = {
   collector: { type: 'string' },
@@ -34,6 +42,10 @@ const FLAGS = {
   'log-level': { type: 'string' },
   hostname: { type: 'string' },
   config: { type: 'string' },
+  system: { type: 'boolean' },
+  'session-user': { type: 'string' },
+  display: { type: 'string' },
+  xauthority: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -96,7 +108,24 @@ export function loadOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Op
   }
   const config = result.data;
   if (config.lockCommand !== undefined) Object.freeze(config.lockCommand);
-  return { ok: true, config: Object.freeze(config) };
+  const system = systemOptions(values);
+  if (typeof system === 'string') return { ok: false, message: system };
+  return system === undefined ? { ok: true, config: Object.freeze(config) } : { ok: true, config: Object.freeze(config), system };
+}
+
+/** --system and its session flags; a string is the one-line problem. */
+function systemOptions(values: Record<string, string | boolean | undefined>): SystemModeOptions | string | undefined {
+  const user = typeof values['session-user'] === 'string' ? values['session-user'] : undefined;
+  const display = typeof values.display === 'string' ? values.display : undefined;
+  const xauthority = typeof values.xauthority === 'string' ? values.xauthority : undefined;
+  if (values.system !== true) {
+    return user !== undefined || display !== undefined || xauthority !== undefined ? '--session-user, --display and --xauthority go with --system' : undefined;
+  }
+  if (user === undefined) return display !== undefined || xauthority !== undefined ? '--display and --xauthority go with --session-user' : {};
+  if (!/^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(user)) return `--session-user: not a user name: ${user}`;
+  if (display !== undefined && !/^:\d+(\.\d+)?$/.test(display)) return `--display: must look like :0 (got ${display})`;
+  if (xauthority !== undefined && !xauthority.startsWith('/')) return '--xauthority: must be an absolute path';
+  return { session: { user, display: display ?? ':0', ...(xauthority === undefined ? {} : { xauthority }) } };
 }
 
 /** The configuration as it may appear in a log line: the enrolment token masked. */

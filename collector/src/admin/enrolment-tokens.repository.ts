@@ -1,4 +1,5 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
+import { tokenWithPin } from '@vigil/shared/protocol';
 import type { Db } from '../db/database.ts';
 import { enrolmentTokens } from '../db/schema/index.ts';
 import { generateSecret, hashSecret } from '../security/secrets.ts';
@@ -11,6 +12,8 @@ export interface NewEnrolmentToken {
   readonly uses: number;
   readonly label?: string | undefined;
   readonly createdBy?: string | undefined;
+  /** The collector's key pin (TLS on): appended to the token so the agent knows which key to trust. */
+  readonly pin?: string | undefined;
 }
 
 export interface CreatedEnrolmentToken {
@@ -21,11 +24,15 @@ export interface CreatedEnrolmentToken {
   readonly uses: number;
 }
 
-/** Tokens read `vigil-enrol-…` so one pasted into the wrong box is recognisable. */
+/**
+ * Tokens read `vigil-enrol-<32 random>` so one pasted into the wrong box is recognisable, then
+ * `.<pin>` when the collector serves TLS (shared/src/protocol/collector-pin.ts). The hash covers
+ * the whole string, pin included: a token whose pin was changed is refused.
+ */
 export const enrolmentTokenPrefix = 'vigil-enrol-';
 
 export async function createEnrolmentToken(db: Pick<Db, 'insert'>, input: NewEnrolmentToken): Promise<CreatedEnrolmentToken> {
-  const token = `${enrolmentTokenPrefix}${generateSecret(24)}`;
+  const token = tokenWithPin(`${enrolmentTokenPrefix}${generateSecret(24)}`, input.pin);
   const [row] = await db
     .insert(enrolmentTokens)
     .values({

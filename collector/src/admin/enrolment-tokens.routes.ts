@@ -19,9 +19,12 @@ export const enrolmentTokensRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/api/enrolment-tokens', async (request, reply) => {
     const body = decodeBody(createEnrolmentTokenRequestSchema, request.body);
-    const created = await issueEnrolmentToken(adminContext(request, db), body);
+    const tls = app.agentTls;
+    const created = await issueEnrolmentToken(adminContext(request, db), { ...body, pin: tls?.pin });
+    // The agent's address for the command shown with the token: the TLS port, as this browser names the host.
+    const agentUrl = tls === undefined ? {} : { agentUrl: tls.agentUrl(request.hostname).replace(/\/agent\/v1$/, '') };
     // The token is in this answer only: never cached, never logged.
-    return reply.status(201).header('cache-control', 'no-store').send({ token: created.token, row: tokenJson(created.row) });
+    return reply.status(201).header('cache-control', 'no-store').send({ token: created.token, row: tokenJson(created.row), ...agentUrl });
   });
 
   app.post<{ Params: { tokenId: string } }>('/api/enrolment-tokens/:tokenId/revoke', async (request) => {

@@ -12,6 +12,8 @@ export interface NewTokenRequest {
   readonly label?: string | undefined;
   readonly uses: number;
   readonly days: number;
+  /** The collector's key pin, carried in the token (TLS on). */
+  readonly pin?: string | undefined;
 }
 
 /** The new token (only its hash is stored) and its row. Audited as `enrolment-token.create`, as the CLI does. */
@@ -34,6 +36,7 @@ export async function issueEnrolmentToken(context: AdminContext, input: NewToken
       uses: input.uses,
       label,
       createdBy: context.user.id,
+      pin: input.pin,
     });
     await auditChange(tx, context, {
       action: 'enrolment-token.create',

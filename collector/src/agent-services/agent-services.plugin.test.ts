@@ -115,6 +115,7 @@ describe('agent services plugin', () => {
 
   it('hears a lock made by `vigil admin` (another database connection) and pushes it', async () => {
     vi.stubEnv('DATABASE_URL', database.url);
+    vi.stubEnv('DATABASE_MIGRATION_URL', database.ownerUrl);
     vi.stubEnv('LOG_LEVEL', 'silent');
     const quiet = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const quietErr = vi.spyOn(console, 'error').mockImplementation(() => undefined);

@@ -10,6 +10,7 @@ import {
   type HeartbeatPayload,
   type HelloPayload,
   type ScreenshotMessage,
+  type WelcomeTls,
 } from '@vigil/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
@@ -43,6 +44,8 @@ function toBytes(data: RawData): Uint8Array {
 export class AgentConnection implements AgentSession {
   readonly #socket: WebSocket;
   readonly #ip: string;
+  /** What `welcome.tls` tells this agent (where and with which keys we speak TLS); undefined with TLS off. */
+  readonly #welcomeTls: WelcomeTls | undefined;
   readonly #ctx: GatewayContext;
   readonly #bucket: TokenBucket;
   readonly #openedAt = Date.now();
@@ -59,9 +62,10 @@ export class AgentConnection implements AgentSession {
   #acksScheduled = false;
   readonly #health = new HeartbeatHealth();
 
-  constructor(socket: WebSocket, ip: string, ctx: GatewayContext) {
+  constructor(socket: WebSocket, ip: string, ctx: GatewayContext, welcomeTls?: WelcomeTls) {
     this.#socket = socket;
     this.#ip = ip;
+    this.#welcomeTls = welcomeTls;
     this.#ctx = ctx;
     this.#bucket = new TokenBucket(ctx.settings.messageRate);
     this.#log = ctx.log.child({ ip });
@@ -184,7 +188,7 @@ export class AgentConnection implements AgentSession {
 
   async #handshake(hello: HelloPayload): Promise<void> {
     try {
-      await runHandshake(this, hello, this.#ip, this.#ctx);
+      await runHandshake(this, hello, this.#ip, this.#ctx, this.#welcomeTls);
     } catch (error) {
       this.#log.error({ err: error }, 'agent handshake failed');
       this.close(agentClose('serverError', 'server-error'));

@@ -1,4 +1,4 @@
-import { makeEnvelope, type HelloPayload } from '@vigil/shared';
+import { makeEnvelope, type HelloPayload, type WelcomeTls } from '@vigil/shared';
 import type { AgentConnection } from './agent-connection.ts';
 import { deviceFacts, helloOsUser } from './device-auth.service.ts';
 import type { GatewayContext } from './gateway-context.ts';
@@ -6,9 +6,10 @@ import type { GatewayContext } from './gateway-context.ts';
 /**
  * `hello` → authenticate → `welcome` (+ `wordlist` when the agent's is stale, + `lock`
  * when the device is locked) → registered in the hub. The socket may drop at any
- * await; every step after one checks it is still open.
+ * await; every step after one checks it is still open. `tls` goes out in every welcome, over
+ * TLS too: a plain agent learns where to upgrade to, a pinned one the keys of a rotation.
  */
-export async function runHandshake(connection: AgentConnection, hello: HelloPayload, ip: string, ctx: GatewayContext): Promise<void> {
+export async function runHandshake(connection: AgentConnection, hello: HelloPayload, ip: string, ctx: GatewayContext, tls?: WelcomeTls): Promise<void> {
   const result = await ctx.auth.authenticateHello(hello, ip);
   if (!result.ok) {
     connection.close(result.close);
@@ -34,6 +35,7 @@ export async function runHandshake(connection: AgentConnection, hello: HelloPayl
       policy,
       wordlistVersion: wordlist.version,
       serverTime: Date.now(),
+      ...(tls === undefined ? {} : { tls }),
     }),
   );
   if (hello.wordlistVersion !== wordlist.version) connection.send(makeEnvelope('wordlist', wordlist));

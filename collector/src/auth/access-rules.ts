@@ -2,6 +2,7 @@ import { adminAccessRules } from '../admin/admin.access.ts';
 import { auditAccessRules } from '../audit/audit.access.ts';
 import { userRoles, type UserRole } from '../db/schema/users.schema.ts';
 import { liveAccessRules } from '../live/live.access.ts';
+import { ssoAccessRules } from './sso/sso.access.ts';
 import { triageAccessRules } from '../triage/triage.access.ts';
 
 /**
@@ -39,6 +40,8 @@ export const accessRules: Readonly<Record<string, Access>> = {
   'GET /api/auth/me': 'any-session',
   'POST /api/auth/totp/enrol': 'any-session',
   'POST /api/auth/totp/confirm': 'any-session',
+  // School sign-in (OpenID Connect): auth/sso/.
+  ...ssoAccessRules,
 
   // Each feature keeps its lines next to its routes (live/, triage/, admin/, audit/).
   ...liveAccessRules,

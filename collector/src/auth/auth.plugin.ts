@@ -2,12 +2,15 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
+import type { CustomFetch } from 'openid-client';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors/app-error.ts';
 import { accessGate, RouteAccessRegistry } from './access-control.ts';
 import { authRoutes } from './auth.routes.ts';
 import { secretBoxFor, secretKeyEnvVar, type SecretBox } from './secret-box.ts';
 import { helmetOptions } from './security-headers.ts';
+import { OidcClient } from './sso/oidc-client.ts';
+import { ssoRoutes } from './sso/sso.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,6 +28,8 @@ export interface AuthPluginOptions {
   readonly loginRateLimit?: { readonly max: number; readonly timeWindowMs: number };
   /** Seals TOTP secrets; defaults to VIGIL_SECRET_KEY or DATA_DIR/secrets/totp.key. */
   readonly secretBox?: SecretBox;
+  /** Tests only: sees the OpenID Connect client's requests to the provider (openid-client customFetch). */
+  readonly oidcFetch?: CustomFetch;
 }
 
 export const defaultLoginRateLimit = { max: 20, timeWindowMs: 60_000 } as const;
@@ -62,6 +67,9 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, options) =
   app.addHook('onRequest', accessGate(registry, { db, now, publicUrl }));
 
   await app.register(authRoutes, { prefix: '/api/auth', db, secretBox, now, publicUrl, loginRateLimit: options.loginRateLimit ?? defaultLoginRateLimit });
+  // School sign-in (OpenID Connect): /auth/oidc/* (browser navigations), /api/auth/oidc*, /api/sso/settings.
+  const oidcClient = new OidcClient(options.oidcFetch === undefined ? {} : { fetch: options.oidcFetch });
+  await app.register(ssoRoutes, { db, secretBox, now, publicUrl, oidcEnv: app.config.oidc, oidcClient, loginRateLimit: options.loginRateLimit ?? defaultLoginRateLimit });
 };
 
 export default fp(authPlugin, { name: 'vigil-auth', fastify: '5.x', dependencies: ['vigil-context', 'vigil-errors'] });

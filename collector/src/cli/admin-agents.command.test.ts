@@ -26,6 +26,7 @@ describe('vigil admin set-policy / show-policy / lock / unlock', () => {
     database = await createTestDatabase();
     estate = await seedEstate(database.db);
     vi.stubEnv('DATABASE_URL', database.url);
+    vi.stubEnv('DATABASE_MIGRATION_URL', database.ownerUrl);
     vi.stubEnv('LOG_LEVEL', 'silent');
   });
   afterAll(async () => {

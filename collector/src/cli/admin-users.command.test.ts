@@ -43,7 +43,7 @@ describe('vigil admin create-user', () => {
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     database = await createTestDatabase();
-    env = baseEnv({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
+    env = baseEnv({ DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.ownerUrl, LOG_LEVEL: 'silent' });
     const [site] = await database.db.insert(sites).values({ name: 'Northfield' }).returning();
     if (site === undefined) throw new Error('no site');
     await database.db.insert(rooms).values([
@@ -51,6 +51,7 @@ describe('vigil admin create-user', () => {
       { siteId: site.id, name: 'ICT 2' },
     ]);
     vi.stubEnv('DATABASE_URL', database.url);
+    vi.stubEnv('DATABASE_MIGRATION_URL', database.ownerUrl);
     vi.stubEnv('LOG_LEVEL', 'silent');
   });
   afterAll(async () => {

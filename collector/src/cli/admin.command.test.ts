@@ -1,3 +1,6 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditLog, enrolmentTokens, rooms } from '../db/schema/index.ts';
@@ -22,14 +25,20 @@ async function admin(...args: string[]): Promise<{ code: number; out: string; er
 
 describe('vigil admin', () => {
   let database: TestDatabase;
+  let dataDir: string;
   beforeAll(async () => {
     database = await createTestDatabase();
+    // create-token reads (or makes) the collector's TLS key there: never in the working directory.
+    dataDir = await mkdtemp(join(tmpdir(), 'vigil-cli-test-'));
+    vi.stubEnv('DATA_DIR', dataDir);
     vi.stubEnv('DATABASE_URL', database.url);
+    vi.stubEnv('DATABASE_MIGRATION_URL', database.ownerUrl);
     vi.stubEnv('LOG_LEVEL', 'silent');
   });
   afterAll(async () => {
     vi.unstubAllEnvs();
     await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('create-room puts the room in the only site (created on demand) and audits it', async () => {
@@ -44,13 +53,27 @@ describe('vigil admin', () => {
   it('create-token prints the token once and stores only its hash', async () => {
     const result = await admin('create-token', '--room', 'Science 2', '--uses', '30', '--expires', '24h');
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/^vigil-enrol-[A-Za-z0-9_-]{32}$/);
+    // The collector's key pin rides along after a dot (the key is made on demand, 0600).
+    expect(result.out).toMatch(/^vigil-enrol-[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{43}$/);
+    expect(result.out.split('.')[1]).toBe((await admin('tls-pin')).out);
+    expect((await stat(join(dataDir, 'tls', 'server.key'))).mode & 0o777).toBe(0o600);
     const [token] = await database.db.select().from(enrolmentTokens);
     expect(token).toMatchObject({ tokenHash: hashSecret(result.out), usesLeft: 30 });
     expect(JSON.stringify(token)).not.toContain(result.out);
     const hoursLeft = ((token?.expiresAt.getTime() ?? 0) - Date.now()) / 3_600_000;
     expect(hoursLeft).toBeGreaterThan(23.9);
     expect(hoursLeft).toBeLessThanOrEqual(24);
+  });
+
+  it('create-token with TLS=off makes a token without a pin and says what agents need instead', async () => {
+    vi.stubEnv('TLS', 'off');
+    try {
+      const result = await admin('create-token', '--room', 'Science 2');
+      expect(result.out).toMatch(/^vigil-enrol-[A-Za-z0-9_-]{32}$/);
+      expect(result.err).toContain('--pin');
+    } finally {
+      vi.stubEnv('TLS', '');
+    }
   });
 
   it('list-devices prints a header even with no devices', async () => {

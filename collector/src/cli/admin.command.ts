@@ -5,9 +5,9 @@ import { listDevices } from '../admin/devices.repository.ts';
 import { createEnrolmentToken } from '../admin/enrolment-tokens.repository.ts';
 import { createRoom, createSite, defaultSite, findRoom, findSite, listRooms } from '../admin/sites-rooms.repository.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
-import { runMigrations } from '../db/migrate.ts';
-import { ensureMonthlyPartitions } from '../db/partitions.ts';
+import { migrateSchema } from '../db/database.ts';
 import { agentSubcommands } from './admin-agents.command.ts';
+import { collectorPin, tlsSubcommands } from './admin-tls.command.ts';
 import { CliError, CliUsageError, integer, pad, parseDuration, required, text, type Subcommand, type Values } from './admin-cli.ts';
 import { userSubcommands } from './admin-users.command.ts';
 import { withDatabase } from './cli-database.ts';
@@ -23,8 +23,7 @@ const baseSubcommands: Record<string, Subcommand> = {
     run: () =>
       withDatabase(
         async (database, log) => {
-          const { applied } = await runMigrations(database.pool, log);
-          await ensureMonthlyPartitions(database.pool);
+          const { applied } = await migrateSchema(database, log);
           console.log(`${applied} migration(s) applied; schema up to date (${database.kind}: ${database.displayUrl})`);
           return 0;
         },
@@ -83,16 +82,17 @@ const baseSubcommands: Record<string, Subcommand> = {
   },
   'create-token': {
     synopsis: 'create-token --room <id|name> [--uses N=1] [--expires 7d] [--label <text>]',
-    summary: 'enrolment token for agents (printed once)',
+    summary: "enrolment token for agents (printed once; carries the collector's key pin)",
     options: { room: { type: 'string' }, uses: { type: 'string' }, expires: { type: 'string' }, label: { type: 'string' } },
     run: (values) => {
       const roomRef = required(values, 'room');
       const uses = integer(values, 'uses', 1, 10_000) ?? 1;
       const lifetime = parseDuration(text(values, 'expires') ?? '7d');
       if (lifetime === undefined) throw new CliUsageError('--expires must look like 30m, 24h or 7d');
-      return withDatabase(async ({ db }) => {
+      return withDatabase(async ({ db }, log) => {
         const room = await findRoom(db, roomRef);
         if (room === undefined) throw new CliError(`--room: no room "${roomRef}"`);
+        const pin = await collectorPin(log);
         const created = await db.transaction(async (tx) => {
           const token = await createEnrolmentToken(tx, {
             siteId: room.siteId,
@@ -100,12 +100,16 @@ const baseSubcommands: Record<string, Subcommand> = {
             expiresAt: new Date(Date.now() + lifetime),
             uses,
             label: text(values, 'label'),
+            pin,
           });
           await appendAudit(tx, { ...cliAudit, action: 'enrolment-token.create', targetType: 'enrolment-token', targetId: token.id, detail: { roomId: room.id, uses } });
           return token;
         });
         console.log(created.token);
-        console.error(`enrolment token for room "${room.name}": ${uses} use(s), expires ${created.expiresAt.toISOString()}; it is shown only once`);
+        console.error(
+          `enrolment token for room "${room.name}": ${uses} use(s), expires ${created.expiresAt.toISOString()}; it is shown only once` +
+            (pin === undefined ? '; TLS=off: no key pin in it (agents need --pin <proxy pin> or --insecure)' : '; it carries the collector\'s key pin'),
+        );
         return 0;
       });
     },
@@ -131,7 +135,7 @@ const baseSubcommands: Record<string, Subcommand> = {
   },
 };
 
-const subcommands: Record<string, Subcommand> = { ...baseSubcommands, ...userSubcommands, ...agentSubcommands };
+const subcommands: Record<string, Subcommand> = { ...baseSubcommands, ...userSubcommands, ...agentSubcommands, ...tlsSubcommands };
 
 function usage(): string {
   return [

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
         logLevel: 'info',
         publicUrl: undefined,
         wordlistsDir: resolve(import.meta.dirname, '../../../wordlists'),
+        tls: { mode: 'on', port: 8443, certFile: undefined, keyFile: undefined, hostnames: [], nextPins: [], nextKeyFile: undefined },
       },
     });
   });

@@ -1,6 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { maskUrlPassword } from './mask.ts';
+import { describeOidcEnv, readOidcEnv, type OidcEnvConfig } from './oidc-env.ts';
+import { readTlsEnv, type TlsConfig } from '../tls/tls-config.ts';
 
 // Where `WORDLISTS_DIR` points when unset: the repository's own `wordlists/`.
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -32,6 +34,10 @@ export interface CollectorConfig {
   readonly publicUrl: string | undefined;
   /** Absolute directory holding the categorised word-list files. */
   readonly wordlistsDir: string;
+  /** School sign-in provider from OIDC_* (wins over the console's settings); undefined: set in the console. */
+  readonly oidc?: OidcEnvConfig | undefined;
+  /** HTTPS + WSS for agents (TLS, TLS_PORT, TLS_CERT_FILE …): see tls/tls-config.ts. */
+  readonly tls: TlsConfig;
 }
 
 export type ConfigResult =
@@ -90,6 +96,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
   const logLevel = read('LOG_LEVEL', logLevelSchema, `must be one of ${logLevels.join('|')}`);
   const publicUrl = read('PUBLIC_URL', httpUrlSchema, 'must be an http:// or https:// URL');
   const wordlistsDir = read('WORDLISTS_DIR', pathSchema, 'must be a directory path');
+  const oidc = readOidcEnv(env, problems);
+  const tls = readTlsEnv(env, cwd, problems);
 
   if (problems.length > 0) {
     return { ok: false, code: 'config-invalid', message: `config error: ${problems.join('; ')}` };
@@ -104,6 +112,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
     logLevel: logLevel ?? 'info',
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     wordlistsDir: absolute(wordlistsDir ?? resolve(repoRoot, 'wordlists')),
+    ...(oidc === undefined ? {} : { oidc }),
+    tls,
   });
   return { ok: true, config };
 }
@@ -112,6 +122,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
 export function describeConfig(config: CollectorConfig): Record<string, unknown> {
   return {
     ...config,
+    oidc: describeOidcEnv(config.oidc),
     databaseUrl: config.databaseUrl === undefined ? '(embedded)' : maskUrlPassword(config.databaseUrl),
     databaseMigrationUrl: config.databaseMigrationUrl === undefined ? '(embedded)' : maskUrlPassword(config.databaseMigrationUrl),
   };

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
@@ -16,10 +17,15 @@ async function databaseError(work: PromiseLike<unknown>): Promise<{ code?: strin
   throw new Error('the statement was not refused');
 }
 
+// As the owner, who holds every privilege on audit_log: only the triggers stand in the
+// way. (The collector's own role is refused before the triggers even run:
+// least-privilege.test.ts.)
 describe('audit_log is append-only in the database itself', () => {
   let database: TestDatabase;
+  let owner: NodePgDatabase;
   beforeAll(async () => {
     database = await createTestDatabase();
+    owner = drizzle({ client: database.ownerPool });
     await appendAudit(database.db, {
       actorLabel: 'Ms Example',
       action: 'alert.view',
@@ -39,21 +45,21 @@ describe('audit_log is append-only in the database itself', () => {
   });
 
   it('refuses UPDATE', async () => {
-    const refused = await databaseError(database.db.update(auditLog).set({ action: 'nothing.happened' }).where(eq(auditLog.action, 'alert.view')));
+    const refused = await databaseError(owner.update(auditLog).set({ action: 'nothing.happened' }).where(eq(auditLog.action, 'alert.view')));
     expect(refused).toEqual({ code: '42501', message: 'audit_log is append-only: UPDATE is not allowed' });
   });
 
   it('refuses UPDATE even when no row matches', async () => {
-    expect(await databaseError(database.pool.query(`update audit_log set action = 'x' where false`))).toMatchObject({ code: '42501' });
+    expect(await databaseError(database.ownerPool.query(`update audit_log set action = 'x' where false`))).toMatchObject({ code: '42501' });
   });
 
   it('refuses DELETE', async () => {
-    expect(await databaseError(database.db.delete(auditLog))).toEqual({ code: '42501', message: 'audit_log is append-only: DELETE is not allowed' });
-    expect(await databaseError(database.pool.query('delete from audit_log where false'))).toMatchObject({ code: '42501' });
+    expect(await databaseError(owner.delete(auditLog))).toEqual({ code: '42501', message: 'audit_log is append-only: DELETE is not allowed' });
+    expect(await databaseError(database.ownerPool.query('delete from audit_log where false'))).toMatchObject({ code: '42501' });
   });
 
   it('refuses TRUNCATE', async () => {
-    expect(await databaseError(database.pool.query('truncate audit_log'))).toEqual({ code: '42501', message: 'audit_log is append-only: TRUNCATE is not allowed' });
+    expect(await databaseError(database.ownerPool.query('truncate audit_log'))).toEqual({ code: '42501', message: 'audit_log is append-only: TRUNCATE is not allowed' });
   });
 
   it('still holds the original row afterwards', async () => {

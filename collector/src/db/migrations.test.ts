@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, testLogger, type TestDatabase } from '../testing/test-database.ts';
 import { connectDatabase } from './database.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from './embedded-postgres.ts';
+import { prepareEmbeddedRoles } from './embedded-roles.ts';
 import { migrationsFolder, runMigrations } from './migrate.ts';
 import * as schema from './schema/index.ts';
 
@@ -62,7 +63,7 @@ describe(`migrations on the test server (${inject('databaseServerKind')})`, () =
   afterAll(() => database.drop());
 
   it('every migration runs on an empty database, and running them again changes nothing', async () => {
-    await expectMigratesFromEmpty(database.pool);
+    await expectMigratesFromEmpty(database.ownerPool);
   });
 });
 
@@ -80,9 +81,10 @@ describe('migrations on a freshly initialised embedded PostgreSQL', () => {
   });
 
   it('every migration runs on an empty database, and running them again changes nothing', async () => {
-    const database = await connectDatabase(server.url, testLogger(), { migrate: false });
+    const urls = await prepareEmbeddedRoles(server, baseDir);
+    const database = await connectDatabase(urls.app, testLogger(), { ownerUrl: urls.owner, migrate: false });
     try {
-      await expectMigratesFromEmpty(database.pool);
+      await expectMigratesFromEmpty(database.ownerPool);
     } finally {
       await database.close();
     }

@@ -38,10 +38,10 @@ describe('activity_spans is partitioned by month', () => {
 
   it('start-up leaves partitions for last month to two months ahead', async () => {
     const now = new Date();
-    const names = await ensureMonthlyPartitions(database.pool, now);
+    const names = await ensureMonthlyPartitions(database.ownerPool, now);
     expect(names).toHaveLength(4);
     expect(names).toContain(`activity_spans_p${monthSuffix(now)}`);
-    expect(await ensureMonthlyPartitions(database.pool, now)).toEqual(names);
+    expect(await ensureMonthlyPartitions(database.ownerPool, now)).toEqual(names);
   });
 
   it("routes a span into its month's partition, keyed by (id, started_at) so a replay is ignored", async () => {
@@ -57,7 +57,7 @@ describe('activity_spans is partitioned by month', () => {
     await database.db.insert(activitySpans).values(span('01SPANFUTURE00000000000000', future));
     expect(await partitionOf('01SPANFUTURE00000000000000')).toBe('activity_spans_default');
 
-    await ensureMonthlyPartitions(database.pool, future, 0, 0);
+    await ensureMonthlyPartitions(database.ownerPool, future, 0, 0);
     expect(await partitionOf('01SPANFUTURE00000000000000')).toBe('activity_spans_p209905');
     const total = await database.db.execute(sql`select count(*)::int as n from activity_spans`);
     expect(total.rows[0]).toEqual({ n: 2 });
@@ -66,7 +66,7 @@ describe('activity_spans is partitioned by month', () => {
   it('uses UTC month boundaries', async () => {
     const lastInstantOfMay = new Date(Date.UTC(2099, 4, 31, 23, 59, 59, 999));
     const firstInstantOfJune = new Date(Date.UTC(2099, 5, 1, 0, 0, 0, 0));
-    await ensureMonthlyPartitions(database.pool, firstInstantOfJune, 0, 0);
+    await ensureMonthlyPartitions(database.ownerPool, firstInstantOfJune, 0, 0);
     await database.db.insert(activitySpans).values([span('01SPANMAYEND0000000000000', lastInstantOfMay), span('01SPANJUNE00000000000000', firstInstantOfJune)]);
     expect(await partitionOf('01SPANMAYEND0000000000000')).toBe('activity_spans_p209905');
     expect(await partitionOf('01SPANJUNE00000000000000')).toBe('activity_spans_p209906');

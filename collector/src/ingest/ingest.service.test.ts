@@ -24,14 +24,14 @@ afterAll(() => database.drop());
 
 describe('IngestService', () => {
   it('writes a batch when it is full, without waiting for the delay', async () => {
-    const ingest = new IngestService({ pool: database.pool, log: testLogger(), maxBatchRows: 3, maxBatchDelayMs: 60_000 });
+    const ingest = new IngestService({ pool: database.pool, ownerPool: database.ownerPool, log: testLogger(), maxBatchRows: 3, maxBatchDelayMs: 60_000 });
     const messages = [alertMessage(), alertMessage(), activityMessage()];
     await Promise.all(messages.map((message) => ingest.submit(device, message)));
     expect(ingest.stats()).toMatchObject({ batches: 1, committedMessages: 3, insertedRows: 3 });
   });
 
   it('counts a replayed id as committed but inserts nothing', async () => {
-    const ingest = new IngestService({ pool: database.pool, log: testLogger() });
+    const ingest = new IngestService({ pool: database.pool, ownerPool: database.ownerPool, log: testLogger() });
     const alert = alertMessage();
     await ingest.submit(device, alert);
     await ingest.submit(device, alert);
@@ -40,7 +40,7 @@ describe('IngestService', () => {
   });
 
   it('a row the database refuses does not hold back the rest of its batch', async () => {
-    const ingest = new IngestService({ pool: database.pool, log: testLogger(), maxBatchDelayMs: 50 });
+    const ingest = new IngestService({ pool: database.pool, ownerPool: database.ownerPool, log: testLogger(), maxBatchDelayMs: 50 });
     const ghost: IngestDevice = { ...device, id: '01KDXS0000GH0STDEV1CE00000' };
     const good = alertMessage();
     const bad = alertMessage();
@@ -55,7 +55,7 @@ describe('IngestService', () => {
   it('rejects with ingest-unavailable (nothing acked) when the database cannot be reached', async () => {
     const pool = new pg.Pool({ connectionString: database.url, max: 1 });
     await pool.end();
-    const ingest = new IngestService({ pool, log: testLogger() });
+    const ingest = new IngestService({ pool, ownerPool: pool, log: testLogger() });
     const outcome = await ingest.submit(device, alertMessage()).then(
       () => 'committed',
       (error: unknown) => (error instanceof IngestError ? error.code : 'other'),
@@ -65,7 +65,7 @@ describe('IngestService', () => {
   });
 
   it('drain waits for everything submitted', async () => {
-    const ingest = new IngestService({ pool: database.pool, log: testLogger(), maxBatchDelayMs: 60_000 });
+    const ingest = new IngestService({ pool: database.pool, ownerPool: database.ownerPool, log: testLogger(), maxBatchDelayMs: 60_000 });
     const pending = Array.from({ length: 10 }, () => ingest.submit(device, alertMessage()));
     await ingest.drain();
     expect(ingest.stats().committedMessages).toBe(10);

@@ -62,6 +62,7 @@ const partitionMonthsAhead = 2;
  */
 export class IngestService {
   readonly #pool: pg.Pool;
+  readonly #ownerPool: pg.Pool;
   readonly #log: Logger;
   readonly #maxRows: number;
   readonly #maxDelayMs: number;
@@ -81,8 +82,10 @@ export class IngestService {
     failingSince: undefined,
   };
 
-  constructor(options: IngestOptions & { pool: pg.Pool; log: Logger }) {
+  /** `ownerPool` (Database.ownerPool) creates monthly partitions, which needs the schema owner. */
+  constructor(options: IngestOptions & { pool: pg.Pool; ownerPool: pg.Pool; log: Logger }) {
     this.#pool = options.pool;
+    this.#ownerPool = options.ownerPool;
     this.#log = options.log;
     this.#maxRows = options.maxBatchRows ?? 500;
     this.#maxDelayMs = options.maxBatchDelayMs ?? 20;
@@ -208,7 +211,7 @@ export class IngestService {
       const start = new Date(`${month}-01T00:00:00Z`);
       const offset = (start.getUTCFullYear() - now.getUTCFullYear()) * 12 + start.getUTCMonth() - now.getUTCMonth();
       if (Number.isNaN(offset) || offset < -partitionMonthsBack || offset > partitionMonthsAhead) continue;
-      const ensuring = ensureMonthlyPartitions(this.#pool, start, 0, 0).then(
+      const ensuring = ensureMonthlyPartitions(this.#ownerPool, start, 0, 0).then(
         () => undefined,
         (error: unknown) => {
           // Not fatal: the rows land in the default partition; try again with a later batch.

@@ -60,7 +60,8 @@ export interface PurgeReport {
 export type PurgeOutcome = { readonly ran: true; readonly report: PurgeReport } | { readonly ran: false; readonly reason: 'busy' };
 
 export interface RetentionPurgeOptions {
-  readonly database: Pick<Database, 'db' | 'pool'>;
+  /** `ownerPool` makes and drops the monthly partitions (that needs the schema owner); the rest is `pool`. */
+  readonly database: Pick<Database, 'db' | 'pool' | 'ownerPool'>;
   readonly blobs: BlobStore;
   readonly log: Logger;
   readonly now?: () => Date;
@@ -85,7 +86,7 @@ export const purgeLockKey = 0x76_72_65_74; // "vret"
  * screenshot such an alert refers to; the audit log is never touched (append-only).
  */
 export class RetentionPurge {
-  readonly #database: Pick<Database, 'db' | 'pool'>;
+  readonly #database: Pick<Database, 'db' | 'pool' | 'ownerPool'>;
   readonly #blobs: BlobStore;
   readonly #log: Logger;
   readonly #now: () => Date;
@@ -222,16 +223,18 @@ export class RetentionPurge {
   }
 
   async #purgeActivity(cutoff: Date, deleted: PurgeCounts, errors: string[]): Promise<void> {
-    const pool = this.#database.pool;
+    // Partitions are the owner's (creating or dropping one needs ownership of
+    // activity_spans); rows the collector's own role may delete.
+    const { pool, ownerPool } = this.#database;
     // The retention job keeps the coming months' partitions made (partitions.ts), so
     // ingest never falls into the default partition in normal operation. Not last
     // month's (start-up makes that): re-creating a month this loop is about to drop
     // would churn an empty table every run.
-    await ensureMonthlyPartitions(pool, this.#now(), 0, 2);
-    for (const partition of await activityMonthPartitions(pool)) {
+    await ensureMonthlyPartitions(ownerPool, this.#now(), 0, 2);
+    for (const partition of await activityMonthPartitions(ownerPool)) {
       if (partition.end.getTime() > cutoff.getTime()) continue;
       try {
-        deleted.activitySpans += await dropActivityPartition(pool, partition.name, this.#partitionLockTimeoutMs);
+        deleted.activitySpans += await dropActivityPartition(ownerPool, partition.name, this.#partitionLockTimeoutMs);
         deleted.activityPartitions += 1;
       } catch (error) {
         // Most likely the lock wait timed out under heavy ingest: the next run retries.

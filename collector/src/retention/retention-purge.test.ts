@@ -51,8 +51,8 @@ beforeAll(async () => {
   const db = database.db;
 
   // ── activity: a whole old month, rows on both sides of the cutoff, a stray in the default partition
-  await ensureMonthlyPartitions(database.pool, at('2030-11-15T00:00:00Z'), 0, 0);
-  await ensureMonthlyPartitions(database.pool, now, 1, 0);
+  await ensureMonthlyPartitions(database.ownerPool, at('2030-11-15T00:00:00Z'), 0, 0);
+  await ensureMonthlyPartitions(database.ownerPool, now, 1, 0);
   for (const day of ['2030-11-01T00:00:00Z', '2030-11-15T10:00:00Z', '2030-11-30T23:59:59Z']) gone.spans.push(await span(at(day)));
   gone.spans.push(await span(ago(31)), await span(ago(40)), await span(at('1999-01-01T00:00:00Z')));
   kept.spans.push(await span(ago(29)), await span(ago(1)));
@@ -298,7 +298,7 @@ describe('when something fails', () => {
   });
 
   it('empties a month it cannot lock in time row by row, and drops it on a later run', async () => {
-    await ensureMonthlyPartitions(database.pool, at('2030-09-10T00:00:00Z'), 0, 0);
+    await ensureMonthlyPartitions(database.ownerPool, at('2030-09-10T00:00:00Z'), 0, 0);
     await span(at('2030-09-10T08:00:00Z'));
     await span(at('2030-09-11T08:00:00Z'));
     const reader = await database.pool.connect();

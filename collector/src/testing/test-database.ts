@@ -5,10 +5,17 @@ import { connectDatabase, type Database, type Db } from '../db/database.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 
 export interface TestDatabase {
-  /** URL of this test's own database (contains the server's password, if any). */
+  /** This test's own database as its app role, like DATABASE_URL (contains a password). */
   readonly url: string;
+  /** The same database as its owner role, like DATABASE_MIGRATION_URL. */
+  readonly ownerUrl: string;
+  /** The app and owner roles, made for this database alone. */
+  readonly roles: { readonly app: string; readonly owner: string };
+  /** Connected as the app role, as the collector is. */
   readonly db: Db;
   readonly pool: pg.Pool;
+  /** Connected as the owner: for what a test does as the school's DBA or the migrator. */
+  readonly ownerPool: pg.Pool;
   /** The same connection as a `Database`, ready for `buildApp(config, { database })`. */
   readonly database: Database;
   /** Closes the pool and drops the database. */
@@ -39,33 +46,64 @@ export async function withServerClient<T>(work: (client: pg.Client) => Promise<T
   }
 }
 
+/** `url` (a database on the test server) as `role` with `password`. */
+function asRole(url: string, role: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.username = encodeURIComponent(role);
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
+}
+
+// Roles are cluster-wide and test files run in parallel (and several runs may share one
+// server), so each test database gets a pair of its own, named after it, made in the
+// production shape: an owner that owns the database, an app role that owns nothing.
+async function createRoles(client: pg.Client, name: string, roles: TestDatabase['roles'], password: string): Promise<void> {
+  const attributes = `login nosuperuser nocreatedb nocreaterole noreplication nobypassrls password ${client.escapeLiteral(password)}`;
+  await client.query(`create role ${client.escapeIdentifier(roles.owner)} with ${attributes}`);
+  await client.query(`create role ${client.escapeIdentifier(roles.app)} with ${attributes} noinherit`);
+  await client.query(`create database ${client.escapeIdentifier(name)} owner ${client.escapeIdentifier(roles.owner)}`);
+}
+
+async function dropWithRoles(client: pg.Client, name: string, roles: TestDatabase['roles']): Promise<void> {
+  await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);
+  for (const role of [roles.app, roles.owner]) await client.query(`drop role if exists ${client.escapeIdentifier(role)}`);
+}
+
 /**
  * A fresh, uniquely named database on the run's test server (see
  * database.global-setup.ts) with every migration applied, through the same
- * `connectDatabase` path the collector uses. Call `drop()` in afterAll/afterEach.
+ * `connectDatabase` path the collector uses: migrated by its owner role, used as its
+ * app role, so every test runs with the collector's least privilege. Call `drop()` in
+ * afterAll/afterEach.
  */
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = inject('databaseServerUrl');
   const name = `vigil_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  await withServerClient((client) => client.query(`create database ${client.escapeIdentifier(name)}`), serverUrl);
-  const url = databaseUrlOn(serverUrl, name);
+  const roles = { app: `${name}_app`, owner: `${name}_owner` };
+  const password = randomBytes(18).toString('base64url');
+  await withServerClient((client) => createRoles(client, name, roles, password), serverUrl);
+  const url = asRole(databaseUrlOn(serverUrl, name), roles.app, password);
+  const ownerUrl = asRole(databaseUrlOn(serverUrl, name), roles.owner, password);
   let database: Database;
   try {
-    database = await connectDatabase(url, testLogger(), { migrate: options.migrate ?? true, poolSize: 5 });
+    database = await connectDatabase(url, testLogger(), { ownerUrl, migrate: options.migrate ?? true, poolSize: 5 });
   } catch (error) {
-    await withServerClient((client) => client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`), serverUrl);
+    await withServerClient((client) => dropWithRoles(client, name, roles), serverUrl);
     throw error;
   }
   let dropping: Promise<void> | undefined;
   return {
     url,
+    ownerUrl,
+    roles,
     db: database.db,
     pool: database.pool,
+    ownerPool: database.ownerPool,
     database,
     drop: () =>
       (dropping ??= (async () => {
         await database.close();
-        await withServerClient((client) => client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`), serverUrl);
+        await withServerClient((client) => dropWithRoles(client, name, roles), serverUrl);
       })()),
   };
 }

@@ -376,7 +376,11 @@ export const createEnrolmentTokenRequestSchema = z.strictObject({
   uses: z.number().int().min(1).max(10_000).default(30),
   days: z.number().int().min(1).max(90).default(7),
 });
-export const createEnrolmentTokenResponseSchema = z.object({ token: z.string(), row: enrolmentTokenRowSchema });
+/**
+ * `agentUrl`: the collector's TLS address for agents (wss://host:8443), for the command shown
+ * with the token; absent when the collector serves no TLS itself (behind a proxy).
+ */
+export const createEnrolmentTokenResponseSchema = z.object({ token: z.string(), row: enrolmentTokenRowSchema, agentUrl: z.string().optional() });
 // POST /api/enrolment-tokens/:tokenId/revoke → { row }
 
 export const policyScopeSchema = z.enum(['site', 'room', 'device']);

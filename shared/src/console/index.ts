@@ -1,2 +1,3 @@
 export * from './console-api.schema.ts';
 export * from './live-frame.ts';
+export * from './sso.schema.ts';

@@ -69,12 +69,15 @@ export const heartbeatPayloadSchema = z.object({
   /**
    * Tamper and health signals. Optional: added after v1 shipped (an older collector strips it).
    * `keyboardHookRestarts`: the keyboard hook's process died and was restarted, since the agent started;
-   * `agentRestarts`: the supervisor restarted the agent after it died, since the supervisor started.
+   * `agentRestarts`: the supervisor restarted the agent after it died, since the supervisor started;
+   * `sessionHelperRestarts`: in system mode, the session helper (the signed-in user's process that
+   * feeds the root service) died and was restarted, since the service started.
    */
   health: z
     .object({
       keyboardHookRestarts: countSchema,
       agentRestarts: countSchema,
+      sessionHelperRestarts: countSchema,
     })
     .partial()
     .optional(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { messageSchema } from './envelope.schema.ts';
 import { policySchema } from './policy.schema.ts';
 import { wordlistPayloadSchema } from './wordlist.schema.ts';
+import { welcomeTlsSchema } from './collector-pin.ts';
 import { epochMsSchema, hex64Schema, textSchema, tokenSchema, ulidSchema } from './primitives.schema.ts';
 
 // Messages the collector sends to an agent.
@@ -15,6 +16,12 @@ export const welcomePayloadSchema = z.object({
   wordlistVersion: hex64Schema,
   /** Lets the agent notice a badly wrong clock. */
   serverTime: epochMsSchema,
+  /**
+   * Where the collector speaks TLS and the key pins it may present (current first, then the
+   * next key of a rotation). Absent when the collector serves no TLS itself. Optional: added
+   * after v1 shipped; older agents ignore it.
+   */
+  tls: welcomeTlsSchema.optional(),
 });
 
 export const ackPayloadSchema = z.object({

@@ -10,4 +10,5 @@ export * from './decode.ts';
 export * from './binary-frame.ts';
 export * from './close-codes.ts';
 export * from './browser-agent.ts';
+export * from './collector-pin.ts';
 export { clipUtf8, isStorableText, isWellFormed, sanitizeText, utf8Encode, utf8DecodeStrict } from './text-codec.ts';

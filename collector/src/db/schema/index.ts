@@ -8,3 +8,4 @@ export * from './policies.schema.ts';
 export * from './wordlists.schema.ts';
 export * from './audit.schema.ts';
 export * from './retention.schema.ts';
+export * from './sso.schema.ts';

@@ -8,7 +8,12 @@ import type { EnrolmentTokenRow } from './admin-types.ts';
  * A console served over HTTPS means the collector speaks TLS, so the agent uses wss://.
  */
 export function agentCommand(host: string, token: string, secure = false): string {
-  return `pnpm agent -- --collector ${secure ? 'wss' : 'ws'}://${host} --enrol-token ${token}`;
+  return agentCommandFor(`${secure ? 'wss' : 'ws'}://${host}`, token);
+}
+
+/** The command for the collector's own agent address (`agentUrl` from the token answer: wss://host:8443). */
+export function agentCommandFor(collectorUrl: string, token: string): string {
+  return `pnpm agent -- --collector ${collectorUrl} --enrol-token ${token}`;
 }
 
 export type TokenState = 'active' | 'revoked' | 'expired' | 'used-up';

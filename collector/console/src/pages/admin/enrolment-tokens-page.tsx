@@ -12,7 +12,7 @@ import { CopyButton, LoadFailure, StatusLine, useAnnouncer, useLoad, type Announ
 import { ConfirmDialog, FormProblems, RowButton, roomsOfSite, siteName } from './admin-kit.tsx';
 import { adminApi } from './admin-api.ts';
 import type { CreateEnrolmentTokenResponse, EnrolmentTokenRow, Site } from './admin-types.ts';
-import { TOKEN_STATE_LABELS, agentCommand, parseWholeNumber, tokenState } from './agent-command.ts';
+import { TOKEN_STATE_LABELS, agentCommand, agentCommandFor, parseWholeNumber, tokenState } from './agent-command.ts';
 import { BrowserEnrolmentPanel } from './browser-enrolment-panel.tsx';
 
 /** Enrolment tokens: create one (shown once with the agent command), list, revoke. */
@@ -118,7 +118,11 @@ function NewToken(props: {
   readonly onDone: () => void;
 }): JSX.Element {
   const heading = useRef<HTMLHeadingElement>(null);
-  const command = agentCommand(window.location.host, props.created.token, window.location.protocol === 'https:');
+  // The collector names its TLS address for agents (wss://host:8443); without TLS, this page's own host.
+  const command =
+    props.created.agentUrl === undefined
+      ? agentCommand(window.location.host, props.created.token, window.location.protocol === 'https:')
+      : agentCommandFor(props.created.agentUrl, props.created.token);
   // Move focus here so keyboard and screen-reader users land on the token.
   useEffect(() => heading.current?.focus(), []);
   return (
