@@ -132,7 +132,8 @@ export async function runCli(env: Record<string, string>, ...args: string[]): Pr
   const proc = startNode('collector/src/cli/main.ts', ['admin', ...args], env);
   const [code]: unknown[] = await once(proc.child, 'exit');
   if (code !== 0) throw new Error(`vigil admin ${args.join(' ')} failed: ${proc.lines.join('\n')}`);
-  return (proc.lines.find((l) => l.trim() !== '') ?? '').trim();
+  // The CLI's answer is plain text; JSON lines are the collector's log (warnings on stderr).
+  return (proc.lines.find((l) => l.trim() !== '' && !l.startsWith('{')) ?? '').trim();
 }
 
 export interface BenchSystem {
@@ -150,12 +151,24 @@ export async function startCollectorSystem(): Promise<BenchSystem> {
   const db = await benchDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'vigil-bench-collector-'));
   const port = await freePort();
-  const collectorEnv = { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WORDLISTS_DIR: join(repoRoot, 'wordlists'), LOG_LEVEL: 'warn' };
+  // The agents' TLS listener (default 8443) on a free port too: another collector may hold 8443.
+  const tlsPort = await freePort();
+  const collectorEnv = { DATABASE_URL: db.url, PORT: String(port), TLS_PORT: String(tlsPort), HOST: '127.0.0.1', DATA_DIR: dataDir, WORDLISTS_DIR: join(repoRoot, 'wordlists'), LOG_LEVEL: 'warn' };
   const collector = startNode('collector/src/main.ts', [], { ...collectorEnv, LOG_LEVEL: 'info' });
-  await collector.waitForMsg((m) => m.startsWith('Vigil collector listening'), 60_000);
-  const siteId = await runCli(collectorEnv, 'create-site', '--name', 'Bench School');
-  await runCli(collectorEnv, 'create-room', '--name', 'Bench Room', '--site', siteId);
-  const token = await runCli(collectorEnv, 'create-token', '--room', 'Bench Room', '--uses', '10');
+  let siteId: string;
+  let token: string;
+  try {
+    await collector.waitForMsg((m) => m.startsWith('Vigil collector listening'), 60_000);
+    siteId = await runCli(collectorEnv, 'create-site', '--name', 'Bench School');
+    await runCli(collectorEnv, 'create-room', '--name', 'Bench Room', '--site', siteId);
+    token = await runCli(collectorEnv, 'create-token', '--room', 'Bench Room', '--uses', '10');
+  } catch (err) {
+    // Never leave a collector behind when the bench fails to set up.
+    await collector.stop();
+    await db.dispose();
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     db,
     collector,

@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import fastifyWebsocket from '@fastify/websocket';
 import { DEFAULT_BINARY_MAX_BYTES } from '@vigil/shared';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { CollectorConfig } from './config/config.ts';
@@ -8,6 +7,7 @@ import errorHandlerPlugin from './errors/error-handler.plugin.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import contextPlugin from './plugins/context.plugin.ts';
 import { registerFeatures } from './plugins/index.ts';
+import { registerWebsocket } from './plugins/websocket.ts';
 import agentTlsPlugin from './tls/agent-tls.plugin.ts';
 import type { TlsMaterial } from './tls/tls-material.ts';
 
@@ -53,7 +53,7 @@ export async function buildApp(config: CollectorConfig, deps: AppDeps): Promise<
     fallbackHost: config.publicUrl === undefined ? 'localhost' : new URL(config.publicUrl).hostname,
   });
   // Shared by the agent gateway and the live hub, so registered once at the root.
-  await app.register(fastifyWebsocket, { options: { maxPayload: maxWebSocketPayloadBytes } });
+  await registerWebsocket(app, { maxPayload: maxWebSocketPayloadBytes });
   await registerFeatures(app, { consoleDir: deps.consoleDir ?? defaultConsoleDir });
   return app;
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from './db/free-port.ts';
 import { baseEnv, runNode, startNode, type RunningProcess } from './testing/collector-process.ts';
@@ -26,6 +27,22 @@ async function postmasterPid(dataDir: string): Promise<number> {
   return Number.parseInt(content.split('\n')[0] ?? '', 10);
 }
 
+/** Who the running collector's connections log in as, asked of the embedded server as its superuser. */
+async function collectorRoles(dataDir: string): Promise<Record<string, string[]>> {
+  const [password, port] = await Promise.all(['postgres.password', 'postgres.port'].map(async (file) => (await readFile(join(dataDir, file), 'utf8')).trim()));
+  const client = new pg.Client({ host: '127.0.0.1', port: Number(port), user: 'postgres', password, database: 'vigil' });
+  await client.connect();
+  try {
+    const result = await client.query<{ app: string; roles: string[] }>(
+      `select application_name as app, array_agg(distinct usename::text order by usename::text) as roles from pg_stat_activity
+        where application_name like 'vigil-collector%' group by application_name`,
+    );
+    return Object.fromEntries(result.rows.map((row) => [row.app, row.roles]));
+  } finally {
+    await client.end();
+  }
+}
+
 async function health(port: number): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`http://127.0.0.1:${port}/health`);
   const body: unknown = await response.json();
@@ -37,7 +54,8 @@ const started: RunningProcess[] = [];
 const postgresPids = new Set<number>();
 
 async function startCollector(env: NodeJS.ProcessEnv): Promise<RunningProcess> {
-  const collector = startNode(mainScript, [], env);
+  // The agents' TLS listener defaults to 8443, which any other collector on this machine may hold.
+  const collector = startNode(mainScript, [], { TLS_PORT: String(await findFreePort()), ...env });
   started.push(collector);
   await collector.waitForLog(isListening);
   return collector;
@@ -69,6 +87,11 @@ describe('node collector/src/main.ts on the embedded database', { timeout: 90_00
     const port = Number(env.PORT);
     const first = await startCollector(env);
     expect(await health(port)).toMatchObject({ status: 200, body: { status: 'ok', database: 'ok' } });
+    // Least privilege: the collector itself (queries, LISTEN) runs as vigil_app, which owns nothing.
+    expect(await first.waitForLog((line) => line.msg === 'connected to the embedded PostgreSQL')).toMatchObject({ roles: { app: 'vigil_app', owner: 'vigil_owner' } });
+    const roles = await collectorRoles(dataDir);
+    expect(roles['vigil-collector']).toEqual(['vigil_app']);
+    expect(roles['vigil-collector-control'] ?? ['vigil_app']).toEqual(['vigil_app']);
     const pgPid = await postmasterPid(dataDir);
     postgresPids.add(pgPid);
     expect(isAlive(pgPid)).toBe(true);
@@ -135,19 +158,29 @@ describe('node collector/src/main.ts with DATABASE_URL', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('uses that server: migrates it, serves /health, and starts no embedded PostgreSQL', async () => {
+  it('uses that server: migrates it as DATABASE_MIGRATION_URL, serves /health, and starts no embedded PostgreSQL', async () => {
     const port = await findFreePort();
-    const env = baseEnv({ DATABASE_URL: database.url, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' });
+    const env = baseEnv({ DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.ownerUrl, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' });
     const collector = await startCollector(env);
     expect(await health(port)).toMatchObject({ status: 200, body: { database: 'ok' } });
     const listening = await collector.waitForLog(isListening);
     expect(listening.database).toBe('external');
     expect(existsSync(join(dataDir, 'postgres'))).toBe(false);
-    const tables = await database.pool.query(`select count(*)::int as n from pg_tables where tablename = 'audit_log'`);
-    expect(tables.rows[0]).toEqual({ n: 1 });
+    const tables = await database.pool.query(`select tableowner from pg_tables where tablename = 'audit_log'`);
+    expect(tables.rows).toEqual([{ tableowner: database.roles.owner }]);
+    expect(collector.stdout.join('\n')).not.toContain('append-only against the collector only when');
     // Credentials never reach the log.
-    const password = new URL(database.url).password;
-    if (password !== '') expect(collector.stdout.join('\n')).not.toContain(password);
+    for (const url of [database.url, database.ownerUrl]) expect(collector.stdout.join('\n')).not.toContain(new URL(url).password);
+    collector.child.kill('SIGTERM');
+    expect(await collector.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('given one role for both, warns that the audit log is then append-only only by its triggers, and still runs', async () => {
+    const port = await findFreePort();
+    const collector = await startCollector(baseEnv({ DATABASE_URL: database.ownerUrl, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' }));
+    const warning = await collector.waitForLog((line) => typeof line.msg === 'string' && line.msg.includes('append-only against the collector only when'));
+    expect(warning).toMatchObject({ level: 40, role: database.roles.owner });
+    expect(await health(port)).toMatchObject({ status: 200, body: { database: 'ok' } });
     collector.child.kill('SIGTERM');
     expect(await collector.exited).toEqual({ code: 0, signal: null });
   });

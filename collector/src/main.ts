@@ -92,8 +92,5 @@ try {
 } catch (error) {
   mainLog.error({ err: error }, 'could not issue the first-run setup link');
 }
-// A newcomer's next step, said once at start: how a PC joins this collector.
-mainLog.info(
-  `To monitor a PC: pnpm vigil admin create-room --name "ICT 1", then pnpm vigil admin create-token --room "ICT 1", ` +
-    `then on the PC: pnpm agent -- --collector ws://${shownHost}:${config.port} --enrol-token <token>`,
-);
+// A newcomer's next step, said once at start: how a PC joins this collector, over TLS.
+announceTls(mainLog, config, tls, shownHost);

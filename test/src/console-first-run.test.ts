@@ -62,11 +62,12 @@ describe('a newcomer, following the README', () => {
     await page.getByRole('button', { name: 'Create token' }).click();
     const command = await page.getByTestId('agent-command').innerText({ timeout: 10_000 });
     const enrolToken = /--enrol-token\s+(\S+)/.exec(command)?.[1];
-    expect(command).toContain(`--collector ws://127.0.0.1:${collector.port}`);
-    expect(enrolToken).toBeDefined();
+    // The collector's TLS address; the token carries its key pin.
+    expect(command).toContain(`--collector ${collector.tlsUrl} `);
+    expect(enrolToken).toMatch(/\.[A-Za-z0-9_-]{43}$/);
 
     await x.openXterm('Maths practice');
-    agent = await AgentProcess.create({ collectorUrl: collector.url, display: x.display });
+    agent = await AgentProcess.create({ collectorUrl: collector.tlsUrl, display: x.display });
     await agent.start(enrolToken);
     await agent.waitForLog((l) => l.msg === 'connected to the collector', 15_000, 'the agent to connect');
 

@@ -275,7 +275,8 @@ describe('the console in a real browser, with a real agent under X', () => {
     await page.getByLabel('User name').fill('teacher.b');
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await expectVisible(page.getByTestId('sign-in-problem').getByText(/locked/i), 'the locked-out message');
+    // The same answer as a wrong password (nobody can probe which names exist or are locked).
+    await expectVisible(page.getByTestId('sign-in-problem').getByText(/locked for 10 minutes/i), 'the failed sign-in message');
     expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
     const row = await one<{ minutes: number }>("select extract(epoch from locked_until - now()) / 60 as minutes from users where username = 'teacher.b'");
     expect(Number(row?.minutes)).toBeGreaterThan(9);

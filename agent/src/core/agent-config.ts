@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pinSchema } from '@vigil/shared/protocol';
 
 // The agent's own settings: where the collector is, where state lives, and the tunables
 // of the services. School policy (sign-in patterns, cooldown, screenshots, heartbeat) is
@@ -19,6 +20,18 @@ export const agentConfigSchema = z
   .object({
     /** The collector, e.g. ws://collector.school.lan:8080 (the /agent/v1 path is added when missing). */
     collector: collectorUrlSchema,
+    /**
+     * Keys the collector may present (base64url SHA-256 of its public key, `pnpm vigil admin
+     * tls-pin`). Usually not needed: the enrolment token carries the pin. For a collector behind
+     * a TLS proxy (TLS=off), or to move an agent to a collector it was not enrolled with.
+     */
+    collectorPins: z.array(pinSchema).min(1).max(8).optional(),
+    /**
+     * Allow plain ws:// to a collector that is not on this PC, or wss:// without a pinned key.
+     * Anyone on the network path can then read the device secret and impersonate the
+     * collector: for labs and trusted networks only. Warned about on every connection.
+     */
+    insecure: z.boolean().default(false),
     /** One-time enrolment token from IT; needed only until device.json exists. */
     enrolToken: z.string().trim().min(16).max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
     /** Folder for device.json, the outbox and cached policy / word list. */

@@ -1,9 +1,11 @@
 import { hostname as osHostname, release, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import type { AgentCapability } from '@vigil/shared/protocol';
+import { pinOfToken, type AgentCapability } from '@vigil/shared/protocol';
 import { ActivityService } from './activity.service.ts';
 import { agentSocketUrl, type AgentConfig } from './agent-config.ts';
+import { chooseTransport } from './collector-transport.ts';
+import { CollectorTrust } from './collector-trust.ts';
 import { ConnectionService } from './connection.service.ts';
 import { DetectorService } from './detector.service.ts';
 import { IdleLockService } from './idle-lock.service.ts';
@@ -12,7 +14,7 @@ import { LockService } from './lock.service.ts';
 import { Outbox } from './outbox/index.ts';
 import { PolicyState } from './policy-state.ts';
 import type { Clock, IdleSource, KeySource, Notifier, ScreenCapture, ScreenLocker, WindowSource } from './ports.ts';
-import { beginRun, endRun, ensureStateDir, readDeviceCredentials, type PreviousExit } from './state-dir.ts';
+import { beginRun, endRun, ensureStateDir, readDeviceCredentials, readDeviceTrust, type PreviousExit } from './state-dir.ts';
 import { TeacherLockStore } from './teacher-lock.store.ts';
 import { AGENT_VERSION } from './version.ts';
 import { WindowFeed } from './window-feed.ts';
@@ -43,9 +45,9 @@ export interface CreateAgentOptions {
   health?: () => { sessionHelperRestarts?: number };
 }
 
-/** A startup problem an operator must fix (not enrolled, unusable state folder). */
+/** A startup problem an operator must fix (not enrolled, unusable state folder, a collector address that would not be safe). */
 export class AgentStartError extends Error {
-  readonly code: 'not-enrolled' | 'state-dir';
+  readonly code: 'not-enrolled' | 'state-dir' | 'plain-refused' | 'no-pin';
   constructor(code: AgentStartError['code'], message: string) {
     super(message);
     this.name = 'AgentStartError';
@@ -81,6 +83,13 @@ export async function createAgent(opts: CreateAgentOptions) {
   if (credentials === undefined && config.enrolToken === undefined) {
     throw new AgentStartError('not-enrolled', `not enrolled: no device.json in ${config.stateDir}; start once with --enrol-token <token from IT>`);
   }
+  // How to reach the collector, and which keys it may present: decided before any connection.
+  const socketUrl = agentSocketUrl(config.collector);
+  const storedTrust = credentials === undefined ? {} : await readDeviceTrust(config.stateDir);
+  const tokenPin = credentials === undefined && config.enrolToken !== undefined ? pinOfToken(config.enrolToken) : undefined;
+  const transport = chooseTransport({ url: socketUrl, insecure: config.insecure, configPins: config.collectorPins ?? [], tokenPin, stored: storedTrust, enrolled: credentials !== undefined });
+  if (!transport.ok) throw new AgentStartError(transport.code, transport.message);
+  const trust = new CollectorTrust({ transport: transport.transport, configuredUrl: socketUrl, insecure: config.insecure, stored: storedTrust, stateDir: config.stateDir, log: child('connection') });
 
   const fixedOsUser = config.osUser ?? currentOsUser();
   const osUser = opts.osUser ?? (() => fixedOsUser);
@@ -145,7 +154,8 @@ export async function createAgent(opts: CreateAgentOptions) {
     },
   };
   const connection = new ConnectionService({
-    url: agentSocketUrl(config.collector),
+    url: transport.transport.url,
+    trust,
     stateDir: config.stateDir,
     credentials,
     enrolToken: config.enrolToken,

@@ -1,70 +1,19 @@
-import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
-import {
-  encode,
-  makeEnvelope,
-  type ByePayload,
-  type CollectorMessage,
-  type HeartbeatPayload,
-  type HelloPayload,
-  type LivePayload,
-  type LockPayload,
-  type MessagePayload,
-  type ScreenshotRequestPayload,
-  type WelcomePayload,
-} from '@vigil/shared/protocol';
-import { decodeFromSocket, heartbeatText, identityFromWelcome, MAX_COLLECTOR_MESSAGE } from './connection-frames.ts';
-import { OutboxSender, type Outbox, type OutboxRecord } from './outbox/index.ts';
+import { encode, makeEnvelope, type ByePayload, type CollectorMessage, type HelloPayload, type WelcomePayload } from '@vigil/shared/protocol';
+import { openCollectorSocket, type OpenedSocket } from './collector-socket.ts';
+import { fixedTransport } from './collector-transport.ts';
+import { CollectorTrust } from './collector-trust.ts';
+import { obeyCollector } from './connection-dispatch.ts';
+import { decodeFromSocket, heartbeatText, identityFromWelcome } from './connection-frames.ts';
+import type { ConnectionOptions, ConnectionPhase, ConnectionStats } from './connection-options.ts';
+import { OutboxSender, type OutboxRecord } from './outbox/index.ts';
 import { wireData } from './outbox-records.ts';
-import type { PolicyState } from './policy-state.ts';
-import type { Clock } from './ports.ts';
-import { judgeClose, type ReconnectSettings } from './reconnect-policy.ts';
-import { SendPacer, type PacerSettings } from './send-pacer.ts';
+import { judgeClose, type CloseVerdict, type ReconnectSettings } from './reconnect-policy.ts';
+import { SendPacer } from './send-pacer.ts';
 import type { DeviceCredentials } from './state-dir.ts';
-import type { WordlistState } from './wordlist-state.ts';
 
-export interface CommandHandlers {
-  lock(cmd: LockPayload): Promise<void>;
-  message(msg: MessagePayload): Promise<void>;
-  live(live: LivePayload): void;
-  screenshotRequest(req: ScreenshotRequestPayload): Promise<void>;
-}
-
-export interface ConnectionOptions {
-  /** Full socket URL, ws://host:port/agent/v1. */
-  url: string;
-  stateDir: string;
-  credentials?: DeviceCredentials;
-  enrolToken?: string;
-  hello: Omit<HelloPayload, 'auth' | 'wordlistVersion'>;
-  outbox: Pick<Outbox, 'peek' | 'ack' | 'reject' | 'onEnqueue' | 'stats'>;
-  policy: PolicyState;
-  wordlist: WordlistState;
-  handlers: CommandHandlers;
-  /** Everything in a heartbeat except the outbox counters, which the connection adds. */
-  status: () => Omit<HeartbeatPayload, 'outbox'>;
-  clock: Clock;
-  log: Logger;
-  reconnect?: Partial<ReconnectSettings>;
-  /** Outbox records per second (default 150/s, burst 500: under the gateway's 200/s, burst 1,000). */
-  pace?: PacerSettings;
-  /** A socket that opens but sends no welcome within this long is dropped (default 15 s). */
-  welcomeTimeoutMs?: number;
-  random?: () => number;
-}
-
-/** `error` codes meaning the collector will never accept the record named by `refId`. */
-export const PERMANENT_REFUSALS: ReadonlySet<string> = new Set(['ingest-rejected', 'sha256-mismatch']);
-
-export type ConnectionPhase = 'idle' | 'connecting' | 'hello-sent' | 'connected' | 'waiting' | 'stopped';
-
-export interface ConnectionStats {
-  /** Welcomes received. */
-  connects: number;
-  /** Times the collector refused our credentials, token or version. */
-  refusals: number;
-  lastClose: { code: number; reason: string } | undefined;
-}
+export { PERMANENT_REFUSALS, type CommandHandlers } from './connection-dispatch.ts';
+export type { ConnectionOptions, ConnectionPhase, ConnectionStats } from './connection-options.ts';
 
 /**
  * The agent's side of protocol v1: enrol once and keep the credentials, then hello /
@@ -88,12 +37,20 @@ export class ConnectionService {
   #missedPongs = 0;
   /** Collector messages are handled in arrival order: a word list never overtakes its welcome. */
   #inbox: Promise<void> = Promise.resolve();
-  readonly stats: ConnectionStats = { connects: 0, refusals: 0, lastClose: undefined };
+  readonly #trust: CollectorTrust;
+  /** The key this connection was checked against; undefined on plain ws://. */
+  #verifiedPin: string | undefined;
+  /** Bumped per attempt: a TLS check that finishes after stop() or a newer attempt is dropped. */
+  #attemptSeq = 0;
+  /** Set when this connection is closed by us to move to TLS, or because it may not be used. */
+  #closingFor: { kind: 'upgrade' } | { kind: 'refuse'; why: string } | undefined;
+  readonly stats: ConnectionStats = { connects: 0, refusals: 0, lastClose: undefined, pinMismatches: 0 };
 
   constructor(opts: ConnectionOptions) {
     if (opts.credentials === undefined && opts.enrolToken === undefined) throw new Error('no device credentials and no enrolment token');
     this.#o = opts;
     this.#creds = opts.credentials;
+    this.#trust = opts.trust ?? CollectorTrust.fixed(fixedTransport(opts.url), opts.log);
     this.#reconnect = { baseMs: 1_000, capMs: 60_000, refusedMs: 600_000, ...opts.reconnect };
     this.#pacer = new SendPacer(opts.pace ?? { perSecond: 150, burst: 500 }, opts.clock);
     this.#sender = new OutboxSender({ outbox: opts.outbox, send: (records) => this.#sendRecords(records), clock: opts.clock, logger: opts.log });
@@ -162,8 +119,46 @@ export class ConnectionService {
   #connect(): void {
     if (this.#phase === 'stopped') return;
     this.#phase = 'connecting';
-    const ws = new WebSocket(this.#o.url, { maxPayload: MAX_COLLECTOR_MESSAGE, handshakeTimeout: 10_000, perMessageDeflate: false });
+    const seq = ++this.#attemptSeq;
+    const transport = this.#trust.transport;
+    void openCollectorSocket(transport, this.#o.log).then((opened) => {
+      if (seq !== this.#attemptSeq || this.#phase !== 'connecting') {
+        if (opened.ok) opened.ws.terminate();
+        return;
+      }
+      if (!opened.ok) return this.#notOpened(transport.url, transport.pins, opened);
+      this.#verifiedPin = opened.verifiedPin;
+      this.#attach(opened.ws);
+    });
+  }
+
+  /** No socket: the TLS check failed (a key we do not pin: the long wait) or the collector is unreachable. */
+  #notOpened(url: string, pins: readonly string[], failed: Exclude<OpenedSocket, { ok: true }>): void {
+    this.#trust.connectFailed();
+    if (failed.code !== 'pin-mismatch') return this.#retry(judgeClose(1006, false, this.#attempt++, this.#reconnect, this.#o.random), { url, detail: failed.detail }, false);
+    this.stats.pinMismatches++;
+    this.#o.log.error({ url, presented: failed.presented, pinned: pins, retryInMs: this.#reconnect.refusedMs }, 'collector key does not match the pinned key');
+    this.#retry({ kind: 'quiet', delayMs: this.#reconnect.refusedMs }, {}, false);
+  }
+
+  /** Logs why (unless quiet) and connects again after the verdict's delay. */
+  #retry(verdict: CloseVerdict | { kind: 'quiet'; delayMs: number }, fields: Record<string, unknown>, wasConnected: boolean): void {
+    const retryInMs = verdict.delayMs;
+    if (verdict.kind === 'refused') {
+      this.stats.refusals++;
+      this.#o.log.error({ ...fields, retryInMs }, verdict.why);
+    } else if (verdict.kind === 'retry' && wasConnected) {
+      this.#o.log.warn({ ...fields, retryInMs }, 'lost the collector; reconnecting');
+    } else if (verdict.kind === 'retry') {
+      this.#o.log.info({ ...fields, attempt: this.#attempt, retryInMs }, 'collector not reachable; retrying');
+    }
+    this.#phase = 'waiting';
+    this.#retryTimer = this.#o.clock.setTimeout(() => this.#connect(), retryInMs);
+  }
+
+  #attach(ws: WebSocket): void {
     this.#ws = ws;
+    this.#closingFor = undefined;
     ws.on('open', () => this.#onOpen(ws));
     ws.on('message', (data, isBinary) => {
       if (ws === this.#ws) this.#onMessage(data, isBinary);
@@ -199,49 +194,16 @@ export class ConnectionService {
       .catch((err: unknown) => this.#o.log.error({ err, type: msg.type }, 'handling a collector message failed'));
   }
 
-  /** Commands that may take a while (a locker starting, a capture) must not hold up acks behind them. */
-  #background(type: string, work: Promise<void>): void {
-    work.catch((err: unknown) => this.#o.log.error({ err, type }, 'handling a collector command failed'));
-  }
-
   async #dispatch(msg: CollectorMessage): Promise<void> {
-    if (msg.type === 'error') {
-      const { code, message, refId } = msg.payload;
-      if (refId !== undefined && PERMANENT_REFUSALS.has(code)) {
-        // Re-sending a record the collector refuses for good would go on forever: drop it (counted, logged).
-        this.#o.log.error({ code, message, refId }, 'the collector refused a record for good; dropped it from the outbox');
-        await this.#sender.reject([refId], code);
-        return;
-      }
-      this.#o.log.warn({ code, message, refId }, 'the collector reported an error');
-      return;
-    }
     if (msg.type === 'welcome') {
       if (this.#phase === 'hello-sent') await this.#onWelcome(msg.payload);
       return;
     }
-    if (this.#phase !== 'connected') {
-      this.#o.log.debug({ type: msg.type }, 'ignored a message before welcome');
-      return;
-    }
-    const h = this.#o.handlers;
-    switch (msg.type) {
-      case 'ack':
-        return this.#sender.ack(msg.payload.ids);
-      case 'policy':
-        this.#o.log.info('new policy from the collector');
-        return this.#o.policy.apply(msg.payload);
-      case 'wordlist':
-        return this.#o.wordlist.apply(msg.payload);
-      case 'lock':
-        return this.#background(msg.type, h.lock(msg.payload));
-      case 'message':
-        return this.#background(msg.type, h.message(msg.payload));
-      case 'live':
-        return h.live(msg.payload);
-      case 'screenshot-request':
-        return this.#background(msg.type, h.screenshotRequest(msg.payload));
-    }
+    if (this.#phase === 'connected') return obeyCollector(msg, { sender: this.#sender, handlers: this.#o.handlers, policy: this.#o.policy, wordlist: this.#o.wordlist, log: this.#o.log });
+    // Nothing is obeyed before a welcome that passed the transport checks — not even an `error`
+    // naming a record to drop; it is only logged.
+    if (msg.type === 'error') this.#o.log.warn({ code: msg.payload.code, message: msg.payload.message }, 'the collector reported an error');
+    else this.#o.log.debug({ type: msg.type }, 'ignored a message before welcome');
   }
 
   async #onWelcome(welcome: WelcomePayload): Promise<void> {
@@ -253,6 +215,16 @@ export class ConnectionService {
       return;
     }
     this.#creds = creds;
+    if (ws === undefined || ws !== this.#ws || this.#phase !== 'hello-sent') return;
+    // Before anything of the welcome is used: may this connection be used, or is TLS on offer?
+    const verdict = await this.#trust.afterWelcome(welcome.tls, this.#verifiedPin);
+    if (verdict.kind !== 'continue') {
+      this.#closingFor = verdict.kind === 'upgrade' ? { kind: 'upgrade' } : { kind: 'refuse', why: verdict.why };
+      // `bye` first: the collector must not record this deliberate close as a vanished agent (tamper signal).
+      ws.send(encode(makeEnvelope('bye', { reason: 'restart' }, { now: this.#now })));
+      ws.close(1000, verdict.kind === 'upgrade' ? 'moving to TLS' : 'no TLS offered');
+      return;
+    }
     await this.#o.policy.apply(welcome.policy);
     if (ws !== this.#ws || this.#phase !== 'hello-sent') return;
     const skewMs = welcome.serverTime - this.#now();
@@ -261,7 +233,7 @@ export class ConnectionService {
     this.#phase = 'connected';
     this.#attempt = 0;
     this.stats.connects++;
-    this.#o.log.info({ deviceId: creds.deviceId, url: this.#o.url }, 'connected to the collector');
+    this.#o.log.info({ deviceId: creds.deviceId, url: this.#trust.transport.url, pinned: this.#verifiedPin !== undefined }, 'connected to the collector');
     this.#sender.notifyConnected();
     this.#heartbeat();
     for (const listener of this.#connectedListeners) listener(true);
@@ -303,18 +275,12 @@ export class ConnectionService {
     this.stats.lastClose = { code, reason };
     if (wasConnected) for (const listener of this.#connectedListeners) listener(false);
     if (this.#phase === 'stopped') return;
-    const verdict = judgeClose(code, enrolling, this.#attempt, this.#reconnect, this.#o.random);
-    this.#attempt++;
-    if (verdict.kind === 'refused') {
-      this.stats.refusals++;
-      this.#o.log.error({ code, reason, retryInMs: verdict.delayMs }, verdict.why);
-    } else if (wasConnected) {
-      this.#o.log.warn({ code, reason, retryInMs: verdict.delayMs }, 'lost the collector; reconnecting');
-    } else {
-      this.#o.log.info({ code, reason, attempt: this.#attempt, retryInMs: verdict.delayMs }, 'collector not reachable; retrying');
-    }
-    this.#phase = 'waiting';
-    this.#retryTimer = this.#o.clock.setTimeout(() => this.#connect(), verdict.delayMs);
+    const closingFor = this.#closingFor;
+    this.#closingFor = undefined;
+    // Closed by us: to move to TLS at once, or because this plain connection may not be used.
+    if (closingFor?.kind === 'upgrade') return this.#retry({ kind: 'quiet', delayMs: 0 }, {}, false);
+    if (closingFor?.kind === 'refuse') return this.#retry({ kind: 'refused', delayMs: this.#reconnect.refusedMs, why: closingFor.why }, {}, false);
+    this.#retry(judgeClose(code, enrolling, this.#attempt++, this.#reconnect, this.#o.random), { code, reason }, wasConnected);
   }
 
   #clearConnectionTimers(): void {
@@ -330,3 +296,4 @@ export class ConnectionService {
     }
   }
 }
+

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { compileTitlePatterns, defaultPolicy, policySchema, type Policy } from '@vigil/shared/protocol';
+import { compileTitlePatterns, defaultPolicy, matchesTitlePattern, policySchema, type Policy } from '@vigil/shared/protocol';
 import { readJsonFile, writeFileAtomic } from './state-dir.ts';
 
 /**
@@ -28,7 +28,7 @@ export class PolicyState {
 
   /** True when the focused window looks like a sign-in or password prompt: typed text is not matched there. */
   isSignInTitle(title: string): boolean {
-    return this.#signIn.some((re) => re.test(title));
+    return matchesTitlePattern(this.#signIn, title);
   }
 
   /** Loads the cached policy, if any and valid. */

@@ -2,7 +2,8 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { helloAuthSchema } from '@vigil/shared/protocol';
+import { helloAuthSchema, pinSchema } from '@vigil/shared/protocol';
+import type { StoredTrust } from './collector-transport.ts';
 
 // The agent's state folder: device credentials, the "running" marker that tells a clean
 // stop from a crash, and caches of the last policy and word list so detection works
@@ -65,6 +66,27 @@ export async function readDeviceCredentials(dir: string): Promise<ReadResult<Dev
 
 export async function writeDeviceCredentials(dir: string, creds: DeviceCredentials): Promise<void> {
   await writeFileAtomic(deviceFile(dir), `${JSON.stringify(creds)}\n`, 0o600);
+}
+
+// What device.json knows about the collector beside the credentials (collector-transport.ts).
+// Optional: a device.json from before pinning has none, and older agents ignore them.
+const trustFileSchema = z.object({
+  collectorPins: z.array(pinSchema).max(16).optional(),
+  collectorUrl: z.string().max(2048).refine((raw) => URL.canParse(raw) && new URL(raw).protocol === 'wss:').optional(),
+  upgradedFrom: z.string().max(2048).optional(),
+});
+
+/** The collector's pins and TLS address from device.json; nothing (not an error) when absent or damaged. */
+export async function readDeviceTrust(dir: string): Promise<StoredTrust> {
+  const result = await readJsonFile(deviceFile(dir), trustFileSchema);
+  return result.ok ? result.value : {};
+}
+
+/** Merges `trust` into device.json (atomically), keeping the credentials. */
+export async function updateDeviceTrust(dir: string, trust: StoredTrust): Promise<void> {
+  const current = await readJsonFile(deviceFile(dir), z.record(z.string(), z.unknown()));
+  if (!current.ok) throw new Error(`device.json: ${current.detail}`);
+  await writeFileAtomic(deviceFile(dir), `${JSON.stringify({ ...current.value, ...trust })}\n`, 0o600);
 }
 
 export type PreviousExit = 'clean' | 'unclean' | 'first-run';

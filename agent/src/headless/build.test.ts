@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentScript, bundleIsFresh, FROM_SOURCE_ENV, SOURCE_SCRIPT } from './agent-bundle.mjs';
@@ -25,7 +25,7 @@ describe('the headless agent bundle (build.ts)', { timeout: 30_000 }, () => {
   it('writes main.mjs, the key-hook child beside it and the sources it was made from', async () => {
     const { dir, bundle, inputs } = await built();
     expect(bundle).toBe(join(dir, 'main.mjs'));
-    expect((await readdir(dir)).sort()).toEqual([INPUTS_FILE, 'key-hook.child.mjs', 'main.mjs']);
+    expect((await readdir(dir)).sort()).toEqual([INPUTS_FILE, 'key-hook.child.mjs', 'main.mjs', 'session-helper.mjs']);
     const listed = JSON.parse(await readFile(join(dir, INPUTS_FILE), 'utf8')) as string[];
     expect(listed).toEqual(inputs);
     const here = join(AGENT_DIR, 'src', 'headless');
@@ -68,5 +68,9 @@ describe('the headless agent bundle (build.ts)', { timeout: 30_000 }, () => {
     const bad = spawnSync(process.execPath, [...AGENT_BUNDLE_NODE_FLAGS, bundle, '--collector', 'ftp://nowhere'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^vigil-agent: .*collector/);
+    // The `--system` session helper beside it runs under the same flags and wants its channel.
+    const helper = spawnSync(process.execPath, [...AGENT_BUNDLE_NODE_FLAGS, join(dirname(bundle), 'session-helper.mjs')], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(helper.status).toBe(2);
+    expect(helper.stderr).toMatch(/^vigil-session-helper: must be started by the Vigil system service/);
   });
 });

@@ -1,5 +1,6 @@
 // Bundles the headless agent into one ES module: `node agent/src/headless/build.ts` →
-// agent/dist/headless/main.mjs (+ key-hook.child.mjs beside it). launch.mjs (`pnpm agent`)
+// agent/dist/headless/main.mjs (+ key-hook.child.mjs and the `--system` session helper,
+// session-helper.mjs, beside it). launch.mjs (`pnpm agent`)
 // builds it when it is missing or older than the sources and runs it instead of main.ts.
 //
 // Why: run from its .ts sources the agent loads hundreds of small modules through Node's
@@ -21,6 +22,8 @@ export const HEADLESS_OUT_DIR = join(AGENT_DIR, 'dist', 'headless');
 export const HEADLESS_BUNDLE = join(HEADLESS_OUT_DIR, 'main.mjs');
 /** Beside the bundle: the source files it was made from, which launch.mjs compares with it. */
 export const INPUTS_FILE = 'inputs.json';
+/** Beside the bundle: the session helper of `--system`, found there by system-mode.ts. */
+export const SESSION_HELPER_BUNDLE = 'session-helper.mjs';
 const NODE_PLATFORM_DIR = join(AGENT_DIR, 'src', 'platform', 'node');
 
 /** The keyboard hook child's file name, as key-source.node.ts resolves it (`new URL('./<name>', import.meta.url)`). */
@@ -53,9 +56,7 @@ export async function buildHeadlessAgent(outDir: string = HEADLESS_OUT_DIR): Pro
   const temp = `${bundle}.${process.pid}.tmp`;
   const childName = await keyHookChildName();
   try {
-    const result = await build({
-      entryPoints: [join(HERE, 'main.ts')],
-      outfile: temp,
+    const options = {
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -67,20 +68,26 @@ export async function buildHeadlessAgent(outDir: string = HEADLESS_OUT_DIR): Pro
       logLevel: 'silent',
       // Bundled CommonJS code (none today, but a workspace module may pull one in) may call require().
       banner: { js: "import { createRequire as __vigilCreateRequire } from 'node:module'; const require = __vigilCreateRequire(import.meta.url);" },
-    });
-    const inputs = Object.keys(result.metafile.inputs).map((p) => resolve(AGENT_DIR, p));
+    } as const;
+    const result = await build({ ...options, entryPoints: [join(HERE, 'main.ts')], outfile: temp });
+    // `--system` starts the session helper from beside the bundle (system-mode.ts): its own bundle.
+    const helper = await build({ ...options, entryPoints: [join(HERE, 'session-helper.ts')], outfile: `${temp}.helper` });
+    const sources = new Set([...Object.keys(result.metafile.inputs), ...Object.keys(helper.metafile.inputs)]);
+    const inputs = [...sources].map((p) => resolve(AGENT_DIR, p));
     // A change to the externals or to this script makes a different bundle too.
     inputs.push(join(NODE_PLATFORM_DIR, childName), join(AGENT_DIR, 'package.json'), fileURLToPath(import.meta.url));
     // NodeKeySource forks its child from the folder of the module it is in — main.mjs once bundled.
     // The child is plain JavaScript importing only uiohook-napi, which resolves from agent/node_modules.
     await copyFile(join(NODE_PLATFORM_DIR, childName), `${temp}.child`);
     await rename(`${temp}.child`, join(outDir, childName));
+    await rename(`${temp}.helper`, join(outDir, SESSION_HELPER_BUNDLE));
     await writeFile(join(outDir, INPUTS_FILE), `${JSON.stringify(inputs)}\n`);
     await rename(temp, bundle);
     return { bundle, inputs };
   } finally {
     await rm(temp, { force: true });
     await rm(`${temp}.child`, { force: true });
+    await rm(`${temp}.helper`, { force: true });
   }
 }
 

@@ -1,4 +1,4 @@
-// `vigil-agent`: the headless agent as a Node service (`pnpm agent -- --collector ws://host:8080 --enrol-token …`).
+// `vigil-agent`: the headless agent as a Node service (`pnpm agent -- --collector wss://host:8443 --enrol-token …`).
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { AgentStartError, createAgent, type Agent } from '../core/agent.ts';

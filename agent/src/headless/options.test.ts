@@ -28,6 +28,18 @@ describe('headless agent options', () => {
     expect(describeOptions(config).enrolToken).toBe('***');
   });
 
+  it('takes collector pins from repeated --pin flags or VIGIL_COLLECTOR_PIN, and --insecure only as a flag or config key', () => {
+    const pinA = 'A'.repeat(43);
+    const pinB = 'B'.repeat(43);
+    const base = ['--collector', 'wss://collector.school.lan:8443', '--state-dir', dir];
+    expect(ok(loadOptions([...base, '--pin', pinA, '--pin', pinB], {})).collectorPins).toEqual([pinA, pinB]);
+    expect(ok(loadOptions(base, { VIGIL_COLLECTOR_PIN: `${pinA}, ${pinB}` })).collectorPins).toEqual([pinA, pinB]);
+    expect(ok(loadOptions(base, {})).insecure).toBe(false);
+    expect(ok(loadOptions(base, {})).collectorPins).toBeUndefined();
+    expect(ok(loadOptions([...base, '--insecure'], {})).insecure).toBe(true);
+    expect(loadOptions([...base, '--pin', 'not-a-pin'], {})).toMatchObject({ ok: false, message: expect.stringMatching(/^--pin: /) });
+  });
+
   it('fails with one line naming the bad option and where it came from', async () => {
     const file = join(dir, 'bad.json');
     await writeFile(file, JSON.stringify({ collector: 'ws://x:1', evidenceWidth: 99999 }));
@@ -56,6 +68,18 @@ describe('headless agent options', () => {
   it('defaults the state folder and answers --help', () => {
     expect(ok(loadOptions(['--collector', 'ws://x:1'], {})).stateDir).toMatch(/vigil-agent$/);
     expect(loadOptions(['-h'], {})).toEqual({ ok: 'help' });
+  });
+
+  it('--system with a fixed session, or logind when no user is named; session flags need --system', () => {
+    const base = ['--collector', 'ws://c:1', '--state-dir', '/var/lib/vigil-agent'];
+    expect(loadOptions([...base], {})).not.toHaveProperty('system');
+    expect(loadOptions([...base, '--system'], {})).toMatchObject({ ok: true, system: {} });
+    expect(loadOptions([...base, '--system', '--session-user', 'pupil', '--display', ':1'], {})).toMatchObject({ ok: true, system: { session: { user: 'pupil', display: ':1' } } });
+    expect(loadOptions([...base, '--system', '--session-user', 'pupil'], {})).toMatchObject({ system: { session: { display: ':0' } } });
+    expect(loadOptions([...base, '--session-user', 'pupil'], {})).toEqual({ ok: false, message: '--session-user, --display and --xauthority go with --system' });
+    expect(loadOptions([...base, '--system', '--display', ':1'], {})).toMatchObject({ ok: false, message: expect.stringMatching(/go with --session-user/) });
+    expect(loadOptions([...base, '--system', '--session-user', 'pupil', '--display', 'evil.host:0'], {})).toMatchObject({ ok: false, message: expect.stringMatching(/^--display/) });
+    expect(loadOptions([...base, '--system', '--session-user', '../x'], {})).toMatchObject({ ok: false, message: expect.stringMatching(/^--session-user/) });
   });
 
   it('derives the socket URL from any form of the collector address', () => {

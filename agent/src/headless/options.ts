@@ -10,13 +10,19 @@ import type { SystemModeOptions } from './system-mode.ts';
 
 export const USAGE = `usage: vigil-agent [options]     (from the repository: pnpm agent -- [options])
 
-  --collector <url>      collector address, e.g. ws://collector.school.lan:8080   (VIGIL_COLLECTOR)
+  --collector <url>      collector address, e.g. wss://collector.school.lan:8443  (VIGIL_COLLECTOR)
   --enrol-token <token>  one-time enrolment token from IT, needed on first start     (VIGIL_ENROL_TOKEN)
   --state-dir <path>     device identity, outbox and caches                           (VIGIL_STATE_DIR)
                          default /var/lib/vigil-agent as root, else ~/.local/state/vigil-agent
   --log-level <level>    fatal|error|warn|info|debug|trace|silent, default info      (VIGIL_LOG_LEVEL)
   --hostname <name>      name reported to the collector, default this computer's
-  --config <file>        JSON file with any of: collector, enrolToken, stateDir, logLevel, hostname,
+  --pin <pin>            a key the collector may present (repeatable; base64url SHA-256 of its public
+                         key, from \`pnpm vigil admin tls-pin\`); the enrolment token usually carries it
+                                                                                     (VIGIL_COLLECTOR_PIN, comma-separated)
+  --insecure             allow plain ws:// to another computer, or wss:// without a pinned key: the
+                         device secret can then be read and the collector impersonated (labs only)
+  --config <file>        JSON file with any of: collector, enrolToken, collectorPins (array), insecure,
+                         stateDir, logLevel, hostname,
                          osUser, evidenceWidth, evidenceQuality, maxSpanMs, idleAfterSeconds,
                          idlePollMs, lockPollMs, typingPauseMs, reconnectBaseMs, reconnectCapMs,
                          authRetryMs, stopFlushMs, outboxMaxBytes, lockCommand (array)
@@ -41,6 +47,8 @@ const FLAGS = {
   'state-dir': { type: 'string' },
   'log-level': { type: 'string' },
   hostname: { type: 'string' },
+  pin: { type: 'string', multiple: true },
+  insecure: { type: 'boolean' },
   config: { type: 'string' },
   system: { type: 'boolean' },
   'session-user': { type: 'string' },
@@ -59,7 +67,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function loadOptions(argv: readonly string[], env: NodeJS.ProcessEnv): OptionsResult {
   // `pnpm agent -- --flag` may hand the `--` through.
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     values = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false }).values;
   } catch (err) {
@@ -89,6 +97,20 @@ export function loadOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Op
     merged[key] = value;
     origin.set(key, name);
   }
+  // Pins: a comma-separated list in the environment, a repeatable flag.
+  const envPins = env.VIGIL_COLLECTOR_PIN?.trim();
+  if (envPins !== undefined && envPins !== '') {
+    merged.collectorPins = envPins.split(',').map((pin) => pin.trim());
+    origin.set('collectorPins', 'VIGIL_COLLECTOR_PIN');
+  }
+  if (Array.isArray(values.pin)) {
+    merged.collectorPins = values.pin.flatMap((pin) => pin.split(',')).map((pin) => pin.trim());
+    origin.set('collectorPins', '--pin');
+  }
+  if (values.insecure === true) {
+    merged.insecure = true;
+    origin.set('insecure', '--insecure');
+  }
   for (const [flag, key] of Object.entries(FLAG_KEYS)) {
     const value = values[flag];
     if (typeof value !== 'string') continue;
@@ -103,7 +125,7 @@ export function loadOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Op
     const key = issue?.code === 'unrecognized_keys' ? (issue.keys[0] ?? '') : String(issue?.path[0] ?? '');
     const where = origin.get(key) ?? (key === '' ? 'options' : key);
     if (issue?.code === 'unrecognized_keys') return { ok: false, message: `${where}: unknown option (see --help)` };
-    if (key === 'collector' && merged.collector === undefined) return { ok: false, message: 'no collector given: use --collector ws://host:8080 (or VIGIL_COLLECTOR)' };
+    if (key === 'collector' && merged.collector === undefined) return { ok: false, message: 'no collector given: use --collector wss://host:8443 (or VIGIL_COLLECTOR)' };
     return { ok: false, message: `${where}: ${issue?.message ?? 'invalid'}` };
   }
   const config = result.data;
@@ -114,7 +136,7 @@ export function loadOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Op
 }
 
 /** --system and its session flags; a string is the one-line problem. */
-function systemOptions(values: Record<string, string | boolean | undefined>): SystemModeOptions | string | undefined {
+function systemOptions(values: Record<string, string | boolean | string[] | undefined>): SystemModeOptions | string | undefined {
   const user = typeof values['session-user'] === 'string' ? values['session-user'] : undefined;
   const display = typeof values.display === 'string' ? values.display : undefined;
   const xauthority = typeof values.xauthority === 'string' ? values.xauthority : undefined;

@@ -53,7 +53,8 @@ try {
   fail('must be started by the Vigil system service (no channel on fd 3)');
 }
 
-const log = pino({ level: options.logLevel, base: { pid: process.pid, module: 'session-helper' } }, pino.destination({ fd: 2, sync: true }));
+const log = pino({ level: options.logLevel, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
+const helperLog = log.child({ module: 'session-helper' });
 const platform = createNodePlatform({
   log,
   locker: options.lockCommand === undefined ? { pidFile: options.lockerPidFile } : { mode: 'command', command: options.lockCommand, pidFile: options.lockerPidFile },
@@ -104,7 +105,7 @@ channel.on('data', (chunk: Buffer) => {
   for (const line of lines) {
     const msg = decodeServiceMessage(line);
     if (!msg.ok) {
-      log.warn({ code: msg.code }, 'unreadable request from the service');
+      helperLog.warn({ code: msg.code }, 'unreadable request from the service');
       continue;
     }
     const { id, req } = msg.value;
@@ -136,4 +137,4 @@ await platform.keys.start(
   (key) => send({ t: 'key', k: key }),
   (status, detail) => send({ t: 'key-status', status, detail: detail?.slice(0, 1_000) }),
 );
-log.info({ display: process.env.DISPLAY }, 'session helper running');
+helperLog.info({ display: process.env.DISPLAY }, 'session helper running');

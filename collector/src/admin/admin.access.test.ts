@@ -42,6 +42,8 @@ const cases: readonly RouteCase[] = [
   { method: 'GET', route: '/api/users', url: () => '/api/users', roles: it_, allowedStatus: 200 },
   { method: 'POST', route: '/api/users', url: () => '/api/users', body: { username: 'x' }, roles: adminOnly, allowedStatus: 400 },
   { method: 'PATCH', route: '/api/users/:userId', url: () => '/api/users/no-such-user', body: { disabled: true }, roles: adminOnly, allowedStatus: 404 },
+  { method: 'GET', route: '/api/settings/security', url: () => '/api/settings/security', roles: adminOnly, allowedStatus: 200 },
+  { method: 'PUT', route: '/api/settings/security', url: () => '/api/settings/security', body: { requireTotpForTeachers: 'yes' }, roles: adminOnly, allowedStatus: 400 },
 ];
 
 describe('who may call the administration API', () => {

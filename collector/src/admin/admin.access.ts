@@ -37,4 +37,8 @@ export const adminAccessRules: Readonly<Record<string, Access>> = {
   'GET /api/users': itStaff,
   'POST /api/users': adminOnly,
   'PATCH /api/users/:userId': adminOnly,
+
+  // Sign-in security (TOTP for teachers): the admin's, like users.
+  'GET /api/settings/security': adminOnly,
+  'PUT /api/settings/security': adminOnly,
 };

@@ -75,6 +75,10 @@ describe('policies', () => {
     expect(fieldsOf(unknown.json())).toEqual(['overrides.colour']);
     expect(fieldsOf((await t.call(admin, 'PUT', `/api/policies/room/${t.estate.roomB}`, {})).json())).toEqual(['overrides']);
     expect(fieldsOf((await t.call(admin, 'GET', `/api/policies/building/${t.estate.roomB}`)).json())).toEqual(['scope']);
+    // A pattern every agent would run on every title: refused when it could backtrack for ever.
+    const catastrophic = await t.call(admin, 'PUT', `/api/policies/room/${t.estate.roomB}`, { overrides: { signInTitlePatterns: ['sign ?in', '(a+)+$'] } });
+    expect(catastrophic.statusCode).toBe(400);
+    expect(catastrophic.json().error.details.fields).toEqual([{ path: 'overrides.signInTitlePatterns.1', message: 'pattern may take exponential time: nested quantifier at 4' }]);
     expect(await t.db.select().from(policies)).toEqual(rowsBefore);
   });
 

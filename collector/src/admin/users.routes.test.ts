@@ -66,6 +66,13 @@ describe('creating users', () => {
     expect(fieldsOf(short.json())).toEqual(['password']);
     const sameAsName = await t.call(admin, 'POST', '/api/users', { ...base, username: 'longusername1', password: 'LongUserName1' });
     expect(fieldsOf(sameAsName.json())).toEqual(['password']);
+    // Guessable passwords are refused with the rule named, never the password echoed.
+    for (const [weak, rule] of [['password1234', /common password/], ['aaaaaaaaaaaa', /repetitive/], ['123456789012', /sequence/], ['mr.wilkins rocks', /user name/]] as const) {
+      const response = await t.call(admin, 'POST', '/api/users', { ...base, username: 'mr.wilkins', password: weak });
+      expect(response.statusCode, weak).toBe(400);
+      expect(response.json().error.details.fields, weak).toEqual([{ path: 'password', message: expect.stringMatching(rule) }]);
+      expect(response.body).not.toContain(weak);
+    }
 
     const username = uniqueName('dup');
     expect((await t.call(admin, 'POST', '/api/users', { ...base, username, email: `${username}@x.example` })).statusCode).toBe(201);
@@ -115,6 +122,9 @@ describe('changing users', () => {
     const teacher = await teacherSignedIn();
     expect(await sessionsOf(teacher.id)).toBe(1);
     const newPassword = 'a much better passphrase';
+    const weak = await t.call(await t.as('admin'), 'PATCH', `/api/users/${teacher.id}`, { password: 'Qwertyuiop12' });
+    expect(weak.json().error.details.fields).toEqual([{ path: 'password', message: expect.stringMatching(/^the password is a common password/) }]);
+    expect(await sessionsOf(teacher.id)).toBe(1);
     const response = await t.call(await t.as('admin'), 'PATCH', `/api/users/${teacher.id}`, { password: newPassword });
     expect(response.statusCode).toBe(200);
     expect(await sessionsOf(teacher.id)).toBe(0);
@@ -145,7 +155,7 @@ describe('changing users', () => {
   it('unlocks a locked-out account', async () => {
     const teacher = await teacherSignedIn();
     await t.db.update(users).set({ failedLoginAttempts: 2, lockedUntil: new Date(Date.now() + 600_000) }).where(eq(users.id, teacher.id));
-    expect((await login(teacher.username, password)).statusCode).toBe(423);
+    expect((await login(teacher.username, password)).statusCode).toBe(401);
     const response = await t.call(await t.as('admin'), 'PATCH', `/api/users/${teacher.id}`, { unlock: true });
     expect(userAnswer.parse(response.json()).user.lockedUntil).toBeNull();
     const [row] = await t.db.select().from(users).where(eq(users.id, teacher.id));

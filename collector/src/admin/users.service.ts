@@ -2,7 +2,7 @@
 // disable, unlock, reset the password or the second factor. Admins only for changes; a
 // site-limited admin manages the accounts of their own site only.
 import type { UserRole } from '../db/schema/index.ts';
-import { hashPassword, passwordPolicyProblem } from '../auth/password.ts';
+import { hashPassword, passwordPolicyProblem, type PasswordOwner } from '../auth/password.ts';
 import { deleteUserSessions } from '../auth/session.repository.ts';
 import { resetTotp } from '../auth/users.repository.ts';
 import { AppError } from '../errors/app-error.ts';
@@ -66,8 +66,8 @@ async function checkRooms(context: AdminContext, roomIds: readonly string[], sit
   }
 }
 
-function checkPassword(password: string, username: string): void {
-  const problem = passwordPolicyProblem(password, username);
+function checkPassword(password: string, owner: PasswordOwner): void {
+  const problem = passwordPolicyProblem(password, owner);
   if (problem !== undefined) throw invalidField('password', problem);
 }
 
@@ -87,7 +87,7 @@ async function rowOf(context: AdminContext, userId: string): Promise<UserAdminRo
 export async function createAccount(context: AdminContext, input: NewAccount): Promise<UserAdminRow> {
   await checkSite(context, input.siteId);
   await checkRooms(context, input.roomIds, input.siteId, 'roomIds');
-  checkPassword(input.password, input.username);
+  checkPassword(input.password, { username: input.username, displayName: input.displayName });
   const passwordHash = await hashPassword(input.password);
   let id: string;
   try {
@@ -118,7 +118,7 @@ export async function changeAccount(context: AdminContext, userId: string, chang
   else if (siteId !== null && before.rooms.some((room) => room.siteId !== siteId)) {
     throw invalidField('siteId', "some of the account's rooms are on another site: send roomIds too");
   }
-  if (change.password !== undefined) checkPassword(change.password, before.username);
+  if (change.password !== undefined) checkPassword(change.password, { username: before.username, displayName: change.displayName ?? before.displayName });
   const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
 
   const fields: string[] = [];

@@ -110,11 +110,12 @@ export class AgentConnection implements AgentSession {
   }
 
   /** Closes with `frame` (a protocol close code, or 1001 at shutdown); later messages are ignored. */
-  close(frame: { readonly code: number; readonly reason: string }): void {
+  close(frame: { readonly code: number; readonly reason: string }, options: { readonly logged?: boolean } = {}): void {
     if (this.#closing || this.#phase === 'closed') return;
     this.#closing = true;
     clearTimeout(this.#helloTimer);
-    if (frame.code !== 4409 && frame.code !== 1001) this.#log.info({ code: frame.code, reason: frame.reason }, 'closing agent connection');
+    // `logged`: the caller already reported it (bad frames go through ctx.badFrames, rate-limited).
+    if (options.logged !== true && frame.code !== 4409 && frame.code !== 1001) this.#log.info({ code: frame.code, reason: frame.reason }, 'closing agent connection');
     try {
       this.#socket.close(frame.code, frame.reason);
     } catch (error) {
@@ -160,13 +161,18 @@ export class AgentConnection implements AgentSession {
     }
   }
 
+  /** A frame we refuse: always a coded close (4400 …), but logged via ctx.badFrames (once per address and code, then a count) so garbage cannot flood the log. */
+  #badFrame(code: string, frame: { readonly code: number; readonly reason: string }, detail?: string): void {
+    this.#ctx.badFrames.note(this.#ip, code, { closeCode: frame.code, detail, ...(this.#device === undefined ? {} : { deviceId: this.#device.id }) });
+    this.close(frame, { logged: true });
+  }
+
   #refuse(error: DecodeError): void {
-    this.#log.info({ code: error.code, detail: error.detail }, 'refused an undecodable agent message');
-    this.close(closeForDecodeError(error));
+    this.#badFrame(error.code, closeForDecodeError(error), error.detail);
   }
 
   #outOfOrder(detail: string): void {
-    this.close(agentClose('malformed', 'out-of-order', detail));
+    this.#badFrame('out-of-order', agentClose('malformed', 'out-of-order', detail), detail);
   }
 
   #onText(bytes: Uint8Array): void {
@@ -174,7 +180,7 @@ export class AgentConnection implements AgentSession {
     if (!decoded.ok) return this.#refuse(decoded);
     const message = decoded.value;
     if (message.type === 'frame' || message.type === 'screenshot') {
-      return this.close(agentClose('malformed', 'binary-only', `${message.type} must be a binary message`));
+      return this.#badFrame('binary-only', agentClose('malformed', 'binary-only', `${message.type} must be a binary message`));
     }
     if (this.#phase === 'hello') {
       if (message.type !== 'hello') return this.#outOfOrder(`${message.type} before hello`);

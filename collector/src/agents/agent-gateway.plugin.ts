@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { createBlobStore } from '../evidence/disk-blob-store.ts';
 import { ScreenshotService } from '../evidence/screenshot.service.ts';
 import { IngestService } from '../ingest/ingest.service.ts';
+import { PeerFaultLog } from '../logging/peer-fault-log.ts';
 import { AgentConnection } from './agent-connection.ts';
 import { AgentHubRegistry } from './agent-hub.ts';
 import type { GatewayContext } from './gateway-context.ts';
@@ -28,6 +29,7 @@ const agentGatewayPlugin: FastifyPluginAsync<AgentGatewayOptions> = async (app, 
     db: app.database.db,
     log: app.log.child({ module: 'evidence' }),
   });
+  const badFrames = new PeerFaultLog({ log, what: 'bad agent frame' });
   let shuttingDown = false;
   const ctx: GatewayContext = {
     settings,
@@ -37,13 +39,16 @@ const agentGatewayPlugin: FastifyPluginAsync<AgentGatewayOptions> = async (app, 
     presence,
     ingest,
     screenshots,
+    badFrames,
     services: () => ({ wordlists: app.wordlists, policies: app.policies, locks: app.locks }),
     isShuttingDown: () => shuttingDown,
   };
   // Sockets still saying hello are not in the hub; the sweeper and shutdown need them too.
   const connections = new Set<AgentConnection>();
 
-  app.get('/agent/v1', { websocket: true }, (socket, request) => {
+  // logLevel warn: no "incoming request" line per upgrade (a garbage-spraying client would
+  // flood the log with them); "agent connected" says who connected, bad frames are warned.
+  app.get('/agent/v1', { websocket: true, logLevel: 'warn' }, (socket, request) => {
     const connection = new AgentConnection(socket, request.ip, ctx, app.agentTls?.welcome(request.hostname));
     connections.add(connection);
     socket.once('close', () => connections.delete(connection));
@@ -58,6 +63,8 @@ const agentGatewayPlugin: FastifyPluginAsync<AgentGatewayOptions> = async (app, 
     sweepInterval(settings, settings.heartbeatTimeoutMs ?? 15_000),
   );
   sweeper.unref();
+  const faultSummaries = setInterval(() => badFrames.flush(), 60_000);
+  faultSummaries.unref();
 
   app.health.register('agents', () => {
     const stats = ingest.stats();
@@ -71,6 +78,8 @@ const agentGatewayPlugin: FastifyPluginAsync<AgentGatewayOptions> = async (app, 
   app.addHook('preClose', async () => {
     shuttingDown = true;
     clearInterval(sweeper);
+    clearInterval(faultSummaries);
+    badFrames.flush(true);
     leaving = hub.connectedDeviceIds();
     for (const connection of connections) connection.close({ code: 1001, reason: 'shutting-down' });
   });

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { IngestService } from '../ingest/ingest.service.ts';
 import type { ScreenshotService } from '../evidence/screenshot.service.ts';
+import type { PeerFaultLog } from '../logging/peer-fault-log.ts';
 import type { LockProvider, PolicyProvider, WordlistProvider } from './agent-hub.contract.ts';
 import type { AgentHubRegistry } from './agent-hub.ts';
 import type { DeviceAuthService } from './device-auth.service.ts';
@@ -16,6 +17,8 @@ export interface GatewayContext {
   readonly presence: PresenceService;
   readonly ingest: IngestService;
   readonly screenshots: ScreenshotService;
+  /** Where refused frames are reported: rate-limited per address and code (logging/peer-fault-log.ts). */
+  readonly badFrames: PeerFaultLog;
   /** The agent services (word lists, policies, locks); looked up per connection, they are registered by another plugin. */
   services(): { readonly wordlists: WordlistProvider; readonly policies: PolicyProvider; readonly locks: LockProvider };
   /** True once the collector is shutting down: dropped sockets are then not "silent". */

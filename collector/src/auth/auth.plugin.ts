@@ -8,7 +8,7 @@ import { AppError } from '../errors/app-error.ts';
 import { accessGate, RouteAccessRegistry } from './access-control.ts';
 import { authRoutes } from './auth.routes.ts';
 import { secretBoxFor, secretKeyEnvVar, type SecretBox } from './secret-box.ts';
-import { helmetOptions } from './security-headers.ts';
+import { helmetOptionsFor } from './security-headers.ts';
 import { OidcClient } from './sso/oidc-client.ts';
 import { ssoRoutes } from './sso/sso.routes.ts';
 
@@ -51,7 +51,7 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, options) =
   const secretBox = options.secretBox ?? secretBoxFor(app.config.dataDir, process.env[secretKeyEnvVar]);
 
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, helmetOptions);
+  await app.register(fastifyHelmet, helmetOptionsFor(publicUrl));
   // Off by default; routes opt in with `config: { rateLimit }` (sign-in, setup, and any
   // other feature that wants it).
   await app.register(fastifyRateLimit, {
@@ -66,7 +66,8 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, options) =
   app.addHook('onRoute', (route) => registry.record(route));
   app.addHook('onRequest', accessGate(registry, { db, now, publicUrl }));
 
-  await app.register(authRoutes, { prefix: '/api/auth', db, secretBox, now, publicUrl, loginRateLimit: options.loginRateLimit ?? defaultLoginRateLimit });
+  const sso = { db, secretBox, oidcEnv: app.config.oidc };
+  await app.register(authRoutes, { prefix: '/api/auth', db, secretBox, now, publicUrl, loginRateLimit: options.loginRateLimit ?? defaultLoginRateLimit, sso });
   // School sign-in (OpenID Connect): /auth/oidc/* (browser navigations), /api/auth/oidc*, /api/sso/settings.
   const oidcClient = new OidcClient(options.oidcFetch === undefined ? {} : { fetch: options.oidcFetch });
   await app.register(ssoRoutes, { db, secretBox, now, publicUrl, oidcEnv: app.config.oidc, oidcClient, loginRateLimit: options.loginRateLimit ?? defaultLoginRateLimit });

@@ -7,6 +7,8 @@ import { completeSetup } from './first-run.service.ts';
 import { login } from './login.service.ts';
 import { signedInUser, type AuthUser } from './request-user.ts';
 import type { SecretBox } from './secret-box.ts';
+import { assertPasswordSignInAllowed } from './sso/sso-password-policy.ts';
+import type { SsoDeps } from './sso/sso-settings.service.ts';
 import { clearSessionCookie, presentedSessionToken, setSessionCookie } from './session-cookie.ts';
 import { deleteSession, findSession } from './session.repository.ts';
 import { confirmTotpEnrolment, startTotpEnrolment } from './totp-enrolment.service.ts';
@@ -19,6 +21,8 @@ export interface AuthRoutesOptions {
   readonly publicUrl: string | undefined;
   /** Per-IP limit on sign-in and setup attempts. */
   readonly loginRateLimit: { readonly max: number; readonly timeWindowMs: number };
+  /** School sign-in settings: may limit the password form to admins (sso/sso-password-policy.ts). */
+  readonly sso?: SsoDeps;
 }
 
 async function meBody(db: Db, user: Pick<AuthUser, 'id' | 'username' | 'displayName' | 'role'>, csrfToken: string, totpEnrolmentRequired: boolean): Promise<MeResponse> {
@@ -43,7 +47,8 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     const body = decodeBody(loginBodySchema, request.body);
     // Signing in again replaces whatever session this browser had.
     const previous = presentedSessionToken(request);
-    const result = await login({ db, secretBox, now }, body, client(request));
+    const result = await login({ db, secretBox, now, log: request.log }, body, client(request));
+    if (options.sso !== undefined) await assertPasswordSignInAllowed(options.sso, result.account, result.session, request.ip);
     if (previous !== undefined) {
       const old = await findSession(db, previous);
       if (old !== undefined) await deleteSession(db, old.idHash);

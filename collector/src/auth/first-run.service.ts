@@ -6,7 +6,7 @@ import { setupTokens } from '../db/schema/index.ts';
 import { AppError } from '../errors/app-error.ts';
 import { generateSecret, hashSecret } from '../security/secrets.ts';
 import type { SetupBody } from './auth.schemas.ts';
-import { hashPassword, passwordPolicyProblem } from './password.ts';
+import { hashPassword, passwordWeakness } from './password.ts';
 import { activeAdminExists, insertUser } from './users.repository.ts';
 
 /** How long a first-run link works. */
@@ -53,8 +53,8 @@ export interface CreatedAdmin {
  * new admin then signs in and must enrol TOTP before anything else.
  */
 export async function completeSetup(db: Db, body: SetupBody, now: Date, ip: string): Promise<CreatedAdmin> {
-  const problem = passwordPolicyProblem(body.password, body.username);
-  if (problem !== undefined) throw new AppError('password-too-weak', 400, `Choose another password: ${problem}`);
+  const weakness = passwordWeakness(body.password, { username: body.username, displayName: body.displayName });
+  if (weakness !== undefined) throw new AppError('password-too-weak', 400, `Choose another password: ${weakness.message}`, { rule: weakness.rule });
   const passwordHash = await hashPassword(body.password);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('vigil-first-admin'))`);

@@ -67,11 +67,15 @@ describe('first run', () => {
     expect(login.json()).toMatchObject({ user: { role: 'admin' }, totpEnrolmentRequired: true });
   });
 
-  it('refuses a password under 12 characters without spending the link', async () => {
+  it('refuses a weak password (short, common, containing the name) without spending the link', async () => {
     const token = await announce();
     const weak = await setup({ token, ...goodAdmin, password: 'elevenchars' });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error.code).toBe('password-too-weak');
+    const common = await setup({ token, ...goodAdmin, password: 'Password1234' });
+    expect(common.json().error).toMatchObject({ code: 'password-too-weak', details: { rule: 'common' } });
+    const named = await setup({ token, ...goodAdmin, password: 'head.of.it forever' });
+    expect(named.json().error).toMatchObject({ code: 'password-too-weak', details: { rule: 'contains-name' } });
     expect((await setup({ token, ...goodAdmin })).statusCode).toBe(201);
   });
 

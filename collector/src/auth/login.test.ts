@@ -6,6 +6,7 @@ import { hashSecret } from '../security/secrets.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import { buildAuthTestApp, type AuthTestApp } from './auth-test-app.ts';
 import { createTestUser } from './auth-test-kit.ts';
+import { signInFailedMessage } from './login.service.ts';
 import { purgeExpiredSessions, sessionIdleMs, sessionLifetimeMs } from './session.repository.ts';
 
 const password = 'correct horse battery staple';
@@ -88,13 +89,13 @@ describe('signing in', () => {
     }
   });
 
-  it('answers a wrong password and an unknown user alike, and audits both without the password', async () => {
+  it('answers a wrong password and an unknown user alike, and audits both (reason, not password)', async () => {
     const teacher = await createTestUser(t.app, { role: 'teacher', password });
     const wrong = await signIn(teacher.username, 'not the password at all');
     const unknown = await signIn('nobody-here', 'not the password at all');
     for (const response of [wrong, unknown]) {
       expect(response.statusCode).toBe(401);
-      expect(response.json()).toEqual({ error: { code: 'invalid-credentials', message: 'Wrong user name or password' } });
+      expect(response.json()).toEqual({ error: { code: 'invalid-credentials', message: signInFailedMessage } });
       expect(response.headers['set-cookie']).toBeUndefined();
     }
     const audit = await database.db.select().from(auditLog).where(eq(auditLog.action, 'auth.login-failed'));

@@ -1,21 +1,20 @@
 import { verify } from '@node-rs/argon2';
-import { hashPassword, passwordProblem } from '../admin/password-hash.ts';
+import { hashPassword } from '../admin/password-hash.ts';
+import { passwordWeakness, type PasswordOwner } from './password-policy.ts';
 
 // One password policy and one set of argon2id parameters for the whole collector: the
-// admin CLI's (admin/password-hash.ts: 19 MiB, 2 passes, 1 lane; 12..256 characters).
-// This file adds what sign-in needs on top: verification and the new-password check
-// that also knows the user name.
+// admin CLI's (admin/password-hash.ts: 19 MiB, 2 passes, 1 lane; 12..256 characters)
+// plus the guessability rules of password-policy.ts. This file adds what sign-in needs
+// on top: verification.
 export { hashPassword };
+export { passwordWeakness, type PasswordOwner, type PasswordRule, type PasswordWeakness } from './password-policy.ts';
 
 /** Long enough for any password the policy allows; short enough that hashing it is no denial of service. */
 export const maxPresentedPasswordLength = 1024;
 
-/** Why a new password is refused, or undefined when it is acceptable. */
-export function passwordPolicyProblem(password: string, username?: string): string | undefined {
-  const problem = passwordProblem(password);
-  if (problem !== undefined) return problem;
-  if (username !== undefined && password.toLowerCase() === username.trim().toLowerCase()) return 'the password must not be the user name';
-  return undefined;
+/** Why a new password is refused (naming the rule, never echoing it), or undefined when it is acceptable. */
+export function passwordPolicyProblem(password: string, owner: PasswordOwner = {}): string | undefined {
+  return passwordWeakness(password, owner)?.message;
 }
 
 let dummyHash: Promise<string> | undefined;

@@ -18,8 +18,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function appWithConsole(consoleDir: string): Promise<FastifyInstance> {
-  const loaded = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir });
+async function appWithConsole(consoleDir: string, env: Record<string, string> = {}): Promise<FastifyInstance> {
+  const loaded = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, ...env });
   if (!loaded.ok) throw new Error(loaded.message);
   return buildApp(loaded.config, { database: database.database, logger: testLogger(), consoleDir });
 }
@@ -53,7 +53,8 @@ describe('security headers', () => {
           'form-action': "'self'",
           'frame-ancestors': "'none'",
           'img-src': "'self' blob: data:",
-          'connect-src': "'self' ws: wss:",
+          // No ws:/wss: to any host: 'self' covers the live socket to this origin (CSP3).
+          'connect-src': "'self'",
         });
         expect(response.headers['content-security-policy']).not.toMatch(/unsafe-inline|unsafe-eval/);
         expect(response.headers['x-content-type-options']).toBe('nosniff');
@@ -75,6 +76,22 @@ describe('security headers', () => {
       }
     } finally {
       await app.close();
+    }
+  });
+
+  it('lets the console connect only to its own origin, and to PUBLIC_URL as a socket when that is set', async () => {
+    for (const [publicUrl, connect] of [
+      ['https://vigil.school.example', "'self' wss://vigil.school.example"],
+      ['http://10.0.0.5:8080/', "'self' ws://10.0.0.5:8080"],
+    ] as const) {
+      const app = await appWithConsole(join(dataDir, 'not-built'), { PUBLIC_URL: publicUrl });
+      try {
+        const csp = directives((await app.inject({ method: 'GET', url: '/health' })).headers['content-security-policy']);
+        expect(csp.get('connect-src'), publicUrl).toBe(connect);
+        expect(csp.get('default-src')).toBe("'self'");
+      } finally {
+        await app.close();
+      }
     }
   });
 });

@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors/app-error.ts';
-import { totpRequired, type AuthSession, type AuthUser } from './request-user.ts';
+import type { AuthSession, AuthUser } from './request-user.ts';
+import { totpRequiredFor } from './security-settings.service.ts';
 import { clearSessionCookie, presentedSessionToken } from './session-cookie.ts';
 import { deleteSession, findSession, sessionExpired, sessionTouchMs, touchSession } from './session.repository.ts';
 
@@ -47,9 +48,9 @@ export async function authenticateSession(deps: SessionAuthDeps, request: Fastif
   const session: AuthSession = {
     idHash: stored.idHash,
     csrfToken: stored.csrfToken,
-    // Re-evaluated every request: promoting a signed-in teacher to technician restricts
-    // their session until they enrol.
-    restricted: totpRequired(user.role, totpEnrolled) && stored.mfaVerifiedAt === null,
+    // Re-evaluated every request: promoting a signed-in teacher to technician, or an admin
+    // requiring TOTP for teachers, restricts the session until they enrol.
+    restricted: stored.mfaVerifiedAt === null && (await totpRequiredFor(deps.db, user.role, totpEnrolled)),
   };
   request.user = user;
   request.authSession = session;

@@ -145,8 +145,11 @@ describe('signing in with TOTP', () => {
     const wrong = good === '123456' ? '654321' : '123456';
     expect((await login(admin.username, wrong)).json().error.code).toBe('totp-invalid');
     expect((await login(admin.username, wrong)).json().error.code).toBe('totp-invalid');
-    expect((await login(admin.username, wrong)).json().error.code).toBe('account-locked');
-    expect((await login(admin.username, good)).json().error.code).toBe('account-locked');
+    // The third wrong code locks; it still answers as a wrong code (the password was right).
+    expect((await login(admin.username, wrong)).json().error.code).toBe('totp-invalid');
+    expect((await database.db.select({ lockedUntil: users.lockedUntil }).from(users).where(eq(users.id, admin.id)))[0]?.lockedUntil).not.toBeNull();
+    // While locked, even the right password and code are refused like a wrong password.
+    expect((await login(admin.username, good)).json().error.code).toBe('invalid-credentials');
   });
 
   it('accepts one 30 s step of clock drift either way, not two', async () => {

@@ -101,6 +101,10 @@ describe('vigil admin create-user', () => {
     expect(await admin('create-user', '--username', 'x2', '--role', 'teacher', '--rooms', 'Nowhere')).toMatchObject({ code: 1, err: '--rooms: no room "Nowhere"' });
     vi.stubEnv('VIGIL_NEW_PASSWORD', 'short');
     expect(await admin('create-user', '--username', 'x3', '--role', 'admin')).toMatchObject({ code: 2, err: 'the password must be at least 12 characters' });
+    vi.stubEnv('VIGIL_NEW_PASSWORD', 'Password1234!');
+    expect(await admin('create-user', '--username', 'x3', '--role', 'admin')).toMatchObject({ code: 2, err: expect.stringMatching(/^the password is a common password/) as unknown as string });
+    vi.stubEnv('VIGIL_NEW_PASSWORD', 'mrsbrown likes long walks');
+    expect(await admin('create-user', '--username', 'mrsbrown', '--role', 'teacher')).toMatchObject({ code: 2, err: expect.stringMatching(/must not contain the user name/) as unknown as string });
     vi.stubEnv('VIGIL_NEW_PASSWORD', '');
     expect(await admin('create-user', '--username', 'x4', '--role', 'admin')).toMatchObject({ code: 2, err: expect.stringContaining('VIGIL_NEW_PASSWORD') as unknown as string });
     expect(await database.db.select().from(users)).toHaveLength(before);

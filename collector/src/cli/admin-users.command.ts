@@ -1,7 +1,8 @@
 // `vigil admin create-user`: console accounts made from the server's shell (the first
 // admin, or when the console is unreachable).
 import { auditActor, cliActor } from '../admin/actor.ts';
-import { hashPassword, passwordProblem } from '../admin/password-hash.ts';
+import { hashPassword } from '../admin/password-hash.ts';
+import { passwordPolicyProblem } from '../auth/password.ts';
 import { findRoom, findSite } from '../admin/sites-rooms.repository.ts';
 import { createUser, findUserByUsername } from '../admin/users.repository.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
@@ -47,7 +48,7 @@ export const userSubcommands: Record<string, Subcommand> = {
       if (roomRefs.length > 0 && role !== 'teacher') throw new CliUsageError('--rooms applies to teachers only (other roles are not limited by room)');
       // Ask before opening the database, so nobody types a password for nothing.
       const password = await readNewPassword();
-      const problem = passwordProblem(password);
+      const problem = passwordPolicyProblem(password, { username, displayName });
       if (problem !== undefined) throw new CliUsageError(problem);
 
       return withDatabase(async ({ db }) => {

@@ -4,18 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import { auditLog } from './schema/index.ts';
-
-/** The PostgreSQL error under drizzle's DrizzleQueryError wrapper (or pg's own). */
-async function databaseError(work: PromiseLike<unknown>): Promise<{ code?: string; message: string }> {
-  try {
-    await work;
-  } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    if (cause instanceof Error) return { code: 'code' in cause ? String(cause.code) : undefined, message: cause.message };
-    throw error;
-  }
-  throw new Error('the statement was not refused');
-}
+import { refusal } from './testing/role-checks.ts';
 
 // As the owner, who holds every privilege on audit_log: only the triggers stand in the
 // way. (The collector's own role is refused before the triggers even run:
@@ -45,21 +34,21 @@ describe('audit_log is append-only in the database itself', () => {
   });
 
   it('refuses UPDATE', async () => {
-    const refused = await databaseError(owner.update(auditLog).set({ action: 'nothing.happened' }).where(eq(auditLog.action, 'alert.view')));
+    const refused = await refusal(owner.update(auditLog).set({ action: 'nothing.happened' }).where(eq(auditLog.action, 'alert.view')));
     expect(refused).toEqual({ code: '42501', message: 'audit_log is append-only: UPDATE is not allowed' });
   });
 
   it('refuses UPDATE even when no row matches', async () => {
-    expect(await databaseError(database.ownerPool.query(`update audit_log set action = 'x' where false`))).toMatchObject({ code: '42501' });
+    expect(await refusal(database.ownerPool.query(`update audit_log set action = 'x' where false`))).toMatchObject({ code: '42501' });
   });
 
   it('refuses DELETE', async () => {
-    expect(await databaseError(owner.delete(auditLog))).toEqual({ code: '42501', message: 'audit_log is append-only: DELETE is not allowed' });
-    expect(await databaseError(database.ownerPool.query('delete from audit_log where false'))).toMatchObject({ code: '42501' });
+    expect(await refusal(owner.delete(auditLog))).toEqual({ code: '42501', message: 'audit_log is append-only: DELETE is not allowed' });
+    expect(await refusal(database.ownerPool.query('delete from audit_log where false'))).toMatchObject({ code: '42501' });
   });
 
   it('refuses TRUNCATE', async () => {
-    expect(await databaseError(database.ownerPool.query('truncate audit_log'))).toEqual({ code: '42501', message: 'audit_log is append-only: TRUNCATE is not allowed' });
+    expect(await refusal(database.ownerPool.query('truncate audit_log'))).toEqual({ code: '42501', message: 'audit_log is append-only: TRUNCATE is not allowed' });
   });
 
   it('still holds the original row afterwards', async () => {

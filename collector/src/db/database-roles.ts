@@ -8,6 +8,10 @@ import pg from 'pg';
 /** Tables the collector may only read and append to: no UPDATE, DELETE or TRUNCATE. */
 export const appendOnlyTables = ['audit_log'] as const;
 
+// Collectors starting together would otherwise GRANT on the same catalog rows at once,
+// which PostgreSQL answers with "tuple concurrently updated".
+const grantLockKey = 0x76_67_72_6e; // "vgrn"
+
 /** The roles behind the two pools, as PostgreSQL reports them (`current_user`). */
 export interface DatabaseRoles {
   /** The collector's role (DATABASE_URL). */
@@ -34,6 +38,7 @@ export async function grantAppRole(owner: pg.Pool, appRole: string): Promise<voi
   const client = await owner.connect();
   try {
     await client.query('begin');
+    await client.query('select pg_advisory_xact_lock($1)', [grantLockKey]);
     await client.query(`grant usage on schema public to ${app}`);
     await client.query(`grant select, insert, update, delete on all tables in schema public to ${app}`);
     await client.query(`grant usage, select on all sequences in schema public to ${app}`);

@@ -1,5 +1,5 @@
 import type { AuthUser } from '../auth/request-user.ts';
-import { totpRequired } from '../auth/request-user.ts';
+import { totpRequiredFor } from '../auth/security-settings.service.ts';
 import { findSession, sessionExpired, sessionTouchMs, touchSession } from '../auth/session.repository.ts';
 import type { Db } from '../db/database.ts';
 import type { UserRole } from '../db/schema/index.ts';
@@ -17,7 +17,7 @@ export async function liveSessionUser(db: Db, token: string, roles: readonly Use
   const stored = await findSession(db, token);
   if (stored === undefined || stored.user.disabled || sessionExpired(stored, options.now)) return undefined;
   const totpEnrolled = stored.user.totpEnabledAt !== null;
-  if (totpRequired(stored.user.role, totpEnrolled) && stored.mfaVerifiedAt === null) return undefined;
+  if (stored.mfaVerifiedAt === null && (await totpRequiredFor(db, stored.user.role, totpEnrolled))) return undefined;
   if (!roles.includes(stored.user.role)) return undefined;
   if (options.active && options.now.getTime() - stored.lastSeenAt.getTime() >= sessionTouchMs) await touchSession(db, stored.idHash, options.now);
   const { id, username, displayName, role, siteId } = stored.user;

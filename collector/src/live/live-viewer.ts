@@ -1,4 +1,4 @@
-import { clipUtf8, closeCodes, MAX_CLOSE_REASON_BYTES, type CloseCodeName } from '@vigil/shared';
+import { clipUtf8, closeCodes, MAX_CLOSE_REASON_BYTES, utf8DecodeStrict, type CloseCodeName } from '@vigil/shared';
 import { liveClientMessageSchema, type LiveClientMessage, type LiveServerMessage } from '@vigil/shared/console';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
@@ -32,9 +32,10 @@ function byteLength(data: RawData): number {
   return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
 
-function text(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
+/** The message as text; null when it is not valid UTF-8 (ws leaves that check to us: plugins/websocket.ts). */
+function text(data: RawData): string | null {
+  if (Array.isArray(data)) return utf8DecodeStrict(Buffer.concat(data));
+  return utf8DecodeStrict(data instanceof ArrayBuffer ? new Uint8Array(data) : data);
 }
 
 /**
@@ -152,9 +153,11 @@ export class LiveViewer implements Viewer {
     if (!this.#bucket.take()) return this.#refuse('rateLimited', 'message-rate', 'too many messages');
     if (isBinary) return this.#refuse('malformed', 'binary-not-accepted', 'the console sends JSON text messages only');
     if (byteLength(data) > maxMessageBytes) return this.#refuse('tooLarge', 'too-large', `messages are at most ${maxMessageBytes} bytes`);
+    const json = text(data);
+    if (json === null) return this.#refuse('malformed', 'bad-utf8', 'the message is not valid UTF-8');
     let raw: unknown;
     try {
-      raw = JSON.parse(text(data));
+      raw = JSON.parse(json);
     } catch {
       return this.#refuse('malformed', 'not-json', 'the message is not JSON');
     }

@@ -5,7 +5,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, we
 import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 const ecdsa = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const dayMs = 86_400_000;
@@ -19,14 +19,16 @@ export function newPrivateKeyPem(): string {
   return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
-async function importKeys(privateKeyPem: string): Promise<CryptoKeyPair> {
+type KeyPair = { privateKey: webcrypto.CryptoKey; publicKey: webcrypto.CryptoKey };
+
+async function importKeys(privateKeyPem: string): Promise<KeyPair> {
   const privateDer = createPrivateKey(privateKeyPem).export({ type: 'pkcs8', format: 'der' });
   const publicDer = createPublicKey(privateKeyPem).export({ type: 'spki', format: 'der' });
   const [privateKey, publicKey] = await Promise.all([
     webcrypto.subtle.importKey('pkcs8', privateDer, ecdsa, false, ['sign']),
     webcrypto.subtle.importKey('spki', publicDer, ecdsa, true, ['verify']),
   ]);
-  return { privateKey, publicKey } as CryptoKeyPair;
+  return { privateKey, publicKey };
 }
 
 /** A positive 128-bit serial: unique enough that no two certificates of this CA collide. */

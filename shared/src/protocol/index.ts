@@ -3,6 +3,7 @@ export * from './wordlist.schema.ts';
 export * from './primitives.schema.ts';
 export * from './envelope.schema.ts';
 export * from './policy.schema.ts';
+export { TITLE_PATTERN_INPUT_MAX, titlePatternHazard } from './title-pattern-safety.ts';
 export * from './agent-messages.schema.ts';
 export * from './collector-messages.schema.ts';
 export * from './encode.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { categoryIdSchema } from './wordlist.schema.ts';
 import { textSchema } from './primitives.schema.ts';
+import { TITLE_PATTERN_INPUT_MAX, titlePatternHazard } from './title-pattern-safety.ts';
 
 // The policy an agent enforces: resolved by the collector (site, room, group, time of
 // day) and pushed in `welcome` and `policy` messages.
@@ -22,7 +23,25 @@ export function compileTitlePatterns(patterns: readonly string[]): RegExp[] {
   return patterns.map((source) => new RegExp(source, TITLE_PATTERN_FLAGS));
 }
 
-export const titlePatternSchema = textSchema(200, 1).refine(compilesAsTitlePattern, 'not a valid regular expression');
+/**
+ * Whether a compiled sign-in pattern matches `text` (a window title or URL). Only the
+ * first TITLE_PATTERN_INPUT_MAX characters are tested: a page can make its title as long
+ * as it likes, and the patterns the schema accepts are safe up to that length.
+ */
+export function matchesTitlePattern(patterns: readonly RegExp[], text: string): boolean {
+  const clipped = text.length > TITLE_PATTERN_INPUT_MAX ? text.slice(0, TITLE_PATTERN_INPUT_MAX) : text;
+  return patterns.some((pattern) => pattern.test(clipped));
+}
+
+/** A regex source that compiles and cannot make an agent backtrack for long (title-pattern-safety.ts). */
+export const titlePatternSchema = textSchema(200, 1).superRefine((source, ctx) => {
+  if (!compilesAsTitlePattern(source)) {
+    ctx.addIssue({ code: 'custom', message: 'not a valid regular expression' });
+    return;
+  }
+  const hazard = titlePatternHazard(source);
+  if (hazard !== undefined) ctx.addIssue({ code: 'custom', message: hazard });
+});
 
 export const policySchema = z.object({
   /** Minutes of inactivity before the screen locks; 0 turns idle lock off. */

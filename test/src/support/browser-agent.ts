@@ -65,11 +65,15 @@ export class BrowserAgentHarness {
     return this.#worker;
   }
 
-  /** Starts Chromium on the same profile (a second start is a browser restart). */
-  async launch(): Promise<void> {
+  /**
+   * Starts Chromium on the same profile (a second start is a browser restart). With an X
+   * `display` it runs headed there: headless Chromium reports no idle time to `chrome.idle`.
+   */
+  async launch(opts: { display?: string } = {}): Promise<void> {
     this.#context = await chromium.launchPersistentContext(this.profileDir, {
       executablePath: chromiumPath,
-      headless: true,
+      headless: opts.display === undefined,
+      ...(opts.display === undefined ? {} : { env: { ...process.env, DISPLAY: opts.display } }),
       viewport: { width: 1280, height: 800 },
       args: [
         '--no-sandbox',

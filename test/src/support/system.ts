@@ -30,25 +30,43 @@ async function waitForLine(proc: NodeProcess, match: (line: LogLine) => boolean,
 
 export class CollectorProcess {
   readonly port: number;
+  /** HTTPS + WSS (TLS_PORT); the key under dataDir/tls is what agents pin. */
+  readonly tlsPort: number;
   readonly dataDir: string;
   readonly env: NodeJS.ProcessEnv;
   #proc: NodeProcess | undefined;
 
-  private constructor(port: number, dataDir: string, env: NodeJS.ProcessEnv) {
+  private constructor(port: number, tlsPort: number, dataDir: string, env: NodeJS.ProcessEnv) {
     this.port = port;
+    this.tlsPort = tlsPort;
     this.dataDir = dataDir;
     this.env = env;
   }
 
   static async create(databaseUrl: string): Promise<CollectorProcess> {
     const port = await findFreePort();
+    let tlsPort = await findFreePort();
+    while (tlsPort === port) tlsPort = await findFreePort();
     const dataDir = await mkdtemp(join(tmpdir(), 'vigil-e2e-collector-'));
-    const env = baseEnv({ DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WORDLISTS_DIR: join(repoRoot, 'wordlists'), LOG_LEVEL: 'info' });
-    return new CollectorProcess(port, dataDir, env);
+    const env = baseEnv({
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      TLS_PORT: String(tlsPort),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      WORDLISTS_DIR: join(repoRoot, 'wordlists'),
+      LOG_LEVEL: 'info',
+    });
+    return new CollectorProcess(port, tlsPort, dataDir, env);
   }
 
+  /** Plain ws:// on loopback: agents enrol here and move to `tlsUrl` when the welcome offers it. */
   get url(): string {
     return `ws://127.0.0.1:${this.port}`;
+  }
+
+  get tlsUrl(): string {
+    return `wss://127.0.0.1:${this.tlsPort}`;
   }
 
   async start(): Promise<void> {
@@ -98,6 +116,8 @@ export interface AgentProcessOptions {
   display: string;
   /** Agent options beyond the CLI flags (written to a --config file). */
   config?: Record<string, unknown>;
+  /** More flags, e.g. `--system --session-user …` (the agent as a root service). */
+  args?: readonly string[];
 }
 
 export class AgentProcess {
@@ -132,7 +152,7 @@ export class AgentProcess {
 
   /** Starts the agent (with a token on first enrolment) and waits until its keyboard hook runs. */
   async start(enrolToken?: string, env: Record<string, string> = {}): Promise<void> {
-    const args = ['--collector', this.#opts.collectorUrl, '--state-dir', this.stateDir, '--config', this.#configPath];
+    const args = ['--collector', this.#opts.collectorUrl, '--state-dir', this.stateDir, '--config', this.#configPath, ...(this.#opts.args ?? [])];
     if (enrolToken !== undefined) args.push('--enrol-token', enrolToken);
     this.#proc = startNode(AGENT, args, baseEnv({ DISPLAY: this.#opts.display, VIGIL_LOG_LEVEL: 'debug', ...env }));
     await this.waitForLog((l) => l.msg === 'keyboard hook running', 30_000, 'the keyboard hook');

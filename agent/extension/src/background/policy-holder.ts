@@ -1,7 +1,7 @@
 // The policy and word list in force, cached in the extension's IndexedDB so a browser that
 // starts while the collector is unreachable still detects with the last list it had.
 import { compile, type CompiledMatcher } from '@vigil/shared/matcher';
-import { compileTitlePatterns, defaultPolicy, policySchema, wordlistPayloadSchema, type Policy, type WordlistPayload } from '@vigil/shared/protocol';
+import { compileTitlePatterns, defaultPolicy, matchesTitlePattern, policySchema, wordlistPayloadSchema, type Policy, type WordlistPayload } from '@vigil/shared/protocol';
 import { kvGet, kvSet } from './kv-store.ts';
 import type { ExtensionLogger } from './log.ts';
 
@@ -31,7 +31,7 @@ export class PolicyHolder {
 
   /** True for a page whose title or address looks like a sign-in or password page. */
   isSignIn(title: string, url: string): boolean {
-    return this.#signIn.some((re) => re.test(title) || re.test(url));
+    return matchesTitlePattern(this.#signIn, title) || matchesTitlePattern(this.#signIn, url);
   }
 
   onPolicy(listener: (policy: Policy) => void): () => void {

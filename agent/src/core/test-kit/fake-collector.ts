@@ -1,6 +1,7 @@
 // A tiny collector speaking protocol v1 over a real WebSocket, for the agent's unit tests:
 // enrols, welcomes, acks committed-looking messages and records everything it receives.
 import { randomBytes } from 'node:crypto';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ulid } from 'ulid';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -14,6 +15,7 @@ import {
   type MessageType,
   type PayloadOf,
   type Policy,
+  type WelcomeTls,
   type WordlistPayload,
 } from '@vigil/shared/protocol';
 
@@ -28,6 +30,10 @@ export interface FakeCollectorOptions {
   wordlist?: WordlistPayload;
   /** Ack alerts, activity, state and screenshots as they arrive (default true). */
   autoAck?: boolean;
+  /** Serve wss:// with this key and certificate (PEM) instead of ws://. */
+  tls?: { key: string; cert: string };
+  /** Sent as `welcome.tls`. */
+  welcomeTls?: WelcomeTls;
 }
 
 type CollectorType = CollectorMessage['type'];
@@ -44,11 +50,22 @@ export class FakeCollector {
   wordlist: WordlistPayload | undefined;
   /** Close every hello with 4401, as a collector that no longer knows the device would. */
   refuseAll = false;
+  welcomeTls: WelcomeTls | undefined;
+  /** Sent to each agent right after its welcome (a collector that commands at once). */
+  afterWelcome: CollectorMessage[] = [];
+  /** TLS handshakes completed and HTTP upgrade requests seen (wss:// only). */
+  tlsHandshakes = 0;
+  upgradeRequests = 0;
   readonly #server: WebSocketServer;
+  readonly #https: HttpsServer | undefined;
   readonly #authed = new Set<WebSocket>();
 
-  private constructor(server: WebSocketServer, opts: FakeCollectorOptions) {
+  private constructor(server: WebSocketServer, opts: FakeCollectorOptions, https?: HttpsServer) {
     this.#server = server;
+    this.#https = https;
+    this.welcomeTls = opts.welcomeTls;
+    https?.on('secureConnection', () => this.tlsHandshakes++);
+    https?.on('upgrade', () => this.upgradeRequests++);
     this.autoAck = opts.autoAck ?? true;
     this.policy = opts.policy ?? { ...defaultPolicy, signInTitlePatterns: [...defaultPolicy.signInTitlePatterns], noCaptureCategories: [] };
     this.wordlist = opts.wordlist;
@@ -56,6 +73,15 @@ export class FakeCollector {
   }
 
   static async start(opts: FakeCollectorOptions = {}, port = 0): Promise<FakeCollector> {
+    if (opts.tls !== undefined) {
+      const https = createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert });
+      const wss = new WebSocketServer({ server: https, path: '/agent/v1' });
+      await new Promise<void>((resolve, reject) => {
+        https.once('error', reject);
+        https.listen(port, '127.0.0.1', () => resolve());
+      });
+      return new FakeCollector(wss, opts, https);
+    }
     const server = new WebSocketServer({ host: '127.0.0.1', port, path: '/agent/v1' });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -65,13 +91,13 @@ export class FakeCollector {
   }
 
   get port(): number {
-    const address: AddressInfo | string | null = this.#server.address();
+    const address: AddressInfo | string | null = this.#https?.address() ?? this.#server.address();
     if (address === null || typeof address === 'string') throw new Error('fake collector is not listening');
     return address.port;
   }
 
   get url(): string {
-    return `ws://127.0.0.1:${this.port}/agent/v1`;
+    return `${this.#https === undefined ? 'ws' : 'wss'}://127.0.0.1:${this.port}/agent/v1`;
   }
 
   get connections(): number {
@@ -100,6 +126,11 @@ export class FakeCollector {
   async stop(): Promise<void> {
     for (const ws of this.#server.clients) ws.terminate();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    const https = this.#https;
+    if (https !== undefined) {
+      https.closeAllConnections();
+      await new Promise<void>((resolve) => https.close(() => resolve()));
+    }
   }
 
   #accept(ws: WebSocket): void {
@@ -148,8 +179,9 @@ export class FakeCollector {
     }
     this.#authed.add(ws);
     const wordlistVersion = this.wordlist?.version ?? '0'.repeat(64);
-    this.#sendTo(ws, 'welcome', { deviceId, ...(secret === undefined ? {} : { secret }), policy: this.policy, wordlistVersion, serverTime: Date.now() });
+    this.#sendTo(ws, 'welcome', { deviceId, ...(secret === undefined ? {} : { secret }), policy: this.policy, wordlistVersion, serverTime: Date.now(), ...(this.welcomeTls === undefined ? {} : { tls: this.welcomeTls }) });
     if (this.wordlist !== undefined && hello.payload.wordlistVersion !== this.wordlist.version) this.#sendTo(ws, 'wordlist', this.wordlist);
+    for (const message of this.afterWelcome) ws.send(JSON.stringify(message));
   }
 
   #sendTo<T extends MessageType & CollectorType>(ws: WebSocket, type: T, payload: PayloadOf<T>): void {

@@ -45,7 +45,8 @@ class RemoteKeySource implements KeySource {
   #onKey: ((key: Key) => void) | undefined;
   #onStatus: ((status: KeySourceStatus, detail?: string) => void) | undefined;
   #status: KeySourceStatus | undefined;
-  #helperStatus: KeySourceStatus = 'unavailable';
+  /** What the connected helper last said; undefined until it says (its hook may still be starting). */
+  #helperStatus: KeySourceStatus | undefined;
   readonly #link: SessionLink;
   constructor(link: SessionLink) {
     this.#link = link;
@@ -57,7 +58,7 @@ class RemoteKeySource implements KeySource {
         this.#report(status, detail);
       },
       onConnected: (connected) => {
-        if (!connected) this.#helperStatus = 'unavailable';
+        this.#helperStatus = undefined;
         if (!connected) this.#report('unavailable', 'the session helper stopped');
       },
     });
@@ -65,7 +66,8 @@ class RemoteKeySource implements KeySource {
   async start(onKey: (key: Key) => void, onStatus: (status: KeySourceStatus, detail?: string) => void): Promise<void> {
     this.#onKey = onKey;
     this.#onStatus = onStatus;
-    this.#report(this.#link.connected ? this.#helperStatus : 'unavailable', this.#link.connected ? undefined : 'no session helper yet');
+    if (!this.#link.connected) this.#report('unavailable', 'no session helper yet');
+    else if (this.#helperStatus !== undefined) this.#report(this.#helperStatus);
   }
   async stop(): Promise<void> {
     this.#onKey = undefined;

@@ -9,6 +9,7 @@ import {
   decodeReplyValue,
   encodeLine,
   LineSplitter,
+  MAX_LINE_BYTES,
   SESSION_PROTOCOL_VERSION,
   type HelperMessage,
   type ReplyValue,
@@ -42,6 +43,8 @@ export interface SessionLinkOptions {
   pingTimeoutMs?: number;
   /** Time for a stopped helper to exit on SIGTERM before SIGKILL. Default 3 s. */
   stopTimeoutMs?: number;
+  /** Longest line accepted from the helper (default MAX_LINE_BYTES); longer → dropped. */
+  maxLineBytes?: number;
 }
 
 interface Pending {
@@ -69,7 +72,14 @@ export class SessionLink {
   #stopped = false;
 
   constructor(opts: SessionLinkOptions) {
-    this.#o = { command: opts.command, stableAfterMs: 10_000, pingMs: 15_000, pingTimeoutMs: 10_000, stopTimeoutMs: 3_000, ...opts };
+    this.#o = {
+      command: opts.command,
+      stableAfterMs: opts.stableAfterMs ?? 10_000,
+      pingMs: opts.pingMs ?? 15_000,
+      pingTimeoutMs: opts.pingTimeoutMs ?? 10_000,
+      stopTimeoutMs: opts.stopTimeoutMs ?? 3_000,
+      maxLineBytes: opts.maxLineBytes ?? MAX_LINE_BYTES,
+    };
     this.#log = opts.log ?? pino({ level: 'silent' });
     this.#backoff = new Backoff({ initialMs: 500, maxMs: 30_000, ...opts.restart });
   }
@@ -148,7 +158,7 @@ export class SessionLink {
     this.#startedAt = Date.now();
     const socket = child.stdio[3] as Socket | null;
     if (socket === null) throw new Error('session helper: no channel on fd 3');
-    const splitter = new LineSplitter();
+    const splitter = new LineSplitter(this.#o.maxLineBytes);
     socket.on('data', (chunk: Buffer) => {
       if (this.#child !== child) return;
       const { lines, overflow } = splitter.push(chunk);

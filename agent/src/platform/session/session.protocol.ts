@@ -76,8 +76,10 @@ export const helperMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('key'), k: z.string().min(1).max(32) }),
   z.object({ t: z.literal('key-status'), status: z.enum(['ok', 'unavailable']), detail: text(1_000).optional() }),
   z.object({ t: z.literal('window'), win: activeWindowSchema.nullable() }),
-  z.object({ t: z.literal('reply'), id: requestId, ok: z.literal(true), value: z.unknown() }),
-  z.object({ t: z.literal('reply'), id: requestId, ok: z.literal(false), error: text(1_000) }),
+  z.discriminatedUnion('ok', [
+    z.object({ t: z.literal('reply'), id: requestId, ok: z.literal(true), value: z.unknown() }),
+    z.object({ t: z.literal('reply'), id: requestId, ok: z.literal(false), error: text(1_000) }),
+  ]),
 ]);
 export type HelperMessage = z.infer<typeof helperMessageSchema>;
 
@@ -100,8 +102,8 @@ export const decodeServiceMessage = (line: string) => decodeWith(serviceMessageS
 
 /** A reply's value for the request it answers, or undefined when it is not that shape. */
 export function decodeReplyValue<Op extends SessionOp>(op: Op, value: unknown): ReplyValue<Op> | undefined {
-  const parsed = (replyValueSchemas[op] as z.ZodType<ReplyValue<Op>>).safeParse(value);
-  return parsed.success ? parsed.data : undefined;
+  const parsed = (replyValueSchemas[op] as z.ZodType).safeParse(value);
+  return parsed.success ? (parsed.data as ReplyValue<Op>) : undefined;
 }
 
 /** One message as one line. JSON.stringify escapes newlines inside strings, so a line is a message. */

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { maxWebSocketPayloadBytes } from '../../app.ts';
 import { loadConfig } from '../../config/config.ts';
@@ -10,6 +9,7 @@ import errorHandlerPlugin from '../../errors/error-handler.plugin.ts';
 import evidencePlugin from '../../evidence/evidence.plugin.ts';
 import contextPlugin from '../../plugins/context.plugin.ts';
 import healthPlugin from '../../plugins/health.plugin.ts';
+import { registerWebsocket } from '../../plugins/websocket.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { testLogger } from '../../testing/test-database.ts';
 import agentGatewayPlugin, { type AgentGatewayOptions } from '../agent-gateway.plugin.ts';
@@ -49,7 +49,7 @@ export async function startGatewayApp(options: GatewayTestAppOptions): Promise<G
   const app = Fastify({ loggerInstance, forceCloseConnections: true });
   await app.register(contextPlugin, { config: loaded.config, database: options.database });
   await app.register(errorHandlerPlugin);
-  await app.register(fastifyWebsocket, { options: { maxPayload: maxWebSocketPayloadBytes } });
+  await registerWebsocket(app, { maxPayload: maxWebSocketPayloadBytes });
   await app.register(healthPlugin);
   await app.register(agentHubPlugin, options.hub ?? {});
   await app.register(services.plugin());

@@ -47,8 +47,9 @@ export class TestAgent {
     socket.on('error', () => {});
   }
 
-  static async connect(url: string): Promise<TestAgent> {
-    const socket = new WebSocket(url, { maxPayload: 64 * 1024 * 1024 });
+  /** `tls`: client TLS options for a wss:// URL (e.g. the collector's own CA as `ca`). */
+  static async connect(url: string, tls: WebSocket.ClientOptions = {}): Promise<TestAgent> {
+    const socket = new WebSocket(url, { maxPayload: 64 * 1024 * 1024, ...tls });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
@@ -57,8 +58,8 @@ export class TestAgent {
   }
 
   /** Connects and says hello; resolves with the welcome (throws if the socket closes instead). */
-  static async login(url: string, auth: HelloAuth, hello: Partial<HelloPayload> = {}): Promise<{ agent: TestAgent; welcome: Of<'welcome'> }> {
-    const agent = await TestAgent.connect(url);
+  static async login(url: string, auth: HelloAuth, hello: Partial<HelloPayload> = {}, tls: WebSocket.ClientOptions = {}): Promise<{ agent: TestAgent; welcome: Of<'welcome'> }> {
+    const agent = await TestAgent.connect(url, tls);
     agent.send(helloMessage(auth, hello));
     const welcome = await agent.next('welcome');
     return { agent, welcome };

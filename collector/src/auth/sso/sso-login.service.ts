@@ -3,7 +3,7 @@ import { appendAudit } from '../../audit/audit.repository.ts';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { ClientMeta } from '../login.service.ts';
-import { totpRequired } from '../request-user.ts';
+import { totpRequiredFor } from '../security-settings.service.ts';
 import { createSession, deleteExpiredSessions, type NewSession } from '../session.repository.ts';
 import { recordSuccessfulLogin } from '../users.repository.ts';
 import { createSsoAccount, currentRoomIds, findAccountByEmail, findAccountBySubject, findSsoAccountById, linkAccount, setRoleAndRooms, type SsoAccount } from './sso-accounts.repository.ts';
@@ -28,13 +28,12 @@ export class SsoRefusal extends AppError {
 }
 
 /**
- * Whether sign-in needs Vigil's TOTP after the provider: the roles that need it today
- * (technician, dsl, admin) and anyone who enrolled, unless the admin trusts the
- * provider's MFA and the ID token says it happened. (Defined here, on request-user.ts's
- * `totpRequired`; switch to `roleRequiresTotp(role, settings)` when that lands.)
+ * Whether sign-in needs Vigil's TOTP after the provider: whoever needs it for a password
+ * sign-in (`roleRequiresTotp` under the school's security settings, or anyone who
+ * enrolled), unless the admin trusts the provider's MFA and the ID token says it happened.
  */
-export function ssoNeedsTotp(account: Pick<SsoAccount, 'role' | 'totpEnabledAt'>, identity: Pick<SsoIdentity, 'idpMfa'>): boolean {
-  return totpRequired(account.role, account.totpEnabledAt !== null) && !identity.idpMfa;
+export async function ssoNeedsTotp(db: Db, account: Pick<SsoAccount, 'role' | 'totpEnabledAt'>, identity: Pick<SsoIdentity, 'idpMfa'>): Promise<boolean> {
+  return !identity.idpMfa && (await totpRequiredFor(db, account.role, account.totpEnabledAt !== null));
 }
 
 type Audit = (action: string, account: SsoAccount | undefined, detail: Record<string, unknown>) => Promise<void>;
@@ -92,7 +91,7 @@ export async function ssoLogin(deps: SsoLoginDeps, policy: SsoPolicy, identity: 
   if (account.disabled) return refuse('sso-account-disabled', 403, 'This Vigil account is disabled', account);
   if (account.lockedUntil !== null && account.lockedUntil > now) return refuse('account-locked', 423, 'This account is locked after too many failed sign-ins; try again later', account);
 
-  if (ssoNeedsTotp(account, identity) && account.totpEnabledAt !== null) return { kind: 'totp-needed', account };
+  if (account.totpEnabledAt !== null && (await ssoNeedsTotp(db, account, identity))) return { kind: 'totp-needed', account };
   return startSsoSession(deps, account, { mfa: identity.idpMfa ? 'idp' : 'none' }, client, audit);
 }
 
@@ -110,7 +109,7 @@ export async function startSsoSession(deps: SsoLoginDeps, account: SsoAccount, p
   }
   await deleteExpiredSessions(deps.db, account.id, now);
   const mfaVerified = proof.mfa !== 'none';
-  const totpEnrolmentRequired = !mfaVerified && totpRequired(account.role, account.totpEnabledAt !== null);
+  const totpEnrolmentRequired = !mfaVerified && (await totpRequiredFor(deps.db, account.role, account.totpEnabledAt !== null));
   const session = await createSession(deps.db, { userId: account.id, now, mfaVerified, ip: client.ip, userAgent: client.userAgent });
   await audit('auth.login', account, { mfa: proof.mfa, ...(totpEnrolmentRequired ? { totpEnrolmentRequired } : {}) });
   return { kind: 'signed-in', account, session, totpEnrolmentRequired };

@@ -1,5 +1,4 @@
-import type { SsoPreset, SsoSettingsResponse, SsoSignInInfo, UpdateSsoSettingsRequest } from '@vigil/shared/console';
-import type { updateSsoSettingsRequestSchema } from '@vigil/shared/console';
+import type { SsoPreset, SsoSettingsResponse, SsoSignInInfo, updateSsoSettingsRequestSchema } from '@vigil/shared/console';
 import type { z } from 'zod';
 import { auditChange, type AdminContext } from '../../admin/admin-context.ts';
 import type { OidcEnvConfig } from '../../config/oidc-env.ts';
@@ -169,5 +168,3 @@ export async function updateSsoSettings(deps: SsoDeps, context: AdminContext, bo
     });
   });
 }
-
-export type { UpdateSsoSettingsRequest };

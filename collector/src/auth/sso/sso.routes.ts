@@ -52,7 +52,7 @@ export const ssoRoutes: FastifyPluginAsync<SsoRoutesOptions> = async (app, optio
 
   /** A refusal that happened before an account was known (the service audits its own). */
   const auditRefusal = (request: FastifyRequest, code: string, detail: Record<string, unknown>) =>
-    appendAudit(db, { actorUserId: null, actorLabel: 'oidc', action: 'auth.login-failed', targetType: 'user', targetId: null, detail: { method: 'oidc', reason: code, ...detail }, ip: request.ip });
+    appendAudit(db, { actorUserId: null, actorLabel: 'oidc', action: 'auth.login-failed', targetType: 'user', targetId: null, detail: { method: 'oidc', ...detail, reason: code }, ip: request.ip });
 
   const signIn = async (request: FastifyRequest, reply: FastifyReply, session: NewSession) => {
     // Signing in again replaces whatever session this browser had.
@@ -64,8 +64,29 @@ export const ssoRoutes: FastifyPluginAsync<SsoRoutesOptions> = async (app, optio
     setSessionCookie(request, reply, session.token, publicUrl);
   };
 
-  app.get('/auth/oidc/start', { config: { rateLimit } }, async (request, reply) => {
-    const sso = await activeSso(deps);
+  /**
+   * The provider to use, or undefined when off. A stored client secret this collector
+   * cannot open (another VIGIL_SECRET_KEY) is the operator's problem: logged, and shown
+   * to the person as "unavailable" rather than a bare 500.
+   */
+  const currentSso = async (request: FastifyRequest) => {
+    try {
+      return await activeSso(deps);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'secret-unreadable')) throw error;
+      request.log.error('the stored OIDC client secret cannot be decrypted with this collector\'s key (VIGIL_SECRET_KEY); enter it again in the console');
+      throw new AppError('sso-unavailable', 503, 'School sign-in is unavailable');
+    }
+  };
+
+  // Not rate-limited: behind a proxy every teacher shares one IP at 8:30, and a start costs
+  // only a cached discovery. The TOTP step, where guessing happens, is limited.
+  app.get('/auth/oidc/start', async (request, reply) => {
+    const sso = await currentSso(request).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'sso-unavailable') return null;
+      throw error;
+    });
+    if (sso === null) return reply.redirect(signInWith({ sso_error: 'sso-unavailable' }));
     if (sso === undefined) return reply.redirect(signInWith({ sso_error: 'sso-not-configured' }));
     const next = safeNext((request.query as Record<string, unknown>)['next']);
     try {
@@ -79,13 +100,13 @@ export const ssoRoutes: FastifyPluginAsync<SsoRoutesOptions> = async (app, optio
     }
   });
 
-  app.get(callbackPath, { config: { rateLimit } }, async (request, reply) => {
+  app.get(callbackPath, async (request, reply) => {
     // Single use, whatever happens next.
     const transaction = await readSsoCookie(cookies, 'transaction', request, transactionPayloadSchema);
     clearSsoCookie(cookies, 'transaction', request, reply);
     const query = request.query as Record<string, unknown>;
     try {
-      const sso = await activeSso(deps);
+      const sso = await currentSso(request);
       if (sso === undefined) throw new AppError('sso-not-configured', 404, 'School sign-in is not set up');
       if (transaction === undefined || typeof query['state'] !== 'string' || query['state'] !== transaction.state) {
         throw new AppError('sso-state-invalid', 401, 'This sign-in did not start here, or took too long');
@@ -94,7 +115,7 @@ export const ssoRoutes: FastifyPluginAsync<SsoRoutesOptions> = async (app, optio
       callbackUrl.search = new URL(request.url, 'http://callback.invalid').search;
       const claims = await oidcClient.complete(sso, callbackUrl, { ...transaction, next: transaction.next }, now());
       const identity = identityFromClaims(claims, sso);
-      if (!identity.ok) throw new AppError(identity.code, 403, 'Your account is not from the school\'s domain', { reason: identity.reason, email: typeof claims['email'] === 'string' ? claims['email'].slice(0, 320) : null });
+      if (!identity.ok) throw new AppError(identity.code, 403, 'Your account is not from the school\'s domain', { why: identity.reason, email: typeof claims['email'] === 'string' ? claims['email'].slice(0, 320) : null });
       const outcome = await ssoLogin({ db, now }, sso.policy, identity.identity, client(request));
       if (outcome.kind === 'totp-needed') {
         await setSsoCookie(cookies, 'pending', request, reply, { userId: outcome.account.id, issuer: identity.identity.issuer, subject: identity.identity.subject });

@@ -9,3 +9,4 @@ export * from './wordlists.schema.ts';
 export * from './audit.schema.ts';
 export * from './retention.schema.ts';
 export * from './sso.schema.ts';
+export * from './security-settings.schema.ts';

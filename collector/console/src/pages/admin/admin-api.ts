@@ -1,4 +1,4 @@
-import type { DeviceRow, RoomSummary, UserRow } from '@vigil/shared/console';
+import type { DeviceRow, RoomSummary, SecuritySettings, UserRow } from '@vigil/shared/console';
 import type { Policy } from '@vigil/shared/protocol';
 import { api } from '../../api/client.ts';
 import type {
@@ -46,6 +46,8 @@ export const adminApi = {
   users: () => api.get<{ users: UserRow[] }>('/api/users'),
   createUser: (request: CreateUserRequest) => api.post<unknown>('/api/users', request),
   updateUser: (userId: string, change: UpdateUserRequest) => api.patch<unknown>(`/api/users/${part(userId)}`, change),
+  securitySettings: () => api.get<SecuritySettings>('/api/settings/security'),
+  setSecuritySettings: (settings: SecuritySettings) => api.put<SecuritySettings | undefined>('/api/settings/security', settings),
 
   retention: () => api.get<RetentionResponse>('/api/retention'),
   setRetention: (rules: { dataClass: RetentionClass; days: number }[]) => api.put<RetentionResponse | undefined>('/api/retention', { rules }),

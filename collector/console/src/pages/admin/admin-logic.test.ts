@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { adminSectionsFor, resolveAdminPath } from './admin-sections.ts';
-import { agentCommand, parseWholeNumber, tokenState } from './agent-command.ts';
+import { agentCommand, agentCommandFor, parseWholeNumber, tokenState } from './agent-command.ts';
 import { devicesIn, previousExitText } from './device-status.ts';
 import { accountState, passwordProblem, usernameProblem } from './user-format.ts';
 import type { DeviceRow } from '@vigil/shared/console';
 
 describe('administration sections by role', () => {
   it('shows users and retention to admins only', () => {
-    expect(adminSectionsFor('admin').map((s) => s.section)).toEqual(['rooms', 'tokens', 'policies', 'wordlists', 'users', 'retention']);
+    expect(adminSectionsFor('admin').map((s) => s.section)).toEqual(['rooms', 'tokens', 'policies', 'wordlists', 'users', 'retention', 'sso']);
     expect(adminSectionsFor('technician').map((s) => s.section)).toEqual(['rooms', 'tokens', 'policies', 'wordlists']);
     expect(adminSectionsFor('dsl').map((s) => s.section)).toEqual(['rooms', 'tokens', 'policies', 'wordlists']);
     expect(adminSectionsFor('teacher')).toEqual([]);
@@ -32,6 +32,8 @@ describe('enrolment tokens', () => {
   it('builds the agent command for this collector', () => {
     expect(agentCommand('school.example:8080', 'tok_ABC')).toBe('pnpm agent -- --collector ws://school.example:8080 --enrol-token tok_ABC');
     expect(agentCommand('vigil.school.example', 'T', true)).toBe('pnpm agent -- --collector wss://vigil.school.example --enrol-token T');
+    // The collector names its agents' TLS address (wss://host:8443) with a new token.
+    expect(agentCommandFor('wss://vigil.school.example:8443', 'T.pin')).toBe('pnpm agent -- --collector wss://vigil.school.example:8443 --enrol-token T.pin');
   });
 
   it('names a token state, revoked first', () => {

@@ -5,7 +5,7 @@ import type { UserRole } from '@vigil/shared/console';
 // lists; only admin manages users and retention. The server enforces the same rules;
 // this only hides what a role cannot use.
 
-export type AdminSection = 'rooms' | 'tokens' | 'policies' | 'wordlists' | 'users' | 'retention';
+export type AdminSection = 'rooms' | 'tokens' | 'policies' | 'wordlists' | 'users' | 'retention' | 'sso';
 
 export interface AdminSectionInfo {
   readonly section: AdminSection;
@@ -24,6 +24,7 @@ export const ADMIN_SECTIONS: readonly AdminSectionInfo[] = [
   { section: 'wordlists', label: 'Word lists', path: '/admin/wordlists', roles: staffIt },
   { section: 'users', label: 'Users', path: '/admin/users', roles: adminOnly },
   { section: 'retention', label: 'Retention', path: '/admin/retention', roles: adminOnly },
+  { section: 'sso', label: 'School sign-in (SSO)', path: '/admin/sso', roles: adminOnly },
 ];
 
 export function adminSectionsFor(role: UserRole): readonly AdminSectionInfo[] {

@@ -7,6 +7,7 @@ import { EnrolmentTokensPage } from './enrolment-tokens-page.tsx';
 import { PoliciesPage } from './policies-page.tsx';
 import { RetentionPage } from './retention-page.tsx';
 import { RoomsDevicesPage } from './rooms-devices-page.tsx';
+import { SsoPage } from './sso-page.tsx';
 import { UsersPage } from './users-page.tsx';
 import { WordlistsPage } from './wordlists-page.tsx';
 import '../pages.css';
@@ -18,6 +19,7 @@ const PAGES: Readonly<Record<AdminSection, () => JSX.Element>> = {
   wordlists: WordlistsPage,
   users: UsersPage,
   retention: RetentionPage,
+  sso: SsoPage,
 };
 
 /** /admin and its sub-pages; sections a role cannot use are neither listed nor opened. */

@@ -13,6 +13,7 @@ import { ConfirmDialog, RowButton, siteName } from './admin-kit.tsx';
 import { adminApi } from './admin-api.ts';
 import type { UpdateUserRequest } from './admin-types.ts';
 import { accountState, roleLabel } from './user-format.ts';
+import { SecuritySettingsPanel } from './security-settings-panel.tsx';
 import { CreateUserForm, EditUserDialog, ResetPasswordDialog } from './user-forms.tsx';
 
 type Pending = { readonly kind: 'edit' | 'password' | 'totp' | 'disable'; readonly user: UserRow };
@@ -47,6 +48,7 @@ export function UsersPage(): JSX.Element {
       <h1 id="users-heading">Users</h1>
       <StatusLine message={message} statusRef={statusRef} />
       {users.error !== undefined && <LoadFailure error={users.error} what="manage users" onRetry={users.reload} />}
+      {users.data !== undefined && <SecuritySettingsPanel announce={(text) => announce(text)} />}
 
       {users.data !== undefined && (
         <CreateUserForm

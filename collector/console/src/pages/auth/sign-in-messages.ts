@@ -1,5 +1,4 @@
 import { ApiFailure, describeError } from '../../api/client.ts';
-import { durationInWords, formatClockTime } from '../../format.ts';
 
 // What the sign-in form says for each answer of POST /api/auth/login (codes from
 // collector/src/auth/login.service.ts and the rate limiter in auth.plugin.ts).
@@ -9,6 +8,8 @@ export type SignInOutcome =
   | { readonly kind: 'totp-needed' }
   | { readonly kind: 'problem'; readonly message: string; readonly step: 'password' | 'totp' };
 
+export const signInFailedText = 'Sign-in failed. Check your name and password; after 3 failures the account is locked for 10 minutes.';
+
 export function signInOutcome(error: unknown, now: number, step: 'password' | 'totp'): SignInOutcome {
   if (!(error instanceof ApiFailure)) return { kind: 'problem', message: describeError(error), step };
   switch (error.code) {
@@ -17,9 +18,9 @@ export function signInOutcome(error: unknown, now: number, step: 'password' | 't
     case 'totp-invalid':
       return { kind: 'problem', message: 'That code is wrong or was already used. Wait for the next code in your authenticator app and try again.', step: 'totp' };
     case 'invalid-credentials':
-      return { kind: 'problem', message: 'Wrong user name or password. After 3 wrong attempts the account is locked for 10 minutes.', step: 'password' };
-    case 'account-locked':
-      return { kind: 'problem', message: lockedMessage(error.details['until'], now), step: 'password' };
+      // The collector answers an unknown name, a wrong password and a locked account
+      // alike (so nobody can probe for names); the text covers all three.
+      return { kind: 'problem', message: signInFailedText, step: 'password' };
     case 'rate-limited':
       return { kind: 'problem', message: `Too many sign-in attempts from this computer. ${retryHint(error.message)}`, step };
     case 'validation-failed':
@@ -29,14 +30,6 @@ export function signInOutcome(error: unknown, now: number, step: 'password' | 't
     default:
       return { kind: 'problem', message: describeError(error), step };
   }
-}
-
-/** "…locked. Try again in 7 minutes (at 14:32)." when the collector says until when. */
-export function lockedMessage(until: unknown, now: number): string {
-  const base = 'This account is locked after too many failed sign-ins.';
-  const at = typeof until === 'string' ? Date.parse(until) : Number.NaN;
-  if (Number.isNaN(at) || at <= now) return `${base} Try again later, or ask an administrator to unlock it.`;
-  return `${base} Try again in ${durationInWords(at - now)} (at ${formatClockTime(until as string)}), or ask an administrator to unlock it.`;
 }
 
 /** The limiter's own "try again in 1 minute", when it says so. */

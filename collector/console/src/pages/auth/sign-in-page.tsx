@@ -1,7 +1,10 @@
 import { useId, useRef, useState, type FormEvent, type JSX } from 'react';
 import type { MeResponse } from '@vigil/shared/console';
 import { api } from '../../api/client.ts';
+import { useRoute } from '../../router.tsx';
 import { signInOutcome } from './sign-in-messages.ts';
+import { passwordFormOpen, ssoErrorMessage, ssoStartHref } from './sso-messages.ts';
+import { SsoButton, SsoTotpStep, useSsoSignInInfo } from './sso-sign-in.tsx';
 
 export interface SignInPageProps {
   readonly onSignedIn: (me: MeResponse) => void;
@@ -23,6 +26,14 @@ export function SignInPage(props: SignInPageProps): JSX.Element {
   const [busy, setBusy] = useState(false);
   const codeInput = useRef<HTMLInputElement>(null);
   const problemId = useId();
+  // School sign-in (auth/sso): the button, its error codes, and its TOTP step.
+  const route = useRoute();
+  const sso = useSsoSignInInfo();
+  const [breakGlass, setBreakGlass] = useState(false);
+  const next = route.query.get('next') ?? undefined;
+  const ssoProblem = ssoErrorMessage(route.query.get('sso_error'));
+  const ssoTotp = route.query.get('sso') === 'totp';
+  const showPassword = step === 'totp' || passwordFormOpen(sso, breakGlass);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -75,7 +86,25 @@ export function SignInPage(props: SignInPageProps): JSX.Element {
             {problem}
           </p>
         )}
-        <form onSubmit={(event) => void submit(event)}>
+        {ssoProblem !== undefined && problem === undefined && (
+          <p className="banner banner-error" role="alert" data-testid="sso-problem">
+            {ssoProblem}
+          </p>
+        )}
+        {ssoTotp && <SsoTotpStep onSignedIn={props.onSignedIn} startAgainHref={ssoStartHref(next)} />}
+        {!ssoTotp && sso?.enabled === true && step === 'password' && (
+          <>
+            <SsoButton providerName={sso.providerName ?? 'your school account'} next={next} />
+            {showPassword ? (
+              <p className="auth-or">or with your Vigil user name and password</p>
+            ) : (
+              <button type="button" className="button button-secondary button-wide" onClick={() => setBreakGlass(true)} data-testid="break-glass">
+                Administrator sign-in with a password
+              </button>
+            )}
+          </>
+        )}
+        {!ssoTotp && showPassword && <form onSubmit={(event) => void submit(event)}>
           {step === 'password' ? (
             <>
               <div className="field">
@@ -122,7 +151,7 @@ export function SignInPage(props: SignInPageProps): JSX.Element {
               </div>
             </>
           )}
-        </form>
+        </form>}
         <p className="auth-notice">This system monitors pupils&apos; computers; every look at a capture is recorded.</p>
       </main>
     </div>
