@@ -14,6 +14,14 @@ describe('the managed configuration a school pushes', () => {
     expect(parseManagedConfig({ collectorUrl: 'https://vigil.school.example', enrolmentToken: 'short' })).toEqual({ ok: false, problem: expect.stringContaining('bad enrolmentToken') });
   });
 
+  it('refuses a plain address to another machine: the device secret goes only over TLS', () => {
+    expect(parseManagedConfig({ collectorUrl: 'http://vigil.school.lan:8080', enrolmentToken: 'abcdefghijklmnop1234' })).toEqual({ ok: false, problem: expect.stringContaining('use https://') });
+    expect(parseManagedConfig({ collectorUrl: 'ws://10.0.0.5:8080', enrolmentToken: 'abcdefghijklmnop1234' }).ok).toBe(false);
+    expect(parseManagedConfig({ collectorUrl: 'http://127.0.0.1:8080', enrolmentToken: 'abcdefghijklmnop1234' }).ok).toBe(true);
+    expect(parseManagedConfig({ collectorUrl: 'http://[::1]:8080', enrolmentToken: 'abcdefghijklmnop1234' }).ok).toBe(true);
+    expect(parseManagedConfig({ collectorUrl: 'wss://vigil.school.lan:8443', enrolmentToken: 'abcdefghijklmnop1234' }).ok).toBe(true);
+  });
+
   it('turns the address a school wrote into the agent socket URL', () => {
     expect(agentSocketUrl('https://vigil.school.example')).toBe('wss://vigil.school.example/agent/v1');
     expect(agentSocketUrl('http://127.0.0.1:8080/')).toBe('ws://127.0.0.1:8080/agent/v1');
