@@ -19,9 +19,16 @@ describe('HeartbeatHealth', () => {
     expect(health.note(beat({ damaged: 2 }))).toBeUndefined();
     const rose = health.note(beat({ damaged: 2, rejected: 1, keyboardHookRestarts: 1 }));
     expect(rose).toEqual({
-      counters: { droppedAlerts: 0, outboxDamaged: 2, outboxRejected: 1, keyboardHookRestarts: 1, agentRestarts: 0 },
+      counters: { droppedAlerts: 0, outboxDamaged: 2, outboxRejected: 1, keyboardHookRestarts: 1, agentRestarts: 0, sessionHelperRestarts: 0 },
       risen: ['outboxRejected', 'keyboardHookRestarts'],
     });
+  });
+
+  it('names a restarted session helper (the system service\'s pupil-side process) as a tamper signal', () => {
+    const health = new HeartbeatHealth();
+    expect(health.note(beat())).toBeUndefined();
+    const rose = health.note({ ...beat(), health: { sessionHelperRestarts: 1 } });
+    expect(rose?.risen).toEqual(['sessionHelperRestarts']);
   });
 
   it('reports counters already above zero on the first heartbeat of a connection', () => {

@@ -7,6 +7,8 @@ export interface HeartbeatCounters {
   readonly outboxRejected: number;
   readonly keyboardHookRestarts: number;
   readonly agentRestarts: number;
+  /** System-service agents: the pupil-side session helper died or hung and was restarted. */
+  readonly sessionHelperRestarts: number;
 }
 
 export function heartbeatCounters(heartbeat: HeartbeatPayload): HeartbeatCounters {
@@ -16,6 +18,7 @@ export function heartbeatCounters(heartbeat: HeartbeatPayload): HeartbeatCounter
     outboxRejected: heartbeat.outbox.rejected ?? 0,
     keyboardHookRestarts: heartbeat.health?.keyboardHookRestarts ?? 0,
     agentRestarts: heartbeat.health?.agentRestarts ?? 0,
+    sessionHelperRestarts: heartbeat.health?.sessionHelperRestarts ?? 0,
   };
 }
 
