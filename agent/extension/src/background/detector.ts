@@ -41,12 +41,16 @@ export class BrowserDetector {
   #stream: KeyStream | undefined;
   #line: { key: string; origin: KeyOrigin } | undefined;
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastKeyAt = 0;
+  /** Sign-in verdicts per (title, URL, frame URL): the patterns run once per page, not once per key. */
+  readonly #signIn = new Map<string, boolean>();
   #reports: Promise<void> = Promise.resolve();
   readonly stats = { keys: 0, keyNs: 0, alerts: 0, suppressed: 0, paused: 0, captureFailures: 0 };
 
   constructor(deps: DetectorDeps) {
     this.#d = deps;
     deps.policy.onWordlist(() => this.#useMatcher());
+    deps.policy.onPolicy(() => this.#signIn.clear());
     this.#useMatcher();
   }
 
@@ -56,7 +60,7 @@ export class BrowserDetector {
     this.stats.keys++;
     const stream = this.#stream;
     if (stream !== undefined) {
-      if (this.#d.locked() || this.#d.policy.isSignIn(origin.title, origin.url) || this.#d.policy.isSignIn('', origin.frameUrl)) {
+      if (this.#d.locked() || this.#isSignIn(origin)) {
         this.stats.paused++;
         if (this.#line !== undefined) stream.reset();
         this.#line = undefined;
@@ -65,16 +69,40 @@ export class BrowserDetector {
         if (this.#line !== undefined && this.#line.key !== lineKey) this.#reportAll(stream.endLine(), this.#line.origin);
         this.#line = { key: lineKey, origin };
         this.#reportAll(stream.push(key), origin);
-        clearTimeout(this.#pauseTimer);
-        this.#pauseTimer = setTimeout(() => this.endLine(), this.#d.typingPauseMs ?? 5_000);
+        this.#lastKeyAt = Date.now();
+        // One timer per pause, re-armed when it fires early, not one per key.
+        this.#pauseTimer ??= setTimeout(() => this.#typingPaused(), this.#pauseMs);
       }
     }
     this.stats.keyNs += (performance.now() - t0) * 1e6;
   }
 
+  get #pauseMs(): number {
+    return this.#d.typingPauseMs ?? 5_000;
+  }
+
+  #typingPaused(): void {
+    this.#pauseTimer = undefined;
+    const idle = Date.now() - this.#lastKeyAt;
+    if (idle < this.#pauseMs) this.#pauseTimer = setTimeout(() => this.#typingPaused(), this.#pauseMs - idle);
+    else this.endLine();
+  }
+
+  #isSignIn(origin: KeyOrigin): boolean {
+    const key = `${origin.title}\u0000${origin.url}\u0000${origin.frameUrl}`;
+    let verdict = this.#signIn.get(key);
+    if (verdict === undefined) {
+      verdict = this.#d.policy.isSignIn(origin.title, origin.url) || this.#d.policy.isSignIn('', origin.frameUrl);
+      if (this.#signIn.size >= 256) this.#signIn.clear();
+      this.#signIn.set(key, verdict);
+    }
+    return verdict;
+  }
+
   /** Ends the open line (typing paused, tab switched): hits held for a word boundary are reported. */
   endLine(): void {
     clearTimeout(this.#pauseTimer);
+    this.#pauseTimer = undefined;
     const line = this.#line;
     this.#line = undefined;
     if (line !== undefined && this.#stream !== undefined) this.#reportAll(this.#stream.endLine(), line.origin);
@@ -83,6 +111,7 @@ export class BrowserDetector {
   /** Forgets the open line without reporting (locked, sign-in page). */
   forget(): void {
     clearTimeout(this.#pauseTimer);
+    this.#pauseTimer = undefined;
     this.#line = undefined;
     this.#stream?.reset();
   }
