@@ -9,11 +9,12 @@ import type { Page } from 'playwright-core';
 import { waitFor } from '@vigil/agent/testing';
 import { BROWSER_EXTENSION_ID } from '@vigil/shared/protocol';
 import { launchBrowser, type TestBrowser } from './support/browser.ts';
-import { BrowserAgentHarness, buildTestExtension, removeManagedPolicy, writeManagedPolicy } from './support/browser-agent.ts';
-import { createSystemDatabase, type SystemDatabase } from './support/database.ts';
-import { CollectorProcess } from './support/system.ts';
-import { serveTestPages, type TestPages } from './support/test-pages.ts';
+import { BrowserAgentHarness, startBrowserAgentSystem, writeManagedPolicy, type BrowserAgentSystem } from './support/browser-agent.ts';
+import type { SystemDatabase } from './support/database.ts';
+import type { CollectorProcess } from './support/system.ts';
+import type { TestPages } from './support/test-pages.ts';
 
+let system: BrowserAgentSystem;
 let db: SystemDatabase;
 let collector: CollectorProcess;
 let pages: TestPages;
@@ -41,26 +42,13 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  db = await createSystemDatabase();
-  collector = await CollectorProcess.create(db.url);
-  await collector.start();
-  const token = await collector.createEnrolmentToken();
   // No acceptable-use notice in this file: its own test is in browser-agent.test.ts.
-  await collector.admin(['set-policy', '--scope', 'room', '--id', 'ICT Suite', '--json', JSON.stringify({ showAupOnLogin: false })]);
-  pages = await serveTestPages();
-  await writeManagedPolicy({ collectorUrl: `http://127.0.0.1:${collector.port}`, enrolmentToken: token });
-  browser = await BrowserAgentHarness.create(await buildTestExtension());
-  await browser.launch();
-  await browser.waitForPhase('connected');
-  await browser.waitForLog('word list in force');
+  system = await startBrowserAgentSystem({ policy: { showAupOnLogin: false } });
+  ({ db, collector, pages, browser } = system);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.dispose();
-  await removeManagedPolicy();
-  await pages?.close();
-  await collector?.dispose();
-  await db?.drop();
+  await system?.dispose();
 });
 
 describe('the browser agent under faults and teacher control', () => {

@@ -4,38 +4,25 @@
 // "Continue" lifts it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startXvfb, waitFor, type Xvfb } from '@vigil/agent/testing';
-import { BrowserAgentHarness, buildTestExtension, removeManagedPolicy, writeManagedPolicy } from './support/browser-agent.ts';
-import { createSystemDatabase, type SystemDatabase } from './support/database.ts';
-import { CollectorProcess } from './support/system.ts';
-import { serveTestPages, type TestPages } from './support/test-pages.ts';
+import { startBrowserAgentSystem, type BrowserAgentHarness, type BrowserAgentSystem } from './support/browser-agent.ts';
+import type { SystemDatabase } from './support/database.ts';
+import type { TestPages } from './support/test-pages.ts';
 
+let system: BrowserAgentSystem;
 let db: SystemDatabase;
 let x: Xvfb;
-let collector: CollectorProcess;
 let pages: TestPages;
 let browser: BrowserAgentHarness;
 
 beforeAll(async () => {
-  db = await createSystemDatabase();
   x = await startXvfb();
-  collector = await CollectorProcess.create(db.url);
-  await collector.start();
-  const token = await collector.createEnrolmentToken();
-  await collector.admin(['set-policy', '--scope', 'room', '--id', 'ICT Suite', '--json', JSON.stringify({ showAupOnLogin: false, idleLockMinutes: 1, idleWarningSeconds: 20 })]);
-  pages = await serveTestPages();
-  await writeManagedPolicy({ collectorUrl: `http://127.0.0.1:${collector.port}`, enrolmentToken: token });
-  browser = await BrowserAgentHarness.create(await buildTestExtension());
-  await browser.launch({ display: x.display });
-  await browser.waitForPhase('connected');
+  system = await startBrowserAgentSystem({ policy: { showAupOnLogin: false, idleLockMinutes: 1, idleWarningSeconds: 20 }, display: x.display });
+  ({ db, pages, browser } = system);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.dispose();
-  await removeManagedPolicy();
-  await pages?.close();
-  await collector?.dispose();
+  await system?.dispose();
   await x?.stop();
-  await db?.drop();
 });
 
 describe('the browser agent idle lock under X', () => {

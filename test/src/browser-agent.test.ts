@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBlank, waitFor } from '@vigil/agent/testing';
-import { BrowserAgentHarness, buildTestExtension, removeManagedPolicy, writeManagedPolicy } from './support/browser-agent.ts';
-import { createSystemDatabase, type SystemDatabase } from './support/database.ts';
-import { CollectorProcess } from './support/system.ts';
-import { serveTestPages, type TestPages } from './support/test-pages.ts';
+import { startBrowserAgentSystem, type BrowserAgentHarness, type BrowserAgentSystem } from './support/browser-agent.ts';
+import type { SystemDatabase } from './support/database.ts';
+import type { CollectorProcess } from './support/system.ts';
+import type { TestPages } from './support/test-pages.ts';
 
+let system: BrowserAgentSystem;
 let db: SystemDatabase;
 let collector: CollectorProcess;
 let pages: TestPages;
@@ -56,25 +57,12 @@ async function typeInto(page: Page, selector: string, text: string): Promise<voi
 }
 
 beforeAll(async () => {
-  db = await createSystemDatabase();
-  collector = await CollectorProcess.create(db.url);
-  await collector.start();
-  const token = await collector.createEnrolmentToken();
-  pages = await serveTestPages();
-  const extensionDir = await buildTestExtension();
-  await writeManagedPolicy({ collectorUrl: `http://127.0.0.1:${collector.port}`, enrolmentToken: token, deviceLabel: 'Chromebook 07', room: 'ICT Suite' });
-  browser = await BrowserAgentHarness.create(extensionDir);
-  await browser.launch();
-  await browser.waitForPhase('connected');
-  await browser.waitForLog('word list in force');
+  system = await startBrowserAgentSystem({ deviceLabel: 'Chromebook 07', room: 'ICT Suite' });
+  ({ db, collector, pages, browser } = system);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.dispose();
-  await removeManagedPolicy();
-  await pages?.close();
-  await collector?.dispose();
-  await db?.drop();
+  await system?.dispose();
 });
 
 describe('the browser agent in Chromium with the real collector', () => {

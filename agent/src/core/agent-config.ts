@@ -82,11 +82,4 @@ export function parseAgentConfig(input: unknown): AgentConfig {
   return Object.freeze(config);
 }
 
-/** ws(s)://host:port/agent/v1 from whatever form of the collector URL was given. */
-export function agentSocketUrl(collector: string): string {
-  const url = new URL(collector);
-  if (url.protocol === 'http:') url.protocol = 'ws:';
-  if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (url.pathname === '' || url.pathname === '/') url.pathname = '/agent/v1';
-  return url.toString();
-}
+export { agentSocketUrl } from '@vigil/shared/protocol';

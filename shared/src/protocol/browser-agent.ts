@@ -12,6 +12,15 @@ export const BROWSER_EXTENSION_ID = 'bhocekefeanhaakldmdkmfolfllaelin';
 export const BROWSER_EXTENSION_KEY =
   'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAmsb1pJQNpBQytYFBJf2928wkcV2cWCskOXzPzJsyI3Me+uLgHHUHvvzhRpve5FdBURK2BVD7ncVetNzLhaYxQ6iPiDcOdFnKdIpkp8YzT8zNKPSNNFNS7cESN0yyqc8JXuH5rGcQ3WpzpGNS8u56S7o3Y788LG2rJj8TMaoYRt/gBXLKJcPrF/FdRfUTbPOUYGQSeyqEzHJr8wUpwkli83j7eINz0wQX7EsfOyYrvoA6Cp/Tib8MSC/99vCSyMjJXVLgAuKd8hbDh1P4Z2779+ls93BxovP21r4u35vmmEahiphcXZUfcpPP8mmWn0JKwEP19+kWU1okPpKWx1xHpQIDAQAB';
 
+/** ws(s)://host:port/agent/v1 from whatever form of the collector URL was given (http(s) or ws(s)); both agents use it. */
+export function agentSocketUrl(collector: string): string {
+  const url = new URL(collector);
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (url.pathname === '' || url.pathname === '/') url.pathname = '/agent/v1';
+  return url.toString();
+}
+
 /** Chrome's update URL for extensions published in the Chrome Web Store. */
 export const CHROME_WEB_STORE_UPDATE_URL = 'https://clients2.google.com/service/update2/crx';
 

@@ -9,7 +9,10 @@ import { chromium, type BrowserContext, type Page, type Worker } from 'playwrigh
 import { buildExtension } from '@vigil/agent-extension/tools';
 import { waitFor } from '@vigil/agent/testing';
 import { thirdPartyPolicy, type ManagedConfig } from '@vigil/shared/protocol';
-import { chromiumPath } from './browser.ts';
+import { CHROMIUM_TEST_ARGS, chromiumPath } from './browser.ts';
+import { createSystemDatabase, type SystemDatabase } from './database.ts';
+import { CollectorProcess } from './system.ts';
+import { serveTestPages, type TestPages } from './test-pages.ts';
 
 export const POLICY_DIR = '/etc/chromium/policies/managed';
 const POLICY_FILE = join(POLICY_DIR, 'vigil-e2e.json');
@@ -76,13 +79,7 @@ export class BrowserAgentHarness {
       ...(opts.display === undefined ? {} : { env: { ...process.env, DISPLAY: opts.display } }),
       viewport: { width: 1280, height: 800 },
       args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
+        ...CHROMIUM_TEST_ARGS,
         `--disable-extensions-except=${this.extensionDir}`,
         `--load-extension=${this.extensionDir}`,
       ],
@@ -128,5 +125,55 @@ export class BrowserAgentHarness {
     await page.goto(url);
     await page.bringToFront();
     return page;
+  }
+}
+
+export interface BrowserAgentSystem {
+  db: SystemDatabase;
+  collector: CollectorProcess;
+  pages: TestPages;
+  browser: BrowserAgentHarness;
+  /** Stops whatever was started, in reverse order, by PID, and removes the policy file. */
+  dispose(): Promise<void>;
+}
+
+export interface BrowserAgentSystemOptions {
+  /** Room policy overrides (e.g. no acceptable-use notice, an idle lock). */
+  policy?: Record<string, unknown>;
+  deviceLabel?: string;
+  room?: string;
+  /** Run Chromium headed on this X display. */
+  display?: string;
+}
+
+/** A fresh database, the real collector with a room and token, the test pages, and the configured extension in Chromium, connected. */
+export async function startBrowserAgentSystem(opts: BrowserAgentSystemOptions = {}): Promise<BrowserAgentSystem> {
+  const started: Partial<Omit<BrowserAgentSystem, 'dispose'>> = {};
+  const dispose = async () => {
+    await started.browser?.dispose();
+    await removeManagedPolicy();
+    await started.pages?.close();
+    await started.collector?.dispose();
+    await started.db?.drop();
+  };
+  try {
+    const db = (started.db = await createSystemDatabase());
+    const collector = (started.collector = await CollectorProcess.create(db.url));
+    await collector.start();
+    const token = await collector.createEnrolmentToken();
+    if (opts.policy !== undefined) await collector.admin(['set-policy', '--scope', 'room', '--id', 'ICT Suite', '--json', JSON.stringify(opts.policy)]);
+    const pages = (started.pages = await serveTestPages());
+    const config: ManagedConfig = { collectorUrl: `http://127.0.0.1:${collector.port}`, enrolmentToken: token };
+    if (opts.deviceLabel !== undefined) config.deviceLabel = opts.deviceLabel;
+    if (opts.room !== undefined) config.room = opts.room;
+    await writeManagedPolicy(config);
+    const browser = (started.browser = await BrowserAgentHarness.create(await buildTestExtension()));
+    await browser.launch(opts.display === undefined ? {} : { display: opts.display });
+    await browser.waitForPhase('connected');
+    await browser.waitForLog('word list in force');
+    return { db, collector, pages, browser, dispose };
+  } catch (err) {
+    await dispose();
+    throw err;
   }
 }

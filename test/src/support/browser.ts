@@ -15,6 +15,17 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+/** Flags for Debian's Chromium here: no sandbox as root, and no calls out to Google's services (refused on our network). */
+export const CHROMIUM_TEST_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
 export async function launchBrowser(): Promise<TestBrowser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(`Chromium is missing at ${chromiumPath}: run \`bash scripts/bootstrap.sh test\` (installs Debian's chromium) or set CHROMIUM_PATH`);
@@ -22,15 +33,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    args: [...CHROMIUM_TEST_ARGS],
   });
   const incidents: string[] = [];
   return {

@@ -40,11 +40,4 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::1';
 }
 
-/** ws(s)://host:port/agent/v1 from the http(s) or ws(s) address a school wrote in its policy. */
-export function agentSocketUrl(collector: string): string {
-  const url = new URL(collector);
-  if (url.protocol === 'http:') url.protocol = 'ws:';
-  if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (url.pathname === '' || url.pathname === '/') url.pathname = '/agent/v1';
-  return url.toString();
-}
+export { agentSocketUrl } from '@vigil/shared/protocol';

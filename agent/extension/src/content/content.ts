@@ -2,9 +2,10 @@
 // editable fields to the service worker (never storing them), and in the top frame shows
 // what the pupil must see — the lock, the acceptable-use notice, the idle warning and
 // teacher messages — from state the service worker keeps in chrome.storage.local.
-import { KEY_PORT, STORAGE, type IdleWarningState, type KeyMessage, type LockState, type NoticeState, type RuntimeRequest } from '../common/keys.ts';
+import { KEY_PORT, STORAGE, type IdleWarningState, type KeyMessage, type LockState, type NoticeState } from '../common/keys.ts';
 import { startKeyCapture } from './key-capture.ts';
-import { hideIdleWarning, hideLock, hideNotice, isLockShown, isNoticeShown, preparePageBlocker, showIdleWarning, showLock, showMessage, showNotice } from './ui/index.ts';
+import { renderLock, requestWorker } from './lock-view.ts';
+import { hideIdleWarning, hideNotice, isLockShown, isNoticeShown, preparePageBlocker, showIdleWarning, showMessage, showNotice } from './ui/index.ts';
 
 const loaded = (globalThis as { __vigilContent?: boolean }).__vigilContent === true;
 (globalThis as { __vigilContent?: boolean }).__vigilContent = true;
@@ -42,27 +43,13 @@ function flush(): void {
   if (keys.length > 0 && alive()) post(keys);
 }
 
-function request(message: RuntimeRequest): void {
-  if (alive()) void chrome.runtime.sendMessage(message).catch(() => undefined);
-}
-
-function applyLock(lock: LockState | null | undefined): void {
-  if (lock === null || lock === undefined) {
-    hideLock();
-    return;
-  }
-  showLock(lock, {
-    onExpire: () => request({ t: 'lock-expired', ...(lock.lockId === undefined ? {} : { lockId: lock.lockId }) }),
-    onContinue: () => request({ t: 'idle-continue' }),
-  });
-}
 
 function applyNotice(notice: NoticeState | null | undefined): void {
   if (notice === null || notice === undefined) {
     hideNotice();
     return;
   }
-  showNotice({ title: 'This computer is monitored', body: notice.text, buttonLabel: 'I understand' }, () => request({ t: 'notice-accepted', version: notice.version }));
+  showNotice({ title: 'This computer is monitored', body: notice.text, buttonLabel: 'I understand' }, () => requestWorker({ t: 'notice-accepted', version: notice.version }));
 }
 
 let warningTimer: ReturnType<typeof setInterval> | undefined;
@@ -79,13 +66,13 @@ function applyIdleWarning(warning: IdleWarningState | null | undefined): void {
 
 function startTopFrameUi(): void {
   void chrome.storage.local.get([STORAGE.lock, STORAGE.notice, STORAGE.idleWarning]).then((state) => {
-    applyLock(state[STORAGE.lock] as LockState | null | undefined);
+    renderLock(state[STORAGE.lock] as LockState | null | undefined);
     applyNotice(state[STORAGE.notice] as NoticeState | null | undefined);
     applyIdleWarning(state[STORAGE.idleWarning] as IdleWarningState | null | undefined);
   });
   chrome.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
-    if (STORAGE.lock in changes) applyLock(changes[STORAGE.lock]?.newValue as LockState | null | undefined);
+    if (STORAGE.lock in changes) renderLock(changes[STORAGE.lock]?.newValue as LockState | null | undefined);
     if (STORAGE.notice in changes) applyNotice(changes[STORAGE.notice]?.newValue as NoticeState | null | undefined);
     if (STORAGE.idleWarning in changes) applyIdleWarning(changes[STORAGE.idleWarning]?.newValue as IdleWarningState | null | undefined);
   });
