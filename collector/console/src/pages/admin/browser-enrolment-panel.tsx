@@ -1,15 +1,14 @@
 import type { JSX } from 'react';
 import { CopyButton, type Announce } from '../triage/page-kit.tsx';
-import { browserEnrolment } from './browser-enrolment.ts';
+import { browserCollectorUrl, browserEnrolment } from './browser-enrolment.ts';
 
 /**
  * Beside the PC agent command: how to enrol Chromebooks and Chrome/Edge with the same
  * fresh token. The token is inside the policy text, so this is shown only as long as
  * the token itself is.
  */
-export function BrowserEnrolmentPanel(props: { readonly token: string; readonly roomName: string | undefined; readonly announce: Announce }): JSX.Element {
-  // The console's own origin is where the agents reach the collector (as for the PC command).
-  const panel = browserEnrolment({ collectorUrl: window.location.origin, token: props.token, roomName: props.roomName });
+export function BrowserEnrolmentPanel(props: { readonly token: string; readonly agentUrl: string | undefined; readonly roomName: string | undefined; readonly announce: Announce }): JSX.Element {
+  const panel = browserEnrolment({ collectorUrl: browserCollectorUrl(props.agentUrl, window.location.origin), token: props.token, roomName: props.roomName });
   return (
     <section className="browser-enrolment" aria-labelledby="browser-enrolment-heading" data-testid="browser-enrolment-panel">
       <h3 id="browser-enrolment-heading">Chromebooks and Chrome/Edge</h3>

@@ -1,10 +1,16 @@
 import { BROWSER_EXTENSION_ID, managedConfigSchema } from '@vigil/shared/protocol';
 import { describe, expect, it } from 'vitest';
-import { browserEnrolment } from './browser-enrolment.ts';
+import { browserCollectorUrl, browserEnrolment } from './browser-enrolment.ts';
 
 const token = 'vgl_0123456789abcdefghijklmnopqrstuv';
 
 describe('browser enrolment panel', () => {
+  it('gives browsers the collector\'s TLS address, as https, when it serves TLS', () => {
+    expect(browserCollectorUrl('wss://vigil.school.lan:8443', 'http://vigil.school.lan:8080')).toBe('https://vigil.school.lan:8443');
+    expect(browserCollectorUrl('wss://vigil.school.lan:8443/agent/v1', 'http://vigil.school.lan:8080')).toBe('https://vigil.school.lan:8443');
+    expect(browserCollectorUrl(undefined, 'https://vigil.school.lan')).toBe('https://vigil.school.lan');
+  });
+
   it('gives Google Admin console the collector, the token and the room as managed values', () => {
     const panel = browserEnrolment({ collectorUrl: 'https://vigil.school.example', token, roomName: 'ICT Suite 1' });
     expect(JSON.parse(panel.managedPolicyJson)).toEqual({

@@ -143,7 +143,7 @@ function NewToken(props: {
         <code data-testid="agent-command">{command}</code>
         <CopyButton text={command} label="Copy command" announce={props.announce} testId="copy-command" />
       </div>
-      <BrowserEnrolmentPanel token={props.created.token} roomName={props.roomName} announce={props.announce} />
+      <BrowserEnrolmentPanel token={props.created.token} agentUrl={props.created.agentUrl} roomName={props.roomName} announce={props.announce} />
       <div className="button-row">
         <button type="button" className="button button-secondary" onClick={props.onDone}>
           I have copied it
