@@ -3,6 +3,7 @@
 // room, creates an enrolment token, runs the agent command the console shows on the same
 // machine, and watches that PC in the live view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BROWSER_EXTENSION_ID } from '@vigil/shared/protocol';
 import { startXvfb, waitFor, type Xvfb } from '@vigil/agent/testing';
 import { launchBrowser, totp, type TestBrowser } from './support/browser.ts';
 import { createSystemDatabase, type SystemDatabase } from './support/database.ts';
@@ -65,6 +66,12 @@ describe('a newcomer, following the README', () => {
     // The collector's TLS address; the token carries its key pin.
     expect(command).toContain(`--collector ${collector.tlsUrl} `);
     expect(enrolToken).toMatch(/\.[A-Za-z0-9_-]{43}$/);
+    // Beside it, what IT pastes for Chromebooks: the extension id and the managed configuration
+    // with the collector's TLS address (the extension refuses plain http to another machine).
+    expect(await page.getByTestId('extension-id').innerText()).toBe(BROWSER_EXTENSION_ID);
+    const panel = await page.getByTestId('browser-enrolment-panel').innerText();
+    expect(panel).toContain(`"Value": "https://127.0.0.1:${new URL(collector.tlsUrl).port}"`);
+    expect(panel).toContain(`"Value": "${enrolToken ?? ''}"`);
 
     await x.openXterm('Maths practice');
     agent = await AgentProcess.create({ collectorUrl: collector.tlsUrl, display: x.display });
