@@ -93,7 +93,10 @@ export class BrowserAgent {
       url: agentSocketUrl(config.collectorUrl),
       enrolmentToken: config.enrolmentToken,
       credentials,
-      hello: helloFacts(this.env, chrome.runtime.getManifest().version, previous === undefined ? 'first-run' : 'unclean'),
+      // Chrome stops and starts a service worker as it likes, and a closed browser says no
+      // goodbye: neither is a tamper signal here (a force-installed extension cannot be removed
+      // by the pupil), so a browser agent never reports an unclean exit.
+      hello: helloFacts(this.env, chrome.runtime.getManifest().version, previous === undefined ? 'first-run' : 'clean'),
       outbox: this.outbox,
       log,
       hooks: {
