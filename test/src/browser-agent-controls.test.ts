@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { waitFor } from '@vigil/agent/testing';
 import { BROWSER_EXTENSION_ID } from '@vigil/shared/protocol';
 import { launchBrowser, type TestBrowser } from './support/browser.ts';
-import { BrowserAgentHarness, startBrowserAgentSystem, writeManagedPolicy, type BrowserAgentSystem } from './support/browser-agent.ts';
+import { BrowserAgentHarness, accessibleText, startBrowserAgentSystem, writeManagedPolicy, type BrowserAgentSystem } from './support/browser-agent.ts';
 import type { SystemDatabase } from './support/database.ts';
 import type { CollectorProcess } from './support/system.ts';
 import type { TestPages } from './support/test-pages.ts';
@@ -144,6 +144,15 @@ describe('the browser agent under faults and teacher control', () => {
       );
       expect(width).toBeGreaterThan(100);
       expect(await tile.innerText()).toMatch(/Chrom/);
+
+      // A message from the teacher appears on the page in front.
+      await page.getByRole('button', { name: 'Send message' }).click();
+      await page.getByLabel('Message', { exact: true }).fill('Five minutes left, please save your work');
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await browser.waitForLog('teacher message shown');
+      expect((await browser.diagnostics()).logs.find((l) => l.msg === 'teacher message shown')?.where).toBe('page');
+      await waitFor(async () => (await pupilPage.locator('vigil-messages').count()) === 1, { timeoutMs: 10_000, message: 'the message on the pupil\'s page' });
+      await expect.poll(() => accessibleText(pupilPage), { timeout: 10_000 }).toContain('Five minutes left, please save your work');
     } finally {
       await staff?.close();
       await pupilPage.close();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBlank, waitFor } from '@vigil/agent/testing';
-import { startBrowserAgentSystem, type BrowserAgentHarness, type BrowserAgentSystem } from './support/browser-agent.ts';
+import { accessibleText, startBrowserAgentSystem, type BrowserAgentHarness, type BrowserAgentSystem } from './support/browser-agent.ts';
 import type { SystemDatabase } from './support/database.ts';
 import type { CollectorProcess } from './support/system.ts';
 import type { TestPages } from './support/test-pages.ts';
@@ -37,17 +37,6 @@ async function alertsFor(term: string): Promise<AlertRow[]> {
 
 function untilAlert(term: string, source = 'typed'): Promise<AlertRow> {
   return waitFor(async () => (await alertsFor(term)).find((a) => a.source === source), { timeoutMs: 30_000, intervalMs: 100, message: `an alert for "${term}"` });
-}
-
-/** Every accessible name on the page, closed shadow roots included (what a screen reader would read). */
-async function accessibleText(page: Page): Promise<string> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { name?: { value?: unknown } }[] };
-    return nodes.map((n) => (typeof n.name?.value === 'string' ? n.name.value : '')).join('\n');
-  } finally {
-    await cdp.detach();
-  }
 }
 
 async function typeInto(page: Page, selector: string, text: string): Promise<void> {

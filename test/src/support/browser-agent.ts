@@ -42,6 +42,17 @@ export async function buildTestExtension(): Promise<string> {
   return dir;
 }
 
+/** Every accessible name on the page, closed shadow roots included (what a screen reader would read). */
+export async function accessibleText(page: Page): Promise<string> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { name?: { value?: unknown } }[] };
+    return nodes.map((n) => (typeof n.name?.value === 'string' ? n.name.value : '')).join('\n');
+  } finally {
+    await cdp.detach();
+  }
+}
+
 export class BrowserAgentHarness {
   readonly extensionDir: string;
   readonly profileDir: string;
