@@ -17,11 +17,12 @@ insert into alerts (id, device_id, site_id, room_id, os_user, ts, source, term, 
                     context, window_title, app, url, screenshot_sha256)
 select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[],
                      $8::text[], $9::text[], $10::smallint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
-on conflict do nothing`;
+on conflict do nothing
+returning id`;
 
-/** Returns how many rows were new. */
-export async function insertAlerts(db: Queryable, rows: readonly AlertRow[]): Promise<number> {
-  if (rows.length === 0) return 0;
+/** Returns the ids of the rows that were new (a replay returns nothing). */
+export async function insertAlerts(db: Queryable, rows: readonly AlertRow[]): Promise<string[]> {
+  if (rows.length === 0) return [];
   const result = await db.query({
     name: 'vigil_ingest_alerts',
     text: insertAlertsSql,
@@ -43,7 +44,7 @@ export async function insertAlerts(db: Queryable, rows: readonly AlertRow[]): Pr
       column(rows, 'screenshotSha256'),
     ],
   });
-  return result.rowCount ?? 0;
+  return (result.rows as Array<{ id: string }>).map((row) => row.id);
 }
 
 const insertActivitySql = `

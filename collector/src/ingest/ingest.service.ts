@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { AlertFeed } from '../alert-feed/alert-feed.ts';
 import { ensureMonthlyPartitions } from '../db/partitions.ts';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { toRow, type ActivityRow, type AlertRow, type IdleLockRow, type IngestDevice, type IngestMessage } from './ingest-rows.ts';
@@ -67,6 +68,7 @@ export class IngestService {
   readonly #maxRows: number;
   readonly #maxDelayMs: number;
   readonly #maxWrites: number;
+  readonly #alertFeed: AlertFeed | undefined;
   #pending = new Batch();
   #timer: NodeJS.Timeout | undefined;
   readonly #queue: Batch[] = [];
@@ -83,7 +85,9 @@ export class IngestService {
   };
 
   /** `ownerPool` (Database.ownerPool) creates monthly partitions, which needs the schema owner. */
-  constructor(options: IngestOptions & { pool: pg.Pool; ownerPool: pg.Pool; log: Logger }) {
+  /** `alertFeed` is told of every alert row that was new, after its COMMIT. */
+  constructor(options: IngestOptions & { pool: pg.Pool; ownerPool: pg.Pool; log: Logger; alertFeed?: AlertFeed }) {
+    this.#alertFeed = options.alertFeed;
     this.#pool = options.pool;
     this.#ownerPool = options.ownerPool;
     this.#log = options.log;
@@ -145,10 +149,11 @@ export class IngestService {
     try {
       const inserted = await this.#commit(batch);
       this.#stats.batches++;
-      this.#stats.insertedRows += inserted;
+      this.#stats.insertedRows += inserted.rows;
       this.#stats.committedMessages += batch.waiters.length;
       this.#stats.failingSince = undefined;
       for (const waiter of batch.waiters) waiter.resolve();
+      this.#tellNew(batch, inserted.alertIds);
     } catch (error) {
       this.#stats.failedBatches++;
       this.#stats.lastError = error instanceof Error ? error.message : String(error);
@@ -173,7 +178,16 @@ export class IngestService {
     }
   }
 
-  async #commit(batch: Batch): Promise<number> {
+  #tellNew(batch: Batch, alertIds: readonly string[]): void {
+    if (this.#alertFeed === undefined || alertIds.length === 0) return;
+    const fresh = new Set(alertIds);
+    const alerts = batch.alerts
+      .filter((row) => fresh.has(row.id))
+      .map(({ id, deviceId, siteId, roomId, category, severity, ts }) => ({ id, deviceId, siteId, roomId, category, severity, ts }));
+    this.#alertFeed.emit({ kind: 'created', alerts });
+  }
+
+  async #commit(batch: Batch): Promise<{ rows: number; alertIds: string[] }> {
     await this.#ensurePartitions(batch.activity);
     const tables = [batch.alerts, batch.activity, batch.idleLock].filter((rows) => rows.length > 0).length;
     const client = await this.#pool.connect();
@@ -182,12 +196,10 @@ export class IngestService {
       // One table: a single statement is its own transaction, one round trip fewer.
       if (tables > 1) await client.query('begin');
       try {
-        const inserted =
-          (await insertAlerts(client, batch.alerts)) +
-          (await insertActivitySpans(client, batch.activity)) +
-          (await insertIdleLockEvents(client, batch.idleLock));
+        const alertIds = await insertAlerts(client, batch.alerts);
+        const rows = alertIds.length + (await insertActivitySpans(client, batch.activity)) + (await insertIdleLockEvents(client, batch.idleLock));
         if (tables > 1) await client.query('commit');
-        return inserted;
+        return { rows, alertIds };
       } catch (error) {
         if (tables > 1) await client.query('rollback').catch(() => (broken = true));
         throw error;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import { AlertFeed } from '../alert-feed/alert-feed.ts';
 import type { CollectorConfig } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import { HealthRegistry } from './health-registry.ts';
@@ -12,6 +13,8 @@ declare module 'fastify' {
     readonly database: Database;
     /** Feature plugins add their own checks to GET /health here. */
     readonly health: HealthRegistry;
+    /** New and changed alerts, told in-process (alert-feed/alert-feed.ts): live queue, notifications. */
+    readonly alertFeed: AlertFeed;
   }
 }
 
@@ -25,6 +28,7 @@ const contextPlugin: FastifyPluginAsync<ContextOptions> = async (app, options) =
   app.decorate('config', options.config);
   app.decorate('database', options.database);
   app.decorate('health', new HealthRegistry());
+  app.decorate('alertFeed', new AlertFeed({ log: app.log.child({ module: 'alert-feed' }) }));
 };
 
 export default fp(contextPlugin, { name: 'vigil-context', fastify: '5.x' });
