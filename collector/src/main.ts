@@ -3,7 +3,7 @@ import { buildApp } from './app.ts';
 import { announceFirstRunSetup } from './auth/first-run.service.ts';
 import { describeConfig, loadConfig } from './config/config.ts';
 import { openDatabase, type Database } from './db/database.ts';
-import { createLogger, moduleLogger } from './logging/logger.ts';
+import { createLogger, moduleLogger, writeNotice } from './logging/logger.ts';
 import { announceTls } from './tls/tls-announce.ts';
 import { loadTlsMaterial, type TlsMaterial } from './tls/tls-material.ts';
 
@@ -14,7 +14,7 @@ if (!loaded.ok) {
   process.exit(1);
 }
 const { config } = loaded;
-const log = createLogger(config.logLevel);
+const log = createLogger(config.logLevel, undefined, config.logFormat);
 const mainLog = moduleLogger(log, 'main');
 mainLog.info({ config: describeConfig(config) }, 'starting the Vigil collector');
 
@@ -86,9 +86,26 @@ mainLog.info(
   { url: config.publicUrl ?? `http://${shownHost}:${config.port}`, database: database.kind },
   `Vigil collector listening on http://${shownHost}:${config.port}`,
 );
+const consoleUrl = config.publicUrl ?? `http://${shownHost}:${config.port}`;
 try {
-  // While no admin exists: one log line with the one-time link that creates the first one.
-  await announceFirstRunSetup(app, config.publicUrl ?? `http://${shownHost}:${config.port}`);
+  // While no admin exists: one log line with the one-time link that creates the first one,
+  // and the same link on a line of its own (clickable, nothing else to copy), then what
+  // comes after it.
+  const setupLink = await announceFirstRunSetup(app, consoleUrl);
+  if (setupLink !== undefined) {
+    const agentUrl = tls === undefined ? 'wss://<your TLS proxy>' : `wss://${config.publicUrl === undefined ? shownHost : new URL(config.publicUrl).hostname}:${tls.port}`;
+    writeNotice(config.logFormat, [
+      'First run: there is no admin account yet. Open this link within 24 hours to create one',
+      '(it works once; a restart prints a new one):',
+      '',
+      setupLink,
+      '',
+      'Then the console shows a getting-started checklist. To monitor a PC:',
+      '  1. Admin → Rooms & devices: add your school (a site) and a room.',
+      '  2. Admin → Enrolment tokens: create a token for the room; the console shows the agent command.',
+      `  3. On the PC (or in a second terminal here): pnpm agent -- --collector ${agentUrl} --enrol-token <token>`,
+    ]);
+  }
 } catch (error) {
   mainLog.error({ err: error }, 'could not issue the first-run setup link');
 }

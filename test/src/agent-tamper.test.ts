@@ -2,6 +2,7 @@
 // a kill does not (the collector records `silent`, the next start reports an unclean exit);
 // the supervisor brings a killed agent and a killed keyboard hook back, and the agent's
 // heartbeat tells the collector so; a damaged outbox is reported too.
+import { execFile } from 'node:child_process';
 import { mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,15 +104,13 @@ describe('tamper signals', () => {
       await waitFor(async () => (await audits(id, 'agent.unclean-exit')) === 1, { timeoutMs: 30_000, message: 'the unclean-exit audit entry' });
       await collector.waitForLog(healthReport(id, (l) => l.agentRestarts === 1), 30_000, 'the agent restart in a heartbeat');
 
-      // The keyboard hook's process is killed (once it runs): the agent starts it again and counts it.
+      // The keyboard hook's X connection is cut (`xkill`, as a pupil could; on Linux the hook is the agent's own
+      // RECORD connection, not a child process): the agent connects again and counts it.
       const hooksRunning = () => proc.logs().filter((l) => l.msg === 'keyboard hook running').length;
       await waitFor(() => hooksRunning() === 2, { timeoutMs: 20_000, message: "the restarted agent's keyboard hook" });
-      const hookPid = await waitFor(async () => keyHookChildOf(agentPids()[1] ?? -1), { timeoutMs: 20_000, message: 'the key-hook child' });
-      process.kill(hookPid, 'SIGKILL');
-      await waitFor(async () => {
-        const again = await keyHookChildOf(agentPids()[1] ?? -1);
-        return again !== undefined && again !== hookPid;
-      }, { timeoutMs: 20_000, message: 'the key-hook child restarted' });
+      const recordContext = await waitFor(() => proc.logs().filter((l) => l.msg === 'recording keys from the X server').at(-1)?.recordContext, { message: 'the X connection of the hook' });
+      await new Promise<void>((resolve, reject) => execFile('xkill', ['-id', String(recordContext)], { env: system.x.env }, (err) => (err ? reject(err) : resolve())));
+      await waitFor(() => hooksRunning() === 3, { timeoutMs: 20_000, message: 'the keyboard hook connected again' });
       await collector.waitForLog(healthReport(id, (l) => l.keyboardHookRestarts === 1), 30_000, 'the hook restart in a heartbeat');
 
       // SIGTERM to the supervisor: forwarded once, the agent says bye, both exit 0.
@@ -133,20 +132,3 @@ describe('tamper signals', () => {
     }
   });
 });
-
-/** The key-hook child process of an agent, if running. */
-async function keyHookChildOf(parent: number): Promise<number | undefined> {
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const procStat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(procStat.slice(procStat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== parent) continue;
-      const cmd = await readFile(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmd.includes('key-hook.child')) return Number(entry);
-    } catch {
-      // Gone between readdir and read.
-    }
-  }
-  return undefined;
-}

@@ -30,13 +30,13 @@ async function one<T extends Record<string, unknown>>(sql: string, params: unkno
   return rows[0];
 }
 
-/** Waits for the newest alert with this term whose screenshot bytes have arrived. */
+/** Waits for the newest alert with this term (its primary, or one folded into it) whose screenshot bytes have arrived. */
 async function alertWithScreenshot(term: string): Promise<{ id: string; category: string; window_title: string }> {
   return waitFor(
     () =>
       one<{ id: string; category: string; window_title: string }>(
         `select a.id, a.category, a.window_title from alerts a join screenshots s on s.sha256 = a.screenshot_sha256
-          where a.term = $1 order by a.ts desc limit 1`,
+          where (a.term = $1 or a.terms @> jsonb_build_array(jsonb_build_object('term', $1::text))) order by a.ts desc limit 1`,
         [term],
       ),
     { timeoutMs: 30_000, intervalMs: 100, message: `an alert for "${term}" with its screenshot stored` },
@@ -150,8 +150,8 @@ describe('the console in a real browser, with a real agent under X', () => {
     await page.getByRole('button', { name: 'Lock all', exact: true }).click();
     await page.getByLabel('Message on the lock screen (optional)').fill('Eyes on the board, please');
     await page.getByRole('button', { name: 'Lock now' }).click();
-    // "Locked" once the agent confirmed its lock screen is up (lock-state from the PC).
-    await expect.poll(() => tile.getByTestId('tile-lock').innerText().catch(() => ''), { timeout: 20_000 }).toBe('Locked');
+    // "Locked by <teacher>" once the agent confirmed its lock screen is up (lock-state from the PC).
+    await expect.poll(() => tile.getByTestId('tile-lock').innerText().catch(() => ''), { timeout: 20_000 }).toMatch(/^Locked by /);
     const lock = await one<{ locked: boolean; message: string }>('select locked, message from device_locks where device_id = $1', [device.id]);
     expect(lock).toEqual({ locked: true, message: 'Eyes on the board, please' });
     await shoot(page, 'live-locked');

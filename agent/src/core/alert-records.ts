@@ -1,5 +1,5 @@
-import { CONTEXT_MAX, redactContext, type MatchHit } from '@vigil/shared/matcher';
-import { MAX_SCREENSHOT_BYTES, makeEnvelope, sanitizeText, type AlertPayload } from '@vigil/shared/protocol';
+import { CONTEXT_MAX, redactContext, type FoldedTerm, type MatchHit } from '@vigil/shared/matcher';
+import { MAX_ALERT_TERMS, MAX_SCREENSHOT_BYTES, makeEnvelope, sanitizeText, type AlertPayload } from '@vigil/shared/protocol';
 import type { OutboxInput } from './outbox/index.ts';
 import { binaryRecord, messageRecord } from './outbox-records.ts';
 import type { ActiveWindow, CapturedImage } from './ports.ts';
@@ -7,7 +7,8 @@ import type { ActiveWindow, CapturedImage } from './ports.ts';
 export interface AlertFacts {
   /** ULID: the alert's primary key and its envelope id. */
   id: string;
-  hit: MatchHit;
+  /** The phrase: its primary term, and with `terms` every term folded into it (FoldedHit). */
+  hit: MatchHit & { readonly terms?: readonly FoldedTerm[] };
   /** The window the hit happened in (for typed text, the one focused while typing). */
   window: ActiveWindow | undefined;
   /** When the hit completed. */
@@ -18,9 +19,9 @@ export interface AlertFacts {
 }
 
 /**
- * The outbox records for one hit: the alert (the only place typed text appears, as at most
- * 120 redacted characters around the match) and, when a capture was taken, the evidence
- * upload that follows it.
+ * The outbox records for one hit (one phrase, overlapping terms folded): the alert (the only
+ * place typed text appears, as at most 120 redacted characters around the match) and, when a
+ * capture was taken, the evidence upload that follows it.
  */
 export function alertRecords(facts: AlertFacts): OutboxInput[] {
   const { hit, window: win, image } = facts;
@@ -37,6 +38,10 @@ export function alertRecords(facts: AlertFacts): OutboxInput[] {
     app: sanitizeText(win?.app ?? '', 256),
     osUser: sanitizeText(facts.osUser, 256),
   };
+  // Every term of the phrase when there are several; the list is sorted most severe first.
+  if (hit.terms !== undefined && hit.terms.length > 1) {
+    payload.terms = hit.terms.slice(0, MAX_ALERT_TERMS).map((t) => ({ term: sanitizeText(t.term, 200), category: t.category, severity: t.severity }));
+  }
   if (win?.url !== undefined && win.url !== '') payload.url = sanitizeText(win.url, 2048);
   if (withImage) payload.screenshot = { sha256: image.sha256, width: image.width, height: image.height, mime: image.mime, bytes: image.bytes.byteLength };
   const records = [messageRecord(makeEnvelope('alert', payload, { id: facts.id, now: facts.now }))];

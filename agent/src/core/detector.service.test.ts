@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultPolicy, type Policy } from '@vigil/shared/protocol';
 import { createFakePlatform, type FakePlatform } from '@vigil/agent/platform/fake';
 import { DetectorService, EVIDENCE_MAX_BYTES } from './detector.service.ts';
+import type { ForeignLock } from './ports.ts';
 import { Outbox } from './outbox/index.ts';
 import { decodeRecord } from './outbox-records.ts';
 import { PolicyState } from './policy-state.ts';
@@ -114,6 +115,38 @@ describe('DetectorService', () => {
     lock.set(true);
     p.keys.type('self\n kms\n');
     lock.set(false);
+    p.keys.type('self\n');
+    await detector.drain();
+    expect(outbox.records).toEqual([]);
+    p.keys.type('kms\n');
+    await detector.drain();
+    expect(outbox.of('alert').map((a) => a.payload.term)).toEqual(['kms']);
+  });
+
+  it('pauses while the key source sees a lock screen it did not start, and reads keys again after it', async () => {
+    const p = createFakePlatform();
+    let lockListener: (lock: ForeignLock | undefined) => void = () => {};
+    const keys = Object.assign(p.keys, {
+      watchForeignLock(listener: (lock: ForeignLock | undefined) => void) {
+        lockListener = listener;
+        return () => {};
+      },
+    });
+    const outbox = new RecordingOutbox();
+    const wordlist = new WordlistState();
+    await wordlist.apply(TEST_WORDLIST);
+    const policy = new PolicyState({ initial: defaultPolicy });
+    const detector = new DetectorService({ keys, windows: p.windows, capture: p.capture, clock: p.clock, outbox, policy, wordlist, lock: new SettableLock(), osUser: 'pupil', log: silentLog });
+    running.push(detector);
+    await detector.start();
+    p.windows.set(HOMEWORK);
+    p.keys.type('kill my');
+    lockListener({ reason: 'keyboard-grab' });
+    expect(detector.keyboardState()).toBe('paused');
+    // Even keys a source did deliver under the lock screen (the pupil's password) are not matched.
+    p.keys.type('self\n kms\n');
+    lockListener(undefined);
+    expect(detector.keyboardState()).toBe('ok');
     p.keys.type('self\n');
     await detector.drain();
     expect(outbox.records).toEqual([]);

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import { monotonicFactory } from 'ulid';
-import { KeyStream, scanText, type MatchHit } from '@vigil/shared/matcher';
+import { FoldedKeyStream, scanFolded, type FoldedHit } from '@vigil/shared/matcher';
 import { alertRecords } from './alert-records.ts';
 import type { Outbox } from './outbox/index.ts';
 import type { PolicyState } from './policy-state.ts';
-import type { ActiveWindow, CapturedImage, Clock, Key, KeySource, KeySourceStatus, ScreenCapture, WindowSource } from './ports.ts';
+import type { ActiveWindow, CapturedImage, Clock, ForeignLock, Key, KeySource, KeySourceStatus, ScreenCapture, WindowSource } from './ports.ts';
 import type { WordlistState } from './wordlist-state.ts';
 
 /** Whether the screen is locked, and when that changes (LockService). */
@@ -41,19 +41,22 @@ const COOLDOWN_PRUNE_AT = 1_000;
 export const EVIDENCE_MAX_BYTES = 768 * 1024;
 
 /**
- * Typed text, window titles and URLs through the matcher; each hit becomes an alert with a
- * screenshot in the outbox. Typed text exists only inside the KeyStream's in-memory ring:
- * keys are never stored, logged or sent, and the stream is reset whenever matching pauses
- * (screen locked, sign-in window) so nothing typed there can reach a later alert's context.
+ * Typed text, window titles and URLs through the matcher; each phrase becomes one alert (every
+ * overlapping term folded into it, see FoldedKeyStream) with a screenshot in the outbox. Typed
+ * text exists only inside the KeyStream's in-memory ring: keys are never stored, logged or
+ * sent, and the stream is reset whenever matching pauses (screen locked, sign-in window) so
+ * nothing typed there can reach a later alert's context.
  */
 export class DetectorService {
   readonly #o: Required<Pick<DetectorOptions, 'evidenceWidth' | 'evidenceQuality' | 'typingPauseMs'>> & DetectorOptions;
   readonly #nextId = monotonicFactory();
   readonly #cooldown = new Map<string, number>();
   readonly #unsubscribe: (() => void)[] = [];
-  #stream: KeyStream | undefined;
+  #stream: FoldedKeyStream | undefined;
   #window: ActiveWindow | undefined;
   #paused = false;
+  /** A lock screen the agent did not start, as the key source sees it (a keyboard grab, the screen saver). */
+  #foreignLock: ForeignLock | undefined;
   #keyStatus: KeySourceStatus | 'stopped' = 'stopped';
   #lastKeyAt = 0;
   #lineOpen = false;
@@ -87,6 +90,11 @@ export class DetectorService {
       lock.onChange(() => this.#updatePause()),
       windows.watch((win) => this.#onWindow(win)),
     );
+    const foreignLock = this.#o.keys.watchForeignLock?.((lock) => {
+      this.#foreignLock = lock;
+      this.#updatePause();
+    });
+    if (foreignLock !== undefined) this.#unsubscribe.push(foreignLock);
     this.#updatePause();
     await this.#o.keys.start(
       (key) => this.#onKey(key),
@@ -123,8 +131,10 @@ export class DetectorService {
 
   #useMatcher(): void {
     const compiled = this.#o.wordlist.current;
-    // A new list starts a new stream: the old one's buffered text goes with it.
-    this.#stream = compiled === undefined ? undefined : new KeyStream(compiled.matcher);
+    // A new list starts a new stream: the old one's buffered text goes with it, after the
+    // phrases it already found (held for a longer overlapping term) are reported.
+    if (this.#stream !== undefined && !this.#paused) this.#reportAll(this.#stream.reset(), this.#window);
+    this.#stream = compiled === undefined ? undefined : new FoldedKeyStream(compiled.matcher);
     this.#lineOpen = false;
   }
 
@@ -160,28 +170,29 @@ export class DetectorService {
     this.#o.log.debug({ app: win?.app, title: win?.title, paused: this.#paused }, 'focused window changed');
     const compiled = this.#o.wordlist.current;
     if (win === undefined || compiled === undefined || this.#o.lock.locked) return;
-    if (win.title !== '' && (win.title !== prev?.title || win.app !== prev.app)) this.#reportAll(scanText(compiled.matcher, win.title, 'title'), win);
-    if (win.url !== undefined && win.url !== '' && win.url !== prev?.url) this.#reportAll(scanText(compiled.matcher, win.url, 'url'), win);
+    if (win.title !== '' && (win.title !== prev?.title || win.app !== prev.app)) this.#reportAll(scanFolded(compiled.matcher, win.title, 'title'), win);
+    if (win.url !== undefined && win.url !== '' && win.url !== prev?.url) this.#reportAll(scanFolded(compiled.matcher, win.url, 'url'), win);
   }
 
   #updatePause(): void {
     const signIn = this.#window !== undefined && this.#o.policy.isSignInTitle(this.#window.title);
-    const paused = this.#o.lock.locked || signIn;
+    const paused = this.#o.lock.locked || signIn || this.#foreignLock !== undefined;
     if (paused === this.#paused) return;
     this.#paused = paused;
     if (paused) {
       // Forget the line: text typed into a password prompt must not leak into a later context.
-      this.#stream?.reset();
+      // Phrases completed before the pause are still reported.
+      if (this.#stream !== undefined) this.#reportAll(this.#stream.reset(), this.#window);
       this.#lineOpen = false;
     }
-    this.#o.log.debug({ paused, reason: paused ? (signIn ? 'sign-in window' : 'screen locked') : undefined }, 'key matching paused state');
+    this.#o.log.debug({ paused, reason: paused ? (signIn ? 'sign-in window' : this.#o.lock.locked ? 'screen locked' : `lock screen: ${this.#foreignLock?.reason ?? ''}`) : undefined }, 'key matching paused state');
   }
 
-  #reportAll(hits: readonly MatchHit[], win: ActiveWindow | undefined): void {
+  #reportAll(hits: readonly FoldedHit[], win: ActiveWindow | undefined): void {
     for (const hit of hits) this.#report(hit, win);
   }
 
-  #report(hit: MatchHit, win: ActiveWindow | undefined): void {
+  #report(hit: FoldedHit, win: ActiveWindow | undefined): void {
     const at = this.#o.clock.now();
     if (this.#coolingDown(hit, win, at)) {
       this.stats.suppressed++;
@@ -191,7 +202,7 @@ export class DetectorService {
     this.#reports = this.#reports.then(() => this.#deliver(id, hit, win, at)).catch((err: unknown) => this.#o.log.error({ err, alertId: id }, 'could not queue an alert'));
   }
 
-  #coolingDown(hit: MatchHit, win: ActiveWindow | undefined, at: number): boolean {
+  #coolingDown(hit: FoldedHit, win: ActiveWindow | undefined, at: number): boolean {
     const cooldownMs = this.#o.policy.current.alertCooldownSeconds * 1_000;
     if (cooldownMs === 0) return false;
     const key = `${hit.term}\u0000${hit.category}\u0000${win?.app ?? ''}\u0000${win?.title ?? ''}`;
@@ -204,10 +215,10 @@ export class DetectorService {
     return false;
   }
 
-  async #deliver(id: string, hit: MatchHit, win: ActiveWindow | undefined, at: number): Promise<void> {
+  async #deliver(id: string, hit: FoldedHit, win: ActiveWindow | undefined, at: number): Promise<void> {
     const policy = this.#o.policy.current;
     let image: CapturedImage | undefined;
-    if (policy.captureScreenshots && !policy.noCaptureCategories.includes(hit.category)) {
+    if (policy.captureScreenshots && !hit.categories.some((c) => policy.noCaptureCategories.includes(c))) {
       try {
         image = await this.#o.capture.capture({ maxWidth: this.#o.evidenceWidth, quality: this.#o.evidenceQuality });
         if (image.bytes.byteLength > EVIDENCE_MAX_BYTES) image = await this.#o.capture.capture({ maxWidth: Math.min(1024, this.#o.evidenceWidth), quality: 40 });

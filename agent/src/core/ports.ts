@@ -25,6 +25,17 @@ export interface KeySource {
   /** Starts delivering keys; status changes when the hook dies, restarts or cannot run at all. */
   start(onKey: (key: Key) => void, onStatus: (status: KeySourceStatus, detail?: string) => void): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * A lock screen the agent did not start (another program's keyboard grab, the screen saver) comes or goes.
+   * The source withholds keys typed under it itself; the detector also pauses (and forgets the line). Optional:
+   * sources that cannot see lock screens leave it out.
+   */
+  watchForeignLock?(listener: (lock: ForeignLock | undefined) => void): () => void;
+}
+
+/** Why keys are withheld: another program grabs the keyboard (a lock screen), or the screen saver is on. */
+export interface ForeignLock {
+  reason: 'keyboard-grab' | 'screen-saver';
 }
 
 export interface CapturedImage {

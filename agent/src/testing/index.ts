@@ -2,3 +2,4 @@ export { startXvfb, stopProcesses, type Xvfb, type XvfbOptions, type XWindow } f
 export { waitFor, type WaitForOptions } from './wait-for.ts';
 export { ensureTools, X11_TEST_TOOLS, type SystemTool } from './system-tools.ts';
 export { isBlank } from '../platform/node/image-encode.ts';
+export { pressKeycodes } from './x11-keys.ts';

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type JSX } from 'react';
 import type { MeResponse } from '@vigil/shared/console';
+import { AlertFeedProvider } from './alert-feed/alert-feed.tsx';
 import { api, ApiFailure, onSignedOut, setCsrfToken } from './api/client.ts';
 import { ErrorBanner } from './components/error-banner.tsx';
 import { Loading } from './components/loading.tsx';
@@ -141,9 +142,11 @@ export function App(): JSX.Element | null {
 
   return (
     <SessionProvider value={session}>
-      <Shell me={me} path={route.path} onSignOut={() => void signOut()}>
-        {page}
-      </Shell>
+      <AlertFeedProvider enabled={maySee(me.user.role, 'triage')}>
+        <Shell me={me} path={route.path} onSignOut={() => void signOut()}>
+          {page}
+        </Shell>
+      </AlertFeedProvider>
     </SessionProvider>
   );
 }

@@ -1,6 +1,10 @@
 import { useEffect, useRef, type JSX, type ReactNode } from 'react';
 import type { MeResponse } from '@vigil/shared/console';
-import { navItemsFor, sectionOf } from './navigation.ts';
+import { useAlertFeed } from './alert-feed/alert-feed.tsx';
+import { DesktopAlertsToggle, UnreadBadge } from './alert-feed/unread-badge.tsx';
+import { GettingStarted } from './components/getting-started.tsx';
+import { showsGettingStarted } from './components/getting-started-steps.ts';
+import { homePathFor, navItemsFor, sectionOf } from './navigation.ts';
 import { Link } from './router.tsx';
 
 const roleNames: Readonly<Record<MeResponse['user']['role'], string>> = {
@@ -16,6 +20,7 @@ export function Shell(props: { readonly me: MeResponse; readonly path: string; r
   const main = useRef<HTMLElement>(null);
   const firstPath = useRef(props.path);
   const current = sectionOf(props.path);
+  const feed = useAlertFeed();
 
   // After an in-app navigation, start keyboard and screen-reader users at the new page
   // (a full page load would; a history-API change does not).
@@ -42,6 +47,7 @@ export function Shell(props: { readonly me: MeResponse; readonly path: string; r
                 <li key={item.section}>
                   <Link to={item.path} aria-current={current === item.section ? 'page' : undefined}>
                     {item.label}
+                    {item.section === 'triage' && <UnreadBadge open={feed.open} />}
                   </Link>
                 </li>
               ))}
@@ -52,6 +58,7 @@ export function Shell(props: { readonly me: MeResponse; readonly path: string; r
               {props.me.user.displayName}
               <span className="user-role">{roleNames[props.me.user.role]}</span>
             </span>
+            <DesktopAlertsToggle desktop={feed.desktop} active={feed.open !== null} />
             <button type="button" className="button button-on-dark" onClick={props.onSignOut}>
               Sign out
             </button>
@@ -59,6 +66,8 @@ export function Shell(props: { readonly me: MeResponse; readonly path: string; r
         </div>
       </header>
       <main id="main" ref={main} tabIndex={-1} className="main">
+        {/* The first-run checklist, on the start page only (it goes once every step is done). */}
+        {showsGettingStarted(props.me.user.role) && props.path === homePathFor(props.me.user.role) && <GettingStarted userId={props.me.user.id} />}
         {props.children}
       </main>
       <footer className="footer">

@@ -44,6 +44,7 @@ const cases: readonly RouteCase[] = [
   { method: 'PATCH', route: '/api/users/:userId', url: () => '/api/users/no-such-user', body: { disabled: true }, roles: adminOnly, allowedStatus: 404 },
   { method: 'GET', route: '/api/settings/security', url: () => '/api/settings/security', roles: adminOnly, allowedStatus: 200 },
   { method: 'PUT', route: '/api/settings/security', url: () => '/api/settings/security', body: { requireTotpForTeachers: 'yes' }, roles: adminOnly, allowedStatus: 400 },
+  { method: 'GET', route: '/api/admin/getting-started', url: () => '/api/admin/getting-started', roles: adminOnly, allowedStatus: 200 },
 ];
 
 describe('who may call the administration API', () => {

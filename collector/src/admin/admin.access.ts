@@ -41,4 +41,7 @@ export const adminAccessRules: Readonly<Record<string, Access>> = {
   // Sign-in security (TOTP for teachers): the admin's, like users.
   'GET /api/settings/security': adminOnly,
   'PUT /api/settings/security': adminOnly,
+
+  // The console's first-run checklist: admins, who alone can do every step (sites are theirs).
+  'GET /api/admin/getting-started': adminOnly,
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { devicesRoutes } from './devices.routes.ts';
 import { enrolmentTokensRoutes } from './enrolment-tokens.routes.ts';
+import { gettingStartedRoutes } from './getting-started.routes.ts';
 import { policiesRoutes } from './policies.routes.ts';
 import { securitySettingsRoutes } from './security-settings.routes.ts';
 import { sitesRoomsRoutes } from './sites-rooms.routes.ts';
@@ -21,6 +22,7 @@ const adminPlugin: FastifyPluginAsync = async (app) => {
   await app.register(wordlistsRoutes);
   await app.register(usersRoutes);
   await app.register(securitySettingsRoutes);
+  await app.register(gettingStartedRoutes);
 };
 
 export default adminPlugin;

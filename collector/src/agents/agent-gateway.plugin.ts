@@ -22,7 +22,15 @@ const agentGatewayPlugin: FastifyPluginAsync<AgentGatewayOptions> = async (app, 
   if (!(hub instanceof AgentHubRegistry)) throw new Error('the agent gateway needs app.agentHub from agents/agent-hub.plugin.ts');
   const settings = gatewaySettings(options);
   const log = app.log.child({ module: 'agents' });
-  const ingest = new IngestService({ pool: app.database.pool, ownerPool: app.database.ownerPool, log: app.log.child({ module: 'ingest' }), alertFeed: app.alertFeed, ...settings.ingest });
+  const ingest = new IngestService({
+    pool: app.database.pool,
+    ownerPool: app.database.ownerPool,
+    log: app.log.child({ module: 'ingest' }),
+    alertFeed: app.alertFeed,
+    // Fail closed: a category the word list in force does not know is treated as restricted.
+    isRestricted: (category) => app.wordlists.current().categories.find((known) => known.id === category)?.restricted ?? true,
+    ...settings.ingest,
+  });
   const presence = new PresenceService({ db: app.database.db, log, touchIntervalMs: settings.touchIntervalMs });
   const screenshots = new ScreenshotService({
     blobs: createBlobStore(app.config.dataDir),

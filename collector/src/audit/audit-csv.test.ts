@@ -33,7 +33,7 @@ describe('audit CSV cells', () => {
 
 describe('audit CSV lines', () => {
   it('starts with a byte-order mark and the column names, CRLF-terminated', () => {
-    expect(auditCsvHeader()).toBe('\uFEFF"id","at","actor","action","target_type","target_id","ip","detail"\r\n');
+    expect(auditCsvHeader()).toBe('\uFEFF"id","at","actor","action","target_type","target_id","ip","detail","actor_name","target_name"\r\n');
   });
 
   it('writes an entry with its detail as JSON', () => {
@@ -48,7 +48,15 @@ describe('audit CSV lines', () => {
       detail: { reason: 'a "quoted" reason' },
       ip: '192.0.2.1',
     });
-    expect(line).toBe(`"7","2025-03-03T08:30:00.000Z","'-rm","screenshot.reveal","alert","01J","192.0.2.1","{""reason"":""a \\""quoted\\"" reason""}"\r\n`);
+    expect(line).toBe(`"7","2025-03-03T08:30:00.000Z","'-rm","screenshot.reveal","alert","01J","192.0.2.1","{""reason"":""a \\""quoted\\"" reason""}","",""\r\n`);
+  });
+
+  it('adds the actor and target names, defused like every other cell', () => {
+    const line = auditCsvLine(
+      { id: 8, at: new Date('2025-03-03T08:30:00.000Z'), actorUserId: 'U1', actorLabel: 'ms.patel', action: 'device.lock', targetType: 'device', targetId: 'D1', detail: null, ip: null },
+      { actorName: 'Ms Patel', targetName: '=ICT-PC-01' },
+    );
+    expect(line.endsWith(`,"Ms Patel","'=ICT-PC-01"\r\n`)).toBe(true);
   });
 
   it('names the file after the moment of export', () => {

@@ -6,7 +6,8 @@ import type { AuditLogRow } from './audit-query.repository.ts';
 
 export const csvByteOrderMark = '\uFEFF';
 
-export const auditCsvColumns = ['id', 'at', 'actor', 'action', 'target_type', 'target_id', 'ip', 'detail'] as const;
+// actor_name and target_name are today's names for the ids (empty when gone); the ids are the record.
+export const auditCsvColumns = ['id', 'at', 'actor', 'action', 'target_type', 'target_id', 'ip', 'detail', 'actor_name', 'target_name'] as const;
 
 // A spreadsheet runs a cell that starts with one of these as a formula (CSV injection,
 // OWASP): actor names, window titles and notes in `detail` can come from anyone.
@@ -28,7 +29,7 @@ export function auditCsvHeader(): string {
   return csvByteOrderMark + csvLine(auditCsvColumns);
 }
 
-export function auditCsvLine(row: AuditLogRow): string {
+export function auditCsvLine(row: AuditLogRow, names: { readonly actorName?: string | undefined; readonly targetName?: string | undefined } = {}): string {
   return csvLine([
     row.id,
     row.at.toISOString(),
@@ -38,6 +39,8 @@ export function auditCsvLine(row: AuditLogRow): string {
     row.targetId,
     row.ip,
     row.detail === null ? null : JSON.stringify(row.detail),
+    names.actorName,
+    names.targetName,
   ]);
 }
 

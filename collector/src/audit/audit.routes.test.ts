@@ -192,7 +192,7 @@ describe('GET /api/audit/export', () => {
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.body.startsWith('\uFEFF')).toBe(true);
     const [header, ...rows] = parseCsv(response.body.slice(1));
-    expect(header).toEqual(['id', 'at', 'actor', 'action', 'target_type', 'target_id', 'ip', 'detail']);
+    expect(header).toEqual(['id', 'at', 'actor', 'action', 'target_type', 'target_id', 'ip', 'detail', 'actor_name', 'target_name']);
     // `limit` does not apply to an export: all seven.
     expect(rows.map((row) => row[3])).toEqual([...seeded].reverse().map((entry) => entry.action));
     const injected = rows.find((row) => row[3] === 'auth.login-failed');

@@ -1,7 +1,9 @@
 import { adminAccessRules } from '../admin/admin.access.ts';
+import { alertFeedAccessRules } from '../alert-feed/alert-feed.access.ts';
 import { auditAccessRules } from '../audit/audit.access.ts';
 import { userRoles, type UserRole } from '../db/schema/users.schema.ts';
 import { liveAccessRules } from '../live/live.access.ts';
+import { notificationsAccessRules } from '../notifications/notifications.access.ts';
 import { ssoAccessRules } from './sso/sso.access.ts';
 import { triageAccessRules } from '../triage/triage.access.ts';
 
@@ -46,6 +48,8 @@ export const accessRules: Readonly<Record<string, Access>> = {
   // Each feature keeps its lines next to its routes (live/, triage/, admin/, audit/).
   ...liveAccessRules,
   ...triageAccessRules,
+  ...alertFeedAccessRules,
+  ...notificationsAccessRules,
   ...adminAccessRules,
   ...auditAccessRules,
 

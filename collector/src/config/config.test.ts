@@ -13,7 +13,7 @@ function failure(env: Record<string, string>): string {
 
 describe('loadConfig', () => {
   it('uses the documented defaults when nothing is set', () => {
-    const result = loadConfig({}, '/srv/vigil');
+    const result = loadConfig({}, '/srv/vigil', false);
     expect(result).toEqual({
       ok: true,
       config: {
@@ -23,6 +23,7 @@ describe('loadConfig', () => {
         databaseMigrationUrl: undefined,
         dataDir: '/srv/vigil/data',
         logLevel: 'info',
+        logFormat: 'json',
         publicUrl: undefined,
         wordlistsDir: resolve(import.meta.dirname, '../../../wordlists'),
         tls: { mode: 'on', port: 8443, certFile: undefined, keyFile: undefined, hostnames: [], nextPins: [], nextKeyFile: undefined },
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
         DATABASE_MIGRATION_URL: 'postgres://vigil_owner:0wn3r@db.school.lan:5432/vigil',
         DATA_DIR: 'state',
         LOG_LEVEL: 'debug',
+        LOG_FORMAT: 'pretty',
         PUBLIC_URL: 'https://vigil.school.lan/',
         WORDLISTS_DIR: '/etc/vigil/wordlists',
       },
@@ -51,9 +53,22 @@ describe('loadConfig', () => {
       databaseMigrationUrl: 'postgres://vigil_owner:0wn3r@db.school.lan:5432/vigil',
       dataDir: '/srv/vigil/state',
       logLevel: 'debug',
+      logFormat: 'pretty',
       publicUrl: 'https://vigil.school.lan',
       wordlistsDir: '/etc/vigil/wordlists',
     });
+  });
+
+  it('logs pretty lines to a terminal and JSON to anything else, unless LOG_FORMAT says', () => {
+    const format = (env: Record<string, string>, tty: boolean) => {
+      const result = loadConfig(env, '/srv/vigil', tty);
+      return result.ok ? result.config.logFormat : result.message;
+    };
+    expect(format({}, true)).toBe('pretty');
+    expect(format({}, false)).toBe('json');
+    expect(format({ LOG_FORMAT: 'json' }, true)).toBe('json');
+    expect(format({ LOG_FORMAT: 'pretty' }, false)).toBe('pretty');
+    expect(format({ LOG_FORMAT: ' ' }, true)).toBe('pretty');
   });
 
   it('migrates as the DATABASE_URL role when DATABASE_MIGRATION_URL is unset', () => {
@@ -86,6 +101,7 @@ describe('loadConfig', () => {
     ],
     [{ DATABASE_MIGRATION_URL: 'postgres://owner@db/vigil' }, 'config error: DATABASE_MIGRATION_URL needs DATABASE_URL (the embedded database sets up its own roles)'],
     [{ LOG_LEVEL: 'verbose' }, 'config error: LOG_LEVEL must be one of fatal|error|warn|info|debug|trace|silent (got "verbose")'],
+    [{ LOG_FORMAT: 'text' }, 'config error: LOG_FORMAT must be one of pretty|json (got "text")'],
     [{ PUBLIC_URL: 'ftp://vigil' }, 'config error: PUBLIC_URL must be an http:// or https:// URL (got "ftp://vigil")'],
   ])('names the bad variable in one line: %j', (env, line) => {
     expect(failure(env)).toBe(line);

@@ -11,6 +11,11 @@ export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 's
 
 export type LogLevel = (typeof logLevels)[number];
 
+/** pretty: one readable line per event (for a person at a terminal); json: one JSON object a line (for log shippers). */
+export const logFormats = ['pretty', 'json'] as const;
+
+export type LogFormat = (typeof logFormats)[number];
+
 export interface CollectorConfig {
   /** TCP port the HTTP/WebSocket server listens on. */
   readonly port: number;
@@ -30,6 +35,8 @@ export interface CollectorConfig {
   /** Absolute directory for the embedded database, blobs and other state. */
   readonly dataDir: string;
   readonly logLevel: LogLevel;
+  /** LOG_FORMAT; unset: pretty when stdout is a terminal, JSON otherwise (a service, a pipe, a container). */
+  readonly logFormat: LogFormat;
   /** The URL people and agents use to reach this collector (links, agent installers). */
   readonly publicUrl: string | undefined;
   /** Absolute directory holding the categorised word-list files. */
@@ -65,13 +72,15 @@ const postgresUrlSchema = z.string().refine((raw) => isUrlWithProtocol(raw, ['po
 const httpUrlSchema = z.string().refine((raw) => isUrlWithProtocol(raw, ['http:', 'https:']));
 const pathSchema = z.string().min(1);
 const logLevelSchema = z.enum(logLevels);
+const logFormatSchema = z.enum(logFormats);
 
 /**
  * Reads the collector's configuration from the environment once. Empty strings count as
  * unset (env files often carry `DATABASE_URL=`). Never throws: a bad value comes back as
- * one line naming every offending variable, ready for stderr.
+ * one line naming every offending variable, ready for stderr. `stdoutIsTty` picks the
+ * log format when LOG_FORMAT is unset.
  */
-export function loadConfig(env: Env, cwd: string = process.cwd()): ConfigResult {
+export function loadConfig(env: Env, cwd: string = process.cwd(), stdoutIsTty: boolean = process.stdout.isTTY === true): ConfigResult {
   const problems: string[] = [];
   // Each variable carries the sentence an operator needs to fix it.
   const read = <T>(name: string, schema: z.ZodType<T>, rule: string): T | undefined => {
@@ -94,6 +103,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
   }
   const dataDir = read('DATA_DIR', pathSchema, 'must be a directory path');
   const logLevel = read('LOG_LEVEL', logLevelSchema, `must be one of ${logLevels.join('|')}`);
+  const logFormat = read('LOG_FORMAT', logFormatSchema, `must be one of ${logFormats.join('|')}`);
   const publicUrl = read('PUBLIC_URL', httpUrlSchema, 'must be an http:// or https:// URL');
   const wordlistsDir = read('WORDLISTS_DIR', pathSchema, 'must be a directory path');
   const oidc = readOidcEnv(env, problems);
@@ -110,6 +120,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
     databaseMigrationUrl: databaseMigrationUrl ?? databaseUrl,
     dataDir: absolute(dataDir ?? './data'),
     logLevel: logLevel ?? 'info',
+    logFormat: logFormat ?? (stdoutIsTty ? 'pretty' : 'json'),
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     wordlistsDir: absolute(wordlistsDir ?? resolve(repoRoot, 'wordlists')),
     ...(oidc === undefined ? {} : { oidc }),

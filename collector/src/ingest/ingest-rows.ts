@@ -27,6 +27,8 @@ export interface AlertRow {
   readonly term: string;
   readonly category: string;
   readonly severity: number;
+  /** JSON of every matched term (`alerts.terms`), or null when the agent sent one term. */
+  readonly terms: string | null;
   readonly context: string;
   readonly windowTitle: string;
   readonly app: string;
@@ -63,10 +65,26 @@ export type IngestRow =
 const iso = (epochMs: number): string => new Date(epochMs).toISOString();
 const orNull = (text: string | undefined): string | null => (text === undefined || text === '' ? null : text);
 
-export function toRow(device: IngestDevice, message: IngestMessage): IngestRow {
+/** Whether a category is restricted in the word list in force (unknown ones are: fail closed). */
+export type RestrictedCategory = (category: string) => boolean;
+
+/**
+ * The term an alert is filed under. An agent folds overlapping terms into one alert with
+ * a restricted one as the primary whenever any is restricted; this holds the collector to
+ * that even for an agent that did not, so every read path that looks at the alert's
+ * category alone withholds its text.
+ */
+export function primaryTerm(p: AlertMessage['payload'], isRestricted: RestrictedCategory | undefined): { term: string; category: string } {
+  if (isRestricted === undefined || p.terms === undefined || isRestricted(p.category)) return { term: p.term, category: p.category };
+  const restricted = p.terms.filter((entry) => isRestricted(entry.category)).sort((a, b) => b.severity - a.severity)[0];
+  return restricted === undefined ? { term: p.term, category: p.category } : { term: restricted.term, category: restricted.category };
+}
+
+export function toRow(device: IngestDevice, message: IngestMessage, isRestricted?: RestrictedCategory): IngestRow {
   switch (message.type) {
     case 'alert': {
       const p = message.payload;
+      const primary = primaryTerm(p, isRestricted);
       return {
         table: 'alerts',
         row: {
@@ -77,9 +95,10 @@ export function toRow(device: IngestDevice, message: IngestMessage): IngestRow {
           osUser: orNull(p.osUser),
           ts: iso(p.ts),
           source: p.source,
-          term: p.term,
-          category: p.category,
-          severity: p.severity,
+          term: primary.term,
+          category: primary.category,
+          severity: Math.max(p.severity, ...(p.terms ?? []).map((entry) => entry.severity)),
+          terms: p.terms === undefined ? null : JSON.stringify(p.terms.map(({ term, category, severity }) => ({ term, category, severity }))),
           context: p.context,
           windowTitle: p.windowTitle,
           app: p.app,

@@ -14,9 +14,10 @@ function column<R, K extends keyof R>(rows: readonly R[], key: K): Array<R[K]> {
 
 const insertAlertsSql = `
 insert into alerts (id, device_id, site_id, room_id, os_user, ts, source, term, category, severity,
-                    context, window_title, app, url, screenshot_sha256)
+                    context, window_title, app, url, screenshot_sha256, terms)
 select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[],
-                     $8::text[], $9::text[], $10::smallint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                     $8::text[], $9::text[], $10::smallint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+                     $16::jsonb[])
 on conflict do nothing
 returning id`;
 
@@ -42,6 +43,7 @@ export async function insertAlerts(db: Queryable, rows: readonly AlertRow[]): Pr
       column(rows, 'app'),
       column(rows, 'url'),
       column(rows, 'screenshotSha256'),
+      column(rows, 'terms'),
     ],
   });
   return (result.rows as Array<{ id: string }>).map((row) => row.id);

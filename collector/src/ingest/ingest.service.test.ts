@@ -6,6 +6,7 @@ import { activityMessage, alertMessage } from '../agents/testing/test-agent.ts';
 import { alerts, devices } from '../db/schema/index.ts';
 import { createTestDatabase, testLogger, type TestDatabase } from '../testing/test-database.ts';
 import type { IngestDevice } from './ingest-rows.ts';
+import { AlertFeed, type AlertFeedEvent } from '../alert-feed/alert-feed.ts';
 import { IngestError, IngestService } from './ingest.service.ts';
 
 let database: TestDatabase;
@@ -28,6 +29,29 @@ describe('IngestService', () => {
     const messages = [alertMessage(), alertMessage(), activityMessage()];
     await Promise.all(messages.map((message) => ingest.submit(device, message)));
     expect(ingest.stats()).toMatchObject({ batches: 1, committedMessages: 3, insertedRows: 3 });
+  });
+
+  it('stores every folded term, files the alert under a restricted term if any is, and tells the feed once after COMMIT', async () => {
+    const feed = new AlertFeed();
+    const told: AlertFeedEvent[] = [];
+    feed.on((event) => told.push(event));
+    const restricted = new Set(['self-harm']);
+    const ingest = new IngestService({ pool: database.pool, ownerPool: database.ownerPool, log: testLogger(), alertFeed: feed, isRestricted: (category) => restricted.has(category) });
+    // An agent that put the open-category term first (the new agent never does).
+    const folded = alertMessage({
+      term: 'suicide squad',
+      category: 'bullying',
+      severity: 3,
+      terms: [
+        { term: 'suicide squad', category: 'bullying', severity: 3 },
+        { term: 'suicide', category: 'self-harm', severity: 5 },
+      ],
+    });
+    await ingest.submit(device, folded);
+    await ingest.submit(device, folded);
+    const [row] = await database.db.select().from(alerts).where(eq(alerts.id, folded.payload.id));
+    expect(row).toMatchObject({ term: 'suicide', category: 'self-harm', severity: 5, terms: folded.payload.terms });
+    expect(told).toEqual([{ kind: 'created', alerts: [expect.objectContaining({ id: folded.payload.id, category: 'self-harm', severity: 5 })] }]);
   });
 
   it('counts a replayed id as committed but inserts nothing', async () => {

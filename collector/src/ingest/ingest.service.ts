@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { AlertFeed } from '../alert-feed/alert-feed.ts';
 import { ensureMonthlyPartitions } from '../db/partitions.ts';
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import { toRow, type ActivityRow, type AlertRow, type IdleLockRow, type IngestDevice, type IngestMessage } from './ingest-rows.ts';
+import { toRow, type ActivityRow, type AlertRow, type IdleLockRow, type IngestDevice, type IngestMessage, type RestrictedCategory } from './ingest-rows.ts';
 import { insertActivitySpans, insertAlerts, insertIdleLockEvents } from './ingest.repository.ts';
 
 export interface IngestOptions {
@@ -69,6 +69,7 @@ export class IngestService {
   readonly #maxDelayMs: number;
   readonly #maxWrites: number;
   readonly #alertFeed: AlertFeed | undefined;
+  readonly #isRestricted: RestrictedCategory | undefined;
   #pending = new Batch();
   #timer: NodeJS.Timeout | undefined;
   readonly #queue: Batch[] = [];
@@ -86,8 +87,9 @@ export class IngestService {
 
   /** `ownerPool` (Database.ownerPool) creates monthly partitions, which needs the schema owner. */
   /** `alertFeed` is told of every alert row that was new, after its COMMIT. */
-  constructor(options: IngestOptions & { pool: pg.Pool; ownerPool: pg.Pool; log: Logger; alertFeed?: AlertFeed }) {
+  constructor(options: IngestOptions & { pool: pg.Pool; ownerPool: pg.Pool; log: Logger; alertFeed?: AlertFeed; isRestricted?: RestrictedCategory }) {
     this.#alertFeed = options.alertFeed;
+    this.#isRestricted = options.isRestricted;
     this.#pool = options.pool;
     this.#ownerPool = options.ownerPool;
     this.#log = options.log;
@@ -100,7 +102,7 @@ export class IngestService {
   submit(device: IngestDevice, message: IngestMessage): Promise<void> {
     return new Promise((resolve, reject) => {
       const batch = this.#pending;
-      const entry = toRow(device, message);
+      const entry = toRow(device, message, this.#isRestricted);
       if (entry.table === 'alerts') batch.alerts.push(entry.row);
       else if (entry.table === 'activity') batch.activity.push(entry.row);
       else batch.idleLock.push(entry.row);
@@ -168,7 +170,7 @@ export class IngestService {
       this.#log.warn({ err: error, messages: batch.waiters.length }, 'ingest batch failed; retrying its messages one by one');
       for (const waiter of batch.waiters) {
         const single = new Batch();
-        const entry = toRow(waiter.device, waiter.message);
+        const entry = toRow(waiter.device, waiter.message, this.#isRestricted);
         if (entry.table === 'alerts') single.alerts.push(entry.row);
         else if (entry.table === 'activity') single.activity.push(entry.row);
         else single.idleLock.push(entry.row);

@@ -37,4 +37,23 @@ describe('DeviceStateStore', () => {
     store.apply({ ...base, kind: 'lock-state', id: 'l3', locked: false, reason: 'teacher', at: 7_000, lockId: 'L1' });
     expect(store.get('d1')?.confirmedLockId).toBeUndefined();
   });
+
+  it('remembers why the screen is locked until it unlocks, and how the last connection ended', () => {
+    const store = new DeviceStateStore();
+    store.apply({ ...base, kind: 'lock-state', id: 'l1', locked: true, reason: 'idle', at: 1_000, lockId: null });
+    expect(store.get('d1')).toMatchObject({ screenLocked: true, lockReason: 'idle' });
+    // A heartbeat saying locked keeps the reason; one saying unlocked clears it.
+    store.apply({ ...base, kind: 'heartbeat', locked: true, idleSeconds: 900, keyboard: 'ok' });
+    expect(store.get('d1')?.lockReason).toBe('idle');
+    expect(store.apply({ ...base, kind: 'heartbeat', locked: false, idleSeconds: 0, keyboard: 'ok' })).toBe(true);
+    expect(store.get('d1')?.lockReason).toBeUndefined();
+    expect(store.apply({ ...base, kind: 'lock-state', id: 'l2', locked: true, reason: 'teacher', at: 2_000, lockId: 'L1' })).toBe(true);
+    expect(store.get('d1')?.lockReason).toBe('teacher');
+
+    store.apply({ ...base, kind: 'connected', hostname: 'pc', osUser: 'amy', capabilities: [], roomId: null });
+    expect(store.apply({ ...base, kind: 'disconnected', exit: 'silent' })).toBe(true);
+    expect(store.get('d1')?.exit).toBe('silent');
+    store.apply({ ...base, kind: 'connected', hostname: 'pc', osUser: 'amy', capabilities: [], roomId: null });
+    expect(store.get('d1')?.exit).toBeUndefined();
+  });
 });

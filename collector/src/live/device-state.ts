@@ -13,10 +13,14 @@ export interface LiveDeviceState {
   idleSeconds: number | undefined;
   idleAt: number;
   screenLocked: boolean | undefined;
+  /** Why, from the newest lock-state; a heartbeat that says unlocked clears it. */
+  lockReason: 'idle' | 'teacher' | 'os' | 'startup' | undefined;
   lockStateAt: number;
   keyboard: 'ok' | 'paused' | 'unavailable' | undefined;
   /** The teacher lock the agent said is on screen (lock-state with a lockId). */
   confirmedLockId: string | undefined;
+  /** How its last connection here ended (undefined while connected or never seen). */
+  exit: 'bye' | 'silent' | 'closed' | undefined;
   /** Epoch ms on this node of the newest event. */
   lastEventAt: number;
 }
@@ -32,9 +36,11 @@ function blank(): LiveDeviceState {
     idleSeconds: undefined,
     idleAt: Number.NEGATIVE_INFINITY,
     screenLocked: undefined,
+    lockReason: undefined,
     lockStateAt: Number.NEGATIVE_INFINITY,
     keyboard: undefined,
     confirmedLockId: undefined,
+    exit: undefined,
     lastEventAt: 0,
   };
 }
@@ -75,14 +81,17 @@ export class DeviceStateStore {
     switch (event.kind) {
       case 'connected':
         state.connected = true;
+        state.exit = undefined;
         state.osUser = event.osUser;
         break;
       case 'disconnected':
         state.connected = false;
+        state.exit = event.exit;
         break;
       case 'heartbeat':
         // A heartbeat is the PC's state now, whatever older state messages say.
         state.screenLocked = event.locked;
+        if (!event.locked) state.lockReason = undefined;
         state.idleSeconds = event.idleSeconds;
         state.keyboard = event.keyboard;
         break;
@@ -103,6 +112,7 @@ export class DeviceStateStore {
         if (event.at < state.lockStateAt) break;
         state.lockStateAt = event.at;
         state.screenLocked = event.locked;
+        state.lockReason = event.locked ? event.reason : undefined;
         if (event.lockId !== null) state.confirmedLockId = event.locked ? event.lockId : undefined;
         else if (!event.locked) state.confirmedLockId = undefined;
         break;
@@ -121,6 +131,8 @@ function visible(state: LiveDeviceState): string {
     state.idle,
     state.idleSeconds,
     state.screenLocked,
+    state.lockReason,
+    state.exit,
     state.keyboard,
     state.confirmedLockId,
   ]);

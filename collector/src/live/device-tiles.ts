@@ -84,6 +84,9 @@ export function toTile(row: DeviceTileRow, state: Readonly<LiveDeviceState> | un
             confirmed: state?.confirmedLockId === lock.lockId,
           },
     screenLocked: state?.screenLocked ?? false,
+    lockReason: state?.screenLocked === true ? (state.lockReason ?? null) : null,
+    // Gone without a goodbye: this node saw the socket drop silently, or (never seen here) the row says so.
+    agentGone: !online && (state?.connected === false ? state.exit === 'silent' : row.status === 'silent'),
     idle: state?.idle ?? false,
     idleSeconds: state?.idleSeconds ?? 0,
     osUser: state?.osUser !== undefined ? state.osUser : (row.lastOsUser ?? stored?.osUser ?? null),

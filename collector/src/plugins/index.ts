@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import alertFeedPlugin from '../alert-feed/alert-feed.plugin.ts';
 import agentServicesPlugin from '../agent-services/agent-services.plugin.ts';
 import agentGatewayPlugin from '../agents/agent-gateway.plugin.ts';
 import agentHubPlugin from '../agents/agent-hub.plugin.ts';
@@ -9,6 +10,7 @@ import evidencePlugin from '../evidence/evidence.plugin.ts';
 import consolePlugin from './console.plugin.ts';
 import healthPlugin from './health.plugin.ts';
 import livePlugin from '../live/live.plugin.ts';
+import notificationsPlugin from '../notifications/notifications.plugin.ts';
 import triagePlugin from '../triage/triage.plugin.ts';
 
 export interface FeatureOptions {
@@ -49,6 +51,10 @@ export async function registerFeatures(app: FastifyInstance, options: FeatureOpt
   // administration, audit and retention.
   await app.register(livePlugin);
   await app.register(triagePlugin);
+  // WS /console/alerts: new and changed alerts pushed to open triage pages (app.alertFeed).
+  await app.register(alertFeedPlugin);
+  // E-mail and signed webhooks for new alerts, rules, school hours, escalation (app.alertFeed).
+  await app.register(notificationsPlugin);
   await app.register(adminPlugin);
   await app.register(auditPlugin);
 

@@ -12,6 +12,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { decodeBody } from '../auth/auth.schemas.ts';
 import type { Db } from '../db/database.ts';
 import type { TriageCaller } from './alert-actions.service.ts';
+import { textAccessFor } from './alert-redaction.ts';
 import { toAlertEvent, toAlertSummary } from './alert-view.ts';
 import { eventsOf } from './alerts.repository.ts';
 import type { CategoryCatalog } from './category-catalog.ts';
@@ -20,14 +21,17 @@ import { alertIdOf, alertInReach, callerOf, type TriageRoutesOptions } from './t
 /** Every single-alert action answers with the alert as it now is (`alertActionResponseSchema`). */
 async function alertAsItNowIs(db: Db, caller: TriageCaller, alertId: string, catalog: CategoryCatalog): Promise<{ alert: AlertSummary; events: AlertEvent[] }> {
   const alert = await alertInReach(db, caller, alertId);
-  return { alert: toAlertSummary(alert, catalog), events: (await eventsOf(db, alertId)).map(toAlertEvent) };
+  const access = await textAccessFor(db, caller.user, [alert], catalog);
+  return { alert: toAlertSummary(alert, catalog, access), events: (await eventsOf(db, alertId)).map(toAlertEvent) };
 }
 
 /**
  * Working the queue: status, notes, assign, dismiss (optionally allow-listing the
  * word), escalate, and bulk. Refusals: 404 `alert-not-found`, 409 `status-transition`
  * (an escalated or resolved alert, for anyone but a DSL or admin), 409
- * `status-unchanged`, 400 `assignee-invalid`, 400 `validation-failed`.
+ * `status-unchanged`, 400 `assignee-invalid`, 400 `validation-failed`; closing rules
+ * (status-transitions.ts `checkClosing`): 403 `restricted-dsl-only`, 400
+ * `validation-failed` on `note` for a serious alert closed without a reason.
  */
 export const alertActionRoutes: FastifyPluginAsync<TriageRoutesOptions> = async (app, { db, catalog, actions }) => {
   app.post('/api/alerts/:alertId/status', async (request) => {

@@ -11,7 +11,8 @@ import { AppError } from '../errors/app-error.ts';
 import type { AlertScope } from './alert-scope.ts';
 import { lockAlerts, type LockedAlert } from './alerts.repository.ts';
 import { addAllowEntry, type AllowOutcome } from './allow-entry.repository.ts';
-import { checkTransition } from './status-transitions.ts';
+import { catalogSource, type CategoryCatalog } from './category-catalog.ts';
+import { checkClosing, checkTransition } from './status-transitions.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -60,17 +61,22 @@ function notFound(): AppError {
 export class AlertActions {
   readonly #db: Db;
   readonly #wordlists: TriageWordlists;
+  readonly #catalog: () => CategoryCatalog;
 
   constructor(options: { db: Db; wordlists: TriageWordlists }) {
     this.#db = options.db;
     this.#wordlists = options.wordlists;
+    this.#catalog = catalogSource(() => options.wordlists.current());
   }
 
-  /** Moves one alert to `to` (409 `status-transition` / `status-unchanged` when not allowed). */
+  /**
+   * Moves one alert to `to` (409 `status-transition` / `status-unchanged` when not allowed;
+   * closing rules: 403 `restricted-dsl-only`, 400 `validation-failed` on `note`).
+   */
   async changeStatus(caller: TriageCaller, alertId: string, to: AlertStatus, note?: string): Promise<void> {
     await this.#db.transaction(async (tx) => {
       const alert = await lockOne(tx, caller, alertId);
-      moveStatus(caller, alert, to);
+      moveStatus(caller, alert, to, note, this.#catalog());
       await recordStatus(tx, caller, alert, to, noteOrNull(note));
     });
   }
@@ -85,7 +91,7 @@ export class AlertActions {
     if (allow !== undefined) this.#checkAllow(caller, allow);
     const outcome = await this.#db.transaction(async (tx) => {
       const alert = await lockOne(tx, caller, alertId);
-      moveStatus(caller, alert, 'dismissed');
+      moveStatus(caller, alert, 'dismissed', options.note, this.#catalog());
       await recordStatus(tx, caller, alert, 'dismissed', noteOrNull(options.note));
       if (allow === undefined) return undefined;
       return addAllowEntry(tx, { term: allow, actor: actorOfCaller(caller), alertId, ip: caller.ip });
@@ -134,36 +140,58 @@ export class AlertActions {
   /**
    * The same change for many alerts, in one transaction. An alert that is not in the
    * caller's scope (or does not exist), or whose status may not change so, is skipped
-   * rather than failing the rest.
+   * rather than failing the rest; one a closing rule keeps open is skipped and also
+   * listed in `refused` with the rule's code and why.
    */
-  async bulk(caller: TriageCaller, request: BulkRequest): Promise<{ updated: string[]; skipped: string[] }> {
+  async bulk(caller: TriageCaller, request: BulkRequest): Promise<BulkOutcome> {
     const ids = [...new Set(request.ids)];
     const note = noteOrNull(request.note);
+    const catalog = this.#catalog();
     return this.#db.transaction(async (tx) => {
       const locked = await lockAlerts(tx, caller.scope, ids);
-      const updated: string[] = [];
-      const skipped: string[] = [];
+      const outcome: BulkOutcome = { updated: [], skipped: [], refused: [] };
       for (const id of ids) {
         const alert = locked.get(id);
-        const changed = alert !== undefined && (await applyBulk(tx, caller, alert, request.action, note));
-        (changed ? updated : skipped).push(id);
+        const result = alert === undefined ? 'skipped' : await applyBulk(tx, caller, alert, request.action, note, catalog);
+        if (result === 'updated') outcome.updated.push(id);
+        else outcome.skipped.push(id);
+        if (typeof result === 'object') outcome.refused.push({ id, ...result });
       }
-      return { updated, skipped };
+      return outcome;
     });
   }
 }
 
-async function applyBulk(tx: Tx, caller: TriageCaller, alert: LockedAlert, action: BulkRequest['action'], note: string | null): Promise<boolean> {
+export interface BulkOutcome {
+  updated: string[];
+  skipped: string[];
+  refused: { id: string; code: string; message: string }[];
+}
+
+async function applyBulk(
+  tx: Tx,
+  caller: TriageCaller,
+  alert: LockedAlert,
+  action: BulkRequest['action'],
+  note: string | null,
+  catalog: CategoryCatalog,
+): Promise<'updated' | 'skipped' | { code: string; message: string }> {
   if (action === 'assign-me') {
-    if (alert.assigneeId === caller.user.id) return false;
+    if (alert.assigneeId === caller.user.id) return 'skipped';
     // The caller sees this alert, so they are staff of its site or trust-wide.
     await recordAssignment(tx, caller, alert, { id: caller.user.id, displayName: caller.user.displayName });
-    return true;
+    return 'updated';
   }
   const to = bulkTargets[action];
-  if (!checkTransition(alert.status, to, caller.user.role).ok) return false;
+  if (!checkTransition(alert.status, to, caller.user.role).ok) return 'skipped';
+  const closing = checkClosing(closingFacts(alert, catalog), to, caller.user.role, note);
+  if (!closing.ok) return { code: closing.code, message: closing.message };
   await recordStatus(tx, caller, alert, to, note, { bulk: true });
-  return true;
+  return 'updated';
+}
+
+function closingFacts(alert: LockedAlert, catalog: CategoryCatalog) {
+  return { status: alert.status, severity: alert.severity, restricted: catalog.facts(alert.category).restricted };
 }
 
 async function lockOne(tx: Tx, caller: TriageCaller, alertId: string): Promise<LockedAlert> {
@@ -172,9 +200,18 @@ async function lockOne(tx: Tx, caller: TriageCaller, alertId: string): Promise<L
   return alert;
 }
 
-function moveStatus(caller: TriageCaller, alert: LockedAlert, to: AlertStatus): void {
-  const check = checkTransition(alert.status, to, caller.user.role);
-  if (!check.ok) throw new AppError(check.code, 409, check.message, { from: alert.status, to });
+/**
+ * Throws unless `caller` may move `alert` to `to`: 409 `status-unchanged`, then 403
+ * `restricted-dsl-only` (closing a restricted alert), 409 `status-transition`, then 400
+ * `validation-failed` naming `note` (closing a serious alert without a reason).
+ */
+function moveStatus(caller: TriageCaller, alert: LockedAlert, to: AlertStatus, note: string | undefined, catalog: CategoryCatalog): void {
+  const transition = checkTransition(alert.status, to, caller.user.role);
+  if (!transition.ok && transition.code === 'status-unchanged') throw new AppError(transition.code, 409, transition.message, { from: alert.status, to });
+  const closing = checkClosing(closingFacts(alert, catalog), to, caller.user.role, note);
+  if (!closing.ok && closing.code === 'restricted-dsl-only') throw new AppError(closing.code, 403, closing.message, { from: alert.status, to });
+  if (!transition.ok) throw new AppError(transition.code, 409, transition.message, { from: alert.status, to });
+  if (!closing.ok) throw new AppError('validation-failed', 400, closing.message, { fields: [{ path: 'note', message: closing.message }] });
 }
 
 function eventActor(caller: TriageCaller): { actorUserId: string; actorLabel: string } {

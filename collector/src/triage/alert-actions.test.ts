@@ -77,7 +77,7 @@ describe('status changes', () => {
       expect(refused.json().error.message).toMatch(/only a DSL or an admin/);
     }
     const bulk = bulkResponseSchema.parse((await call(t, techA, 'POST', '/api/alerts/bulk', { ids: [alertId], action: 'in-review' })).json());
-    expect(bulk).toEqual({ updated: [], skipped: [alertId] });
+    expect(bulk).toEqual({ updated: [], skipped: [alertId], refused: [] });
     const after = await stateOf(alertId);
     expect(after.status).toBe('escalated');
     expect(after.events).toHaveLength(before.events.length);
@@ -219,7 +219,7 @@ describe('bulk', () => {
     const unknown = '01JNOSUCHALERT000000000000';
     const response = await call(t, techA, 'POST', '/api/alerts/bulk', { ids: [fresh, escalated, otherSite, unknown, reviewing, fresh], action: 'resolve', note: 'Weekly sweep' });
     expect(response.statusCode, response.body).toBe(200);
-    expect(bulkResponseSchema.parse(response.json())).toEqual({ updated: [fresh, reviewing], skipped: [escalated, otherSite, unknown] });
+    expect(bulkResponseSchema.parse(response.json())).toEqual({ updated: [fresh, reviewing], skipped: [escalated, otherSite, unknown], refused: [] });
     for (const id of [fresh, reviewing]) {
       const state = await stateOf(id);
       expect(state.status).toBe('resolved');
@@ -234,7 +234,7 @@ describe('bulk', () => {
     const theirs = await alertWith('new');
     await post(techA, mine, 'assign', { userId: dslA.user.id });
     const body = bulkResponseSchema.parse((await call(t, dslA, 'POST', '/api/alerts/bulk', { ids: [mine, theirs], action: 'assign-me' })).json());
-    expect(body).toEqual({ updated: [theirs], skipped: [mine] });
+    expect(body).toEqual({ updated: [theirs], skipped: [mine], refused: [] });
     expect((await stateOf(theirs)).assigneeId).toBe(dslA.user.id);
   });
 });

@@ -4,18 +4,16 @@ import type { Db } from '../db/database.ts';
 import { findScreenshot } from '../evidence/screenshots.repository.ts';
 import { eventsOf, type AlertRow } from './alerts.repository.ts';
 import { toAlertEvent, toAlertSummary } from './alert-view.ts';
+import { mayReadText, textAccessFor } from './alert-redaction.ts';
 import type { CategoryCatalog } from './category-catalog.ts';
-import { hasActiveReveal } from './screenshot-reveal.repository.ts';
 
 /**
- * Whether `user` gets `alert`'s capture blurred: its category is restricted (or unknown)
- * and they are not a DSL with a reveal of this alert in the last 30 minutes. Technicians
- * and admins always get restricted captures blurred.
+ * Whether `user` gets `alert`'s capture blurred (and its text withheld): its category is
+ * restricted (or unknown) and they are not a DSL with a reveal of this alert in the last
+ * 30 minutes. Technicians and admins always get restricted captures blurred.
  */
 export async function isBlurredFor(db: Db, user: Pick<AuthUser, 'id' | 'role'>, alert: Pick<AlertRow, 'id' | 'category'>, catalog: CategoryCatalog): Promise<boolean> {
-  if (!catalog.facts(alert.category).restricted) return false;
-  if (user.role !== 'dsl') return true;
-  return !(await hasActiveReveal(db, user.id, alert.id));
+  return !mayReadText(await textAccessFor(db, user, [alert], catalog), alert, catalog);
 }
 
 export function screenshotUrl(alertId: string): string {
@@ -25,6 +23,8 @@ export function screenshotUrl(alertId: string): string {
 /** GET /api/alerts/:alertId's answer (the caller audits the view). */
 export async function alertDetail(db: Db, user: AuthUser, alert: AlertRow, catalog: CategoryCatalog): Promise<AlertDetailResponse> {
   const events = (await eventsOf(db, alert.id)).map(toAlertEvent);
+  const access = await textAccessFor(db, user, [alert], catalog);
+  const hidden = !mayReadText(access, alert, catalog);
   let screenshot: AlertDetailResponse['screenshot'] = null;
   if (alert.screenshotSha256 !== null) {
     const stored = await findScreenshot(db, alert.screenshotSha256);
@@ -33,14 +33,16 @@ export async function alertDetail(db: Db, user: AuthUser, alert: AlertRow, catal
       width: stored?.width ?? 0,
       height: stored?.height ?? 0,
       available: stored !== undefined,
-      blurred: await isBlurredFor(db, user, alert, catalog),
+      blurred: hidden,
       url: screenshotUrl(alert.id),
     };
   }
   return {
-    alert: toAlertSummary(alert, catalog),
+    alert: toAlertSummary(alert, catalog, access),
     screenshot,
     events,
-    canReveal: user.role === 'dsl' && screenshot?.blurred === true,
+    // A reveal uncovers the capture and the text together, so there is something to reveal
+    // whenever the text is withheld, capture or not.
+    canReveal: user.role === 'dsl' && hidden,
   };
 }

@@ -1,15 +1,21 @@
 import type { alertQuerySchema, AlertStatus } from '@vigil/shared/console';
 import { and, eq, gte, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import type { AuthUser } from '../auth/request-user.ts';
 import { alerts } from '../db/schema/index.ts';
 import { AppError } from '../errors/app-error.ts';
 import { alertScopeCondition, type AlertScope } from './alert-scope.ts';
 import type { AlertPosition } from './alerts.repository.ts';
+import type { CategoryCatalog } from './category-catalog.ts';
+import { revealedBy } from './screenshot-reveal.repository.ts';
 
 export type DecodedAlertQuery = z.output<typeof alertQuerySchema>;
 
-/** "Open" in the queue: still needs someone. */
-export const openStatuses: readonly AlertStatus[] = ['new', 'in-review', 'escalated'];
+/**
+ * "Open" in the queue: still needs triage. Escalated alerts are the DSL's and have their
+ * own view (`status=escalated`), so the queue's `j` never walks onto them.
+ */
+export const openStatuses: readonly AlertStatus[] = ['new', 'in-review'];
 
 /** Decodes a query string or throws 400 `validation-failed` naming the parameters (never their values). */
 export function decodeQuery<T>(schema: z.ZodType<T>, query: unknown): T {
@@ -49,8 +55,20 @@ export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
+/**
+ * Filters over withheld text must not be an oracle ("which restricted alerts mention X?"):
+ * they match an alert only when the caller may read its text — its category is in the list
+ * and not restricted, or the caller is a DSL with an active reveal of it (alert-redaction.ts).
+ */
+function readableText(user: Pick<AuthUser, 'id' | 'role'>, catalog: CategoryCatalog): SQL {
+  const open = catalog.categories.filter((category) => !category.restricted).map((category) => category.id);
+  const openCategory = open.length === 0 ? sql`false` : inArray(alerts.category, open);
+  return user.role === 'dsl' ? (or(openCategory, revealedBy(user.id, alerts.id)) ?? openCategory) : openCategory;
+}
+
 /** The WHERE condition for a decoded query (without the cursor), always inside the user's scope. */
-export function alertFilters(query: DecodedAlertQuery, scope: AlertScope, userId: string): SQL | undefined {
+export function alertFilters(query: DecodedAlertQuery, scope: AlertScope, user: Pick<AuthUser, 'id' | 'role'>, catalog: CategoryCatalog): SQL | undefined {
+  const userId = user.id;
   const conditions: (SQL | undefined)[] = [alertScopeCondition(scope)];
   if (query.status === 'open') conditions.push(inArray(alerts.status, [...openStatuses]));
   else if (query.status !== 'all') conditions.push(eq(alerts.status, query.status));
@@ -58,7 +76,8 @@ export function alertFilters(query: DecodedAlertQuery, scope: AlertScope, userId
   if (query.severity !== undefined) conditions.push(gte(alerts.severity, query.severity));
   if (query.roomId !== undefined) conditions.push(eq(alerts.roomId, query.roomId));
   if (query.deviceId !== undefined) conditions.push(eq(alerts.deviceId, query.deviceId));
-  if (query.user !== undefined && query.user.trim() !== '') conditions.push(sql`lower(${alerts.osUser}) = lower(${query.user.trim()})`);
+  if (query.ids !== undefined) conditions.push(inArray(alerts.id, query.ids));
+  if (query.user !== undefined && query.user.trim() !== '') conditions.push(sql`lower(${alerts.osUser}) = lower(${query.user.trim()})`, readableText(user, catalog));
   if (query.from !== undefined) conditions.push(gte(alerts.ts, new Date(query.from)));
   if (query.to !== undefined) conditions.push(lt(alerts.ts, new Date(query.to)));
   if (query.assignee === 'me') conditions.push(eq(alerts.assigneeId, userId));
@@ -76,6 +95,7 @@ export function alertFilters(query: DecodedAlertQuery, scope: AlertScope, userId
         ilike(alerts.app, pattern),
         ilike(alerts.osUser, pattern),
       ),
+      readableText(user, catalog),
     );
   }
   return and(...conditions);

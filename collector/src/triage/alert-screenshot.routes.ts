@@ -1,4 +1,4 @@
-import { revealRequestSchema, type AlertDetailResponse } from '@vigil/shared/console';
+import { MIN_REASON_VISIBLE, revealRequestSchema, visibleLength, type AlertDetailResponse } from '@vigil/shared/console';
 import type { FastifyPluginAsync } from 'fastify';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { decodeBody } from '../auth/auth.schemas.ts';
@@ -10,13 +10,11 @@ import { blurScreenshot } from './screenshot-blur.ts';
 import { REVEAL_MINUTES, revealAction } from './screenshot-reveal.repository.ts';
 import { alertIdOf, alertInReach, callerOf, type TriageRoutesOptions } from './triage-context.ts';
 
-/** The reason must say something: at least this many characters besides spaces at the ends. */
-const minReasonLength = 10;
-
 /**
  * The capture itself: GET /api/alerts/:alertId/screenshot (audited `screenshot.view`,
  * blurred here, on the server, whenever the user may not see it) and
- * POST /api/alerts/:alertId/reveal (dsl only, audited `screenshot.reveal` with the reason).
+ * POST /api/alerts/:alertId/reveal (dsl only, audited `screenshot.reveal` with the reason):
+ * for REVEAL_MINUTES the DSL gets the capture unblurred and the alert's text in clear.
  */
 export const alertScreenshotRoutes: FastifyPluginAsync<TriageRoutesOptions> = async (app, { db, catalog, blobs }) => {
   app.get('/api/alerts/:alertId/screenshot', async (request, reply) => {
@@ -63,11 +61,13 @@ export const alertScreenshotRoutes: FastifyPluginAsync<TriageRoutesOptions> = as
     const caller = await callerOf(db, request);
     const { reason } = decodeBody(revealRequestSchema, request.body);
     const trimmed = reason.trim();
-    if (trimmed.length < minReasonLength) {
-      throw new AppError('validation-failed', 400, 'Give a reason for revealing the capture', { fields: [{ path: 'reason', message: `at least ${minReasonLength} characters` }] });
+    // Visible characters: eleven zero-width spaces are not a reason.
+    if (visibleLength(trimmed) < MIN_REASON_VISIBLE) {
+      throw new AppError('validation-failed', 400, 'Give a reason for revealing the alert', { fields: [{ path: 'reason', message: `at least ${MIN_REASON_VISIBLE} visible characters` }] });
     }
     const alert = await alertInReach(db, caller, alertIdOf(request));
-    if (alert.screenshotSha256 === null) throw new AppError('screenshot-none', 404, 'This alert has no screenshot');
+    // Only a restricted alert has anything to reveal; one without a capture still has its text.
+    if (!catalog().facts(alert.category).restricted) throw new AppError('reveal-not-needed', 409, 'This alert is not in a restricted category: nothing is hidden');
     await appendAudit(db, {
       actorUserId: caller.user.id,
       actorLabel: caller.user.username,

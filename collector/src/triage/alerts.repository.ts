@@ -19,6 +19,7 @@ const summaryColumns = {
   osUser: alerts.osUser,
   source: alerts.source,
   term: alerts.term,
+  terms: alerts.terms,
   category: alerts.category,
   severity: alerts.severity,
   status: alerts.status,
@@ -88,6 +89,8 @@ export interface LockedAlert {
   readonly siteId: string;
   readonly status: AlertRow['status'];
   readonly assigneeId: string | null;
+  readonly severity: number;
+  readonly category: string;
 }
 
 /**
@@ -97,7 +100,7 @@ export interface LockedAlert {
 export async function lockAlerts(tx: Tx, scope: AlertScope, alertIds: readonly string[]): Promise<Map<string, LockedAlert>> {
   if (alertIds.length === 0) return new Map();
   const rows = await tx
-    .select({ id: alerts.id, siteId: alerts.siteId, status: alerts.status, assigneeId: alerts.assigneeId })
+    .select({ id: alerts.id, siteId: alerts.siteId, status: alerts.status, assigneeId: alerts.assigneeId, severity: alerts.severity, category: alerts.category })
     .from(alerts)
     .where(and(inArray(alerts.id, [...alertIds]), alertScopeCondition(scope)))
     .orderBy(asc(alerts.id))

@@ -2,6 +2,7 @@ import { alertQuerySchema, type AlertListResponse } from '@vigil/shared/console'
 import type { FastifyPluginAsync } from 'fastify';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { alertDetail } from './alert-detail.ts';
+import { textAccessFor } from './alert-redaction.ts';
 import { alertFilters, decodeCursor, decodeQuery, encodeCursor } from './alert-query.ts';
 import { toAlertSummary } from './alert-view.ts';
 import { countAlerts, listAlertPage } from './alerts.repository.ts';
@@ -14,13 +15,14 @@ export const alertReadRoutes: FastifyPluginAsync<TriageRoutesOptions> = async (a
     const caller = await callerOf(db, request);
     const query = decodeQuery(alertQuerySchema, request.query);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const filters = alertFilters(query, caller.scope, caller.user.id);
+    const categories = catalog();
+    const filters = alertFilters(query, caller.scope, caller.user, categories);
     const [rows, total] = await Promise.all([listAlertPage(db, filters, after, query.limit), countAlerts(db, filters)]);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     const nextCursor = rows.length > query.limit && last !== undefined ? encodeCursor({ severity: last.severity, ts: last.exactTs, id: last.id }) : null;
-    const categories = catalog();
-    return { alerts: page.map((row) => toAlertSummary(row, categories)), nextCursor, total };
+    const access = await textAccessFor(db, caller.user, page, categories);
+    return { alerts: page.map((row) => toAlertSummary(row, categories, access)), nextCursor, total };
   });
 
   app.get('/api/alerts/:alertId', async (request) => {
@@ -42,7 +44,7 @@ export const alertReadRoutes: FastifyPluginAsync<TriageRoutesOptions> = async (a
   app.get('/api/alerts/:alertId/timeline', async (request) => {
     const caller = await callerOf(db, request);
     const alert = await alertInReach(db, caller, alertIdOf(request));
-    const timeline = await timelineAround(db, caller.scope, alert);
+    const timeline = await timelineAround(db, caller, alert, catalog());
     // Window titles and URLs around the alert are a browsing log: who read one is recorded.
     await appendAudit(db, { actorUserId: caller.user.id, actorLabel: caller.user.username, action: 'alert.timeline', targetType: 'alert', targetId: alert.id, ip: caller.ip });
     return timeline;

@@ -20,7 +20,7 @@ describe('GET /api/alerts/:alertId/timeline', () => {
   it('lists the same device\'s windows and alerts within 30 minutes either side, in time order (audited)', async () => {
     const { a1, a2 } = t.estate.device;
     const at = Date.now() - 3 * 3_600_000;
-    const alert = await insertAlert(t, { deviceId: a1, ts: new Date(at), term: 'kms', category: 'self-harm', severity: 4 });
+    const alert = await insertAlert(t, { deviceId: a1, ts: new Date(at), term: 'loser', category: 'bullying', severity: 4 });
     const earlier = await insertAlert(t, { deviceId: a1, ts: new Date(at - 10 * minute) });
     await insertAlert(t, { deviceId: a1, ts: new Date(at - 31 * minute) });
     await insertAlert(t, { deviceId: a2, ts: new Date(at - 5 * minute) });
@@ -37,9 +37,9 @@ describe('GET /api/alerts/:alertId/timeline', () => {
     expect(timeline.from).toBe(new Date(at - 30 * minute).toISOString());
     expect(timeline.to).toBe(new Date(at + 30 * minute).toISOString());
     expect(timeline.items.map((item) => item.id)).toEqual([longSpan, earlier.id, before, alert.id]);
-    expect(timeline.items[0]).toMatchObject({ kind: 'activity', title: '', app: 'word' });
+    expect(timeline.items[0]).toMatchObject({ kind: 'activity', title: '', app: 'word', withheld: false });
     expect(timeline.items[2]).toMatchObject({ kind: 'activity', title: 'Search <script>', url: 'https://search.example/?q=x' });
-    expect(timeline.items[3]).toMatchObject({ kind: 'alert', term: 'kms', severity: 4, status: 'new' });
+    expect(timeline.items[3]).toMatchObject({ kind: 'alert', term: 'loser', severity: 4, status: 'new', withheld: false });
     expect((await auditEntriesFor(t, alert.id, 'alert.timeline')).length).toBe(1);
   });
 

@@ -37,10 +37,10 @@ interface RouteCase {
   readonly answer: z.ZodType | 'image';
 }
 
-async function freshAlert(): Promise<string> {
+async function freshAlert(category = 'bullying'): Promise<string> {
   const image = await screenImage(64, 36);
   await storeScreenshot(t, image, t.estate.device.a1);
-  const alert = await insertAlert(t, { deviceId: t.estate.device.a1, screenshotSha256: image.sha256 });
+  const alert = await insertAlert(t, { deviceId: t.estate.device.a1, screenshotSha256: image.sha256, category });
   return alert.id;
 }
 
@@ -52,7 +52,7 @@ const cases: readonly RouteCase[] = [
   {
     route: 'POST /api/alerts/:alertId/reveal',
     allowed: ['dsl'],
-    request: async () => ({ method: 'POST', url: `/api/alerts/${await freshAlert()}/reveal`, payload: { reason: 'Pupil disclosed harm to form tutor' } }),
+    request: async () => ({ method: 'POST', url: `/api/alerts/${await freshAlert('self-harm')}/reveal`, payload: { reason: 'Pupil disclosed harm to form tutor' } }),
     answer: alertDetailResponseSchema,
   },
   { route: 'POST /api/alerts/:alertId/status', allowed: staffRoles, request: async () => ({ method: 'POST', url: `/api/alerts/${await freshAlert()}/status`, payload: { status: 'in-review' } }), answer: alertActionResponseSchema },

@@ -91,6 +91,10 @@ export const deviceTileSchema = z.object({
   lock: deviceLockSchema.nullable(),
   /** The PC reports it is locked (teacher, idle or OS lock). */
   screenLocked: z.boolean(),
+  /** Why, from its last lock-state: idle (the agent's idle lock), os (the OS's own lock), teacher, startup; null: unknown or unlocked. */
+  lockReason: z.enum(['idle', 'teacher', 'os', 'startup']).nullable().optional(),
+  /** Offline because its last connection dropped without a goodbye (the agent was killed, the PC lost power or network, or tampering). */
+  agentGone: z.boolean().optional(),
   idle: z.boolean(),
   idleSeconds: z.number().int(),
   osUser: z.string().nullable(),
@@ -187,11 +191,18 @@ export const alertQuerySchema = z.strictObject({
   deviceId: idSchema.optional(),
   /** OS user name (exact, case-insensitive). */
   user: z.string().max(256).optional(),
-  /** Free text over term, context, window title, URL, app, user name. */
+  /** Free text over term, context, window title, URL, app, user name (never matches text withheld from the caller). */
   q: z.string().max(200).optional(),
   from: isoSchema.optional(),
   to: isoSchema.optional(),
   assignee: z.union([idSchema, z.literal('me'), z.literal('none')]).optional(),
+  /** Only these alerts (comma-separated ids, at most 200): the live queue's look-up of alerts the console socket named. */
+  ids: z
+    .string()
+    .max(200 * 65)
+    .transform((text) => text.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+    .pipe(z.array(z.string().max(64)).min(1).max(200))
+    .optional(),
   /** Opaque cursor from the previous page's `nextCursor`. */
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -217,9 +228,17 @@ export const alertSummarySchema = z.object({
   hostname: z.string(),
   roomId: z.string().nullable(),
   roomName: z.string().nullable(),
+  /** Null when `withheld` (as are term, context, windowTitle, app and url). */
   osUser: z.string().nullable(),
   source: z.enum(['typed', 'title', 'url']),
-  term: z.string(),
+  term: z.string().nullable(),
+  /**
+   * Every word-list term matched in the phrase (overlapping hits fold into one alert), the
+   * primary first; null when `withheld`.
+   */
+  terms: z.array(z.object({ term: z.string(), category: z.string(), categoryLabel: z.string(), severity: severitySchema })).nullable(),
+  /** The categories of all matched terms, the primary's first: shown even when the text is withheld. */
+  categories: z.array(z.string()),
   category: z.string(),
   categoryLabel: z.string(),
   severity: severitySchema,
@@ -231,6 +250,11 @@ export const alertSummarySchema = z.object({
   app: z.string().nullable(),
   url: z.string().nullable(),
   hasScreenshot: z.boolean(),
+  /**
+   * Restricted (or unknown) category and this user has no active reveal of the alert: term,
+   * context, windowTitle, app, url and osUser are null whatever was stored.
+   */
+  withheld: z.boolean(),
 });
 export type AlertSummary = z.infer<typeof alertSummarySchema>;
 
@@ -254,7 +278,7 @@ export const alertDetailResponseSchema = z.object({
   alert: alertSummarySchema,
   screenshot: screenshotInfoSchema.nullable(),
   events: z.array(alertEventSchema),
-  /** May this user reveal the blurred capture (dsl only). */
+  /** May this user reveal the blurred capture and withheld text (dsl only). */
   canReveal: z.boolean(),
 });
 export type AlertDetailResponse = z.infer<typeof alertDetailResponseSchema>;
@@ -290,15 +314,21 @@ export const bulkRequestSchema = z.strictObject({
   note: textSchema(2000).optional(),
 });
 export type BulkRequest = z.infer<typeof bulkRequestSchema>;
-export const bulkResponseSchema = z.object({ updated: z.array(z.string()), skipped: z.array(z.string()) });
+/** `refused`: the skipped alerts a closing rule kept open (`restricted-dsl-only`, `reason-required`), each with why. */
+export const bulkResponseSchema = z.object({
+  updated: z.array(z.string()),
+  skipped: z.array(z.string()),
+  refused: z.array(z.object({ id: z.string(), code: z.string(), message: z.string() })),
+});
 
 /** Any single-alert action answers with the alert as it now is. */
 export const alertActionResponseSchema = z.object({ alert: alertSummarySchema, events: z.array(alertEventSchema) });
 
 /** GET /api/alerts/:id/timeline: the same device's (and user's) activity and alerts around the alert (±30 min). */
 export const timelineItemSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('activity'), id: z.string(), start: isoSchema, end: isoSchema, app: z.string(), title: z.string(), url: z.string().nullable(), osUser: z.string().nullable() }),
-  z.object({ kind: z.literal('alert'), id: z.string(), ts: isoSchema, term: z.string(), category: z.string(), severity: severitySchema, status: alertStatusSchema }),
+  // `withheld`: near an unrevealed restricted alert (activity) or itself restricted and unrevealed (alert): the text fields are null.
+  z.object({ kind: z.literal('activity'), id: z.string(), start: isoSchema, end: isoSchema, app: z.string().nullable(), title: z.string().nullable(), url: z.string().nullable(), osUser: z.string().nullable(), withheld: z.boolean() }),
+  z.object({ kind: z.literal('alert'), id: z.string(), ts: isoSchema, term: z.string().nullable(), category: z.string(), severity: severitySchema, status: alertStatusSchema, withheld: z.boolean() }),
 ]);
 export const timelineResponseSchema = z.object({ items: z.array(timelineItemSchema), from: isoSchema, to: isoSchema });
 export type TimelineItem = z.infer<typeof timelineItemSchema>;
@@ -489,7 +519,16 @@ export type AuditQuery = z.input<typeof auditQuerySchema>;
 export const auditEntrySchema = z.object({
   id: z.number().int(),
   at: isoSchema,
+  /** The actor's user name (or `system`, `cli:…`) as it was when the entry was written. */
   actor: z.string(),
+  /** The acting user's id (null: the system or the command line). */
+  actorUserId: z.string().nullable().optional(),
+  /** The acting user's display name now (null: not a user, or since removed). */
+  actorName: z.string().nullable().optional(),
+  /** The target as people know it now (user: display name, device: host name, room: "name (site)", site: name, alert: "<category> alert"); null: gone or nameless. */
+  targetName: z.string().nullable().optional(),
+  /** An alert target: when it happened. */
+  targetAt: isoSchema.nullable().optional(),
   action: z.string(),
   targetType: z.string().nullable(),
   targetId: z.string().nullable(),
@@ -499,3 +538,20 @@ export const auditEntrySchema = z.object({
 export type AuditEntryRow = z.infer<typeof auditEntrySchema>;
 export const auditResponseSchema = z.object({ entries: z.array(auditEntrySchema), nextBefore: z.number().int().nullable() });
 
+
+// ── Getting started (/api/admin/getting-started; admin) ───────────────────────────────
+
+export const gettingStartedStepIdSchema = z.enum(['site', 'room', 'token', 'device', 'alert']);
+export type GettingStartedStepId = z.infer<typeof gettingStartedStepIdSchema>;
+/** The first-run checklist, computed from the tables (a site, a room, a token, an enrolled PC, an alert). */
+export const gettingStartedResponseSchema = z.object({
+  steps: z.array(z.object({ id: gettingStartedStepIdSchema, done: z.boolean() })),
+  complete: z.boolean(),
+  /** A harmless phrase to type on a monitored PC for a test alert (checked against the word list in force); null: none hits. */
+  testPhrase: z.string().nullable(),
+  /** The category it raises, in words. */
+  testCategory: z.string().nullable(),
+  /** The room of the first enrolled PC, for the live view link; null: none yet. */
+  liveRoomId: z.string().nullable(),
+});
+export type GettingStartedResponse = z.infer<typeof gettingStartedResponseSchema>;

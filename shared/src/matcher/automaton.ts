@@ -19,6 +19,8 @@ export interface PatternSpec {
   lead: 0 | 1;
   trail: 0 | 1;
   allow: boolean;
+  /** Reported only in window titles and URLs, never in typed text (the automaton ignores it). */
+  addressOnly?: boolean;
 }
 
 export interface Automaton {
@@ -49,9 +51,23 @@ export interface Automaton {
   /** Offset into `reqs` of the pattern's per-core-symbol run requirements, -1 if all are 1. */
   readonly patReqAt: Int32Array;
   readonly reqs: Uint8Array;
+  /** States are numbered breadth-first: levelStart[d] is the first state of depth d (one extra entry at the end). */
+  readonly levelStart: Int32Array;
 }
 
 const DENSE_CAP = 16_384;
+
+/** Depth of a state: how many of the last symbols read are a prefix of some pattern. */
+export function stateDepth(a: Automaton, state: number): number {
+  let lo = 0;
+  let hi = a.levelStart.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((a.levelStart[mid] ?? 0) <= state) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
 
 /** The state after reading `sym` in `state`. */
 export function step(a: Automaton, state: number, sym: number): number {
@@ -97,7 +113,11 @@ export function buildAutomaton(patterns: readonly PatternSpec[], alphabet: numbe
     if (end === dense || (d > 1 && end > DENSE_CAP)) break;
     dense = end;
   }
+  const levels: number[] = [];
+  for (let k = 0; k < n; k++) while (levels.length <= (depth[k] ?? 0)) levels.push(k);
+  levels.push(n);
   const a: Automaton = {
+    levelStart: Int32Array.from(levels),
     alphabet,
     states: n,
     dense,

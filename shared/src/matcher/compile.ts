@@ -19,6 +19,10 @@ export interface CompiledMatcher {
   /** Pattern p reports entries[entryList[entryStart[p] … entryStart[p + 1] - 1]] (none for allow patterns). */
   readonly entryStart: Int32Array;
   readonly entryList: Int32Array;
+  /** 1 for a pattern reported only in titles and URLs (a phrase run together inside a longer word). */
+  readonly addressOnly: Uint8Array;
+  /** Ids of the restricted categories. */
+  readonly restricted: ReadonlySet<string>;
   readonly categories: readonly Category[];
   readonly stats: {
     readonly terms: number;
@@ -39,7 +43,10 @@ export function compile(source: MatcherSource): CompiledMatcher {
   const normaliser = new TermNormaliser(table);
 
   const add = (spec: PatternSpec, entry: number | undefined): void => {
-    const key = `${spec.allow ? 'a' : 't'}${spec.lead}${String.fromCharCode(...spec.syms)}|${String.fromCharCode(...spec.runs)}`;
+    // one character per symbol and its run (symbols < 128, runs ≤ 3)
+    let key = spec.allow ? 'a' : spec.addressOnly === true ? 'u' : 't';
+    key += spec.lead;
+    for (let i = 0; i < spec.syms.length; i++) key += String.fromCharCode(((spec.syms[i] ?? 0) << 2) | (spec.runs[i] ?? 1));
     let pid = index.get(key);
     if (pid === undefined) {
       pid = specs.length;
@@ -68,6 +75,8 @@ export function compile(source: MatcherSource): CompiledMatcher {
     automaton,
     entries: source.terms,
     ...flattenEntries(patternEntries),
+    addressOnly: Uint8Array.from(specs, (s) => (s.addressOnly === true ? 1 : 0)),
+    restricted: new Set(source.categories.filter((c) => c.restricted).map((c) => c.id)),
     categories: source.categories,
     stats: {
       terms: source.terms.length,

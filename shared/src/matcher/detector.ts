@@ -2,7 +2,7 @@
 // checks repeated-letter requirements, and holds back a hit that might still turn out to
 // lie inside an allow-list word ("ass" while "assassin" is still possible) until the
 // allow word completes (hit dropped) or can no longer complete (hit reported).
-import { step, type Automaton } from './automaton.ts';
+import { stateDepth, step, type Automaton } from './automaton.ts';
 import type { SymbolConsumer } from './line-engine.ts';
 
 export interface HitSink {
@@ -65,6 +65,19 @@ export class Detector implements SymbolConsumer {
     if (run <= (this.symRun[i] ?? 0)) return;
     this.symRun[i] = run;
     if (this.a.outAny[this.state] === 1) this.check(run);
+  }
+
+  /**
+   * Earliest original offset at which a hit not reported yet could start: the start of the
+   * longest suffix read so far that a pattern could still continue, or of a held hit;
+   * `none` when there is neither.
+   */
+  openFrom(none: number): number {
+    let from = none;
+    const d = stateDepth(this.a, this.state);
+    if (d > 0) from = this.symStart[(this.count - d) & SYM_MASK] ?? none;
+    for (let h = this.held; h !== null; h = h.next) if (h.start < from) from = h.start;
+    return from;
   }
 
   /** Reports every held hit: called at the end of a line, where no allow word can grow. */

@@ -30,6 +30,7 @@ export function pushHits(
   context: string,
   out: MatchHit[],
 ): void {
+  if (source === 'typed' && matcher.addressOnly[pattern] === 1) return;
   const last = matcher.entryStart[pattern + 1] ?? 0;
   for (let k = matcher.entryStart[pattern] ?? 0; k < last; k++) {
     const e = matcher.entries[matcher.entryList[k] ?? -1];

@@ -3,6 +3,7 @@
 export { compile, type CompiledMatcher, type MatcherSource } from './compile.ts';
 export { scanText } from './scan-text.ts';
 export { KeyStream } from './key-stream.ts';
+export { FoldedKeyStream, foldHits, scanFolded, type FoldedHit, type FoldedTerm } from './fold.ts';
 export { NO_HITS, compareHits, type HitSource, type MatchHit } from './hits.ts';
 export { CONTEXT_MAX, contextAround, redactContext } from './context.ts';
 export { termKeyer } from './term-patterns.ts';

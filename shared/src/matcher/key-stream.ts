@@ -70,6 +70,15 @@ export class KeyStream implements HitSink {
   }
 
   /**
+   * Earliest offset at which a hit not reported yet could still start (the caret when
+   * none can): a pattern in progress, a hit held for an allow-list word, or characters
+   * the normaliser is holding back. A hit ending at or before it has nothing left to overlap.
+   */
+  openFrom(): number {
+    return Math.min(this.engine.heldFrom(this.pos), this.detector.openFrom(this.pos));
+  }
+
+  /**
    * One key: a printable character (one code point), 'Backspace', or a named key. Enter and
    * Tab end the line (as do '\n', '\r', '\t'); Escape, arrows, Home/End, PageUp/PageDown and
    * 'Click' end it without inserting anything; other named keys (Shift, F5…) are ignored.

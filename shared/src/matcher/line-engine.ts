@@ -9,13 +9,13 @@
 //     when a letter follows it ("sh!t", not "die!"). Undecided characters wait.
 //  B. bridging: a run of up to three separators between two single-letter words is
 //     dropped ("k i l l", "k.i.l.l" → kill; "a cat" stays two words). Waits for the
-//     character after the next letter.
+//     character after the next letter. Address separators (`/ ? = & #`) are never bridged.
 //  C. emit: separators become one SPACE symbol, a SPACE is put between letters and
 //     digits ("unblockedgames66" → "unblockedgames 66"), repeated letters collapse into
 //     one symbol whose run count (1, 2, 3+) is reported through `grow`.
 // All state is plain numbers so KeyStream can snapshot it per key for Backspace.
 import { SYM_SPACE, isCollapsible, seqAt, seqLength } from './alphabet.ts';
-import { K_DIGIT, K_IGNORE, K_LEET, K_LETTER, type SymbolTable } from './symbol-table.ts';
+import { K_DIGIT, K_IGNORE, K_LEET, K_LETTER, K_SEP, type SymbolTable } from './symbol-table.ts';
 
 export interface SymbolConsumer {
   /** A new symbol covering original offsets [start, end). */
@@ -128,7 +128,8 @@ export class LineEngine {
       this.resolvePending(false);
       this.tokHasLetter = 0;
       this.digitRun = RUN_NONE;
-      this.bBound(start, end);
+      if (kind === K_SEP && payload === 1) this.bHardBound(start, end);
+      else this.bBound(start, end);
     }
   }
 
@@ -214,6 +215,27 @@ export class LineEngine {
       this.emitLetters(this.xSeq, this.xStart, this.xEnd);
       this.beginSeparators(start, end);
     }
+  }
+
+  /** An address separator (`/ ? = & #`): always a boundary, never bridged. */
+  private bHardBound(start: number, end: number): void {
+    if (this.bPhase === SEP_AFTER_SINGLE) {
+      this.emitSpace(this.bSepStart, end);
+    } else {
+      // a held letter was a single-letter word after bridgeable separators: it joins them
+      if (this.bPhase === HOLD_LETTER) this.emitLetters(this.xSeq, this.xStart, this.xEnd);
+      this.emitSpace(start, end);
+    }
+    this.bPhase = NORMAL;
+    this.bTokLetters = 0;
+  }
+
+  /** Earliest original offset of a character not yet passed on as a symbol (held back), or `none`. */
+  heldFrom(none: number): number {
+    let from = none;
+    if (this.pendCount > 0) from = this.rawStart[(this.rawIdx - this.pendCount) & RAW_MASK] ?? none;
+    if (this.bPhase !== NORMAL && this.bSepStart < from) from = this.bSepStart;
+    return from;
   }
 
   private beginSeparators(start: number, end: number): void {

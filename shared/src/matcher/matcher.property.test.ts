@@ -15,7 +15,7 @@ const PIECES = [
   'kill', 'k1ll', 'ki11', 'myself', 'mys3lf', 'die', 'dieee', 'ass', 'as', 'rape', 'oilseed', 'porn', 'poor', 'ness',
   'skill', 'assassin', 'scunthorpe', 'cunt', 'unblocked', 'games', '66', '4chan', 'kkk', '1488', 'pro', 'ana', 'жопа',
   'k', 'i', 'l', 'a', 's', 'e', 'x', ' ', ' ', ' ', '.', '-', '!', '1', '0', '3', '@', '$', '|', "'", '\u200b', '\u00ad',
-  'і', 'Ｋ', '𝐤', 'é', '\n', '\t', 'ß',
+  'і', 'Ｋ', '𝐤', 'é', '\n', '\t', 'ß', '/', '?q=', '&',
 ];
 const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 30 }).map((parts) => parts.join(''));
 const LATIN_PIECES = PIECES.filter((p) => /^[a-z0-9 .!@$|'-]*$/.test(p));

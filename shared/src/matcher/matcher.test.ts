@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile.ts';
+import { REPO_WORDLISTS } from './fixtures/repo-wordlists.ts';
 import { TEST_SOURCE } from './fixtures/test-lists.ts';
 import type { HitSource } from './hits.ts';
 import { scanText } from './scan-text.ts';
@@ -123,6 +124,57 @@ describe('hits', () => {
 
   it('line breaks end a phrase', () => {
     expect(found('kill\nmyself')).toEqual(['kill']);
+  });
+});
+
+describe('phrases a pupil cannot dodge (word lists of the repository)', () => {
+  const real = compile(REPO_WORDLISTS);
+  const terms = (text: string, source: HitSource = 'typed'): string[] => [...new Set(scanText(real, text, source).map((h) => h.term))].sort();
+
+  it.each([
+    ['letter-spaced words', 's.e.n.d n.u.d.e.s'],
+    ['spaces between letters, more between words', 's e n d   n u d e s'],
+    ['hyphens between letters', 's-e-n-d n-u-d-e-s'],
+    ['joined', 'sendnudes'],
+    ['zero-width between the words', 'send\u200bnudes'],
+    ['zero-width inside and between', 's\u200ben\u200dd\u2060nudes'],
+    ['one word spelt out', 'send n.u.d.e.s'],
+    ['the other word spelt out', 's e n d nudes'],
+  ])('%s: %s', (_what, text) => {
+    expect(terms(text)).toContain('send nudes');
+  });
+
+  it('partly joined phrases, and a single-letter word next to a spelt-out one', () => {
+    expect(terms('i really wantto die')).toContain('want to die');
+    expect(terms('w.a.n.t to\u200bdie')).toContain('want to die');
+    expect(terms('jump o.f.f a c.l.i.f.f')).toContain('jump off a cliff');
+  });
+
+  it('URLs: percent-encoded, +, double-encoded, and a query key before a one-letter word', () => {
+    expect(terms('https://www.google.com/search?q=i+hate+myself', 'url')).toContain('i hate myself');
+    expect(terms('https://www.google.com/search?q=i%20hate%20myself&hl=en', 'url')).toContain('i hate myself');
+    expect(terms('https://x.example/search?q=join%2520isis', 'url')).toContain('join isis');
+    expect(terms('https://x.example/?q=send%2Bnudes', 'url')).toContain('send nudes');
+  });
+
+  it('domain names: a term as a label or part of one, a phrase joined in a label', () => {
+    expect(terms('https://buy-drugs-now.example/', 'url')).toContain('buy drugs');
+    expect(terms('https://sendnudes.example.com/', 'url')).toContain('send nudes');
+    expect(terms('https://freesendnudesnow.example/', 'url')).toContain('send nudes');
+    expect(terms('https://www.joinisis.example/', 'url')).toContain('join isis');
+    expect(terms('https://isis.example/', 'url')).toContain('isis');
+  });
+
+  it('a phrase run together inside a longer word is an address rule only, not for typed text', () => {
+    expect(terms('freesendnudesnow')).toEqual([]);
+    expect(terms('freesendnudesnow', 'title')).toContain('send nudes');
+  });
+
+  it('single words still do not fire inside other words', () => {
+    for (const text of ['crisis', 'analysis', 'crisis analysis', 'goodie bags', 'therapist', 'Scunthorpe', 'classic assassin']) {
+      expect(terms(text), text).toEqual([]);
+      expect(terms(`https://www.${text.replace(/ /g, '')}.example/`, 'url'), text).toEqual([]);
+    }
   });
 });
 

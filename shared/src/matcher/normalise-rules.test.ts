@@ -147,6 +147,13 @@ describe('rule: separators between single letters', () => {
     expect(norm('a cat is a pet')).toBe('a cat is a pet');
     expect(norm('k    i')).toBe('k i'); // four separators: not bridged
   });
+
+  it('never bridges address separators (/ ? = & #)', () => {
+    expect(norm('?q=i+hate')).toBe('q i hate');
+    expect(norm('a/b?c=d&e#f')).toBe('a b c d e f');
+    expect(norm('k.i/l.l')).toBe('ki ll');
+    expect(norm('s.e.n.d n.u.d.e.s')).toBe('sendnudes'); // phrase patterns join their words to match this
+  });
 });
 
 describe('rule: URL decoding', () => {
@@ -165,6 +172,20 @@ describe('rule: URL decoding', () => {
   it('leaves broken escapes as they are', () => {
     expect(decode('100%')).toBe('100%');
     expect(decode('%zz%C3')).toBe('%zz%C3');
+    expect(decode('%25zz%25')).toBe('%zz%');
+  });
+
+  it('undoes one level of double encoding, keeping each character\'s span', () => {
+    expect(decode('send%2520nudes')).toBe('send nudes');
+    expect(decode('caf%25C3%25A9 %2541')).toBe('café A');
+    expect(decode('%252520')).toBe('%20'); // only one level
+    const spans: Array<[number, number]> = [];
+    visitPercentDecoded('a%2520b', false, (_cp, s, e) => spans.push([s, e]));
+    expect(spans).toEqual([
+      [0, 1],
+      [1, 6],
+      [6, 7],
+    ]);
   });
 
   it('reports each decoded character with its span in the original', () => {

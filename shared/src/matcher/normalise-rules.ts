@@ -52,6 +52,14 @@ export function foldCase(text: string): string {
   return mapConfusables(mapConfusables(text).toLowerCase());
 }
 
+/**
+ * Separators that structure an address (`/ ? = & #`): never bridged, so the single letter
+ * of "?q=i+hate+myself" does not join the next one.
+ */
+export function isHardSeparator(cp: number): boolean {
+  return cp === 0x2f || cp === 0x3f || cp === 0x3d || cp === 0x26 || cp === 0x23;
+}
+
 export type LeetReading =
   /** A letter whenever the word around it has real letters (0 1 3 4 5 7 8 @ $ |). */
   | { letter: string; needsLetterAfter: false }

@@ -1,7 +1,7 @@
 // Maps code points to (kind, payload) pairs for the line engine, caching each code point's
 // classification the first time it is seen so the hot path is two typed-array reads.
 import { FIRST_EXTRA, MAX_SYMBOLS, SYM_A, SYM_AMBIG, SYM_DIGIT0, SYM_OTHER, packSeq } from './alphabet.ts';
-import { classifyCodePoint } from './normalise-rules.ts';
+import { classifyCodePoint, isHardSeparator } from './normalise-rules.ts';
 
 export const K_IGNORE = 1;
 export const K_BREAK = 2;
@@ -11,6 +11,7 @@ export const K_LETTER = 3;
 export const K_DIGIT = 4;
 /** payload: leet letter symbol | 256 when it needs a real letter after it. */
 export const K_LEET = 5;
+/** payload: 1 for a separator that is never bridged (isHardSeparator), else 0. */
 export const K_SEP = 6;
 
 const CACHED = 0x20000; // BMP and SMP (mathematical alphanumerics, emoji, regional indicators)
@@ -77,7 +78,7 @@ export class SymbolTable {
       case 'break':
         return [K_BREAK, 0];
       case 'separator':
-        return [K_SEP, 0];
+        return [K_SEP, isHardSeparator(cp) ? 1 : 0];
       case 'digit':
         return [K_DIGIT, (SYM_DIGIT0 + c.digit) | (c.leet === undefined ? 0 : this.letterSymbol(c.leet) << 8)];
       case 'leet':

@@ -1,7 +1,7 @@
 // Turns a list term into automaton patterns: the term is normalised by the same line
 // engine as input, then expanded into the few spellings the input side cannot fold
 // deterministically (a `1` typed for i or l; a substring term written with spaces).
-import { SYM_AMBIG, SYM_I, SYM_L, SYM_SPACE, isCollapsible, symbolChar } from './alphabet.ts';
+import { SYM_AMBIG, SYM_I, SYM_L, SYM_SPACE, isCollapsible, isDigitSym, symbolChar } from './alphabet.ts';
 import type { PatternSpec } from './automaton.ts';
 import { LineEngine, type SymbolConsumer } from './line-engine.ts';
 import { SymbolTable } from './symbol-table.ts';
@@ -81,13 +81,94 @@ export function termPatterns(normaliser: TermNormaliser, text: string, kind: Pat
   if (!bounded && firstBase !== undefined && firstBase.syms.includes(SYM_SPACE)) bases.push(withoutSpaces(firstBase));
   const lead = bounded ? 1 : 0;
   const specs: PatternSpec[] = [];
-  for (const base of bases) {
-    for (const v of ambiguousSpellings(base)) {
+  // Joined variants are spelt only as written (no `1` for i/l): every mix of joins times
+  // every mix of 1s would multiply the automaton for combinations hardly anyone types.
+  const add = (base: SymbolRun, edge: 0 | 1, addressOnly: boolean, variant = false): void => {
+    for (const v of variant ? [base] : ambiguousSpellings(base)) {
       if (v.syms.length > MAX_PATTERN_SYMBOLS) continue;
-      specs.push({ syms: v.syms, runs: v.runs, lead, trail: lead, allow });
+      specs.push(addressOnly ? { syms: v.syms, runs: v.runs, lead: edge, trail: edge, allow, addressOnly } : { syms: v.syms, runs: v.runs, lead: edge, trail: edge, allow });
+    }
+  };
+  for (const base of bases) add(base, lead, false);
+  if (bounded && full.syms.indexOf(SYM_SPACE, 1) < n - 1) {
+    const words = splitWords({ syms: full.syms.slice(1, n - 1), runs: full.runs.slice(1, n - 1) });
+    // Only gaps between two letters can close up: input always keeps letters and digits apart.
+    const joinable: number[] = [];
+    for (let g = 0; g + 1 < words.length; g++) if (endsInLetter(words[g], true) && endsInLetter(words[g + 1], false)) joinable.push(g);
+    // A phrase also matches with some or all of its words run together: "sendnudes",
+    // "send\u200Bnudes", "wantto die", and letter-spaced words, which bridging reads as one
+    // word ("s.e.n.d n.u.d.e.s" → "sendnudes", "i w.a.s raped" → "iwas raped"). Still whole
+    // words, so no phrase fires inside an innocent longer word.
+    for (const choice of joinChoices(joinable.length)) {
+      const joins = new Set(joinable.filter((_g, k) => k >= 31 || ((choice >> k) & 1) === 1));
+      add(joinWords(words, joins, true), 1, false, true);
+    }
+    // In addresses and titles a long phrase also matches run together inside a longer
+    // word, as in a domain label: "freesendnudesnow.example".
+    if (joinable.length > 0 && joinable.length === words.length - 1) {
+      const joined = joinWords(words, new Set(joinable), false);
+      if (joined.syms.length >= LONG_PHRASE_LETTERS) add(joined, 0, true, true);
     }
   }
   return specs;
+}
+
+/** Phrases with more gaps than this get only runs of adjacent words joined, not every mix… */
+const MAX_GAPS_ALL_MIXES = 6;
+/** …and with more than this only all words joined. */
+const MAX_GAPS_RUNS = 12;
+
+/** Bit masks of the gaps to join (bit k: the k-th joinable gap), the unjoined phrase excluded. */
+function joinChoices(gaps: number): number[] {
+  const out: number[] = [];
+  if (gaps <= 0) return out;
+  if (gaps <= MAX_GAPS_ALL_MIXES) {
+    for (let mask = 1; mask < 1 << gaps; mask++) out.push(mask);
+  } else if (gaps <= MAX_GAPS_RUNS) {
+    for (let from = 0; from < gaps; from++) {
+      for (let to = from; to < gaps; to++) out.push(((1 << (to + 1)) - 1) & ~((1 << from) - 1));
+    }
+  } else {
+    out.push(-1); // every bit
+  }
+  return out;
+}
+
+/** Whether a word's last (or first) symbol is a letter rather than a digit. */
+function endsInLetter(word: SymbolRun | undefined, last: boolean): boolean {
+  const syms = word?.syms ?? [];
+  const sym = last ? syms[syms.length - 1] : syms[0];
+  return sym !== undefined && !isDigitSym(sym);
+}
+
+function splitWords(core: SymbolRun): SymbolRun[] {
+  const words: SymbolRun[] = [{ syms: [], runs: [] }];
+  core.syms.forEach((sym, i) => {
+    if (sym === SYM_SPACE) words.push({ syms: [], runs: [] });
+    else {
+      const w = words[words.length - 1] as SymbolRun;
+      w.syms.push(sym);
+      w.runs.push(core.runs[i] ?? 1);
+    }
+  });
+  return words.filter((w) => w.syms.length > 0);
+}
+
+/** The words with the gaps in `joins` (gap g: between word g and g + 1) closed; letters meeting there collapse like typed ones. */
+function joinWords(words: readonly SymbolRun[], joins: ReadonlySet<number>, bounded: boolean): SymbolRun {
+  const out: SymbolRun = bounded ? { syms: [SYM_SPACE], runs: [1] } : { syms: [], runs: [] };
+  words.forEach((w, i) => {
+    if (i > 0 && !joins.has(i - 1)) {
+      out.syms.push(SYM_SPACE);
+      out.runs.push(1);
+    }
+    w.syms.forEach((sym, j) => pushCollapsed(out, sym, w.runs[j] ?? 1));
+  });
+  if (bounded) {
+    out.syms.push(SYM_SPACE);
+    out.runs.push(1);
+  }
+  return out;
 }
 
 /** Phrases of several words are distinctive enough to match with doubled letters typed

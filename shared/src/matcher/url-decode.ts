@@ -1,6 +1,7 @@
 // Percent-decoding that keeps track of where each decoded character came from, so hits
-// in "unblocked%20games" still point at the right span of the original URL. Invalid
-// escapes or UTF-8 stay as the literal characters; nothing here throws.
+// in "unblocked%20games" still point at the right span of the original URL. One level of
+// double encoding ("%2520") is undone too. Invalid escapes or UTF-8 stay as the literal
+// characters; nothing here throws.
 
 export type CodePointVisitor = (cp: number, start: number, end: number) => void;
 
@@ -11,11 +12,30 @@ function hexValue(code: number): number {
   return -1;
 }
 
-function escapedByte(text: string, at: number): number {
-  if (text.charCodeAt(at) !== 37 || at + 2 >= text.length) return -1;
-  const hi = hexValue(text.charCodeAt(at + 1));
-  const lo = hexValue(text.charCodeAt(at + 2));
+/** Length in characters of the escape escapedByte() last decoded: 3 ("%20") or 5 ("%2520"). */
+let escapeLength = 3;
+
+function hexPair(text: string, at: number): number {
+  if (at + 1 >= text.length) return -1;
+  const hi = hexValue(text.charCodeAt(at));
+  const lo = hexValue(text.charCodeAt(at + 1));
   return hi < 0 || lo < 0 ? -1 : (hi << 4) | lo;
+}
+
+// A double-encoded escape ("%2520": the % itself escaped, as URLs pasted into a search box or
+// redirect parameter end up) decodes to its byte too, so "send%2520nudes" reads "send nudes".
+function escapedByte(text: string, at: number): number {
+  if (text.charCodeAt(at) !== 37) return -1;
+  const byte = hexPair(text, at + 1);
+  escapeLength = 3;
+  if (byte === 0x25) {
+    const inner = hexPair(text, at + 3);
+    if (inner >= 0) {
+      escapeLength = 5;
+      return inner;
+    }
+  }
+  return byte;
 }
 
 /** Length of the UTF-8 sequence a lead byte announces, 0 if it cannot lead one. */
@@ -53,14 +73,14 @@ export function visitPercentDecoded(text: string, plusIsSpace: boolean, visit: C
 function decodeEscapedSequence(text: string, at: number, lead: number): { cp: number; end: number } | undefined {
   const len = utf8Length(lead);
   if (len === 0) return undefined;
-  if (len === 1) return { cp: lead, end: at + 3 };
+  let pos = at + escapeLength;
+  if (len === 1) return { cp: lead, end: pos };
   let cp = lead & (0xff >> (len + 1));
-  let pos = at + 3;
   for (let k = 1; k < len; k++) {
     const b = escapedByte(text, pos);
     if (b < 0 || (b & 0xc0) !== 0x80) return undefined;
     cp = (cp << 6) | (b & 0x3f);
-    pos += 3;
+    pos += escapeLength;
   }
   const min = len === 2 ? 0x80 : len === 3 ? 0x800 : 0x10000;
   if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;

@@ -104,13 +104,31 @@ export const screenshotRefSchema = z.object({
   bytes: z.number().int().min(1).max(MAX_SCREENSHOT_BYTES),
 });
 
+/** Most terms one alert lists: a phrase that overlaps more is cut to its most severe ones. */
+export const MAX_ALERT_TERMS = 16;
+
+/** One word-list term matched in the phrase an alert reports. */
+export const alertTermSchema = z.object({
+  term: textSchema(200, 1),
+  category: categoryIdSchema,
+  severity: severitySchema,
+});
+
 export const alertPayloadSchema = z.object({
   id: ulidSchema,
   ts: epochMsSchema,
   source: z.enum(['typed', 'title', 'url']),
+  /** The primary term: the most severe, and in a restricted category whenever `terms` has one. */
   term: textSchema(200, 1),
   category: categoryIdSchema,
+  /** The highest severity of all terms matched. */
   severity: severitySchema,
+  /**
+   * Every term matched in the phrase, the primary first (overlapping terms are folded into
+   * one alert). Optional: added after v1 shipped; absent means just `term`, and an older
+   * collector strips it.
+   */
+  terms: z.array(alertTermSchema).min(1).max(MAX_ALERT_TERMS).optional(),
   /** At most 120 characters around the hit, already redacted by the agent (privacy promise). */
   context: textSchema(120),
   windowTitle,
@@ -195,6 +213,7 @@ export type HeartbeatPayload = z.infer<typeof heartbeatPayloadSchema>;
 export type ActivityPayload = z.infer<typeof activityPayloadSchema>;
 export type ScreenshotRef = z.infer<typeof screenshotRefSchema>;
 export type AlertPayload = z.infer<typeof alertPayloadSchema>;
+export type AlertTerm = z.infer<typeof alertTermSchema>;
 export type LockStatePayload = z.infer<typeof lockStatePayloadSchema>;
 export type IdleStatePayload = z.infer<typeof idleStatePayloadSchema>;
 export type FramePayload = z.infer<typeof framePayloadSchema>;

@@ -3,7 +3,7 @@ import { MAX_EPOCH_MS, MAX_SCREENSHOT_BYTES } from './primitives.schema.ts';
 import { defaultPolicy } from './policy.schema.ts';
 import type { Policy } from './policy.schema.ts';
 import { sanitizeText } from './text-codec.ts';
-import type { AgentMessage } from './agent-messages.schema.ts';
+import { MAX_ALERT_TERMS, type AgentMessage } from './agent-messages.schema.ts';
 import type { CollectorMessage } from './collector-messages.schema.ts';
 import type { MessageOf, MessageType } from './encode.ts';
 
@@ -99,6 +99,7 @@ export const agentMessageArb: fc.Arbitrary<AgentMessage> = fc.oneof(
     term: textArb(200, 1),
     category: categoryArb,
     severity: severityArb,
+    terms: fc.array(fc.record({ term: textArb(200, 1), category: categoryArb, severity: severityArb }), { minLength: 1, maxLength: MAX_ALERT_TERMS }),
     context: textArb(120),
     windowTitle: textArb(1024),
     app: textArb(256),

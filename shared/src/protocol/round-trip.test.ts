@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { decodeTime } from 'ulid';
 import { agentFixtures, collectorFixtures, fixtureTime } from './message.fixtures.ts';
 import { agentMessageArb, collectorMessageArb } from './message.arbitraries.ts';
-import { agentMessageSchema, agentMessageTypes } from './agent-messages.schema.ts';
+import { MAX_ALERT_TERMS, agentMessageSchema, agentMessageTypes, alertPayloadSchema } from './agent-messages.schema.ts';
 import type { AgentMessage } from './agent-messages.schema.ts';
 import { collectorMessageSchema, collectorMessageTypes } from './collector-messages.schema.ts';
 import { decodeAgentMessage, decodeCollectorMessage } from './decode.ts';
@@ -45,6 +45,52 @@ describe('every message type round-trips', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('alerts carrying every folded term', () => {
+  const folded: AgentMessage = makeEnvelope(
+    'alert',
+    {
+      ...agentFixtures.alert.payload,
+      term: 'send nudes',
+      category: 'grooming',
+      severity: 4,
+      terms: [
+        { term: 'send nudes', category: 'grooming', severity: 4 },
+        { term: 'nudes', category: 'sexual-content', severity: 3 },
+      ],
+    },
+    { id: agentFixtures.alert.id, now: () => fixtureTime },
+  );
+
+  it('round-trips the optional terms list', () => {
+    expect(decodeAgentMessage(encode(folded))).toEqual({ ok: true, value: folded });
+  });
+
+  it('an alert without terms (an older agent) still decodes, unchanged', () => {
+    const decoded = decodeAgentMessage(encode(agentFixtures.alert));
+    expect(decoded).toEqual({ ok: true, value: agentFixtures.alert });
+    expect(decoded.ok && decoded.value.type === 'alert' && 'terms' in decoded.value.payload).toBe(false);
+  });
+
+  it('an older collector (no terms in its schema) accepts the alert and drops the list', () => {
+    const olderSchema = alertPayloadSchema.omit({ terms: true });
+    const parsed = olderSchema.safeParse(folded.payload);
+    expect(parsed.success).toBe(true);
+    expect(parsed.data).not.toHaveProperty('terms');
+    expect(parsed.data).toMatchObject({ term: 'send nudes', category: 'grooming', severity: 4 });
+  });
+
+  it('refuses a terms list that is empty, too long or holds a bad entry', () => {
+    const withTerms = (terms: unknown): string => encode({ ...folded, payload: { ...folded.payload, terms } } as AgentMessage);
+    const entry = { term: 'nudes', category: 'sexual-content', severity: 3 };
+    expect(decodeAgentMessage(withTerms([])).ok).toBe(false);
+    expect(decodeAgentMessage(withTerms(Array.from({ length: MAX_ALERT_TERMS + 1 }, () => entry))).ok).toBe(false);
+    expect(decodeAgentMessage(withTerms(Array.from({ length: MAX_ALERT_TERMS }, () => entry))).ok).toBe(true);
+    expect(decodeAgentMessage(withTerms([{ ...entry, severity: 9 }])).ok).toBe(false);
+    expect(decodeAgentMessage(withTerms([{ ...entry, category: 'Not A Category' }])).ok).toBe(false);
+    expect(decodeAgentMessage(withTerms([{ ...entry, term: '' }])).ok).toBe(false);
   });
 });
 

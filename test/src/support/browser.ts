@@ -9,10 +9,17 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export interface TestBrowser {
   readonly browser: Browser;
   /** A fresh context (own cookies) that records every dialog and page error as a failure. */
-  newPage(): Promise<{ context: BrowserContext; page: Page }>;
+  newPage(options?: PageOptions): Promise<{ context: BrowserContext; page: Page }>;
   /** alert()/confirm() dialogs and uncaught page errors seen so far: an XSS would show up here. */
   readonly incidents: string[];
   close(): Promise<void>;
+}
+
+export interface PageOptions {
+  /** Default 1280 × 860; a phone is 390 × 844. */
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** Browser permissions granted to the page's origin up front (e.g. `notifications`). */
+  readonly permissions?: readonly string[];
 }
 
 /** Flags for Debian's Chromium here: no sandbox as root, and no calls out to Google's services (refused on our network). */
@@ -39,8 +46,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
   return {
     browser,
     incidents,
-    async newPage() {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    async newPage(options: PageOptions = {}) {
+      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 860 }, permissions: [...(options.permissions ?? [])] });
       const page = await context.newPage();
       page.on('dialog', (dialog) => {
         incidents.push(`dialog ${dialog.type()}: ${dialog.message()}`);

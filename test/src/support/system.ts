@@ -85,6 +85,11 @@ export class CollectorProcess {
     return this.#proc?.logs() ?? [];
   }
 
+  /** The current run's raw output, stdout then stderr, line by line (plain notices as well as JSON log lines). */
+  outputLines(): string[] {
+    return this.#proc === undefined ? [] : [...this.#proc.stdout, ...this.#proc.stderr];
+  }
+
   waitForLog(match: (line: LogLine) => boolean, timeoutMs = 15_000, what = 'a collector log line'): Promise<LogLine> {
     if (this.#proc === undefined) throw new Error('the collector was never started');
     return waitForLine(this.#proc, match, timeoutMs, what);

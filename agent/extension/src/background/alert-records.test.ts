@@ -35,6 +35,20 @@ describe('the outbox records of a browser hit', () => {
     expect(frame.ok && Array.from(frame.value.bytes)).toEqual(Array.from(bytes));
   });
 
+  it('a folded phrase lists every term, primary first', () => {
+    const folded = { ...hit, term: 'suicide note', severity: 5, terms: [{ term: 'suicide note', category: 'self-harm', severity: 5 }, { term: 'suicide', category: 'self-harm', severity: 3 }] } as MatchHit & { terms: Array<{ term: string; category: string; severity: number }> };
+    const [alert] = alertRecords(id, folded, { title: '', url: '', app: 'Chrome', user: '' }, 1_700_000_000_000, undefined);
+    const decoded = decodeAgentMessage(alert?.body ?? '');
+    expect(decoded.ok && decoded.value.type === 'alert' ? decoded.value.payload.terms : undefined).toEqual([
+      { term: 'suicide note', category: 'self-harm', severity: 5 },
+      { term: 'suicide', category: 'self-harm', severity: 3 },
+    ]);
+    // One term only: no list (what older collectors expect).
+    const [single] = alertRecords(id, hit, { title: '', url: '', app: 'Chrome', user: '' }, 1_700_000_000_000, undefined);
+    const plain = decodeAgentMessage(single?.body ?? '');
+    expect(plain.ok && plain.value.type === 'alert' ? plain.value.payload.terms : 'x').toBeUndefined();
+  });
+
   it('without a capture there is only the alert', () => {
     const records = alertRecords(id, hit, { title: '', url: '', app: 'Chrome', user: '' }, 1_700_000_000_000, undefined);
     expect(records).toHaveLength(1);

@@ -1,8 +1,8 @@
 // The outbox records for one hit, as the desktop agent makes them (agent/src/core/alert-records.ts):
 // the alert (typed text appears only as ≤ 120 redacted characters around the match) and,
 // when a capture was taken, the evidence frame — kept as bytes in IndexedDB, not base64.
-import { CONTEXT_MAX, redactContext, type MatchHit } from '@vigil/shared/matcher';
-import { MAX_SCREENSHOT_BYTES, agentMessageSchema, encode, encodeBinary, makeEnvelope, sanitizeText, type AlertPayload, type AgentMessage } from '@vigil/shared/protocol';
+import { CONTEXT_MAX, redactContext, type FoldedHit, type MatchHit } from '@vigil/shared/matcher';
+import { MAX_ALERT_TERMS, MAX_SCREENSHOT_BYTES, agentMessageSchema, encode, encodeBinary, makeEnvelope, sanitizeText, type AlertPayload, type AgentMessage } from '@vigil/shared/protocol';
 import type { CapturedImage } from './capture.ts';
 
 export interface QueuedRecord {
@@ -29,7 +29,7 @@ export function messageRecord(message: Queued): QueuedRecord {
   return { id: message.id, kind: KIND[message.type], body: encode(message) };
 }
 
-export function alertRecords(id: string, hit: MatchHit, place: HitPlace, at: number, image: CapturedImage | undefined): QueuedRecord[] {
+export function alertRecords(id: string, hit: MatchHit & Partial<Pick<FoldedHit, 'terms'>>, place: HitPlace, at: number, image: CapturedImage | undefined): QueuedRecord[] {
   const withImage = image !== undefined && image.bytes.byteLength > 0 && image.bytes.byteLength <= MAX_SCREENSHOT_BYTES;
   const payload: AlertPayload = {
     id,
@@ -43,6 +43,10 @@ export function alertRecords(id: string, hit: MatchHit, place: HitPlace, at: num
     app: sanitizeText(place.app, 256),
     osUser: sanitizeText(place.user, 256),
   };
+  // Every term of the phrase when several folded into this alert (most severe first).
+  if (hit.terms !== undefined && hit.terms.length > 1) {
+    payload.terms = hit.terms.slice(0, MAX_ALERT_TERMS).map((t) => ({ term: sanitizeText(t.term, 200), category: t.category, severity: t.severity }));
+  }
   if (place.url !== '') payload.url = sanitizeText(place.url, 2048);
   if (withImage) payload.screenshot = { sha256: image.sha256, width: image.width, height: image.height, mime: image.mime, bytes: image.bytes.byteLength };
   const records = [messageRecord(makeEnvelope('alert', payload, { id }))];

@@ -4,7 +4,7 @@
 // or typing pauses; matching pauses (and the line is forgotten) on sign-in pages and while
 // the browser or the screen is locked.
 import { monotonicFactory } from 'ulid';
-import { KeyStream, scanText, type MatchHit } from '@vigil/shared/matcher';
+import { FoldedKeyStream, scanFolded, type FoldedHit } from '@vigil/shared/matcher';
 import type { ActiveTab } from './active-tab.ts';
 import { alertRecords, type HitPlace, type QueuedRecord } from './alert-records.ts';
 import type { CapturedImage } from './capture.ts';
@@ -38,7 +38,7 @@ export class BrowserDetector {
   readonly #d: DetectorDeps;
   readonly #nextId = monotonicFactory();
   readonly #cooldown = new Map<string, number>();
-  #stream: KeyStream | undefined;
+  #stream: FoldedKeyStream | undefined;
   #line: { key: string; origin: KeyOrigin } | undefined;
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
   #lastKeyAt = 0;
@@ -62,7 +62,8 @@ export class BrowserDetector {
     if (stream !== undefined) {
       if (this.#d.locked() || this.#isSignIn(origin)) {
         this.stats.paused++;
-        if (this.#line !== undefined) stream.reset();
+        // Phrases completed before the pause were typed before it: they are reported.
+        if (this.#line !== undefined) this.#reportAll(stream.reset(), this.#line.origin);
         this.#line = undefined;
       } else {
         const lineKey = `${origin.tabId}:${origin.frameId}:${origin.field}`;
@@ -108,12 +109,14 @@ export class BrowserDetector {
     if (line !== undefined && this.#stream !== undefined) this.#reportAll(this.#stream.endLine(), line.origin);
   }
 
-  /** Forgets the open line without reporting (locked, sign-in page). */
+  /** Forgets the open line (locked, sign-in page); phrases completed before it are still reported. */
   forget(): void {
     clearTimeout(this.#pauseTimer);
     this.#pauseTimer = undefined;
+    const line = this.#line;
     this.#line = undefined;
-    this.#stream?.reset();
+    const held = this.#stream?.reset() ?? [];
+    if (line !== undefined) this.#reportAll(held, line.origin);
   }
 
   /** A tab's title or URL came to the front or changed. */
@@ -121,8 +124,8 @@ export class BrowserDetector {
     const matcher = this.#d.policy.matcher;
     if (matcher === undefined || this.#d.locked()) return;
     const origin: KeyOrigin = { tabId: tab.tabId, windowId: tab.windowId, frameId: 0, field: -1, title: tab.title, url: tab.url, frameUrl: tab.url };
-    if (tab.title !== '' && (tab.title !== previous?.title || tab.tabId !== previous.tabId)) this.#reportAll(scanText(matcher, tab.title, 'title'), origin);
-    if (tab.url !== '' && tab.url !== previous?.url) this.#reportAll(scanText(matcher, tab.url, 'url'), origin);
+    if (tab.title !== '' && (tab.title !== previous?.title || tab.tabId !== previous.tabId)) this.#reportAll(scanFolded(matcher, tab.title, 'title'), origin);
+    if (tab.url !== '' && tab.url !== previous?.url) this.#reportAll(scanFolded(matcher, tab.url, 'url'), origin);
   }
 
   /** Resolves when every hit found so far is in the outbox. */
@@ -136,15 +139,15 @@ export class BrowserDetector {
 
   #useMatcher(): void {
     const matcher = this.#d.policy.matcher;
-    this.#stream = matcher === undefined ? undefined : new KeyStream(matcher);
+    this.#stream = matcher === undefined ? undefined : new FoldedKeyStream(matcher);
     this.#line = undefined;
   }
 
-  #reportAll(hits: readonly MatchHit[], origin: KeyOrigin): void {
+  #reportAll(hits: readonly FoldedHit[], origin: KeyOrigin): void {
     for (const hit of hits) this.#report(hit, origin);
   }
 
-  #report(hit: MatchHit, origin: KeyOrigin): void {
+  #report(hit: FoldedHit, origin: KeyOrigin): void {
     const at = Date.now();
     const place: HitPlace = { title: origin.title, url: origin.url, app: this.#d.app(), user: this.#d.user() };
     if (this.#coolingDown(hit, place, at)) {
@@ -155,7 +158,7 @@ export class BrowserDetector {
     this.#reports = this.#reports.then(() => this.#deliver(id, hit, place, origin.windowId, at)).catch((err: unknown) => this.#d.log.error({ err, alertId: id }, 'could not queue an alert'));
   }
 
-  #coolingDown(hit: MatchHit, place: HitPlace, at: number): boolean {
+  #coolingDown(hit: FoldedHit, place: HitPlace, at: number): boolean {
     const cooldownMs = this.#d.policy.policy.alertCooldownSeconds * 1_000;
     if (cooldownMs === 0) return false;
     const key = `${hit.term}\u0000${hit.category}\u0000${place.title}`;
@@ -166,10 +169,10 @@ export class BrowserDetector {
     return false;
   }
 
-  async #deliver(id: string, hit: MatchHit, place: HitPlace, windowId: number, at: number): Promise<void> {
+  async #deliver(id: string, hit: FoldedHit, place: HitPlace, windowId: number, at: number): Promise<void> {
     const policy = this.#d.policy.policy;
     let image: CapturedImage | undefined;
-    if (policy.captureScreenshots && !policy.noCaptureCategories.includes(hit.category)) {
+    if (policy.captureScreenshots && !hit.categories.some((category) => policy.noCaptureCategories.includes(category))) {
       try {
         image = await this.#d.capture(windowId);
         if (image.bytes.byteLength > EVIDENCE_MAX_BYTES) image = undefined;

@@ -47,7 +47,49 @@ describe('idle parsers', () => {
     expect(() => parseIoregIdle('nothing')).toThrow();
   });
 
-  it('does not pretend to know the idle time on Windows', async () => {
-    await expect(new NodeIdleSource({ platform: 'win32' }).idleSeconds()).rejects.toThrow(/not implemented on win32/);
+  it('reads Windows idle time from GetLastInputInfo and GetTickCount (fake user32, not a Windows run)', async () => {
+    const user32 = fakeIdleUser32(0x0000_1000, 0xffff_f000);
+    const idle = new NodeIdleSource({ platform: 'win32', user32: async () => user32 });
+    // The tick count wrapped past 2^32 since the last input: 0x2000 ms, not ~49.7 days.
+    await expect(idle.idleSeconds()).resolves.toBe(8.192);
+    expect(user32.infos).toEqual([{ cbSize: 8, dwTime: 0xffff_f000 }]);
+  });
+
+  it('fails with a clear error on Windows when user32 cannot be bound, never reporting 0', async () => {
+    const failing = new NodeIdleSource({ platform: 'win32', user32: async () => Promise.reject(new Error('the FFI library (koffi) could not load: boom')) });
+    await expect(failing.idleSeconds()).rejects.toThrow(/koffi/);
+    const refused = new NodeIdleSource({ platform: 'win32', user32: async () => fakeIdleUser32(5, 1, false) });
+    await expect(refused.idleSeconds()).rejects.toThrow(/GetLastInputInfo failed/);
+  });
+
+  it('on this Linux machine the real user32 binding rejects (no user32.dll) instead of crashing', async () => {
+    await expect(new NodeIdleSource({ platform: 'win32' }).idleSeconds()).rejects.toThrow(/user32\.dll|shared library/);
+  });
+
+  it('does not pretend to know the idle time elsewhere', async () => {
+    await expect(new NodeIdleSource({ platform: 'aix' }).idleSeconds()).rejects.toThrow(/not implemented on aix/);
   });
 });
+
+/** Just the two calls idle time needs; every other User32 member throws if touched. */
+function fakeIdleUser32(now: number, lastInput: number, ok = true) {
+  const infos: { cbSize: number; dwTime?: number }[] = [];
+  const unused = () => {
+    throw new Error('not used by idle time');
+  };
+  return {
+    infos,
+    GetLastInputInfo(info: { cbSize: number; dwTime?: number }): boolean {
+      if (ok) info.dwTime = lastInput;
+      infos.push({ ...info });
+      return ok;
+    },
+    GetTickCount: () => now,
+    GetForegroundWindow: unused,
+    GetWindowThreadProcessId: unused,
+    GetKeyboardLayout: unused,
+    MapVirtualKeyExW: unused,
+    ToUnicodeEx: unused,
+    GetKeyState: unused,
+  };
+}

@@ -1,25 +1,32 @@
 import type { IdleSource } from '../../core/ports.ts';
+import { win32IdleSeconds } from '../win32/idle.win32.ts';
+import { loadUser32, type User32 } from '../win32/user32.ts';
 import { run } from './exec.ts';
 
 export interface NodeIdleSourceOptions {
   /** Environment for the helper command (DISPLAY on Linux). Default process.env. */
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
+  /** Windows: binds user32 / kernel32 (default: through koffi, on first use). */
+  user32?: () => Promise<User32>;
 }
 
 /**
  * Seconds since the last keyboard / mouse input.
  * - Linux: `xprintidle` (X screensaver extension; Debian package `xprintidle`).
  * - macOS: `ioreg -c IOHIDSystem` HIDIdleTime — parser unit-tested, not yet run on a Mac.
- * - Windows: GetLastInputInfo needs a native call; not written yet, so it throws rather than report 0.
+ * - Windows: GetLastInputInfo + GetTickCount (user32 / kernel32 through koffi, 32-bit tick wrap-around
+ *   handled) — unit-tested against a fake, not yet run on Windows. If koffi cannot load, it throws (never 0).
  */
 export class NodeIdleSource implements IdleSource {
   readonly #env: NodeJS.ProcessEnv;
   readonly #platform: NodeJS.Platform;
+  readonly #user32: (() => Promise<User32>) | undefined;
 
   constructor(opts: NodeIdleSourceOptions = {}) {
     this.#env = opts.env ?? process.env;
     this.#platform = opts.platform ?? process.platform;
+    this.#user32 = opts.user32;
   }
 
   async idleSeconds(): Promise<number> {
@@ -32,8 +39,10 @@ export class NodeIdleSource implements IdleSource {
         const { stdout } = await run('ioreg', ['-c', 'IOHIDSystem', '-d', '4', '-r', '-k', 'HIDIdleTime'], { env: this.#env, timeoutMs: 5_000 });
         return parseIoregIdle(stdout);
       }
+      case 'win32': {
+        return win32IdleSeconds(await (this.#user32 ?? loadUser32)());
+      }
       default:
-        // Seam: Windows GetLastInputInfo (user32) via a small native helper or PowerShell.
         throw new Error(`idle time is not implemented on ${this.#platform}`);
     }
   }

@@ -25,7 +25,8 @@ function recorder(): Recorder {
 
 const lastStatus = (r: Recorder) => r.statuses.at(-1)?.status;
 
-describe('NodeKeySource under Xvfb', { timeout: 30_000 }, () => {
+// The libuiohook child (Windows and macOS; on Linux the default is the X11 hook: x11-key-source.node.test.ts).
+describe('NodeKeySource with the uiohook child under Xvfb', { timeout: 30_000 }, () => {
   let x: Xvfb;
   let term: XWindow;
 
@@ -41,7 +42,7 @@ describe('NodeKeySource under Xvfb', { timeout: 30_000 }, () => {
 
   it('turns typed text into characters through the X layout, with Shift, Backspace and clicks', async () => {
     const r = recorder();
-    const source = new NodeKeySource({ env: x.env });
+    const source = new NodeKeySource({ env: x.env, hook: 'uiohook' });
     await source.start(r.onKey, r.onStatus);
     try {
       await waitFor(() => lastStatus(r) === 'ok', { message: 'hook ready' });
@@ -63,7 +64,7 @@ describe('NodeKeySource under Xvfb', { timeout: 30_000 }, () => {
 
   it('a newline typed by xdotool (a Linefeed keysym, not the Return key) arrives as Enter', async () => {
     const r = recorder();
-    const source = new NodeKeySource({ env: x.env });
+    const source = new NodeKeySource({ env: x.env, hook: 'uiohook' });
     await source.start(r.onKey, r.onStatus);
     try {
       await waitFor(() => lastStatus(r) === 'ok', { message: 'hook ready' });
@@ -78,7 +79,7 @@ describe('NodeKeySource under Xvfb', { timeout: 30_000 }, () => {
 
   it('restarts the hook when its process is killed, and keys flow again', async () => {
     const r = recorder();
-    const source = new NodeKeySource({ env: x.env, restart: { initialMs: 50, maxMs: 200 } });
+    const source = new NodeKeySource({ env: x.env, hook: 'uiohook', restart: { initialMs: 50, maxMs: 200 } });
     await source.start(r.onKey, r.onStatus);
     try {
       await waitFor(() => lastStatus(r) === 'ok', { message: 'hook ready' });
@@ -105,7 +106,7 @@ describe('NodeKeySource without a usable hook', { timeout: 30_000 }, () => {
     await ensureTools([T.xmodmap, T.xset]);
     const bare = await startXvfb({ record: false, windowManager: false });
     const r = recorder();
-    const source = new NodeKeySource({ env: bare.env, restart: { initialMs: 100, maxMs: 100 } });
+    const source = new NodeKeySource({ env: bare.env, hook: 'uiohook', restart: { initialMs: 100, maxMs: 100 } });
     try {
       await source.start(r.onKey, r.onStatus);
       await waitFor(() => lastStatus(r) === 'unavailable', { message: 'unavailable status' });

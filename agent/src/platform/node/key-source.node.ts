@@ -2,18 +2,31 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
-import type { Key, KeySource, KeySourceStatus } from '../../core/ports.ts';
+import type { ForeignLock, Key, KeySource, KeySourceStatus } from '../../core/ports.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
 import { hookMessageSchema } from './key-hook.protocol.ts';
-import { unsupportedLayout, type KeyTranslator, type LayoutLoader } from './key-translator.ts';
+import { platformLayoutLoader, type KeyTranslator, type LayoutLoader } from './key-translator.ts';
+import { X11KeySource } from './x11-key-source.ts';
 import { loadX11Layout } from './x11-layout.ts';
 
+/**
+ * - `x11`: the agent's own X connection records key presses with their X keycodes and state, and the keymap
+ *   changes and keyboard grabs of other programs in the same order (x11-key-source.ts). Linux default.
+ * - `uiohook`: libuiohook in a child process (key-hook.child.mjs), keycodes mapped through the OS layout
+ *   (`layout`); Windows and macOS, and Linux when asked for.
+ */
+export type KeyHookKind = 'x11' | 'uiohook';
+
 export interface NodeKeySourceOptions {
+  /** Default `x11` on Linux unless a `layout` is given, else `uiohook`. */
+  hook?: KeyHookKind;
+  /** `x11`: while another program holds a keyboard grab, check again this often. Default 5 s. */
+  recheckLockMs?: number;
   /** Environment of the hook child and the layout tools (DISPLAY). Default process.env. */
   env?: NodeJS.ProcessEnv;
   /** Report mouse button presses as the key 'Click' (they end a typed word). Default true. */
   clicks?: boolean;
-  /** Reads the active keyboard layout. Default: X11 (`xmodmap -pke`) on Linux; not yet written elsewhere. */
+  /** Reads the active keyboard layout. Default: X11 (`xmodmap -pke`) on Linux, ToUnicodeEx on Windows, UCKeyTranslate on macOS. */
   layout?: LayoutLoader;
   /** Restart delays after the hook dies. Default 500 ms doubling to 30 s, with jitter. */
   restart?: BackoffOptions;
@@ -34,12 +47,13 @@ export const HOOK_CHILD_FLAGS: readonly string[] = ['--max-old-space-size=16', '
 const RELOAD_AFTER_MISS_MS = 2_000;
 
 export function defaultLayoutLoader(platform: NodeJS.Platform = process.platform): LayoutLoader {
-  return platform === 'linux' ? loadX11Layout : unsupportedLayout(platform);
+  return platform === 'linux' ? loadX11Layout : platformLayoutLoader(platform);
 }
 
 /**
- * The keyboard hook in a restartable child process. Keys exist only in this process's memory on their way
- * to `onKey`; they are never logged.
+ * The keyboard hook: on Linux the agent's own X connection (`X11KeySource`), elsewhere libuiohook in a
+ * restartable child process. Keys exist only in this process's memory on their way to `onKey`; they are never
+ * logged.
  */
 export class NodeKeySource implements KeySource {
   readonly #env: NodeJS.ProcessEnv;
@@ -57,8 +71,14 @@ export class NodeKeySource implements KeySource {
   #status: KeySourceStatus | undefined;
   #onKey: (key: Key) => void = () => {};
   #onStatus: (status: KeySourceStatus, detail?: string) => void = () => {};
+  readonly #x11: X11KeySource | undefined;
 
   constructor(opts: NodeKeySourceOptions = {}) {
+    const hook = opts.hook ?? (process.platform === 'linux' && opts.layout === undefined ? 'x11' : 'uiohook');
+    this.#x11 =
+      hook === 'x11'
+        ? new X11KeySource({ env: opts.env, clicks: opts.clicks, restart: opts.restart, stableAfterMs: opts.stableAfterMs, recheckLockMs: opts.recheckLockMs, log: opts.log })
+        : undefined;
     this.#env = opts.env ?? process.env;
     this.#clicks = opts.clicks ?? true;
     this.#loadLayout = opts.layout ?? defaultLayoutLoader();
@@ -68,12 +88,27 @@ export class NodeKeySource implements KeySource {
     this.#log = opts.log ?? pino({ level: 'silent' });
   }
 
-  /** PID of the running hook child, if any. */
+  /** Which hook reads the keys. */
+  get hook(): KeyHookKind {
+    return this.#x11 === undefined ? 'uiohook' : 'x11';
+  }
+
+  /** The lock screen keys are withheld for (`x11` hook only). */
+  get foreignLock(): ForeignLock | undefined {
+    return this.#x11?.foreignLock;
+  }
+
+  watchForeignLock(listener: (lock: ForeignLock | undefined) => void): () => void {
+    return this.#x11?.watchForeignLock(listener) ?? (() => {});
+  }
+
+  /** PID of the running hook child, if any (`uiohook` hook only). */
   get hookPid(): number | undefined {
     return this.#child?.pid;
   }
 
   async start(onKey: (key: Key) => void, onStatus: (status: KeySourceStatus, detail?: string) => void): Promise<void> {
+    if (this.#x11 !== undefined) return this.#x11.start(onKey, onStatus);
     if (this.#running) throw new Error('key source already started');
     this.#running = true;
     this.#onKey = onKey;
@@ -82,6 +117,7 @@ export class NodeKeySource implements KeySource {
   }
 
   async stop(): Promise<void> {
+    if (this.#x11 !== undefined) return this.#x11.stop();
     this.#running = false;
     clearTimeout(this.#restartTimer);
     const child = this.#child;
@@ -149,7 +185,8 @@ export class NodeKeySource implements KeySource {
     const translator = this.#translator;
     if (translator === undefined) return;
     const key = translator.translate(ev);
-    if (key !== undefined) this.#onKey(key);
+    if (typeof key === 'string') this.#onKey(key);
+    else if (key !== undefined) for (const k of key) this.#onKey(k);
     if (translator.missed && Date.now() - this.#lastReload >= RELOAD_AFTER_MISS_MS) {
       this.#lastReload = Date.now();
       translator.reload().catch((err: unknown) => this.#log.warn({ err }, 'keyboard layout reload failed'));

@@ -1,9 +1,11 @@
 import type { Key } from '../../core/ports.ts';
+import { LayoutUnavailableError } from '../keyboard/unavailable.ts';
 import type { HookKeyEvent } from './key-hook.protocol.ts';
 
 /** Turns hook events into the characters / named keys the matcher's KeyStream takes, for one OS layout. */
 export interface KeyTranslator {
-  translate(ev: HookKeyEvent): Key | undefined;
+  /** One key, or several when a dead key meets a key it does not compose with (`^` then `z` types "^z"). */
+  translate(ev: HookKeyEvent): Key | readonly Key[] | undefined;
   /** Re-reads the OS layout: on every hook (re)start and, rate-limited, after a key the layout did not know. */
   reload(): Promise<void>;
   /** A key was not found in the layout since the last reload (the layout may have changed). */
@@ -60,13 +62,31 @@ export function namedKey(code: number): Key | undefined {
   return NAMED_KEYS.get(code);
 }
 
-/**
- * Layout APIs not written yet (Windows: GetKeyboardLayout + ToUnicodeEx; macOS: TISCopyCurrentKeyboardLayoutInputSource
- * + UCKeyTranslate). uiohook-napi does not expose libuiohook's keychar, so there is nothing honest to fall back
- * to: the key source reports 'unavailable' with this reason instead of guessing a US layout.
- */
+/** A platform with no layout backend: the key source reports 'unavailable' with this reason instead of guessing. */
 export const unsupportedLayout =
   (platform: string): LayoutLoader =>
   async () => {
-    throw new Error(`keyboard layout mapping is not implemented on ${platform}`);
+    throw new LayoutUnavailableError('os-unsupported', `keyboard layout mapping is not implemented on ${platform}`);
   };
+
+/**
+ * The layout backend for a platform. uiohook-napi does not expose libuiohook's keychar, so each OS's own
+ * layout API turns keycodes into characters:
+ * - linux: the X server's keymap (x11-layout.ts, `xmodmap -pke`).
+ * - win32: GetKeyboardLayout of the foreground thread + ToUnicodeEx, through koffi (../win32/win32-layout.ts).
+ * - darwin: TISCopyCurrentKeyboardLayoutInputSource + UCKeyTranslate, through koffi (../darwin/darwin-layout.ts).
+ * Backends load lazily, so koffi is only loaded where it is used; when it cannot load, the loader rejects
+ * with a LayoutUnavailableError and the key source reports 'unavailable' instead of crashing.
+ */
+export function platformLayoutLoader(platform: NodeJS.Platform = process.platform): LayoutLoader {
+  switch (platform) {
+    case 'linux':
+      return async (env) => (await import('./x11-layout.ts')).loadX11Layout(env);
+    case 'win32':
+      return async () => (await import('../win32/win32-layout.ts')).loadWin32Layout();
+    case 'darwin':
+      return async () => (await import('../darwin/darwin-layout.ts')).loadDarwinLayout();
+    default:
+      return unsupportedLayout(platform);
+  }
+}

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, index, integer, pgTable, smallint, text } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, smallint, text } from 'drizzle-orm/pg-core';
 import { oneOf, severityCheck, timestamptz } from './columns.ts';
 import { devices } from './devices.schema.ts';
 import { rooms, sites } from './sites.schema.ts';
@@ -21,6 +21,13 @@ export const screenshotMimeTypes = ['image/jpeg', 'image/png', 'image/webp'] as 
  * `ON CONFLICT DO NOTHING`. Site and room are copied from the device at ingest: a
  * device that moves room later must not move its history.
  */
+/** One matched term of an alert (`alerts.terms`). */
+export interface AlertTermRow {
+  readonly term: string;
+  readonly category: string;
+  readonly severity: number;
+}
+
 export const alerts = pgTable(
   'alerts',
   {
@@ -40,6 +47,11 @@ export const alerts = pgTable(
     term: text('term').notNull(),
     category: text('category').notNull(),
     severity: smallint('severity').notNull(),
+    /**
+     * Every word-list term matched in the phrase (the agent folds overlapping hits into
+     * one alert), the primary `term` first; null from agents that send one term only.
+     */
+    terms: jsonb('terms').$type<AlertTermRow[]>(),
     /** ≤ 120 characters around the match, already redacted by the agent. */
     context: text('context'),
     windowTitle: text('window_title'),

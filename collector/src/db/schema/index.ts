@@ -10,3 +10,4 @@ export * from './audit.schema.ts';
 export * from './retention.schema.ts';
 export * from './sso.schema.ts';
 export * from './security-settings.schema.ts';
+export * from './notifications.schema.ts';

@@ -4,6 +4,7 @@ import { Link, navigate } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { adminSectionsFor, resolveAdminPath, type AdminSection } from './admin-sections.ts';
 import { EnrolmentTokensPage } from './enrolment-tokens-page.tsx';
+import { NotificationsPage } from './notifications-page.tsx';
 import { PoliciesPage } from './policies-page.tsx';
 import { RetentionPage } from './retention-page.tsx';
 import { RoomsDevicesPage } from './rooms-devices-page.tsx';
@@ -20,6 +21,7 @@ const PAGES: Readonly<Record<AdminSection, () => JSX.Element>> = {
   users: UsersPage,
   retention: RetentionPage,
   sso: SsoPage,
+  notifications: NotificationsPage,
 };
 
 /** /admin and its sub-pages; sections a role cannot use are neither listed nor opened. */

@@ -6,8 +6,9 @@ import { ErrorBanner } from '../../components/error-banner.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { usePageTitle } from '../../components/use-page-title.ts';
 import { formatDateTime } from '../../format.ts';
-import { navigate, useRoute } from '../../router.tsx';
-import { auditApiQuery, auditExportHref, auditPagePath, detailText, filtersFromSearch, knownActions, noFilters, targetText, type AuditFilters } from './audit-query.ts';
+import { Link, navigate, useRoute } from '../../router.tsx';
+import './audit.css';
+import { actorView, auditApiQuery, auditExportHref, auditPagePath, detailText, filtersFromSearch, knownActions, noFilters, targetView, type AuditFilters } from './audit-query.ts';
 
 interface AuditPage {
   readonly entries: readonly AuditEntryRow[];
@@ -127,11 +128,15 @@ export function AuditPage(): JSX.Element {
               <td className="nowrap">
                 <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
               </td>
-              <td>{entry.actor}</td>
+              <td>
+                <ActorCell entry={entry} />
+              </td>
               <td>
                 <code>{entry.action}</code>
               </td>
-              <td className="break-anywhere">{targetText(entry)}</td>
+              <td className="break-anywhere">
+                <TargetCell entry={entry} />
+              </td>
               <td className="break-anywhere">{detailText(entry.detail)}</td>
               <td className="nowrap">{entry.ip ?? '—'}</td>
             </tr>
@@ -146,5 +151,44 @@ export function AuditPage(): JSX.Element {
         </p>
       )}
     </section>
+  );
+}
+
+/** Who: the display name linking to all their actions; the user name (and id, in the tooltip) beside it. */
+function ActorCell(props: { readonly entry: AuditEntryRow }): JSX.Element {
+  const actor = actorView(props.entry);
+  return (
+    <>
+      <Link to={actor.href} title={actor.title} data-testid="audit-actor">
+        {actor.name}
+      </Link>
+      {actor.username !== undefined && <span className="audit-username"> ({actor.username})</span>}
+    </>
+  );
+}
+
+/** What: the kind, then the name linking to the thing (or its history); the id in the tooltip. */
+function TargetCell(props: { readonly entry: AuditEntryRow }): JSX.Element {
+  const target = targetView(props.entry);
+  const at = props.entry.targetAt ?? null;
+  return (
+    <>
+      {target.kind !== null && <span className="audit-kind">{target.kind}: </span>}
+      {target.href === undefined ? (
+        <span title={target.idText}>{target.text}</span>
+      ) : (
+        <Link to={target.href} title={target.idText} data-testid="audit-target">
+          {target.text}
+        </Link>
+      )}
+      {at !== null && (
+        <>
+          {' '}
+          <span className="audit-target-at">
+            of <time dateTime={at}>{formatDateTime(at)}</time>
+          </span>
+        </>
+      )}
+    </>
   );
 }

@@ -122,3 +122,52 @@ export function detailText(detail: AuditEntryRow['detail']): string {
     .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join('; ');
 }
+
+/** How the audit page shows the target: a name people know, where to go for it, and the raw id for the tooltip. */
+export interface TargetView {
+  /** `ICT-PC-07`, `Room 12 (Hillside)`, `Self-harm alert`, `Ms Patel`; the kind and id when it has no name. */
+  readonly text: string;
+  /** The kind (`device`, `alert` …) shown before the name. */
+  readonly kind: string | null;
+  /** The thing's own page (an alert, a room's live view), else its history on this page. */
+  readonly href: string | undefined;
+  /** `device 01J…`: kept in the tooltip, so ids can still be copied and searched. */
+  readonly idText: string | undefined;
+}
+
+const kindWords: Readonly<Record<string, string>> = {
+  alert: 'Alert',
+  device: 'Computer',
+  room: 'Room',
+  site: 'Site',
+  user: 'User',
+  'enrolment-token': 'Enrolment token',
+};
+
+/** The target's name and link. Names come from the collector (resolved when the log is read); an id without one (gone, or nameless) shows as itself. */
+export function targetView(entry: Pick<AuditEntryRow, 'targetType' | 'targetId' | 'targetName'>): TargetView {
+  const { targetType: type, targetId: id } = entry;
+  const name = entry.targetName ?? null;
+  if (type === null && id === null) return { text: '—', kind: null, href: undefined, idText: undefined };
+  const kind = type === null ? null : (kindWords[type] ?? type);
+  if (id === null) return { text: kind ?? '—', kind: null, href: undefined, idText: undefined };
+  const idText = `${type ?? ''} ${id}`.trim();
+  let href: string | undefined;
+  if (type === 'alert') href = `/triage/${encodeURIComponent(id)}`;
+  else if (type === 'room' && name !== null) href = `/live/${encodeURIComponent(id)}`;
+  else if (type !== null) href = auditPagePath({ ...noFilters, targetType: type, targetId: id });
+  // A named alert says what it is ("Self-harm & suicide alert"): no "Alert:" before it.
+  return { text: name ?? id, kind: type === 'alert' && name !== null ? null : kind, href, idText };
+}
+
+/** The actor as a person: display name (user name), linking to everything they did. */
+export function actorView(entry: Pick<AuditEntryRow, 'actor' | 'actorName' | 'actorUserId'>): { readonly name: string; readonly username: string | undefined; readonly href: string; readonly title: string } {
+  const name = entry.actorName ?? null;
+  const userId = entry.actorUserId ?? null;
+  return {
+    name: name ?? entry.actor,
+    username: name !== null && name !== entry.actor ? entry.actor : undefined,
+    href: auditPagePath({ ...noFilters, actor: entry.actor }),
+    title: userId === null ? entry.actor : `${entry.actor} · user ${userId}`,
+  };
+}

@@ -5,6 +5,7 @@ import { ErrorBanner } from '../../components/error-banner.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { useApiData } from '../../api/use-api.ts';
 import { groupSecret } from './auth-forms.ts';
+import { TotpQrCode } from './totp-qr-code.tsx';
 
 export interface TotpEnrolmentPageProps {
   readonly me: MeResponse;
@@ -20,8 +21,8 @@ interface TotpSecret {
 
 /**
  * The restricted session's only page: staff roles must set up two-factor sign-in before
- * anything else. The secret is shown as text (typed into the authenticator app or opened
- * as an otpauth: link on the phone); the first code confirms it.
+ * anything else. The secret is shown as a QR code to scan, and as text (typed into the
+ * authenticator app or opened as an otpauth: link on the phone); the first code confirms it.
  */
 export function TotpEnrolmentPage(props: TotpEnrolmentPageProps): JSX.Element {
   // POST /totp/enrol replaces any unconfirmed secret, so a reload simply starts again.
@@ -60,7 +61,9 @@ export function TotpEnrolmentPage(props: TotpEnrolmentPageProps): JSX.Element {
           <>
             <ol className="steps">
               <li>
-                In your authenticator app, add an account and choose to enter a setup key. Type this key (time-based, 6 digits):
+                In your authenticator app, add an account and scan this QR code:
+                <TotpQrCode uri={enrolment.data.uri} />
+                Or choose to enter a setup key, and type this key (time-based, 6 digits):
                 <p className="secret" data-testid="totp-secret">
                   {groupSecret(enrolment.data.secret)}
                 </p>

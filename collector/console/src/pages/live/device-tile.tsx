@@ -42,6 +42,7 @@ export const DeviceTileView = memo(function DeviceTileView(props: DeviceTileProp
       className={`tile tile-${device.connection}${locked ? ' tile-locked' : ''}${props.selected ? ' tile-selected' : ''}`}
       data-testid={`tile-${device.id}`}
       data-connection={device.connection}
+      data-agent-gone={device.agentGone === true ? 'true' : undefined}
       data-locked={locked ? 'true' : 'false'}
       aria-labelledby={nameId}
       onClick={clickTile}
@@ -65,7 +66,7 @@ export const DeviceTileView = memo(function DeviceTileView(props: DeviceTileProp
         </p>
         <ul className="badges" aria-label={`State of ${device.hostname}`}>
           {tileBadges(device).map((badge) => (
-            <li key={badge.key} className={`badge badge-${badge.tone}`} data-testid={`tile-${badge.key}`}>
+            <li key={badge.key} className={`badge badge-${badge.tone}`} data-testid={`tile-${badge.key}`} data-tone={badge.tone} title={badge.help}>
               {badge.label}
             </li>
           ))}

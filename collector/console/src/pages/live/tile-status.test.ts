@@ -12,9 +12,29 @@ describe('tileBadges', () => {
   });
 
   it('says Locked once the PC confirms, Locking… before, and Lock waiting while offline', () => {
-    expect(labels(tile({ id: 'a', lock: teacherLock(true) }))).toEqual(['Online', 'Locked']);
+    expect(labels(tile({ id: 'a', lock: teacherLock(true) }))).toEqual(['Online', 'Locked by Ms Smith']);
     expect(labels(tile({ id: 'a', lock: teacherLock(false) }))).toEqual(['Online', 'Locking…']);
     expect(labels(tile({ id: 'a', connection: 'offline', lock: teacherLock(false) }))).toEqual(['Offline', 'Lock waiting']);
+  });
+
+  it('tells an idle lock and an OS lock from a teacher lock, in words and tone', () => {
+    const badge = (device: Parameters<typeof tileBadges>[0]) => tileBadges(device).find((b) => b.key === 'lock');
+    expect(badge(tile({ id: 'a', screenLocked: true, lockReason: 'idle', idle: true }))).toMatchObject({ label: 'Idle lock', tone: 'idle-lock' });
+    expect(badge(tile({ id: 'a', screenLocked: true, lockReason: 'os' }))).toMatchObject({ label: 'Screen locked', tone: 'idle-lock' });
+    expect(badge(tile({ id: 'a', screenLocked: true, lockReason: 'teacher', lock: teacherLock(true) }))).toMatchObject({ label: 'Locked by Ms Smith', tone: 'locked' });
+    // Locked at start-up for a teacher lock the PC has not confirmed by id yet: still the teacher's.
+    expect(badge(tile({ id: 'a', screenLocked: true, lockReason: 'startup', lock: teacherLock(false) }))).toMatchObject({ label: 'Locked by Ms Smith', tone: 'locked' });
+    // A confirmed teacher lock wins over an idle lock that was up first.
+    expect(badge(tile({ id: 'a', screenLocked: true, lockReason: 'idle', lock: teacherLock(true) }))?.label).toBe('Locked by Ms Smith');
+    expect(badge(tile({ id: 'a', lock: { ...teacherLock(true), by: null } }))?.label).toBe('Locked by a teacher');
+  });
+
+  it('tells an agent gone without a goodbye from a PC that is simply offline', () => {
+    const connection = (device: Parameters<typeof tileBadges>[0]) => tileBadges(device).find((b) => b.key === 'connection');
+    expect(connection(tile({ id: 'a', connection: 'offline', agentGone: true }))).toMatchObject({ label: 'Agent gone', tone: 'gone' });
+    expect(connection(tile({ id: 'a', connection: 'offline', agentGone: false }))).toMatchObject({ label: 'Offline', tone: 'offline' });
+    // Back online, the old exit no longer matters.
+    expect(connection(tile({ id: 'a', connection: 'online', agentGone: true }))).toMatchObject({ label: 'Online', tone: 'online' });
   });
 
   it('says Locked for a screen the PC locked itself, and Idle only when not locked', () => {

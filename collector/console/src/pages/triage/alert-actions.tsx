@@ -1,9 +1,12 @@
 import { useEffect, useId, useState, type FormEvent, type JSX } from 'react';
-import type { AlertStatus, AlertSummary, UserRow } from '@vigil/shared/console';
+import type { AlertStatus, AlertSummary, UserRole, UserRow } from '@vigil/shared/console';
+import { closePlan } from './closing-rules.ts';
 
 export interface AlertActionsProps {
   readonly alert: AlertSummary;
   readonly myUserId: string;
+  /** The signed-in user's role: buttons the server would refuse are not offered. */
+  readonly myRole: UserRole;
   /** Staff who can be assigned (undefined while loading or when the list is not available). */
   readonly users: readonly UserRow[] | undefined;
   readonly busy: boolean;
@@ -60,15 +63,26 @@ export function AlertActions(props: AlertActionsProps): JSX.Element {
   };
 
   const assignable = (props.users ?? []).filter((user) => !user.disabled && user.role !== 'teacher' && user.role !== 'viewer');
+  const closing = closePlan(alert, props.myRole);
 
   return (
     <div className="alert-actions">
       <div className="button-row" role="group" aria-label="Change status">
         {statusButton('Escalate to DSL', 'escalated', 'button button-danger', props.onEscalate)}
-        {statusButton('Dismiss as false positive', 'dismissed', 'button button-secondary', props.onDismiss)}
-        {statusButton('Resolve', 'resolved', 'button button-primary', props.onResolve)}
+        {closing.allowed && statusButton('Dismiss as false positive', 'dismissed', 'button button-secondary', props.onDismiss)}
+        {closing.allowed && statusButton('Resolve', 'resolved', 'button button-primary', props.onResolve)}
         {statusButton(alert.status === 'new' ? 'Mark in review' : 'Back to in review', 'in-review', 'button button-secondary', props.onInReview)}
       </div>
+      {!closing.allowed && (
+        <p className="field-help" data-testid="close-not-offered">
+          {closing.whyNot}
+        </p>
+      )}
+      {closing.allowed && closing.serious && (
+        <p className="field-help" data-testid="close-needs-reason">
+          Dismissing or resolving this alert needs a reason and a confirmation.
+        </p>
+      )}
 
       <form
         className="inline-form"

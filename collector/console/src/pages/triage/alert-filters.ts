@@ -38,7 +38,8 @@ export const DEFAULT_FILTERS: AlertFilters = Object.freeze({
 });
 
 export const STATUS_FILTERS: readonly { readonly value: StatusFilter; readonly label: string }[] = [
-  { value: 'open', label: 'Open' },
+  // Escalated alerts are the DSL's: their own view, not the open queue.
+  { value: 'open', label: 'Open (new and in review)' },
   { value: 'new', label: 'New' },
   { value: 'in-review', label: 'In review' },
   { value: 'escalated', label: 'Escalated' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bulkResultText, cacheBusted, placeText, revealReasonProblem } from './alert-format.ts';
+import { bulkResultText, cacheBusted, placeText, revealReasonProblem, termText } from './alert-format.ts';
 import { SEVERITY_OPTIONS, severityText } from './severity.ts';
 
 describe('severity labels', () => {
@@ -31,6 +31,14 @@ describe('alert text helpers', () => {
     expect(revealReasonProblem('          x')).toMatch(/at least 10/);
     expect(revealReasonProblem('Pupil disclosure, checking context')).toBeUndefined();
     expect(revealReasonProblem('x'.repeat(501))).toMatch(/under 500/);
+    // Eleven zero-width spaces (and other invisible padding) are not a reason.
+    expect(revealReasonProblem('\u200B'.repeat(11))).toMatch(/at least 10 visible characters \(0 so far\)/);
+    expect(revealReasonProblem('abc\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u0301\u0301')).toMatch(/\(3 so far\)/);
+  });
+
+  it('says a withheld term is withheld, never "null"', () => {
+    expect(termText({ term: null })).toBe('Withheld — restricted category');
+    expect(termText({ term: 'loser' })).toBe('“loser”');
   });
 
   it('shows host and room together', () => {
@@ -41,5 +49,8 @@ describe('alert text helpers', () => {
   it('summarises a bulk action', () => {
     expect(bulkResultText(3, 0)).toBe('3 updated');
     expect(bulkResultText(3, 1)).toMatch(/^3 updated, 1 skipped/);
+    expect(bulkResultText(1, 3, [{ code: 'restricted-dsl-only' }, { code: 'reason-required' }])).toBe(
+      '1 updated, 1 skipped (already in that state or not allowed), 1 kept open (restricted category: only the DSL may close it), 1 kept open (serious or escalated: close it on its own with a reason)',
+    );
   });
 });

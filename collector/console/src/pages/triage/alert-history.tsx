@@ -4,6 +4,7 @@ import { formatClockTime, formatDateTime } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import { severityText } from './severity.ts';
 import { STATUS_LABELS } from './triage-types.ts';
+import { pcValue } from './withheld.tsx';
 
 function eventText(event: AlertEvent): string {
   switch (event.kind) {
@@ -44,7 +45,8 @@ function itemStart(item: TimelineItem): string {
 /**
  * What happened on the same computer around the alert (±30 minutes): programs and window
  * titles (activity) and other alerts. Titles and addresses are PC text; other alerts link
- * to their own page.
+ * to their own page. Near a restricted alert the server withholds what was on screen, and
+ * a restricted alert's term, until the DSL reveals it: shown as withheld.
  */
 export function AlertTimeline(props: { readonly items: readonly TimelineItem[]; readonly alertId: string }): JSX.Element {
   if (props.items.length === 0) return <p>No activity was recorded around this alert.</p>;
@@ -57,7 +59,7 @@ export function AlertTimeline(props: { readonly items: readonly TimelineItem[]; 
             <span className="timeline-time">
               <time dateTime={item.start}>{formatClockTime(item.start)}</time>–<time dateTime={item.end}>{formatClockTime(item.end)}</time>
             </span>{' '}
-            <span className="timeline-app">{item.app}</span>: <span className="pc-text">{item.title}</span>
+            <span className="timeline-app">{pcValue(item.app, item.withheld)}</span>: <span className="pc-text">{pcValue(item.title, item.withheld)}</span>
             {item.url !== null && (
               <>
                 {' '}
@@ -74,10 +76,10 @@ export function AlertTimeline(props: { readonly items: readonly TimelineItem[]; 
             <strong>Alert</strong> {severityText(item.severity)} ·{' '}
             {item.id === props.alertId ? (
               <>
-                “{item.term}” (this alert)
+                {item.term === null ? pcValue(null, true) : `“${item.term}”`} (this alert)
               </>
             ) : (
-              <Link to={`/triage/${encodeURIComponent(item.id)}`}>“{item.term}”</Link>
+              <Link to={`/triage/${encodeURIComponent(item.id)}`}>{item.term === null ? pcValue(null, true) : `“${item.term}”`}</Link>
             )}{' '}
             · {STATUS_LABELS[item.status]}
           </li>

@@ -8,11 +8,14 @@ import { Link, navigate } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { AlertActions } from './alert-actions.tsx';
 import { AlertDetails } from './alert-details.tsx';
+import { termText } from './alert-format.ts';
 import { AlertEvents, AlertTimeline } from './alert-history.tsx';
-import { DismissDialog } from './dismiss-dialog.tsx';
+import { closePlan, type CloseMode } from './closing-rules.ts';
+import { CloseDialog } from './dismiss-dialog.tsx';
 import type { ShortcutAction } from './keyboard-shortcuts.ts';
 import { LoadFailure, StatusLine, isForbidden, useAnnouncer, useLoad } from './page-kit.tsx';
 import { neighbour, positionText, recallQueue } from './queue-order.ts';
+import { RevealDialog } from './reveal-dialog.tsx';
 import { ScreenshotPanel } from './screenshot-panel.tsx';
 import { ShortcutsHelp, ShortcutsToggle } from './shortcuts-help.tsx';
 import { triageApi } from './triage-api.ts';
@@ -41,14 +44,15 @@ export function AlertPage(props: { readonly alertId: string }): JSX.Element {
 
   const [shortcutsOn, setShortcutsOn] = useShortcutsEnabled();
   const [helpOpen, setHelpOpen] = useState(false);
-  const [dismissing, setDismissing] = useState(false);
+  const [closing, setClosing] = useState<CloseMode | undefined>();
+  const [revealingText, setRevealingText] = useState(false);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>();
   const [imageStamp, setImageStamp] = useState<number | undefined>();
   const { message, announce, statusRef } = useAnnouncer();
 
   const data = detail.data;
-  usePageTitle(data === undefined ? 'Alert' : `Alert “${data.alert.term}” on ${data.alert.hostname}`);
+  usePageTitle(data === undefined ? 'Alert' : `Alert ${termText(data.alert)} on ${data.alert.hostname}`);
 
   const apply = (answer: AlertActionResponse) => {
     if (data === undefined) return;
@@ -74,7 +78,23 @@ export function AlertPage(props: { readonly alertId: string }): JSX.Element {
   };
 
   const escalate = () => void run('Escalated to the DSL.', () => triageApi.escalate(id));
-  const resolve = () => void run('Alert resolved.', () => triageApi.setStatus(id, 'resolved'));
+  /**
+   * Dismiss always asks (note, allow-list); resolve asks when the alert is serious (a reason
+   * and a confirmation). Neither is offered to a role the server would refuse.
+   */
+  const close = (mode: CloseMode) => {
+    if (data === undefined) return;
+    const plan = closePlan(data.alert, me.user.role);
+    if (!plan.allowed) announce(plan.whyNot ?? 'You cannot close this alert.');
+    else if (mode === 'dismiss' || plan.serious) setClosing(mode);
+    else void run('Alert resolved.', () => triageApi.setStatus(id, 'resolved'));
+  };
+  const reveal = async (reason: string) => {
+    await triageApi.reveal(id, reason);
+    setImageStamp(Date.now());
+    detail.reload();
+    timeline.reload();
+  };
 
   useShortcuts(shortcutsOn, (action: ShortcutAction) => {
     if (action === 'help') {
@@ -91,8 +111,7 @@ export function AlertPage(props: { readonly alertId: string }): JSX.Element {
     const wanted = action === 'escalate' ? 'escalated' : action === 'resolve' ? 'resolved' : 'dismissed';
     if (data.alert.status === wanted) announce(`This alert is already ${STATUS_LABELS[wanted].toLowerCase()}.`);
     else if (action === 'escalate') escalate();
-    else if (action === 'resolve') resolve();
-    else setDismissing(true);
+    else close(action);
   });
 
   const backHref = queue?.href ?? '/triage';
@@ -115,7 +134,7 @@ export function AlertPage(props: { readonly alertId: string }): JSX.Element {
       </nav>
 
       <div className="page-header">
-        <h1 id="alert-heading">{data === undefined ? 'Alert' : <>Alert: “{data.alert.term}” on {data.alert.hostname}</>}</h1>
+        <h1 id="alert-heading">{data === undefined ? 'Alert' : <>Alert: {termText(data.alert)} on {data.alert.hostname}</>}</h1>
         <ShortcutsToggle enabled={shortcutsOn} onChange={setShortcutsOn} onHelp={() => setHelpOpen(true)} />
       </div>
 
@@ -132,6 +151,23 @@ export function AlertPage(props: { readonly alertId: string }): JSX.Element {
           <section className="card" aria-labelledby="alert-what-heading">
             <h2 id="alert-what-heading">What was flagged</h2>
             <AlertDetails alert={data.alert} announce={announce} />
+            {data.alert.withheld && (
+              <p className="field-help" data-testid="withheld-notice">
+                Restricted category: the flagged text, window title, program, web address and computer user are withheld.{' '}
+                {!data.canReveal
+                  ? 'Only the Designated Safeguarding Lead can reveal them.'
+                  : data.screenshot?.available === true
+                    ? 'Revealing the screenshot reveals them too, for 30 minutes.'
+                    : 'Reveal them with a reason (recorded in the audit log) to see them for 30 minutes.'}
+              </p>
+            )}
+            {data.alert.withheld && data.canReveal && data.screenshot?.available !== true && (
+              <div className="button-row">
+                <button type="button" className="button button-danger" onClick={() => setRevealingText(true)} data-testid="reveal-text-button">
+                  Reveal alert
+                </button>
+              </div>
+            )}
           </section>
 
           <section className="card" aria-labelledby="alert-capture-heading">
@@ -141,25 +177,24 @@ export function AlertPage(props: { readonly alertId: string }): JSX.Element {
               imageStamp={imageStamp}
               onCheckAgain={detail.reload}
               onReveal={async (reason) => {
-                await triageApi.reveal(id, reason);
-                setImageStamp(Date.now());
-                detail.reload();
-                announce('Screenshot revealed. The reveal and your reason are in the audit log.', { focus: true });
+                await reveal(reason);
+                announce('Screenshot and alert text revealed. The reveal and your reason are in the audit log.', { focus: true });
               }}
             />
           </section>
 
-          <section className="card" aria-labelledby="alert-actions-heading">
+          <section className="card alert-actions-card" aria-labelledby="alert-actions-heading">
             <h2 id="alert-actions-heading">Actions</h2>
             <AlertActions
               key={data.alert.id}
               alert={data.alert}
               myUserId={me.user.id}
+              myRole={me.user.role}
               users={users.data?.users}
               busy={busy}
               onEscalate={escalate}
-              onResolve={resolve}
-              onDismiss={() => setDismissing(true)}
+              onResolve={() => close('resolve')}
+              onDismiss={() => close('dismiss')}
               onInReview={() => void run('Alert back in review.', () => triageApi.setStatus(id, 'in-review'))}
               onAlready={(status) => announce(`This alert is already ${STATUS_LABELS[status].toLowerCase()}.`)}
               onAssign={(userId) => void run(userId === null ? 'Alert unassigned.' : userId === me.user.id ? 'Alert assigned to you.' : 'Alert assigned.', () => triageApi.assign(id, userId))}
@@ -183,13 +218,29 @@ export function AlertPage(props: { readonly alertId: string }): JSX.Element {
       )}
 
       {helpOpen && <ShortcutsHelp enabled={shortcutsOn} onClose={() => setHelpOpen(false)} />}
-      {dismissing && data !== undefined && (
-        <DismissDialog
-          term={data.alert.term}
-          onClose={() => setDismissing(false)}
-          onDismiss={async (options) => {
-            apply(await triageApi.dismiss(id, options));
-            announce(options.allow === undefined ? 'Dismissed as a false positive.' : `Dismissed as a false positive; “${options.allow.trim()}” is now allow-listed.`);
+      {revealingText && (
+        <RevealDialog
+          submitLabel="Reveal alert"
+          onClose={() => setRevealingText(false)}
+          onReveal={async (reason) => {
+            await reveal(reason);
+            announce('Alert text revealed. The reveal and your reason are in the audit log.', { focus: true });
+          }}
+        />
+      )}
+      {closing !== undefined && data !== undefined && (
+        <CloseDialog
+          alert={data.alert}
+          mode={closing}
+          onClose={() => setClosing(undefined)}
+          onSubmit={async (options) => {
+            if (closing === 'resolve') {
+              apply(await triageApi.setStatus(id, 'resolved', options.note));
+              announce('Alert resolved.');
+            } else {
+              apply(await triageApi.dismiss(id, options));
+              announce(options.allow === undefined ? 'Dismissed as a false positive.' : `Dismissed as a false positive; “${options.allow.trim()}” is now allow-listed.`);
+            }
             timeline.reload();
           }}
         />

@@ -3,8 +3,9 @@ import type { AlertSummary } from '@vigil/shared/console';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { SeverityBadge } from '../../components/severity-badge.tsx';
 import { Link } from '../../router.tsx';
-import { placeText } from './alert-format.ts';
+import { placeText, termText } from './alert-format.ts';
 import { STATUS_LABELS } from './triage-types.ts';
+import { pcValue } from './withheld.tsx';
 
 export interface AlertTableProps {
   readonly alerts: readonly AlertSummary[];
@@ -70,31 +71,36 @@ export function AlertTable(props: AlertTableProps): JSX.Element {
                     type="checkbox"
                     checked={props.selected.has(alert.id)}
                     onChange={() => props.onToggle(alert.id)}
-                    aria-label={`Select alert “${alert.term}” on ${alert.hostname}`}
+                    aria-label={`Select alert ${termText(alert)} on ${alert.hostname}`}
                     data-testid={`alert-select-${alert.id}`}
                   />
                 </td>
-                <td>
+                <td data-label="Severity">
                   <SeverityBadge severity={alert.severity} />
                 </td>
-                <td>
+                <td data-label="Category">
                   {alert.categoryLabel}
                   {alert.restricted && <span className="tag tag-restricted">Restricted</span>}
                 </td>
-                <td className="cell-term">
+                <td className="cell-term" data-label="Term">
                   <Link to={`/triage/${encodeURIComponent(alert.id)}`} data-testid={`alert-link-${alert.id}`} data-alert-id={alert.id}>
-                    {alert.term}
+                    {pcValue(alert.term, alert.withheld)}
                   </Link>
+                  {alert.terms !== null && alert.terms.length > 1 && (
+                    <span className="more-terms" title={alert.terms.slice(1).map((entry) => entry.term).join(', ')}>
+                      {` +${alert.terms.length - 1} more`}
+                    </span>
+                  )}
                 </td>
-                <td>{placeText(alert)}</td>
-                <td>{alert.osUser ?? '—'}</td>
-                <td>
+                <td data-label="Computer (room)">{placeText(alert)}</td>
+                <td data-label="User">{pcValue(alert.osUser, alert.withheld)}</td>
+                <td data-label="When">
                   <RelativeTime at={alert.ts} />
                 </td>
-                <td>
+                <td data-label="Status">
                   <span className={`status status-${alert.status}`}>{STATUS_LABELS[alert.status]}</span>
                 </td>
-                <td>{alert.assignee?.displayName ?? '—'}</td>
+                <td data-label="Assigned to">{alert.assignee?.displayName ?? '—'}</td>
               </tr>
             );
           })}

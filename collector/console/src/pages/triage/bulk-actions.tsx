@@ -24,6 +24,9 @@ export function BulkActions(props: { readonly count: number; readonly busy: bool
       <button type="button" className="button button-quiet" onClick={props.onClear}>
         Clear selection
       </button>
+      <p className="field-help" data-testid="bulk-closing-rule">
+        Dismiss and resolve leave severity 4–5, restricted and escalated alerts open: close each of those on its own page, with a reason.
+      </p>
     </div>
   );
 }

@@ -15,8 +15,10 @@ export const SHORTCUTS: readonly ShortcutHelp[] = [
   { keys: 'k', action: 'previous', description: 'Previous alert in the queue' },
   { keys: 'o', action: 'open', description: 'Open the highlighted alert (queue)' },
   { keys: 'e', action: 'escalate', description: 'Escalate to DSL' },
-  { keys: 'd', action: 'dismiss', description: 'Dismiss as false positive' },
-  { keys: 'r', action: 'resolve', description: 'Resolve' },
+  // Never a one-key close of a serious alert (severity 4–5, restricted, escalated): the
+  // page opens the dialog, which needs a reason and a ticked confirmation.
+  { keys: 'd', action: 'dismiss', description: 'Dismiss as false positive (opens the dialog)' },
+  { keys: 'r', action: 'resolve', description: 'Resolve (severity 4–5, restricted or escalated: opens the dialog for a reason)' },
   { keys: '?', action: 'help', description: 'Show or hide this help' },
 ];
 

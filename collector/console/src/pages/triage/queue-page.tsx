@@ -1,23 +1,27 @@
-import { useEffect, useMemo, useState, type JSX } from 'react';
+import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import type { AlertSummary } from '@vigil/shared/console';
 import { describeError } from '../../api/client.ts';
 import { ErrorBanner } from '../../components/error-banner.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { usePageTitle } from '../../components/use-page-title.ts';
 import { navigate } from '../../router.tsx';
-import { bulkResultText } from './alert-format.ts';
+import { useSession } from '../../session.tsx';
+import { bulkResultText, termText } from './alert-format.ts';
 import { activeFilterCount, filtersFromSearch } from './alert-filters.ts';
 import { AlertTable } from './alert-table.tsx';
 import { BulkActions } from './bulk-actions.tsx';
-import { DismissDialog } from './dismiss-dialog.tsx';
+import { closePlan, type CloseMode } from './closing-rules.ts';
+import { CloseDialog } from './dismiss-dialog.tsx';
 import type { ShortcutAction } from './keyboard-shortcuts.ts';
 import { LoadFailure, StatusLine, useAnnouncer, useLoad } from './page-kit.tsx';
 import { QueueFilters } from './queue-filters.tsx';
+import { QueueViews } from './queue-views.tsx';
 import { keepVisible, moveCursor, toggleAll, toggleSelected } from './queue-order.ts';
 import { ShortcutsHelp, ShortcutsToggle } from './shortcuts-help.tsx';
 import { triageApi } from './triage-api.ts';
 import type { BulkAction } from './triage-types.ts';
 import { useAlertQueue } from './use-alert-queue.ts';
+import { useLiveQueue } from './use-live-queue.ts';
 import { useShortcuts, useShortcutsEnabled } from './use-shortcuts.ts';
 
 const BULK_DONE: Readonly<Record<BulkAction, string>> = {
@@ -33,6 +37,9 @@ export function QueuePage(props: { readonly search: string }): JSX.Element {
   usePageTitle('Triage');
   const filters = useMemo(() => filtersFromSearch(new URLSearchParams(props.search)), [props.search]);
   const queue = useAlertQueue(filters);
+  const live = useLiveQueue(queue, filters);
+  // The alert highlighted when new ones were shown: the cursor stays on it, wherever it moved.
+  const keepHighlighted = useRef<string | undefined>(undefined);
   const categories = useLoad(() => triageApi.categories(), 'categories');
   const rooms = useLoad(() => triageApi.rooms(), 'rooms');
 
@@ -40,7 +47,8 @@ export function QueuePage(props: { readonly search: string }): JSX.Element {
   const [cursor, setCursor] = useState<{ index: number | undefined; focus: boolean }>({ index: undefined, focus: false });
   const [shortcutsOn, setShortcutsOn] = useShortcutsEnabled();
   const [helpOpen, setHelpOpen] = useState(false);
-  const [dismissing, setDismissing] = useState<AlertSummary | undefined>();
+  const [closing, setClosing] = useState<{ alert: AlertSummary; mode: CloseMode } | undefined>();
+  const { me } = useSession();
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>();
   const { message, announce, statusRef } = useAnnouncer();
@@ -52,15 +60,28 @@ export function QueuePage(props: { readonly search: string }): JSX.Element {
 
   const current = cursor.index === undefined ? undefined : queue.alerts[cursor.index];
 
+  useEffect(() => {
+    const id = keepHighlighted.current;
+    if (id === undefined || queue.loading) return;
+    keepHighlighted.current = undefined;
+    const index = queue.alerts.findIndex((alert) => alert.id === id);
+    setCursor({ index: index === -1 ? undefined : index, focus: false });
+  }, [queue.alerts, queue.loading]);
+
+  const showNew = () => {
+    keepHighlighted.current = current?.id;
+    live.showPending();
+  };
+
   const runOne = async (alert: AlertSummary, done: string, action: () => Promise<{ alert: AlertSummary }>) => {
     setActionError(undefined);
     try {
       const answer = await action();
       queue.replace(answer.alert);
-      announce(`“${alert.term}” on ${alert.hostname}: ${done}.`);
+      announce(`${termText(alert)} on ${alert.hostname}: ${done}.`);
     } catch (error) {
       setActionError(error);
-      announce(`Could not update “${alert.term}”: ${describeError(error)}`);
+      announce(`Could not update ${termText(alert)}: ${describeError(error)}`);
     }
   };
 
@@ -71,7 +92,7 @@ export function QueuePage(props: { readonly search: string }): JSX.Element {
     setActionError(undefined);
     try {
       const result = await triageApi.bulk(chosen, action);
-      announce(`${BULK_DONE[action]}: ${bulkResultText(result.updated.length, result.skipped.length)}.`, { focus: true });
+      announce(`${BULK_DONE[action]}: ${bulkResultText(result.updated.length, result.skipped.length, result.refused)}.`, { focus: true });
       setSelected(new Set());
       queue.reload();
     } catch (error) {
@@ -94,8 +115,13 @@ export function QueuePage(props: { readonly search: string }): JSX.Element {
     }
     if (action === 'open') navigate(`/triage/${encodeURIComponent(current.id)}`);
     else if (action === 'escalate') void runOne(current, 'escalated to the DSL', () => triageApi.escalate(current.id));
-    else if (action === 'resolve') void runOne(current, 'resolved', () => triageApi.setStatus(current.id, 'resolved'));
-    else if (action === 'dismiss') setDismissing(current);
+    else {
+      // d / r: never a one-key close of a serious alert, never one the role may not close.
+      const plan = closePlan(current, me.user.role);
+      if (!plan.allowed) announce(plan.whyNot ?? 'You cannot close this alert.');
+      else if (action === 'dismiss' || plan.serious) setClosing({ alert: current, mode: action });
+      else void runOne(current, 'resolved', () => triageApi.setStatus(current.id, 'resolved'));
+    }
   });
 
   const filterCount = activeFilterCount(filters);
@@ -107,6 +133,7 @@ export function QueuePage(props: { readonly search: string }): JSX.Element {
         <ShortcutsToggle enabled={shortcutsOn} onChange={setShortcutsOn} onHelp={() => setHelpOpen(true)} />
       </div>
 
+      <QueueViews filters={filters} />
       <QueueFilters filters={filters} categories={categories.data?.categories ?? []} rooms={rooms.data?.rooms ?? []} />
 
       <StatusLine message={message} statusRef={statusRef} />
@@ -120,6 +147,15 @@ export function QueuePage(props: { readonly search: string }): JSX.Element {
           {queue.alerts.length === 0
             ? `No alerts match ${filterCount === 0 ? 'the open queue' : 'these filters'}.`
             : `Showing ${queue.alerts.length} of ${queue.total ?? queue.alerts.length} alerts${filterCount > 0 ? ` (${filterCount} filter${filterCount === 1 ? '' : 's'} applied)` : ''}.`}
+          {/* Always there, so the marker appears without moving the table; a polite live region reads it out. */}
+          <span role="status" className="new-alerts-slot">
+            {live.pending > 0 && (
+              <button type="button" className="new-alerts" onClick={showNew} data-testid="show-new-alerts">
+                {`${live.pending} new — show`}
+              </button>
+            )}
+          </span>
+          {live.live && <span className="visually-hidden"> Updates live.</span>}
         </p>
       )}
 
@@ -146,14 +182,17 @@ export function QueuePage(props: { readonly search: string }): JSX.Element {
       )}
 
       {helpOpen && <ShortcutsHelp enabled={shortcutsOn} onClose={() => setHelpOpen(false)} />}
-      {dismissing !== undefined && (
-        <DismissDialog
-          term={dismissing.term}
-          onClose={() => setDismissing(undefined)}
-          onDismiss={async (options) => {
-            const answer = await triageApi.dismiss(dismissing.id, options);
+      {closing !== undefined && (
+        <CloseDialog
+          alert={closing.alert}
+          mode={closing.mode}
+          onClose={() => setClosing(undefined)}
+          onSubmit={async (options) => {
+            const { alert, mode } = closing;
+            const answer = mode === 'dismiss' ? await triageApi.dismiss(alert.id, options) : await triageApi.setStatus(alert.id, 'resolved', options.note);
             queue.replace(answer.alert);
-            announce(`“${dismissing.term}” on ${dismissing.hostname}: dismissed as a false positive${options.allow === undefined ? '' : `, and “${options.allow.trim()}” allow-listed`}.`);
+            const done = mode === 'resolve' ? 'resolved' : `dismissed as a false positive${options.allow === undefined ? '' : `, and “${options.allow.trim()}” allow-listed`}`;
+            announce(`${termText(alert)} on ${alert.hostname}: ${done}.`);
           }}
         />
       )}

@@ -1,2 +1,0 @@
-export declare const ICON_SIZES: readonly [16, 32, 48, 128];
-export declare function renderIcon(size: number): Promise<Buffer>;

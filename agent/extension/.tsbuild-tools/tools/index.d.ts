@@ -1,1 +1,0 @@
-export { buildExtension, DIST_DIR, EXTENSION_DIR, type ExtensionBuild } from './build.ts';
