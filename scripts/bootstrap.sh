@@ -69,9 +69,9 @@ headers="$(dirname "$(dirname "$(command -v node)")")/lib/node_modules/node/node
 [ -d "$headers/include" ] && export npm_config_nodedir="$headers"
 
 # System tools: the headless agent uses X11 tools; the tests also need a virtual display,
-# a window manager, a typist, a locker and a browser.
+# a window manager, a typist, a locker, a browser and a PDF reader (poppler-utils: incident export tests).
 agent_pkgs=(x11-utils x11-xserver-utils xprintidle imagemagick i3lock)
-test_pkgs=(xvfb xdotool xterm openbox chromium fonts-dejavu-core x11-xkb-utils x11proto-dev)
+test_pkgs=(xvfb xdotool xterm openbox chromium fonts-dejavu-core x11-xkb-utils x11proto-dev poppler-utils)
 if [ "$mode" = test ]; then apt_install "${agent_pkgs[@]}" "${test_pkgs[@]}"; fi
 
 # Electron's binary comes from outside the npm registry; the shell is type-checked and

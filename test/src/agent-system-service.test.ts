@@ -3,7 +3,6 @@
 // helper running as an unprivileged user. What the pupil types still becomes an alert; the
 // pupil cannot read the identity or the outbox; a helper killed by PID is started again and
 // the collector hears of it. Needs root (it starts processes as another user): CI runs as root.
-import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,37 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startXvfb, waitFor, type Xvfb } from '@vigil/agent/testing';
 import { createSystemDatabase, type SystemDatabase } from './support/database.ts';
 import { baseEnv, startNode } from './support/processes.ts';
+import { ensurePupil, PUPIL, run } from './support/pupil.ts';
 import { AgentProcess, CollectorProcess, type LogLine } from './support/system.ts';
 
-const PUPIL = 'vigil-test-pupil';
 const TITLE = 'Maths homework';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: readonly string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { encoding: 'utf8', timeout: 10_000 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** `cmd` as the pupil, through runuser (root switching user without a password). */
 const asPupil = (...cmd: string[]) => run('runuser', ['-u', PUPIL, '--', ...cmd]);
-
-/** The unprivileged test user, made once per machine (a system user: no home, no login). */
-async function ensurePupil(): Promise<number> {
-  const made = await run('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', PUPIL]);
-  // 9: it exists already (another run made it).
-  if (made.code !== 0 && made.code !== 9) throw new Error(`useradd ${PUPIL} failed: ${made.stderr}`);
-  const id = await run('id', ['-u', PUPIL]);
-  return Number(id.stdout.trim());
-}
 
 async function uidOf(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');

@@ -1,5 +1,6 @@
 // Tamper signals between the real agent and the real collector: an orderly stop says `bye`,
-// a kill does not (the collector records `silent`, the next start reports an unclean exit);
+// a kill does not (the collector records `silent`, the next start reports an unclean exit, audited
+// once however often that run reconnects);
 // the supervisor brings a killed agent and a killed keyboard hook back, and the agent's
 // heartbeat tells the collector so; a damaged outbox is reported too.
 import { execFile } from 'node:child_process';
@@ -55,6 +56,15 @@ describe('tamper signals', () => {
     expect(agent.logs().find((l) => l.msg === 'agent starting')?.previousExit).toBe('unclean');
     await waitFor(async () => (await audits(deviceId, 'agent.unclean-exit')) === 1, { timeoutMs: 15_000, message: 'the unclean-exit audit entry' });
     await untilDevice(deviceId, { status: 'online', previous_exit: 'silent' }, 'the device online again');
+
+    // The same agent run reconnects (the collector crashed and came back): one unclean exit, audited once.
+    const connections = () => agent.logs().filter((l) => l.msg === 'connected to the collector').length;
+    const before = connections();
+    await collector.kill9();
+    await collector.start();
+    // The welcome comes after the hello is recorded: once the agent is connected, any audit entry is committed.
+    await agent.waitForLog(() => connections() > before, 30_000, 'the reconnection to the restarted collector');
+    expect(await audits(deviceId, 'agent.unclean-exit')).toBe(1);
   });
 
   it('SIGTERM: the agent says bye, the collector records an orderly exit, the next start is clean', async () => {

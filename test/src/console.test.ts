@@ -2,19 +2,15 @@
 // and the real headless agent under Xvfb: what teachers, technicians and the DSL do, and
 // what must never happen (a script from a window title running, a teacher seeing another
 // room, unlimited password guessing). Saves the main pages to docs/screenshots/.
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@vigil/agent/testing';
-import { launchBrowser, totp, type TestBrowser } from './support/browser.ts';
+import { launchBrowser, type TestBrowser } from './support/browser.ts';
+import { ConsoleUsers, expectVisible, shoot } from './support/console-users.ts';
 import type { SystemDatabase } from './support/database.ts';
 import type { CollectorProcess } from './support/system.ts';
 import { startWholeSystem, type WholeSystem } from './support/whole-system.ts';
 
-const screenshotsDir = join(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
-const password = 'correct horse battery staple';
 const hostileTitle = '<img src=x onerror=alert(1)>';
 
 let system: WholeSystem;
@@ -22,6 +18,7 @@ let db: SystemDatabase;
 let collector: CollectorProcess;
 let browser: TestBrowser;
 let baseUrl: string;
+let users: ConsoleUsers;
 let roomA: string;
 let roomB: string;
 
@@ -43,62 +40,8 @@ async function alertWithScreenshot(term: string): Promise<{ id: string; category
   );
 }
 
-async function createUser(username: string, role: string, rooms?: string): Promise<void> {
-  const args = ['create-user', '--username', username, '--role', role, '--display-name', `${role} ${username}`];
-  if (rooms !== undefined) args.push('--rooms', rooms);
-  await collector.admin(args, { VIGIL_NEW_PASSWORD: password });
-}
-
-/** Each user's TOTP secret (from enrolment) and the last 30-second step a code was used in. */
-const authenticators = new Map<string, { secret: string; lastStep: number }>();
-
-/** A code for a step not used before: the collector refuses a replayed code (RFC 6238 §5.2). */
-async function freshCode(username: string): Promise<string> {
-  const app = authenticators.get(username);
-  if (app === undefined) throw new Error(`${username} has no authenticator yet`);
-  const step = await waitFor(() => (Math.floor(Date.now() / 30_000) > app.lastStep ? Math.floor(Date.now() / 30_000) : undefined), {
-    timeoutMs: 31_000,
-    intervalMs: 250,
-    message: 'the next TOTP time step',
-  });
-  app.lastStep = step;
-  return totp(app.secret);
-}
-
-/** Signs in through the form: enrols TOTP on the first sign-in of a role that requires it, then uses it. */
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${baseUrl}/signin`);
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  const signedIn = page.getByRole('navigation', { name: 'Main' });
-  const enrol = page.getByTestId('totp-secret');
-  const challenge = page.getByLabel('Authenticator code');
-  await expectVisible(signedIn.or(enrol).or(challenge), `${username} signed in, or asked for a TOTP code or enrolment`);
-  if (await enrol.isVisible()) {
-    const secret = (await enrol.innerText()).replace(/\s+/g, '');
-    authenticators.set(username, { secret, lastStep: 0 });
-    await page.getByLabel(/code/i).fill(await freshCode(username));
-    await page.getByRole('button', { name: 'Confirm code' }).click();
-  } else if (await challenge.isVisible()) {
-    await challenge.fill(await freshCode(username));
-    await page.getByRole('button', { name: 'Verify code' }).click();
-  }
-  await expectVisible(signedIn, `${username} signed in`);
-}
-
-async function expectVisible(locator: ReturnType<Page['locator']>, what: string, timeout = 15_000): Promise<void> {
-  try {
-    await locator.first().waitFor({ state: 'visible', timeout });
-  } catch (err) {
-    throw new Error(`not visible: ${what} (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
-  }
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await mkdir(screenshotsDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotsDir, `console-${name}.png`), fullPage: false });
-}
+const createUser = (username: string, role: string, rooms?: string) => users.create(username, role, rooms);
+const signIn = (page: Page, username: string) => users.signIn(page, username);
 
 /** The image element has really decoded pixels (not a broken image). */
 async function imageLoaded(page: Page, selector: string): Promise<{ width: number; src: string }> {
@@ -119,6 +62,7 @@ beforeAll(async () => {
   system = await startWholeSystem('History homework');
   ({ db, collector } = system);
   baseUrl = `http://127.0.0.1:${collector.port}`;
+  users = new ConsoleUsers(collector);
   await collector.admin(['create-room', '--name', 'Science Lab', '--site', 'E2E School']);
   roomA = (await one<{ id: string }>("select id from rooms where name = 'ICT Suite'"))?.id ?? '';
   roomB = (await one<{ id: string }>("select id from rooms where name = 'Science Lab'"))?.id ?? '';
@@ -273,7 +217,7 @@ describe('the console in a real browser, with a real agent under X', () => {
       await expect.poll(() => one<{ n: number }>("select failed_login_attempts as n from users where username = 'teacher.b'").then((r) => r?.n), { timeout: 10_000 }).toBe(attempt === 3 ? 0 : attempt);
     }
     await page.getByLabel('User name').fill('teacher.b');
-    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByLabel('Password', { exact: true }).fill(users.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     // The same answer as a wrong password (nobody can probe which names exist or are locked).
     await expectVisible(page.getByTestId('sign-in-problem').getByText(/locked for 10 minutes/i), 'the failed sign-in message');

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -142,6 +142,24 @@ describe('createAgent', () => {
     await until(() => !third.agent.lock.locked);
     await until(() => collector.messages('lock-state').some((m) => !m.payload.locked));
     expect(collector.messages('hello')[0]?.payload.previousExit).toBe('clean');
+  });
+
+  it('tells an unclean exit once per run: reconnects of the same run carry the same runId and say clean', async () => {
+    const first = await rig();
+    await first.agent.start();
+    await until(() => first.agent.connection.connected);
+    await first.agent.stop();
+    // As a kill leaves it: the "running" marker of the last run still there.
+    await writeFile(join(first.stateDir, 'running'), '');
+    const second = await rig({ collector: first.collector, stateDir: first.stateDir });
+    await second.agent.start();
+    await until(() => second.agent.connection.connected);
+    first.collector.closeAll();
+    await until(() => first.collector.messages('hello').length === 3 && second.agent.connection.connected);
+    const [, unclean, again] = first.collector.messages('hello').map((m) => m.payload);
+    expect(unclean).toMatchObject({ previousExit: 'unclean', runId: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/) });
+    expect(again).toMatchObject({ previousExit: 'clean', runId: unclean?.runId });
+    expect(first.collector.messages('hello')[0]?.payload.runId).not.toBe(unclean?.runId);
   });
 
   it('reports keyboard hook restarts and supervisor restarts in its heartbeat', async () => {

@@ -1,6 +1,8 @@
+import { stat } from 'node:fs/promises';
 import { hostname as osHostname, release, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
+import { ulid } from 'ulid';
 import { pinOfToken, type AgentCapability } from '@vigil/shared/protocol';
 import { ActivityService } from './activity.service.ts';
 import { agentSocketUrl, type AgentConfig } from './agent-config.ts';
@@ -11,11 +13,12 @@ import { DetectorService } from './detector.service.ts';
 import { IdleLockService } from './idle-lock.service.ts';
 import { LiveService } from './live.service.ts';
 import { LockService } from './lock.service.ts';
-import { Outbox } from './outbox/index.ts';
+import { Outbox, diskErrorCode } from './outbox/index.ts';
 import { PolicyState } from './policy-state.ts';
 import type { Clock, IdleSource, KeySource, Notifier, ScreenCapture, ScreenLocker, WindowSource } from './ports.ts';
-import { beginRun, endRun, ensureStateDir, readDeviceCredentials, readDeviceTrust, type PreviousExit } from './state-dir.ts';
+import { beginRun, endRun, ensureStateDir, readDeviceCredentials, readDeviceTrust, readPreviousExit, type PreviousExit } from './state-dir.ts';
 import { TeacherLockStore } from './teacher-lock.store.ts';
+import { showTeacherMessage } from './teacher-message.ts';
 import { AGENT_VERSION } from './version.ts';
 import { WindowFeed } from './window-feed.ts';
 import { WordlistState } from './wordlist-state.ts';
@@ -57,6 +60,14 @@ export class AgentStartError extends Error {
 
 const CAPABILITIES: AgentCapability[] = ['keyboard', 'window', 'screenshot', 'lock', 'live', 'idle', 'message'];
 
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function currentOsUser(): string {
   try {
     return userInfo().username;
@@ -75,7 +86,9 @@ export async function createAgent(opts: CreateAgentOptions) {
   try {
     await ensureStateDir(config.stateDir);
   } catch (err) {
-    throw new AgentStartError('state-dir', `cannot use state folder ${config.stateDir}: ${err instanceof Error ? err.message : String(err)}`);
+    // A folder that exists but refuses writes (full disk, failing device): run degraded, not into a restart loop.
+    if (diskErrorCode(err) !== undefined && (await isDirectory(config.stateDir))) log.error({ err, stateDir: config.stateDir }, 'state folder refuses writes');
+    else throw new AgentStartError('state-dir', `cannot use state folder ${config.stateDir}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const stored = await readDeviceCredentials(config.stateDir);
   if (!stored.ok && stored.code !== 'missing') log.error({ code: stored.code, detail: stored.detail }, 'device.json is unreadable; enrolling again if a token was given');
@@ -141,8 +154,13 @@ export async function createAgent(opts: CreateAgentOptions) {
   // The connection is created after `live`, which sends through it: a small indirection.
   let sendBinary: (frame: Uint8Array) => boolean = () => false;
   const live = new LiveService({ capture: p.capture, clock: p.clock, send: (frame) => sendBinary(frame), log: child('live'), currentWindow: () => windows.last });
+  // One id for this run of the process, the same on every reconnect: the collector audits one unclean exit per run.
+  const runId = ulid();
+  // An unclean exit is told once: after a welcome (the collector has recorded it) this run's reconnects say 'clean'.
+  let uncleanExitTold = false;
   const hello = {
     agentVersion: AGENT_VERSION,
+    runId,
     os: { platform: process.platform, release: release(), arch: process.arch },
     hostname: config.hostname ?? osHostname(),
     get osUser() {
@@ -150,7 +168,7 @@ export async function createAgent(opts: CreateAgentOptions) {
     },
     capabilities: CAPABILITIES,
     get previousExit() {
-      return previousExit;
+      return uncleanExitTold ? 'clean' : previousExit;
     },
   };
   const connection = new ConnectionService({
@@ -165,13 +183,15 @@ export async function createAgent(opts: CreateAgentOptions) {
     wordlist,
     handlers: {
       lock: (cmd) => lock.handle(cmd),
-      message: (msg) => p.notifier.notify(`Message from ${msg.from === '' ? 'your teacher' : msg.from}`, msg.text),
+      message: (msg) => showTeacherMessage({ notifier: p.notifier, clock: p.clock, outbox, log: child('message') }, msg),
       live: (cmd) => live.handle(cmd),
       screenshotRequest: (req) => live.screenshot(req),
     },
     status: () => ({
       uptimeSeconds: Math.max(0, Math.floor((p.clock.now() - startedAt) / 1_000)),
       locked: lock.locked,
+      // The teacher lock on screen now: a collector that restarted confirms it from here.
+      teacherLockId: lock.locked ? (lock.teacherLockId ?? null) : null,
       idleSeconds: Math.max(0, Math.floor(activity.idleSeconds)),
       keyboard: detector.keyboardState(),
       health: { keyboardHookRestarts: detector.stats.keyboardHookRestarts, agentRestarts: opts.agentRestarts ?? 0, ...opts.health?.() },
@@ -184,6 +204,7 @@ export async function createAgent(opts: CreateAgentOptions) {
   sendBinary = (frame) => connection.sendBinary(frame);
   connection.onConnectedChange((connected) => {
     if (!connected) live.stop();
+    else if (previousExit === 'unclean') uncleanExitTold = true;
   });
 
   let state: 'created' | 'running' | 'stopped' = 'created';
@@ -203,8 +224,17 @@ export async function createAgent(opts: CreateAgentOptions) {
     async start(): Promise<void> {
       if (state !== 'created') return;
       state = 'running';
-      previousExit = await beginRun(config.stateDir, credentials !== undefined);
-      log.info({ stateDir: config.stateDir, previousExit, pending: outbox.stats().pending, version: AGENT_VERSION }, 'agent starting');
+      try {
+        previousExit = await beginRun(config.stateDir, credentials !== undefined);
+      } catch (err) {
+        // A full state folder must not stop the agent (the supervisor would restart it for
+        // ever, with nothing matched, delivered or locked): run degraded instead.
+        if (diskErrorCode(err) === undefined) throw err;
+        previousExit = await readPreviousExit(config.stateDir, credentials !== undefined);
+        outbox.noteDiskError(err);
+        log.error({ err, stateDir: config.stateDir }, 'state folder refuses writes: running degraded (records held in memory, sent straight)');
+      }
+      log.info({ stateDir: config.stateDir, previousExit, pending: outbox.stats().pending, degraded: outbox.stats().degraded, version: AGENT_VERSION }, 'agent starting');
       // A teacher lock kept from the last run is back on screen before the collector is asked.
       await lock.start();
       await detector.start();

@@ -29,7 +29,8 @@ export function heartbeatText(status: Omit<HeartbeatPayload, 'outbox'>, stats: O
     damaged: stats.corruptRecordsSkipped + stats.segmentsQuarantined,
     rejected: stats.rejected,
   };
-  return encode(makeEnvelope('heartbeat', { ...status, outbox }, { now }));
+  const degraded: HeartbeatPayload['degraded'] = stats.degraded === undefined ? undefined : { reason: stats.degraded.reason, since: stats.degraded.since, heldInMemory: stats.heldInMemory };
+  return encode(makeEnvelope('heartbeat', { ...status, outbox, ...(degraded === undefined ? {} : { degraded }) }, { now }));
 }
 
 /**

@@ -20,7 +20,8 @@ export interface DetectorOptions {
   windows: WindowSource;
   capture: ScreenCapture;
   clock: Clock;
-  outbox: Pick<Outbox, 'enqueue'>;
+  /** `stats`/`countDropped`: degraded-disk handling and drop accounting (absent in some tests). */
+  outbox: Pick<Outbox, 'enqueue'> & Partial<Pick<Outbox, 'stats' | 'countDropped' | 'enqueueWith'>>;
   policy: PolicyState;
   wordlist: WordlistState;
   lock: LockView;
@@ -64,7 +65,8 @@ export class DetectorService {
   #reports: Promise<void> = Promise.resolve();
   #running = false;
   /** `keyboardHookRestarts`: the hook was running and died (the key source restarts it); a tamper signal. */
-  readonly stats = { alerts: 0, suppressed: 0, captureFailures: 0, keyboardHookRestarts: 0 };
+  /** `alertsLost`: alerts that could not be queued at all (also counted in the outbox's `droppedAlerts`); `screenshotsDropped`: alerts sent without their screenshot because it could not be kept. */
+  readonly stats = { alerts: 0, suppressed: 0, captureFailures: 0, keyboardHookRestarts: 0, alertsLost: 0, screenshotsDropped: 0 };
 
   constructor(opts: DetectorOptions) {
     this.#o = { evidenceWidth: 1280, evidenceQuality: 70, typingPauseMs: 5_000, ...opts };
@@ -199,7 +201,14 @@ export class DetectorService {
       return;
     }
     const id = this.#nextId(at);
-    this.#reports = this.#reports.then(() => this.#deliver(id, hit, win, at)).catch((err: unknown) => this.#o.log.error({ err, alertId: id }, 'could not queue an alert'));
+    this.#reports = this.#reports
+      .then(() => this.#deliver(id, hit, win, at))
+      .catch((err: unknown) => {
+        // Never lost silently: counted, so the heartbeat's droppedAlerts tells the collector.
+        this.stats.alertsLost++;
+        this.#o.outbox.countDropped?.('alert');
+        this.#o.log.error({ err, alertId: id, alertsLost: this.stats.alertsLost }, 'could not queue an alert');
+      });
   }
 
   #coolingDown(hit: FoldedHit, win: ActiveWindow | undefined, at: number): boolean {
@@ -218,7 +227,10 @@ export class DetectorService {
   async #deliver(id: string, hit: FoldedHit, win: ActiveWindow | undefined, at: number): Promise<void> {
     const policy = this.#o.policy.current;
     let image: CapturedImage | undefined;
-    if (policy.captureScreenshots && !hit.categories.some((c) => policy.noCaptureCategories.includes(c))) {
+    // A degraded outbox holds records in memory: screenshots would crowd alerts out of it.
+    const degraded = this.#o.outbox.stats?.().degraded !== undefined;
+    if (degraded && policy.captureScreenshots) this.stats.screenshotsDropped++;
+    if (!degraded && policy.captureScreenshots && !hit.categories.some((c) => policy.noCaptureCategories.includes(c))) {
       try {
         image = await this.#o.capture.capture({ maxWidth: this.#o.evidenceWidth, quality: this.#o.evidenceQuality });
         if (image.bytes.byteLength > EVIDENCE_MAX_BYTES) image = await this.#o.capture.capture({ maxWidth: Math.min(1024, this.#o.evidenceWidth), quality: 40 });
@@ -232,7 +244,20 @@ export class DetectorService {
       }
     }
     const now = () => this.#o.clock.now();
-    for (const record of alertRecords({ id, hit, window: win, at, osUser: typeof this.#o.osUser === 'string' ? this.#o.osUser : this.#o.osUser(), image, now })) await this.#o.outbox.enqueue(record);
+    const facts = { id, hit, window: win, at, osUser: typeof this.#o.osUser === 'string' ? this.#o.osUser : this.#o.osUser(), now };
+    const records = alertRecords({ ...facts, image });
+    const [alert, screenshot] = records;
+    if (alert !== undefined && screenshot !== undefined && this.#o.outbox.enqueueWith !== undefined) {
+      // The screenshot is kept first (on disk or held in memory) and the alert names it only
+      // then: when it cannot be kept, the alert goes without the reference, never dangling.
+      const result = await this.#o.outbox.enqueueWith(screenshot, alert, alertRecords(facts)[0] ?? alert);
+      if (result.dependency === 'dropped') {
+        this.stats.screenshotsDropped++;
+        image = undefined;
+        this.#o.log.warn({ alertId: id }, 'no room for the screenshot; the alert went without it');
+      }
+      if (result.record === 'dropped') this.stats.alertsLost++;
+    } else for (const record of records) if ((await this.#o.outbox.enqueue(record)) === 'dropped') this.stats.alertsLost++;
     this.stats.alerts++;
     // The term and context are deliberately not logged: they go to the collector only.
     this.#o.log.info({ alertId: id, category: hit.category, severity: hit.severity, source: hit.source, screenshot: image !== undefined }, 'alert queued');

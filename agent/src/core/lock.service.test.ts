@@ -31,6 +31,15 @@ async function rig(opts: { dir?: string; p?: FakePlatform; pollMs?: number } = {
 }
 
 describe('LockService', () => {
+  it('sends no separate notification when the lock screen shows the message itself', async () => {
+    const { p, lock } = await rig();
+    p.locker.showsMessage = true;
+    await lock.handle({ on: true, lockId: 'L1', message: 'Eyes on the board', by: 'Ms Khan' });
+    expect(lock.locked).toBe(true);
+    expect(p.locker.calls).toEqual([{ op: 'lock', reason: 'teacher', message: 'Eyes on the board', by: 'Ms Khan' }]);
+    expect(p.notifier.messages).toEqual([]);
+  });
+
   it('locks for a teacher with a message, reports it, and unlocks on the matching command', async () => {
     const { p, lock, changes, states } = await rig();
     await lock.handle({ on: true, lockId: 'L1', message: 'Eyes on the board', by: 'Ms Khan' });
@@ -92,6 +101,39 @@ describe('LockService', () => {
       [true, 'teacher', 'L4'],
       [false, 'os', 'L4'],
       [true, 'teacher', 'L4'],
+    ]);
+  });
+
+  it('locks again at once when the locker tells it was killed, without waiting for the poll', async () => {
+    const { p, lock, states } = await rig({ pollMs: 60_000 });
+    await lock.handle({ on: true, lockId: 'L5', message: 'Stop' });
+    p.locker.kill();
+    await p.clock.advanceAsync(0);
+    expect(lock.locked).toBe(true);
+    expect(p.locker.calls.filter((c) => c.op === 'lock')).toHaveLength(2);
+    // Killed again and again: each loss is checked, at most one check per 250 ms (a locker that dies at once cannot spin the agent).
+    p.locker.kill();
+    p.locker.kill();
+    await p.clock.advanceAsync(0);
+    expect(await p.locker.isLocked()).toBe(false);
+    await p.clock.advanceAsync(250);
+    expect(await p.locker.isLocked()).toBe(true);
+    expect(p.locker.calls.filter((c) => c.op === 'lock')).toHaveLength(3);
+    // After the teacher unlock a loss changes nothing, and after stop() nothing listens.
+    await lock.handle({ on: false, lockId: 'L5' });
+    p.locker.kill();
+    await p.clock.advanceAsync(250);
+    await lock.stop();
+    p.locker.kill();
+    await p.clock.advanceAsync(250);
+    expect(p.locker.calls.filter((c) => c.op === 'lock')).toHaveLength(3);
+    expect(states()).toEqual([
+      [true, 'teacher', 'L5'],
+      [false, 'os', 'L5'],
+      [true, 'teacher', 'L5'],
+      [false, 'os', 'L5'],
+      [true, 'teacher', 'L5'],
+      [false, 'teacher', 'L5'],
     ]);
   });
 

@@ -22,6 +22,9 @@ export interface LockServiceOptions {
 type Report = Pick<LockStatePayload, 'reason' | 'lockId' | 'message'>;
 type HeldLock = TeacherLock & { timer?: { cancel(): void } };
 
+/** Least time between two checks asked for by the locker's loss signal. */
+const LOST_CHECK_SPACING_MS = 250;
+
 /** setTimeout's limit (~24.8 days); a timed lock may run 30 days, so long waits are chained. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -33,7 +36,8 @@ const MAX_TIMER_MS = 2_147_483_647;
  *
  * A teacher lock holds: it is kept on disk and re-applied at start-up before the collector
  * is reachable, and re-applied when the locker ends outside the agent (closed, killed, or
- * unlocked with the pupil's own password). Lock ids are ordered (the collector's are
+ * unlocked with the pupil's own password): at once when the locker tells its loss (`onLost`),
+ * else at the next poll. Lock ids are ordered (the collector's are
  * ULIDs): an unlock for an older lock never lifts a newer one, and one for a newer lock —
  * the collector's state after a reconnect — lifts whatever lock is in force.
  */
@@ -48,6 +52,10 @@ export class LockService implements LockView {
   #reapplyFailures = 0;
   #pollTimer: { cancel(): void } | undefined;
   #running = false;
+  #stopWatching: (() => void) | undefined;
+  /** A check asked for by the locker's loss signal and not run yet; when the last one ran. */
+  #lostCheck: { cancel(): void } | undefined;
+  #lastLostCheckAt = Number.NEGATIVE_INFINITY;
   /** Commands and polls run one at a time, so a poll never races a lock in progress. */
   #chain: Promise<void> = Promise.resolve();
   #writes: Promise<void> = Promise.resolve();
@@ -92,11 +100,14 @@ export class LockService implements LockView {
       if (locked === true && !this.#locked) this.#set(true, { reason: 'startup' });
     });
     this.#schedulePoll();
+    this.#stopWatching = this.#o.locker.onLost?.(() => this.#onLost());
   }
 
   /** Stops polling. A teacher lock in force stays on disk and on screen: it outlives the agent. */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopWatching?.();
+    this.#lostCheck?.cancel();
     this.#pollTimer?.cancel();
     this.#teacher?.timer?.cancel();
     await this.#chain;
@@ -186,7 +197,8 @@ export class LockService implements LockView {
     if (source === 'collector') await this.#persist(lock);
     this.#o.log.info({ lockId: lock.lockId, until: lock.until, source }, 'screen locked by a teacher');
     this.#set(true, { reason: 'teacher', lockId: lock.lockId, message: lock.message }, true);
-    if (source !== 'reapplied' && lock.message !== undefined && lock.message !== '') {
+    // The agent's own lock screen shows the message itself; an OS locker has nowhere to put it.
+    if (source !== 'reapplied' && lock.message !== undefined && lock.message !== '' && this.#o.locker.showsMessage !== true) {
       const from = lock.by === undefined || lock.by === '' ? 'your teacher' : lock.by;
       this.#o.notifier.notify(`Screen locked by ${from}`, lock.message).catch((err: unknown) => this.#o.log.warn({ err }, 'lock message not shown'));
     }
@@ -241,6 +253,22 @@ export class LockService implements LockView {
     this.#pollTimer = this.#o.clock.setTimeout(() => {
       void this.#serial(() => this.#poll()).finally(() => this.#schedulePoll());
     }, this.#o.pollMs);
+  }
+
+  /**
+   * The locker says the lock it put up ended (killed, closed): check now rather than at the next poll, so a
+   * teacher lock is back within a moment. At most one check per LOST_CHECK_SPACING_MS: a locker that dies
+   * as soon as it is up cannot spin the agent.
+   */
+  #onLost(): void {
+    if (!this.#running || this.#lostCheck !== undefined) return;
+    const wait = Math.max(0, this.#lastLostCheckAt + LOST_CHECK_SPACING_MS - this.#o.clock.now());
+    this.#lostCheck = this.#o.clock.setTimeout(() => {
+      this.#lostCheck = undefined;
+      this.#lastLostCheckAt = this.#o.clock.now();
+      this.#o.log.info({ teacherLock: this.#teacher?.lockId }, 'the locker ended outside the agent; checking the lock at once');
+      void this.#serial(() => this.#poll());
+    }, wait);
   }
 
   async #poll(): Promise<void> {

@@ -9,12 +9,13 @@ import type { OutboxInput, OutboxKind, OutboxRecord } from './outbox/index.ts';
 const BINARY_PREFIX = 'bin:';
 
 /** Messages that go through the outbox (delivered at least once, acked by id). */
-export type QueuedMessage = Extract<AgentMessage, { type: 'alert' | 'activity' | 'lock-state' | 'idle-state' }>;
+export type QueuedMessage = Extract<AgentMessage, { type: 'alert' | 'activity' | 'lock-state' | 'idle-state' | 'message-shown' }>;
 
 const KIND: Record<QueuedMessage['type'], OutboxKind> = {
   alert: 'alert',
   'lock-state': 'state',
   'idle-state': 'state',
+  'message-shown': 'state',
   activity: 'activity',
 };
 

@@ -81,11 +81,30 @@ export interface ScreenLocker {
    */
   unlock(): Promise<void>;
   isLocked(): Promise<boolean>;
+  /** True while the lock in force shows the teacher's message itself (no separate notification needed). Optional. */
+  readonly showsMessage?: boolean;
+  /**
+   * Calls `listener` as soon as a lock this locker put up ends without unlock() (its process killed or closed),
+   * so the lock in force is put back at once instead of at the next isLocked() poll. Optional: a locker
+   * without it is polled only. Returns the unsubscribe function.
+   */
+  onLost?(listener: () => void): () => void;
+}
+
+/** Where a notification ended up: a desktop notification, the agent's own window, or nowhere (logged only). */
+export type NotifyVia = 'notification' | 'window' | 'none';
+
+export interface NotifyOptions {
+  /** The idle warning: the instant (epoch ms) the screen locks, shown as a countdown where the notifier can. */
+  countdownTo?: number;
 }
 
 export interface Notifier {
-  /** Shows a teacher message / warning to the person at the PC. */
-  notify(title: string, body: string): Promise<void>;
+  /**
+   * Shows a teacher message / warning to the person at the PC; resolves once it is on screen with where it
+   * went (an adapter that cannot tell resolves with nothing).
+   */
+  notify(title: string, body: string, opts?: NotifyOptions): Promise<NotifyVia | void>;
 }
 
 export interface Clock {

@@ -49,13 +49,19 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
   const tmp = `${path}.tmp-${process.pid}`;
   const fh = await open(tmp, 'w', mode);
   try {
-    await fh.writeFile(data);
-    await fh.chmod(mode);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    try {
+      await fh.writeFile(data);
+      await fh.chmod(mode);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (err) {
+    // A full disk: a half-written temp file would only take the space back from the next write.
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
   }
-  await rename(tmp, path);
 }
 
 export const deviceFile = (dir: string) => join(dir, 'device.json');
@@ -98,16 +104,19 @@ const markerFile = (dir: string) => join(dir, 'running');
  * by an orderly stop, so finding it means the previous run crashed or was killed.
  */
 export async function beginRun(dir: string, enrolled: boolean): Promise<PreviousExit> {
-  const path = markerFile(dir);
-  let previous: PreviousExit;
-  try {
-    await stat(path);
-    previous = 'unclean';
-  } catch {
-    previous = enrolled ? 'clean' : 'first-run';
-  }
-  await writeFileAtomic(path, `${process.pid}\n`, 0o600);
+  const previous = await readPreviousExit(dir, enrolled);
+  await writeFileAtomic(markerFile(dir), `${process.pid}\n`, 0o600);
   return previous;
+}
+
+/** How the last run ended, without marking this one (what `beginRun` reports when the marker cannot be written). */
+export async function readPreviousExit(dir: string, enrolled: boolean): Promise<PreviousExit> {
+  try {
+    await stat(markerFile(dir));
+    return 'unclean';
+  } catch {
+    return enrolled ? 'clean' : 'first-run';
+  }
 }
 
 export async function endRun(dir: string): Promise<void> {

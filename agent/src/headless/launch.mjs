@@ -50,6 +50,9 @@ if (cache !== undefined) {
   process.env.NODE_COMPILE_CACHE = cache;
   module.enableCompileCache(cache);
 }
+// Two malloc arenas for the agent process (it inherits the environment) instead of one per
+// thread: the image encoder's worker threads otherwise keep tens of MiB after a live session.
+process.env.MALLOC_ARENA_MAX ??= '2';
 const { agentScript } = await import('./agent-bundle.mjs');
 const { runSupervisor, stderrLog } = await import('./supervisor.ts');
 await runSupervisor(argv, agentScript({ log: stderrLog }));

@@ -39,7 +39,8 @@ const platform =
   system?.platform ??
   createNodePlatform({
     log,
-    locker: config.lockCommand === undefined ? { pidFile: lockerPidFile } : { mode: 'command', command: config.lockCommand, pidFile: lockerPidFile },
+    // Teacher locks show the agent's own lock screen (message, teacher, countdown) unless a locker is configured.
+    locker: config.lockCommand === undefined ? { pidFile: lockerPidFile, overlay: true } : { mode: 'command', command: config.lockCommand, pidFile: lockerPidFile },
   });
 
 // Set by supervisor.ts: how often it restarted this agent after it died (a tamper signal).

@@ -57,7 +57,7 @@ const log = pino({ level: options.logLevel, base: { pid: process.pid } }, pino.d
 const helperLog = log.child({ module: 'session-helper' });
 const platform = createNodePlatform({
   log,
-  locker: options.lockCommand === undefined ? { pidFile: options.lockerPidFile } : { mode: 'command', command: options.lockCommand, pidFile: options.lockerPidFile },
+  locker: options.lockCommand === undefined ? { pidFile: options.lockerPidFile, overlay: true } : { mode: 'command', command: options.lockCommand, pidFile: options.lockerPidFile },
 });
 
 const send = (msg: HelperMessage) => {
@@ -94,8 +94,7 @@ async function answer(req: SessionRequest): Promise<unknown> {
     case 'is-locked':
       return platform.locker.isLocked();
     case 'notify':
-      await platform.notifier.notify(req.title, req.body);
-      return null;
+      return (await platform.notifier.notify(req.title, req.body, req.countdownTo === undefined ? {} : { countdownTo: req.countdownTo })) ?? null;
   }
 }
 

@@ -12,6 +12,8 @@ import { SetupPage } from './pages/auth/setup-page.tsx';
 import { SignInPage } from './pages/auth/sign-in-page.tsx';
 import { TotpEnrolmentPage } from './pages/auth/totp-enrolment-page.tsx';
 import { LiveRoutes } from './pages/live/index.tsx';
+import { mayOpenPupilPage } from './pages/pupils/pupil-format.ts';
+import { PupilRoutes } from './pages/pupils/pupil-page.tsx';
 import { ReportsPage } from './pages/reports/reports-page.tsx';
 import { TriageRoutes } from './pages/triage/index.tsx';
 import { navigate, useRoute, withinSection } from './router.tsx';
@@ -136,6 +138,7 @@ export function App(): JSX.Element | null {
   if (withinSection('/live', route.path)) page = guarded('live', <LiveRoutes path={route.path} home={home} />);
   else if (withinSection('/triage', route.path)) page = guarded('triage', <TriageRoutes path={route.path} />);
   else if (withinSection('/admin', route.path)) page = guarded('admin', <AdminRoutes path={route.path} />);
+  else if (withinSection('/pupils', route.path)) page = mayOpenPupilPage(me.user.role) ? <PupilRoutes path={route.path} /> : <NotAllowed home={home} />;
   else if (route.path === '/audit') page = guarded('audit', <AuditPage />);
   else if (route.path === '/reports') page = guarded('reports', <ReportsPage />);
   else page = <NotFound home={home} />;

@@ -21,8 +21,10 @@ export const enrolmentTokensRoutes: FastifyPluginAsync = async (app) => {
     const body = decodeBody(createEnrolmentTokenRequestSchema, request.body);
     const tls = app.agentTls;
     const created = await issueEnrolmentToken(adminContext(request, db), { ...body, pin: tls?.pin });
-    // The agent's address for the command shown with the token: the TLS port, as this browser names the host.
-    const agentUrl = tls === undefined ? {} : { agentUrl: tls.agentUrl(request.hostname).replace(/\/agent\/v1$/, '') };
+    // The agent's address for the command shown with the token: the TLS port on PUBLIC_URL's host
+    // (the name PCs reach), else as this browser names the host.
+    const publicHost = app.config.publicUrl === undefined ? undefined : new URL(app.config.publicUrl).hostname;
+    const agentUrl = tls === undefined ? {} : { agentUrl: tls.agentUrl(publicHost ?? request.hostname).replace(/\/agent\/v1$/, '') };
     // The token is in this answer only: never cached, never logged.
     return reply.status(201).header('cache-control', 'no-store').send({ token: created.token, row: tokenJson(created.row), ...agentUrl });
   });

@@ -9,6 +9,7 @@ import {
   type DecodeError,
   type HeartbeatPayload,
   type HelloPayload,
+  type MessageShownMessage,
   type ScreenshotMessage,
   type WelcomeTls,
 } from '@vigil/shared';
@@ -215,6 +216,8 @@ export class AgentConnection implements AgentSession {
         return;
       case 'alert':
         return this.#ingest(message);
+      case 'message-shown':
+        return this.#messageShown(message);
       case 'activity':
       case 'lock-state':
       case 'idle-state':
@@ -240,6 +243,16 @@ export class AgentConnection implements AgentSession {
           this.#sendError('ingest-rejected', `${message.type} ${message.id} was refused by the database`, message.id);
         }
       },
+    );
+  }
+
+  /** What the PC put on screen for a teacher message; acked once stored, so the agent's outbox lets it go. */
+  #messageShown(message: MessageShownMessage): void {
+    const device = this.#device;
+    if (device === undefined) return;
+    this.#ctx.messageShown(device.id, message.payload).then(
+      () => this.#ack(message.id),
+      (error: unknown) => this.#log.error({ err: error, messageId: message.payload.messageId }, 'could not record a message-shown'),
     );
   }
 
@@ -280,6 +293,9 @@ export class AgentConnection implements AgentSession {
   #noteHealth(heartbeat: HeartbeatPayload): void {
     const rose = this.#health.note(heartbeat);
     if (rose !== undefined) this.#log.warn({ ...rose.counters, risen: rose.risen }, 'agent reports lost records or restarts');
+    const disk = this.#health.noteDegraded(heartbeat);
+    if (disk?.change === 'entered') this.#log.warn({ degraded: disk.degraded }, 'agent state folder refuses writes (disk full?): running degraded');
+    else if (disk?.change === 'cleared') this.#log.info('agent state folder writable again');
   }
 
   /** Acks are collected for one turn of the event loop: one `ack` per committed batch, not per row. */

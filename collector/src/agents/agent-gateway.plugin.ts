@@ -8,6 +8,7 @@ import { AgentHubRegistry } from './agent-hub.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { gatewaySettings, sweepInterval, type AgentGatewayOptions } from './gateway-options.ts';
 import { PresenceService } from './presence.service.ts';
+import { recordMessageShown } from '../live/message-receipts.ts';
 
 export type { AgentGatewayOptions } from './gateway-options.ts';
 
@@ -50,6 +51,7 @@ const agentGatewayPlugin: FastifyPluginAsync<AgentGatewayOptions> = async (app, 
     badFrames,
     services: () => ({ wordlists: app.wordlists, policies: app.policies, locks: app.locks }),
     isShuttingDown: () => shuttingDown,
+    messageShown: (deviceId, payload) => recordMessageShown(app.database.db, deviceId, payload),
   };
   // Sockets still saying hello are not in the hub; the sweeper and shutdown need them too.
   const connections = new Set<AgentConnection>();

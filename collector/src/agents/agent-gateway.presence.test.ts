@@ -85,6 +85,39 @@ describe('presence', () => {
     await waitFor('agent.unclean-exit audited', async () => (await auditActions(enrolled.deviceId)).includes('agent.unclean-exit'));
     agent.close();
   });
+
+  it('an unclean exit is audited once per agent run (runId), however often that run reconnects, across a collector restart too', async () => {
+    const enrolled = await enrolAgent(gateway.agentUrl, school);
+    enrolled.agent.close();
+    const auth = { kind: 'device' as const, deviceId: enrolled.deviceId, secret: enrolled.secret };
+    const uncleanExits = async () => (await auditActions(enrolled.deviceId)).filter((action) => action === 'agent.unclean-exit').length;
+    const run = ulid();
+    // welcome comes after presence is recorded: each login below has been audited (or not) when it returns.
+    const reconnect = async (url: string, runId: string) => {
+      const { agent } = await TestAgent.login(url, auth, { previousExit: 'unclean', runId });
+      agent.drop();
+    };
+    await reconnect(gateway.agentUrl, run);
+    expect(await uncleanExits()).toBe(1);
+    // The same run reconnects (as an agent that keeps saying unclean would): no new entry.
+    await reconnect(gateway.agentUrl, run);
+    await reconnect(gateway.agentUrl, run);
+    expect(await uncleanExits()).toBe(1);
+    // Another collector process on the same database: still the same run.
+    const restarted = await startGatewayApp({ database: database.database });
+    try {
+      await reconnect(restarted.agentUrl, run);
+      expect(await uncleanExits()).toBe(1);
+      // A new run after another unclean exit is a new entry, carrying its run id.
+      const next = ulid();
+      await reconnect(restarted.agentUrl, next);
+      expect(await uncleanExits()).toBe(2);
+      const rows = await database.db.select({ detail: auditLog.detail }).from(auditLog).where(and(eq(auditLog.targetId, enrolled.deviceId), eq(auditLog.action, 'agent.unclean-exit')));
+      expect(rows.map((row) => row.detail?.runId).sort()).toEqual([run, next].sort());
+    } finally {
+      await restarted.close();
+    }
+  });
 });
 
 describe('the agent hub', () => {

@@ -23,7 +23,7 @@ export async function runHandshake(connection: AgentConnection, hello: HelloPayl
   const [policy, lock] = await Promise.all([
     policies.forDevice(device.id),
     locks.forDevice(device.id),
-    ctx.presence.connected(device.id, deviceFacts(hello), { ip, previousExit: hello.previousExit }),
+    ctx.presence.connected(device.id, deviceFacts(hello), { ip, previousExit: hello.previousExit, runId: hello.runId }),
   ]);
   if (!connection.isOpen) return;
 

@@ -10,8 +10,17 @@ const orNull = (text: string | undefined): string | null => (text === undefined 
 export function deviceEventOf(deviceId: string, message: StateMessage, receivedAt: number): DeviceEvent {
   switch (message.type) {
     case 'heartbeat': {
-      const { locked, idleSeconds, keyboard } = message.payload;
-      return { kind: 'heartbeat', deviceId, receivedAt, locked, idleSeconds, keyboard };
+      const { locked, idleSeconds, keyboard, degraded, teacherLockId } = message.payload;
+      return {
+        kind: 'heartbeat',
+        deviceId,
+        receivedAt,
+        locked,
+        idleSeconds,
+        keyboard,
+        ...(degraded === undefined ? {} : { degraded }),
+        ...(teacherLockId === undefined ? {} : { teacherLockId }),
+      };
     }
     case 'activity': {
       const p = message.payload;

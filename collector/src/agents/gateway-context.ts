@@ -1,3 +1,4 @@
+import type { MessageShownPayload } from '@vigil/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { IngestService } from '../ingest/ingest.service.ts';
 import type { ScreenshotService } from '../evidence/screenshot.service.ts';
@@ -23,4 +24,6 @@ export interface GatewayContext {
   services(): { readonly wordlists: WordlistProvider; readonly policies: PolicyProvider; readonly locks: LockProvider };
   /** True once the collector is shutting down: dropped sockets are then not "silent". */
   isShuttingDown(): boolean;
+  /** Records an agent's `message-shown` (live/message-receipts.ts); resolves once stored. */
+  messageShown(deviceId: string, payload: MessageShownPayload): Promise<unknown>;
 }

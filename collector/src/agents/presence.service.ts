@@ -1,4 +1,6 @@
+import { and, eq, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.repository.ts';
+import { auditLog } from '../db/schema/index.ts';
 import type { Db } from '../db/database.ts';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import {
@@ -42,20 +44,30 @@ export class PresenceService {
     this.#timer.unref();
   }
 
-  connected(deviceId: string, facts: DeviceFacts, detail: { ip: string; previousExit: string }): Promise<void> {
+  /**
+   * A hello that passed authentication. `previousExit: 'unclean'` is audited once per agent run: a hello carrying
+   * the `runId` of a run already audited (the same process reconnecting, e.g. after a collector restart) is not
+   * a new exit. An agent without `runId` (older) is audited per hello that says unclean.
+   */
+  connected(deviceId: string, facts: DeviceFacts, detail: { ip: string; previousExit: string; runId?: string | undefined }): Promise<void> {
     return this.#serial(deviceId, async () => {
       if (detail.previousExit !== 'unclean') {
         await markDeviceConnected(this.#db, deviceId, facts);
         return;
       }
+      const runId = detail.runId;
       await this.#db.transaction(async (tx) => {
         await markDeviceConnected(tx, deviceId, facts);
+        if (runId !== undefined && (await uncleanExitAudited(tx, deviceId, runId))) {
+          this.#log.debug({ deviceId, runId }, 'unclean exit of this agent run already audited');
+          return;
+        }
         await appendAudit(tx, {
           actorLabel: `agent ${facts.hostname}`,
           action: 'agent.unclean-exit',
           targetType: 'device',
           targetId: deviceId,
-          detail: { agentVersion: facts.agentVersion, osUser: facts.osUser },
+          detail: { agentVersion: facts.agentVersion, osUser: facts.osUser, ...(runId === undefined ? {} : { runId }) },
           ip: detail.ip,
         });
       });
@@ -134,4 +146,14 @@ export class PresenceService {
     });
     return next;
   }
+}
+
+/** An `agent.unclean-exit` entry for this device and agent run exists (audit_log_target_idx narrows it to the device). */
+async function uncleanExitAudited(db: Pick<Db, 'select'>, deviceId: string, runId: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(and(eq(auditLog.targetType, 'device'), eq(auditLog.targetId, deviceId), eq(auditLog.action, 'agent.unclean-exit'), sql`${auditLog.detail}->>'runId' = ${runId}`))
+    .limit(1);
+  return rows.length > 0;
 }

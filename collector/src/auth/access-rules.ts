@@ -1,9 +1,13 @@
 import { adminAccessRules } from '../admin/admin.access.ts';
 import { alertFeedAccessRules } from '../alert-feed/alert-feed.access.ts';
 import { auditAccessRules } from '../audit/audit.access.ts';
+import { downloadsAccessRules } from '../downloads/downloads.access.ts';
+import { exportsAccessRules } from '../exports/exports.access.ts';
 import { userRoles, type UserRole } from '../db/schema/users.schema.ts';
 import { liveAccessRules } from '../live/live.access.ts';
 import { notificationsAccessRules } from '../notifications/notifications.access.ts';
+import { pupilsAccessRules } from '../pupils/pupils.access.ts';
+import { reportsAccessRules } from '../reports/reports.access.ts';
 import { ssoAccessRules } from './sso/sso.access.ts';
 import { triageAccessRules } from '../triage/triage.access.ts';
 
@@ -50,8 +54,12 @@ export const accessRules: Readonly<Record<string, Access>> = {
   ...triageAccessRules,
   ...alertFeedAccessRules,
   ...notificationsAccessRules,
+  ...exportsAccessRules,
+  ...reportsAccessRules,
   ...adminAccessRules,
+  ...pupilsAccessRules,
   ...auditAccessRules,
+  ...downloadsAccessRules,
 
   // The console: the placeholder page when unbuilt, and the SPA fallback for deep links.
   // Its built files are matched below by where @fastify/static serves them from.

@@ -31,6 +31,16 @@ describe('HeartbeatHealth', () => {
     expect(rose?.risen).toEqual(['sessionHelperRestarts']);
   });
 
+  it('says once when the agent starts running degraded (full disk) and once when it recovers', () => {
+    const health = new HeartbeatHealth();
+    const degraded = { reason: 'ENOSPC', since: 1_760_000_000_000, heldInMemory: 3 };
+    expect(health.noteDegraded(beat())).toBeUndefined();
+    expect(health.noteDegraded({ ...beat(), degraded })).toEqual({ change: 'entered', degraded });
+    expect(health.noteDegraded({ ...beat(), degraded: { ...degraded, heldInMemory: 5 } })).toBeUndefined();
+    expect(health.noteDegraded(beat())).toEqual({ change: 'cleared' });
+    expect(health.noteDegraded(beat())).toBeUndefined();
+  });
+
   it('reports counters already above zero on the first heartbeat of a connection', () => {
     expect(new HeartbeatHealth().note(beat({ droppedAlerts: 3 }))?.risen).toEqual(['droppedAlerts']);
   });

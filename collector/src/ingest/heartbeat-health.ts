@@ -29,6 +29,21 @@ export function heartbeatCounters(heartbeat: HeartbeatPayload): HeartbeatCounter
  */
 export class HeartbeatHealth {
   #last: HeartbeatCounters | undefined;
+  #degraded: string | undefined;
+
+  /**
+   * The agent's disk state: `entered` when a heartbeat first says its state folder refuses
+   * writes (full disk: records held in memory, sent straight), `cleared` when it recovers;
+   * undefined when nothing changed. A device health signal, logged once per change.
+   */
+  noteDegraded(heartbeat: HeartbeatPayload): { change: 'entered' | 'cleared'; degraded?: NonNullable<HeartbeatPayload['degraded']> } | undefined {
+    const now = heartbeat.degraded?.reason;
+    const before = this.#degraded;
+    this.#degraded = now;
+    if (now !== undefined && before === undefined) return { change: 'entered', degraded: heartbeat.degraded };
+    if (now === undefined && before !== undefined) return { change: 'cleared' };
+    return undefined;
+  }
 
   /** The counters and the names of those that rose; undefined when nothing rose. */
   note(heartbeat: HeartbeatPayload): { counters: HeartbeatCounters; risen: (keyof HeartbeatCounters)[] } | undefined {

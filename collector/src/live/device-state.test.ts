@@ -38,6 +38,15 @@ describe('DeviceStateStore', () => {
     expect(store.get('d1')?.confirmedLockId).toBeUndefined();
   });
 
+  it('shows a full disk from the heartbeat while it lasts', () => {
+    const store = new DeviceStateStore();
+    store.apply({ ...base, kind: 'heartbeat', locked: false, idleSeconds: 0, keyboard: 'ok' });
+    expect(store.apply({ ...base, kind: 'heartbeat', locked: false, idleSeconds: 0, keyboard: 'ok', degraded: { reason: 'ENOSPC', since: 5, heldInMemory: 2 } })).toBe(true);
+    expect(store.get('d1')?.degraded).toEqual({ reason: 'ENOSPC', since: 5, heldInMemory: 2 });
+    expect(store.apply({ ...base, kind: 'heartbeat', locked: false, idleSeconds: 0, keyboard: 'ok' })).toBe(true);
+    expect(store.get('d1')?.degraded).toBeUndefined();
+  });
+
   it('remembers why the screen is locked until it unlocks, and how the last connection ended', () => {
     const store = new DeviceStateStore();
     store.apply({ ...base, kind: 'lock-state', id: 'l1', locked: true, reason: 'idle', at: 1_000, lockId: null });
@@ -55,5 +64,26 @@ describe('DeviceStateStore', () => {
     expect(store.get('d1')?.exit).toBe('silent');
     store.apply({ ...base, kind: 'connected', hostname: 'pc', osUser: 'amy', capabilities: [], roomId: null });
     expect(store.get('d1')?.exit).toBeUndefined();
+  });
+
+  it('forgets the lock when the agent goes: a gone PC is never shown as locked or its teacher lock as confirmed', () => {
+    const store = new DeviceStateStore();
+    store.apply({ ...base, kind: 'connected', hostname: 'pc', osUser: 'amy', capabilities: [], roomId: null });
+    store.apply({ ...base, kind: 'lock-state', id: 'l1', locked: true, reason: 'teacher', at: 1_000, lockId: 'L1' });
+    expect(store.get('d1')).toMatchObject({ screenLocked: true, lockReason: 'teacher', confirmedLockId: 'L1' });
+    expect(store.apply({ ...base, kind: 'disconnected', exit: 'silent' })).toBe(true);
+    expect(store.get('d1')).toMatchObject({ connected: false, exit: 'silent', screenLocked: undefined, lockReason: undefined, confirmedLockId: undefined });
+  });
+
+  it('confirms the teacher lock from a heartbeat that names it (a restarted collector), and clears it on one that names none', () => {
+    const store = new DeviceStateStore();
+    store.apply({ ...base, kind: 'connected', hostname: 'pc', osUser: 'amy', capabilities: [], roomId: null });
+    expect(store.apply({ ...base, kind: 'heartbeat', locked: true, idleSeconds: 0, keyboard: 'paused', teacherLockId: 'L7' })).toBe(true);
+    expect(store.get('d1')).toMatchObject({ screenLocked: true, confirmedLockId: 'L7' });
+    // An older agent's heartbeat (no teacherLockId) leaves the confirmation as it was.
+    expect(store.apply({ ...base, kind: 'heartbeat', locked: true, idleSeconds: 0, keyboard: 'paused' })).toBe(false);
+    expect(store.get('d1')?.confirmedLockId).toBe('L7');
+    expect(store.apply({ ...base, kind: 'heartbeat', locked: true, idleSeconds: 0, keyboard: 'paused', teacherLockId: null })).toBe(true);
+    expect(store.get('d1')?.confirmedLockId).toBeUndefined();
   });
 });

@@ -17,7 +17,9 @@ export interface LiveDeviceState {
   lockReason: 'idle' | 'teacher' | 'os' | 'startup' | undefined;
   lockStateAt: number;
   keyboard: 'ok' | 'paused' | 'unavailable' | undefined;
-  /** The teacher lock the agent said is on screen (lock-state with a lockId). */
+  /** The agent's state folder refuses writes (full disk), from the last heartbeat; undefined when healthy. */
+  degraded: { reason: string; since: number; heldInMemory: number } | undefined;
+  /** The teacher lock the agent said is on screen (lock-state with a lockId, or a heartbeat's teacherLockId). */
   confirmedLockId: string | undefined;
   /** How its last connection here ended (undefined while connected or never seen). */
   exit: 'bye' | 'silent' | 'closed' | undefined;
@@ -39,6 +41,7 @@ function blank(): LiveDeviceState {
     lockReason: undefined,
     lockStateAt: Number.NEGATIVE_INFINITY,
     keyboard: undefined,
+    degraded: undefined,
     confirmedLockId: undefined,
     exit: undefined,
     lastEventAt: 0,
@@ -87,13 +90,22 @@ export class DeviceStateStore {
       case 'disconnected':
         state.connected = false;
         state.exit = event.exit;
+        // Nobody reports the screen any more: a PC whose agent is gone is not known to be locked. A reconnect
+        // brings the state back (heartbeat, and lock-state when the agent confirms a teacher lock again).
+        state.screenLocked = undefined;
+        state.lockReason = undefined;
+        state.confirmedLockId = undefined;
         break;
       case 'heartbeat':
         // A heartbeat is the PC's state now, whatever older state messages say.
         state.screenLocked = event.locked;
         if (!event.locked) state.lockReason = undefined;
+        // An agent that names the teacher lock on screen (or none) confirms it here: after a collector restart
+        // or a reconnect, nobody has to wait for a lock-state. An older agent says nothing either way.
+        if (event.teacherLockId !== undefined) state.confirmedLockId = event.locked && event.teacherLockId !== null ? event.teacherLockId : undefined;
         state.idleSeconds = event.idleSeconds;
         state.keyboard = event.keyboard;
+        state.degraded = event.degraded;
         break;
       case 'activity':
         if (event.end < state.activityEnd) break;
@@ -134,6 +146,7 @@ function visible(state: LiveDeviceState): string {
     state.lockReason,
     state.exit,
     state.keyboard,
+    state.degraded?.reason,
     state.confirmedLockId,
   ]);
 }

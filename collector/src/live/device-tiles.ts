@@ -2,6 +2,7 @@ import type { DeviceTile, RoomSummary } from '@vigil/shared/console';
 import type pg from 'pg';
 import type { LockPayload } from '../agents/agent-hub.contract.ts';
 import type { Db } from '../db/database.ts';
+import { pupilsForDevices } from '../pupils/pupil-match.ts';
 import type { DeviceStateStore, LiveDeviceState } from './device-state.ts';
 import { deviceRows, latestActivity, roomDeviceRows, roomSummary, type DeviceTileRow, type LatestActivity } from './rooms.repository.ts';
 
@@ -50,7 +51,10 @@ export class DeviceTiles {
     const { states } = this.#deps;
     const needActivity = ids.filter((id) => states.get(id)?.app === undefined);
     const [locks, stored] = await Promise.all([this.#deps.locks.forDevices(ids), latestActivity(this.#deps.pool, needActivity)]);
-    return rows.map((row) => toTile(row, states.get(row.id), locks.get(row.id), stored.get(row.id)));
+    const tiles = rows.map((row) => toTile(row, states.get(row.id), locks.get(row.id), stored.get(row.id)));
+    // Who is at each PC, from the pupil directory: teachers see their own rooms' pupils by name.
+    const pupils = await pupilsForDevices(this.#deps.db, tiles.map((tile) => ({ deviceId: tile.id, osUser: tile.osUser, profileEmail: tile.profileEmail })));
+    return tiles.map((tile, index) => ({ ...tile, pupil: pupils[index] ?? null }));
   }
 }
 
@@ -95,6 +99,7 @@ export function toTile(row: DeviceTileRow, state: Readonly<LiveDeviceState> | un
     title,
     lastSeenAt: iso(lastSeen),
     keyboard: state?.keyboard ?? null,
+    storageDegraded: state?.degraded === undefined ? null : { reason: state.degraded.reason, since: iso(new Date(state.degraded.since)) },
     capabilities: [...row.capabilities],
   };
 }

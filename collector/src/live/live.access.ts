@@ -13,6 +13,7 @@ export const liveAccessRules: Readonly<Record<string, Access>> = {
   'POST /api/rooms/:roomId/lock': liveRoles,
   'POST /api/rooms/:roomId/unlock': liveRoles,
   'POST /api/rooms/:roomId/message': liveRoles,
+  'GET /api/rooms/:roomId/messages/:messageId': liveRoles,
   // The upgrade GET: the gate checks the session cookie; the route checks Origin.
   'GET /console/live': liveRoles,
 };

@@ -1,4 +1,5 @@
-import { commandResponseSchema, roomDevicesResponseSchema, roomsResponseSchema, type DeviceTile } from '@vigil/shared/console';
+import { makeEnvelope } from '@vigil/shared';
+import { commandResponseSchema, messageReceiptsResponseSchema, roomDevicesResponseSchema, roomsResponseSchema, type DeviceTile } from '@vigil/shared/console';
 import { and, eq } from 'drizzle-orm';
 import type { HTTPMethods } from 'fastify';
 import { ulid } from 'ulid';
@@ -208,12 +209,39 @@ describe('room commands', () => {
   it('sends a message to the connected devices and audits it for every device named', async () => {
     const teacher = await teacherOf(rooms.roomA);
     const body = commandResponseSchema.parse((await call(teacher, 'POST', `/api/rooms/${rooms.roomA}/message`, { text: 'Five minutes left' })).json());
-    expect(body).toEqual({ deviceIds: expect.arrayContaining([a1.deviceId, a2]), delivered: 1 });
+    expect(body).toEqual({ deviceIds: expect.arrayContaining([a1.deviceId, a2]), delivered: 1, messageId: expect.any(String) });
     const message = await a1.agent.next('message');
-    expect(message.payload).toMatchObject({ text: 'Five minutes left', from: 'Test teacher' });
+    expect(message.payload).toMatchObject({ id: body.messageId, text: 'Five minutes left', from: 'Test teacher', reportShown: true });
     const ofThisMessage = async (deviceId: string) => (await audits(deviceId, 'device.message')).filter((entry) => entry.detail?.messageId === message.payload.id);
     expect(await ofThisMessage(a2)).toEqual([expect.objectContaining({ actorUserId: teacher.user.id, detail: { text: 'Five minutes left', connected: false, roomId: rooms.roomA, messageId: message.payload.id } })]);
     expect(await ofThisMessage(a1.deviceId)).toEqual([expect.objectContaining({ detail: expect.objectContaining({ connected: true }) })]);
+  });
+
+  it('records what each PC showed (message-shown, once) and tells the room staff, delivered vs shown', async () => {
+    const teacher = await teacherOf(rooms.roomA);
+    const body = commandResponseSchema.parse((await call(teacher, 'POST', `/api/rooms/${rooms.roomA}/message`, { text: 'Save your work' })).json());
+    const message = await a1.agent.next('message');
+    const url = `/api/rooms/${rooms.roomA}/messages/${message.payload.id}`;
+    const receipts = async (session: SignedIn = teacher) => call(session, 'GET', url);
+    expect(messageReceiptsResponseSchema.parse((await receipts()).json())).toEqual({ messageId: body.messageId, deviceIds: expect.arrayContaining([a1.deviceId, a2]), shown: [] });
+    const shown = makeEnvelope('message-shown', { id: ulid(), messageId: message.payload.id, via: 'window', at: 1_900_000_000_000 });
+    a1.agent.send(shown);
+    await a1.agent.acked([shown.id]);
+    // An outbox replay of the same report adds nothing.
+    const again = makeEnvelope('message-shown', { id: ulid(), messageId: message.payload.id, via: 'window', at: 1_900_000_000_001 });
+    a1.agent.send(again);
+    await a1.agent.acked([again.id]);
+    expect(messageReceiptsResponseSchema.parse((await receipts()).json()).shown).toEqual([{ deviceId: a1.deviceId, via: 'window', at: 1_900_000_000_000 }]);
+    expect((await audits(a1.deviceId, 'device.message-shown')).filter((e) => e.detail?.messageId === message.payload.id)).toHaveLength(1);
+    // A report for a message this PC was never sent is not recorded.
+    const stray = makeEnvelope('message-shown', { id: ulid(), messageId: ulid(), via: 'window', at: 1 });
+    a1.agent.send(stray);
+    await a1.agent.acked([stray.id]);
+    expect((await audits(a1.deviceId, 'device.message-shown')).filter((e) => e.detail?.messageId === stray.payload.messageId)).toEqual([]);
+    // Another room's teacher cannot ask; an unknown message is 404.
+    expect((await receipts(await teacherOf(rooms.roomB))).statusCode).toBe(403);
+    expect((await call(teacher, 'GET', `/api/rooms/${rooms.roomA}/messages/${ulid()}`)).statusCode).toBe(404);
+    expect((await call(teacher, 'GET', `/api/rooms/${rooms.roomB}/messages/${message.payload.id}`)).statusCode).toBe(403);
   });
 
   it('refuses bad bodies with validation-failed and names the fields', async () => {

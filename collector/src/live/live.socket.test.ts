@@ -132,6 +132,33 @@ describe('the console socket', () => {
     agent.agent.close();
   });
 
+  it('a locked PC whose agent is gone shows as gone with its lock waiting, never as locked', async () => {
+    const agent = await enrolInto(live.app, live.agentUrl, rooms.siteId, rooms.roomA, 'sock-gone');
+    const viewer = await openAs(await teacherOf(rooms.roomA));
+    viewer.send({ type: 'watch', roomId: rooms.roomA });
+    await viewer.next('room');
+    const admin = await signInAs(live.app, { role: 'admin' });
+    const locked = await live.app.inject({ method: 'POST', url: `/api/rooms/${rooms.roomA}/lock`, headers: admin.headers, payload: { deviceIds: [agent.deviceId], message: 'Pens down' } });
+    const { lockId } = locked.json<{ lockId: string }>();
+    await agent.agent.next('lock');
+    // The heartbeat names the teacher lock on screen (as after a collector restart, with no lock-state): confirmed.
+    const heartbeat = heartbeatMessage();
+    agent.agent.send({ ...heartbeat, payload: { ...heartbeat.payload, locked: true, keyboard: 'paused', teacherLockId: lockId } });
+    const confirmed = await viewer.next('device', 5_000, (message) => message.device.id === agent.deviceId && message.device.lock?.confirmed === true);
+    expect(confirmed.device).toMatchObject({ screenLocked: true, keyboard: 'paused', connection: 'online' });
+
+    // Killed (no bye): the tile says the agent is gone; the lock is still the teacher's, waiting, not on screen.
+    agent.agent.drop();
+    const gone = await viewer.next('device', 5_000, (message) => message.device.id === agent.deviceId && message.device.connection === 'offline');
+    expect(gone.device).toMatchObject({ agentGone: true, screenLocked: false, lockReason: null, lock: { lockId, confirmed: false } });
+    // A fresh look at the room (a console opened later) says the same.
+    const later = await openAs(await teacherOf(rooms.roomA));
+    later.send({ type: 'watch', roomId: rooms.roomA });
+    expect((await later.next('room')).devices.find((tile) => tile.id === agent.deviceId)).toMatchObject({ agentGone: true, screenLocked: false, lock: { confirmed: false } });
+    later.close();
+    viewer.close();
+  });
+
   it('refuses a teacher another room’s watch, and a room they were taken off since', async () => {
     const teacher = await teacherOf(rooms.roomA);
     const viewer = await openAs(teacher);

@@ -4,6 +4,7 @@ import {
   messageRequestSchema,
   unlockRequestSchema,
   type CommandResponse,
+  type MessageReceiptsResponse,
   type RoomDevicesResponse,
 } from '@vigil/shared/console';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -20,6 +21,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { LockResult } from '../locks/lock.service.ts';
 import type { DeviceTiles } from './device-tiles.ts';
 import type { LiveHub } from './live-hub.ts';
+import { messageReceipts, messageTargets } from './message-receipts.ts';
 import { roomDeviceIds, roomSummaries } from './rooms.repository.ts';
 
 export interface RoomRoutesDeps {
@@ -29,6 +31,7 @@ export interface RoomRoutesDeps {
 }
 
 const roomParamsSchema = z.object({ roomId: z.string().min(1).max(64) });
+const messageParamsSchema = z.object({ messageId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/) });
 
 /** The room in the URL, after checking the user may act on it (403 `room-forbidden` otherwise). */
 async function roomOf(db: Db, request: FastifyRequest): Promise<{ roomId: string; user: AuthUser }> {
@@ -125,9 +128,20 @@ export function registerRoomRoutes(app: FastifyInstance, deps: RoomRoutesDeps): 
         });
       }
     });
-    const payload = { id: messageId, text: body.text, from: user.displayName.slice(0, 200) };
+    // reportShown: the agent answers with `message-shown` once it is on screen (GET …/messages/:messageId).
+    const payload = { id: messageId, text: body.text, from: user.displayName.slice(0, 200), reportShown: true };
     let delivered = 0;
     for (const deviceId of connected) if (app.agentHub.send(deviceId, makeEnvelope('message', payload))) delivered++;
-    return { deviceIds, delivered };
+    return { deviceIds, delivered, messageId };
+  });
+
+  app.get('/api/rooms/:roomId/messages/:messageId', { exposeHeadRoute: false }, async (request): Promise<MessageReceiptsResponse> => {
+    const { roomId } = await roomOf(db, request);
+    const parsed = messageParamsSchema.safeParse(request.params);
+    if (!parsed.success) throw new AppError('message-not-found', 404, 'No such message in this room');
+    const { messageId } = parsed.data;
+    const deviceIds = await messageTargets(db, roomId, messageId);
+    if (deviceIds.length === 0) throw new AppError('message-not-found', 404, 'No such message in this room');
+    return { messageId, deviceIds, shown: await messageReceipts(db, messageId, deviceIds) };
   });
 }

@@ -24,13 +24,20 @@ function describeSmtpError(error: unknown): string {
   return `${code}${error.message}`.replace(/\s+/g, ' ').slice(0, 300);
 }
 
+/** A file sent with a message (the governors' report's PDF). */
+export interface EmailAttachment {
+  readonly filename: string;
+  readonly content: Buffer;
+  readonly contentType: string;
+}
+
 /**
  * Sends one message through the school's server with nodemailer. `starttls` refuses a
  * server that does not offer STARTTLS (nodemailer `requireTLS`), so the password and the
  * message never cross the network in the clear; `tls` is TLS from the first byte. The
  * server's certificate is always verified (against `caCertificate` when one is given).
  */
-export async function sendEmail(config: SmtpConfig, to: string, content: EmailContent): Promise<string> {
+export async function sendEmail(config: SmtpConfig, to: string, content: EmailContent, attachments: readonly EmailAttachment[] = []): Promise<string> {
   const transport = nodemailer.createTransport({
     host: config.host,
     port: config.port,
@@ -43,7 +50,7 @@ export async function sendEmail(config: SmtpConfig, to: string, content: EmailCo
     socketTimeout: 30_000,
   });
   try {
-    const info = await transport.sendMail({ from: config.from, to, subject: content.subject, text: content.text, html: content.html });
+    const info = await transport.sendMail({ from: config.from, to, subject: content.subject, text: content.text, html: content.html, attachments: attachments.map((file) => ({ ...file })) });
     return typeof info.response === 'string' ? info.response.slice(0, 200) : 'accepted';
   } catch (error) {
     throw new DeliveryError(describeSmtpError(error), { cause: error });

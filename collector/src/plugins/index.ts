@@ -7,10 +7,14 @@ import adminPlugin from '../admin/admin.plugin.ts';
 import auditPlugin from '../audit/audit.plugin.ts';
 import authPlugin from '../auth/auth.plugin.ts';
 import evidencePlugin from '../evidence/evidence.plugin.ts';
+import exportsPlugin from '../exports/exports.plugin.ts';
 import consolePlugin from './console.plugin.ts';
+import downloadsPlugin from '../downloads/downloads.plugin.ts';
 import healthPlugin from './health.plugin.ts';
 import livePlugin from '../live/live.plugin.ts';
 import notificationsPlugin from '../notifications/notifications.plugin.ts';
+import pupilsPlugin from '../pupils/pupils.plugin.ts';
+import reportsPlugin from '../reports/reports.plugin.ts';
 import triagePlugin from '../triage/triage.plugin.ts';
 
 export interface FeatureOptions {
@@ -55,8 +59,16 @@ export async function registerFeatures(app: FastifyInstance, options: FeatureOpt
   await app.register(alertFeedPlugin);
   // E-mail and signed webhooks for new alerts, rules, school hours, escalation (app.alertFeed).
   await app.register(notificationsPlugin);
+  // Incident exports for the DSL: PDF, JSON, CSV, evidence bundles (app.alertFeed).
+  await app.register(exportsPlugin);
+  // The governors' report (/api/reports/governors, .csv, .pdf): counts only.
+  await app.register(reportsPlugin);
   await app.register(adminPlugin);
+  // The pupil directory: MIS import, the DSL's pupil page (alerts and tiles match through pupils/pupil-match.ts).
+  await app.register(pupilsPlugin);
   await app.register(auditPlugin);
+  // Agent packages (GET /downloads/:file) and the enrolment page's install facts.
+  await app.register(downloadsPlugin);
 
   // Last: the console's SPA fallback answers whatever no feature claimed.
   await app.register(consolePlugin, { consoleDir: options.consoleDir });

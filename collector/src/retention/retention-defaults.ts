@@ -31,6 +31,10 @@ export const defaultRetentionDays: Readonly<Record<RetentionDataClass, number>> 
   // Console sessions after they ran out (their IP and browser): a month for looking
   // into misuse of a staff account. Sign-ins themselves stay in the audit log.
   sessions: 30,
+  // Pupils who left (missing from a full MIS import): a year, so the DSL can still see
+  // whose alerts they were while a concern that follows a child is passed on; then the
+  // directory forgets them (their alerts stay, under the alert classes' own periods).
+  'pupil-leavers': 365,
 });
 
 /** The purge runs this long after start-up (let migrations, agents' reconnect storm and ingest settle)… */

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/audit.repository.ts';
 import { sessionIdleMs } from '../auth/session.repository.ts';
 import type { Database } from '../db/database.ts';
 import { ensureMonthlyPartitions } from '../db/partitions.ts';
+import { deleteLeaversBefore } from '../pupils/pupils.repository.ts';
 import type { RetentionDataClass } from '../db/schema/index.ts';
 import type { BlobStore } from '../evidence/blob-store.ts';
 import { defaultOrphanScreenshotGraceMs, defaultPurgeBatchSize, defaultRetentionDays } from './retention-defaults.ts';
@@ -40,6 +41,8 @@ export interface PurgeCounts {
   blobs: number;
   idleLockEvents: number;
   sessions: number;
+  /** Pupils deleted from the directory (left longer ago than the `pupil-leavers` period). */
+  pupilLeavers: number;
 }
 
 export interface PurgeReport {
@@ -163,7 +166,7 @@ export class RetentionPurge {
     const ruleOf = (dataClass: RetentionDataClass) => rules.find((rule) => rule.dataClass === dataClass);
     const cutoff = (dataClass: RetentionDataClass): Date =>
       new Date(startedAt.getTime() - (ruleOf(dataClass)?.days ?? defaultRetentionDays[dataClass]) * dayMs);
-    const deleted: PurgeCounts = { activitySpans: 0, activityPartitions: 0, alerts: 0, falsePositives: 0, alertEvents: 0, screenshots: 0, blobs: 0, idleLockEvents: 0, sessions: 0 };
+    const deleted: PurgeCounts = { activitySpans: 0, activityPartitions: 0, alerts: 0, falsePositives: 0, alertEvents: 0, screenshots: 0, blobs: 0, idleLockEvents: 0, sessions: 0, pupilLeavers: 0 };
     const purged: RetentionDataClass[] = [];
     const held: RetentionDataClass[] = [];
     const errors: string[] = [];
@@ -176,6 +179,7 @@ export class RetentionPurge {
       ['screenshots', () => this.#purgeScreenshots(cutoff('screenshots'), new Date(startedAt.getTime() - this.#orphanGraceMs), deleted, errors)],
       ['idle-lock-events', () => this.#batches((limit) => deleteIdleLockBatch(this.#database.pool, cutoff('idle-lock-events'), limit), (n) => (deleted.idleLockEvents += n))],
       ['sessions', () => this.#batches((limit) => deleteSessionsBatch(this.#database.pool, cutoff('sessions'), sessionIdleMs, limit), (n) => (deleted.sessions += n))],
+      ['pupil-leavers', async () => void (deleted.pupilLeavers += await deleteLeaversBefore(this.#database.db, cutoff('pupil-leavers')))],
     ];
     for (const [dataClass, step] of steps) {
       if (ruleOf(dataClass)?.legalHold === true) {

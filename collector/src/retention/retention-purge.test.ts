@@ -136,7 +136,7 @@ describe('the retention purge', () => {
   it('finishes every class without errors', () => {
     expect(first.errors).toEqual([]);
     expect(first.held).toEqual([]);
-    expect(first.purged).toEqual(['activity', 'alerts', 'false-positives', 'screenshots', 'idle-lock-events', 'sessions']);
+    expect(first.purged).toEqual(['activity', 'alerts', 'false-positives', 'screenshots', 'idle-lock-events', 'sessions', 'pupil-leavers']);
     expect(first.cutoffs.activity).toBe(ago(30).toISOString());
     expect(first.cutoffs.alerts).toBe(ago(365).toISOString());
   });
@@ -202,7 +202,7 @@ describe('the retention purge', () => {
   it('deletes nothing on a second run', async () => {
     const outcome = await newPurge(5_000).run('schedule', systemActor);
     if (!outcome.ran) throw new Error('the purge did not run');
-    const zero: PurgeCounts = { activitySpans: 0, activityPartitions: 0, alerts: 0, falsePositives: 0, alertEvents: 0, screenshots: 0, blobs: 0, idleLockEvents: 0, sessions: 0 };
+    const zero: PurgeCounts = { activitySpans: 0, activityPartitions: 0, alerts: 0, falsePositives: 0, alertEvents: 0, screenshots: 0, blobs: 0, idleLockEvents: 0, sessions: 0, pupilLeavers: 0 };
     expect(outcome.report.deleted).toEqual(zero);
     expect(outcome.report.errors).toEqual([]);
     const purges = await database.db.select().from(auditLog).where(eq(auditLog.action, 'retention.purge'));

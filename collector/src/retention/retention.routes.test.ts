@@ -51,6 +51,7 @@ describe('GET /api/retention', () => {
       { dataClass: 'false-positives', days: 30, lastPurgeAt: null },
       { dataClass: 'idle-lock-events', days: 30, lastPurgeAt: null },
       { dataClass: 'sessions', days: 30, lastPurgeAt: null },
+      { dataClass: 'pupil-leavers', days: 365, lastPurgeAt: null },
     ]);
     expect(Object.keys(defaultRetentionDays)).toEqual(body.rules.map((rule) => rule.dataClass));
   });
@@ -68,6 +69,7 @@ describe('PUT /api/retention', () => {
       ['false-positives', 30],
       ['idle-lock-events', 30],
       ['sessions', 30],
+      ['pupil-leavers', 365],
     ]);
     expect((await send('GET', '/api/retention', admin)).json()).toEqual(body);
     const entry = await latestAudit('retention.set');

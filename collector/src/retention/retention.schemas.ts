@@ -22,6 +22,7 @@ const countsSchema = z.object({
   screenshots: z.number().int(),
   blobs: z.number().int(),
   idleLockEvents: z.number().int(),
+  pupilLeavers: z.number().int(),
   sessions: z.number().int(),
 });
 

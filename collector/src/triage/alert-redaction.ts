@@ -49,3 +49,8 @@ export function redactText<T extends AlertText>(text: T, visible: boolean): Aler
   const { term, context, windowTitle, app, url, osUser, terms } = visible ? text : WITHHELD_TEXT;
   return { term, context, windowTitle, app, url, osUser, terms, withheld: !visible };
 }
+
+/** An alert's pupil goes with its OS user: null whenever the text is withheld. */
+export function redactPupil<P>(pupil: P | null, visible: boolean): P | null {
+  return visible ? pupil : null;
+}

@@ -1,6 +1,6 @@
 import type { AlertEvent, AlertSummary } from '@vigil/shared/console';
 import type { AlertEventRow, AlertRow } from './alerts.repository.ts';
-import { mayReadText, redactText, type TextAccess } from './alert-redaction.ts';
+import { mayReadText, redactPupil, redactText, type TextAccess } from './alert-redaction.ts';
 import type { CategoryCatalog } from './category-catalog.ts';
 
 // Rows → the console's shapes (console-api.schema.ts). Text is passed through exactly as
@@ -9,7 +9,8 @@ import type { CategoryCatalog } from './category-catalog.ts';
 
 export function toAlertSummary(row: AlertRow, catalog: CategoryCatalog, access: TextAccess): AlertSummary {
   const category = catalog.facts(row.category);
-  const text = redactText(row, mayReadText(access, row, catalog));
+  const visible = mayReadText(access, row, catalog);
+  const text = redactText(row, visible);
   return {
     id: row.id,
     ts: row.ts.toISOString(),
@@ -34,6 +35,7 @@ export function toAlertSummary(row: AlertRow, catalog: CategoryCatalog, access: 
     app: text.app,
     url: text.url,
     hasScreenshot: row.screenshotSha256 !== null,
+    pupil: redactPupil(row.pupil, visible),
     withheld: text.withheld,
   };
 }

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { alertEvents, alerts, devices, rooms, users } from '../db/schema/index.ts';
+import { pupilMatchSql } from '../pupils/pupil-match.ts';
 import { alertScopeCondition, type AlertScope } from './alert-scope.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -30,6 +31,8 @@ const summaryColumns = {
   app: alerts.app,
   url: alerts.url,
   screenshotSha256: alerts.screenshotSha256,
+  /** The pupil directory's match for the OS user: withheld with it (alert-redaction.ts). */
+  pupil: pupilMatchSql(alerts.siteId, alerts.osUser),
 };
 
 /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { categoryIdSchema, matchKindSchema, severitySchema } from '../protocol/wordlist.schema.ts';
 import { policySchema } from '../protocol/policy.schema.ts';
 import { textSchema } from '../protocol/primitives.schema.ts';
+import { pupilRefSchema } from './pupil-ref.schema.ts';
 
 // THE console ⇄ collector contract: every /api route's request and response and every
 // /console/live socket message. The collector validates requests with these schemas and
@@ -100,11 +101,15 @@ export const deviceTileSchema = z.object({
   osUser: z.string().nullable(),
   /** The browser agent's signed-in profile (personal data: shown only beside the OS user). */
   profileEmail: z.string().nullable(),
+  /** The pupil the OS user or profile resolves to in the pupil directory (teachers see their own rooms' pupils). */
+  pupil: pupilRefSchema.nullable().optional(),
   app: z.string().nullable(),
   title: z.string().nullable(),
   lastSeenAt: isoSchema.nullable(),
   /** Keyboard hook state from the last heartbeat. */
   keyboard: z.enum(['ok', 'paused', 'unavailable']).nullable(),
+  /** The agent's disk is full (its state folder refuses writes, e.g. ENOSPC) since `since`: alerts go straight, nothing is stored on the PC. Null when healthy. */
+  storageDegraded: z.object({ reason: z.string(), since: isoSchema.nullable() }).nullable().optional(),
   capabilities: z.array(z.string()),
 });
 export type DeviceTile = z.infer<typeof deviceTileSchema>;
@@ -134,8 +139,26 @@ export const messageRequestSchema = z.strictObject({ deviceIds: targetDevices, t
 export type MessageRequest = z.infer<typeof messageRequestSchema>;
 
 /** Answer of lock / unlock / message: which devices it went to and how many are connected. */
-export const commandResponseSchema = z.object({ deviceIds: z.array(z.string()), delivered: z.number().int(), lockId: z.string().optional() });
+export const commandResponseSchema = z.object({
+  deviceIds: z.array(z.string()),
+  delivered: z.number().int(),
+  lockId: z.string().optional(),
+  /** A message's id, to ask which PCs showed it (GET /api/rooms/:roomId/messages/:messageId). */
+  messageId: z.string().optional(),
+});
 export type CommandResponse = z.infer<typeof commandResponseSchema>;
+
+/**
+ * GET /api/rooms/:roomId/messages/:messageId: which PCs put a message on screen, and how — a desktop
+ * notification, the agent's own window, or nowhere (the PC had no display: `via: 'none'`). A device
+ * missing from `shown` has not said (an older agent, or not connected when it was sent).
+ */
+export const messageReceiptsResponseSchema = z.object({
+  messageId: z.string(),
+  deviceIds: z.array(z.string()),
+  shown: z.array(z.object({ deviceId: z.string(), via: z.enum(['notification', 'window', 'none']), at: z.number() })),
+});
+export type MessageReceiptsResponse = z.infer<typeof messageReceiptsResponseSchema>;
 
 // ── The console socket: WS /console/live (session cookie; Origin must match) ─────────
 //
@@ -250,6 +273,8 @@ export const alertSummarySchema = z.object({
   app: z.string().nullable(),
   url: z.string().nullable(),
   hasScreenshot: z.boolean(),
+  /** The pupil the OS user resolves to in the pupil directory; null when none, and when `withheld`. */
+  pupil: pupilRefSchema.nullable(),
   /**
    * Restricted (or unknown) category and this user has no active reveal of the alert: term,
    * context, windowTitle, app, url and osUser are null whatever was stored.
@@ -492,7 +517,7 @@ export const updateUserRequestSchema = z.strictObject({
 });
 
 /** Data classes with a retention period (the audit log itself is kept; it is append-only). */
-export const retentionClassSchema = z.enum(['activity', 'alerts', 'screenshots', 'false-positives', 'idle-lock-events', 'sessions']);
+export const retentionClassSchema = z.enum(['activity', 'alerts', 'screenshots', 'false-positives', 'idle-lock-events', 'sessions', 'pupil-leavers']);
 /** GET /api/retention ; PUT /api/retention (admin): days each data class is kept. */
 export const retentionResponseSchema = z.object({
   rules: z.array(z.object({ dataClass: retentionClassSchema, days: z.number().int(), lastPurgeAt: isoSchema.nullable() })),

@@ -5,3 +5,8 @@ export * from './sso.schema.ts';
 export * from './security-settings.schema.ts';
 export * from './visible-text.ts';
 export * from './notifications.schema.ts';
+export * from './reports.schema.ts';
+export * from './pupil-ref.schema.ts';
+export * from './pupils.schema.ts';
+export * from './exports.schema.ts';
+export * from './agent-install.schema.ts';

@@ -43,6 +43,11 @@ export const helloPayloadSchema = z.object({
   /** The word list the agent already holds, so the collector can skip re-sending it. */
   wordlistVersion: hex64Schema.optional(),
   previousExit: z.enum(['clean', 'unclean', 'first-run']),
+  /**
+   * This run of the agent process (a ULID made at start), the same on every reconnect of the run, so the collector
+   * records one unclean exit per run however often it reconnects. Optional: added after v1 shipped.
+   */
+  runId: ulidSchema.optional(),
   /** Which agent this is. Optional: added after v1 shipped; absent means the desktop agent. */
   agentKind: agentKindSchema.optional(),
   /** The browser the browser agent runs in (name as the browser reports it, e.g. Chrome, Edge, Chromium). */
@@ -81,6 +86,24 @@ export const heartbeatPayloadSchema = z.object({
     })
     .partial()
     .optional(),
+  /**
+   * Present while the agent runs degraded: its state folder refuses writes (`reason`: the file
+   * system's error code, e.g. ENOSPC), since `since` (epoch ms); `heldInMemory` records wait in a
+   * bounded in-memory queue or go straight over the socket. Optional: added after v1 shipped.
+   */
+  degraded: z
+    .object({
+      reason: textSchema(64, 1),
+      since: epochMsSchema,
+      heldInMemory: countSchema,
+    })
+    .optional(),
+  /**
+   * The teacher lock on screen now (its `lockId`), or null when none is: with `locked`, the PC's lock as it is,
+   * so a collector that restarted (or a console that missed the lock-state) confirms the lock from the next
+   * heartbeat. Optional: added after v1 shipped; absent from older agents (nothing is said either way).
+   */
+  teacherLockId: tokenSchema(1, 64).nullable().optional(),
 });
 
 /** One span of a focused window; repeated polls of the same window are merged into one. */
@@ -148,6 +171,20 @@ export const lockStatePayloadSchema = z.object({
   message: textSchema(500).optional(),
 });
 
+/**
+ * What the PC did with a teacher `message`: shown in a desktop notification, shown in the agent's own
+ * on-screen window, or nowhere (no display: only logged). Sent once per message, after it was put on screen
+ * (not merely received), so the console can say "shown" only for what a pupil could see. Added after v1
+ * shipped: an older collector refuses it with an `error` naming it, and the agent drops it.
+ */
+export const messageShownPayloadSchema = z.object({
+  id: ulidSchema,
+  /** The collector's `message` id. */
+  messageId: ulidSchema,
+  via: z.enum(['notification', 'window', 'none']),
+  at: epochMsSchema,
+});
+
 export const idleStatePayloadSchema = z.object({
   id: ulidSchema,
   idle: z.boolean(),
@@ -187,6 +224,7 @@ export const activityMessageSchema = messageSchema('activity', activityPayloadSc
 export const alertMessageSchema = messageSchema('alert', alertPayloadSchema);
 export const lockStateMessageSchema = messageSchema('lock-state', lockStatePayloadSchema);
 export const idleStateMessageSchema = messageSchema('idle-state', idleStatePayloadSchema);
+export const messageShownMessageSchema = messageSchema('message-shown', messageShownPayloadSchema);
 export const frameMessageSchema = messageSchema('frame', framePayloadSchema);
 export const screenshotMessageSchema = messageSchema('screenshot', screenshotPayloadSchema);
 export const byeMessageSchema = messageSchema('bye', byePayloadSchema);
@@ -198,6 +236,7 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
   alertMessageSchema,
   lockStateMessageSchema,
   idleStateMessageSchema,
+  messageShownMessageSchema,
   frameMessageSchema,
   screenshotMessageSchema,
   byeMessageSchema,
@@ -216,6 +255,7 @@ export type AlertPayload = z.infer<typeof alertPayloadSchema>;
 export type AlertTerm = z.infer<typeof alertTermSchema>;
 export type LockStatePayload = z.infer<typeof lockStatePayloadSchema>;
 export type IdleStatePayload = z.infer<typeof idleStatePayloadSchema>;
+export type MessageShownPayload = z.infer<typeof messageShownPayloadSchema>;
 export type FramePayload = z.infer<typeof framePayloadSchema>;
 export type ScreenshotPayload = z.infer<typeof screenshotPayloadSchema>;
 export type ByePayload = z.infer<typeof byePayloadSchema>;
@@ -225,6 +265,7 @@ export type ActivityMessage = z.infer<typeof activityMessageSchema>;
 export type AlertMessage = z.infer<typeof alertMessageSchema>;
 export type LockStateMessage = z.infer<typeof lockStateMessageSchema>;
 export type IdleStateMessage = z.infer<typeof idleStateMessageSchema>;
+export type MessageShownMessage = z.infer<typeof messageShownMessageSchema>;
 export type FrameMessage = z.infer<typeof frameMessageSchema>;
 export type ScreenshotMessage = z.infer<typeof screenshotMessageSchema>;
 export type ByeMessage = z.infer<typeof byeMessageSchema>;

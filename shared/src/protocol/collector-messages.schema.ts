@@ -43,6 +43,11 @@ export const messagePayloadSchema = z.object({
   id: ulidSchema,
   text: textSchema(2000, 1),
   from: textSchema(200),
+  /**
+   * The collector takes a `message-shown` for this message (what the PC put on screen). Optional: added
+   * after v1 shipped; an agent sends `message-shown` only when it is set, so an older collector never gets one.
+   */
+  reportShown: z.boolean().optional(),
 });
 
 export const livePayloadSchema = z.object({

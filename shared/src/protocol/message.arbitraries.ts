@@ -81,6 +81,7 @@ export const agentMessageArb: fc.Arbitrary<AgentMessage> = fc.oneof(
     capabilities: fc.uniqueArray(fc.constantFrom('keyboard', 'window', 'url', 'screenshot', 'lock', 'live', 'idle', 'message' as const)),
     wordlistVersion: hex64Arb,
     previousExit: fc.constantFrom('clean' as const, 'unclean' as const, 'first-run' as const),
+    runId: ulidArb,
   }, { requiredKeys: ['auth', 'agentVersion', 'os', 'hostname', 'osUser', 'capabilities', 'previousExit'] })),
   envelopeArb('heartbeat', fc.record({
     uptimeSeconds: countArb,
@@ -88,7 +89,9 @@ export const agentMessageArb: fc.Arbitrary<AgentMessage> = fc.oneof(
     idleSeconds: countArb,
     keyboard: fc.constantFrom('ok' as const, 'paused' as const, 'unavailable' as const),
     outbox: fc.record({ pending: countArb, bytes: countArb, droppedActivity: countArb, droppedAlerts: countArb }),
-  })),
+    teacherLockId: fc.option(ulidArb, { nil: null }),
+    degraded: fc.record({ reason: fc.constantFrom('ENOSPC', 'EDQUOT', 'EIO'), since: epochArb, heldInMemory: countArb }),
+  }, { requiredKeys: ['uptimeSeconds', 'locked', 'idleSeconds', 'keyboard', 'outbox'] })),
   envelopeArb('activity', fc.tuple(spanArb, fc.record({
     id: ulidArb, app: textArb(256), title: textArb(1024), url: textArb(2048), osUser: textArb(256),
   }, { requiredKeys: ['id', 'app', 'title', 'osUser'] })).map(([[start, end], span]) => ({ ...span, start, end }))),
@@ -119,6 +122,9 @@ export const agentMessageArb: fc.Arbitrary<AgentMessage> = fc.oneof(
     message: textArb(500),
   }, { requiredKeys: ['id', 'locked', 'reason', 'at'] })),
   envelopeArb('idle-state', fc.record({ id: ulidArb, idle: fc.boolean(), at: epochArb, idleSeconds: countArb })),
+  envelopeArb('message-shown', fc.record({
+    id: ulidArb, messageId: ulidArb, via: fc.constantFrom('notification' as const, 'window' as const, 'none' as const), at: epochArb,
+  })),
   envelopeArb('frame', fc.record({
     seq: countArb, width: pixelsArb, height: pixelsArb, mime: mimeArb, unchanged: fc.boolean(),
   }, { requiredKeys: ['seq', 'width', 'height', 'mime'] })),
@@ -146,7 +152,7 @@ export const collectorMessageArb: fc.Arbitrary<CollectorMessage> = fc.oneof(
   envelopeArb('lock', fc.record({
     on: fc.boolean(), lockId: tokenArb(1, 64), message: textArb(500), until: epochArb, by: textArb(200),
   }, { requiredKeys: ['on', 'lockId'] })),
-  envelopeArb('message', fc.record({ id: ulidArb, text: textArb(2000, 1), from: textArb(200) })),
+  envelopeArb('message', fc.record({ id: ulidArb, text: textArb(2000, 1), from: textArb(200), reportShown: fc.boolean() }, { requiredKeys: ['id', 'text', 'from'] })),
   envelopeArb('live', fc.record({
     on: fc.boolean(), fps: fc.double({ min: 0.1, max: 10, noNaN: true }), width: fc.integer({ min: 64, max: 1920 }),
   })),

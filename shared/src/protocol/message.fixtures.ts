@@ -69,6 +69,12 @@ export const agentFixtures = {
     at: fixtureTime,
     idleSeconds: 300,
   }),
+  'message-shown': envelope('message-shown', '01KDXS0000MSGSH0WN00000000', {
+    id: '01KDXS0000MSGSH0WN00000001',
+    messageId: '01KDXS0000MSG0000000000001',
+    via: 'window',
+    at: fixtureTime,
+  }),
   frame: envelope('frame', '01KDXS0000FRAME00000000000', { seq: 42, width: 320, height: 180, mime: 'image/webp' }),
   screenshot: envelope('screenshot', '01KDXS0000SCREENSH0T00000D', {
     sha256: sha,
@@ -107,6 +113,7 @@ export const collectorFixtures = {
     id: '01KDXS0000MSG0000000000001',
     text: 'Five minutes left — please save your work.',
     from: 'Ms Patel',
+    reportShown: true,
   }),
   live: envelope('live', '01KDXS00001111E00000000000', { on: true, fps: 1, width: 320 }),
   'screenshot-request': envelope('screenshot-request', '01KDXS0000SCRREQ0000000000', {

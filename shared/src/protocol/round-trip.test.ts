@@ -121,3 +121,38 @@ describe('makeEnvelope', () => {
     expect(decodeCollectorMessage(encode(message))).toEqual({ ok: true, value: message });
   });
 });
+
+describe('hello runId (optional, added after v1)', () => {
+  const withRunId = { ...agentFixtures.hello, payload: { ...agentFixtures.hello.payload, previousExit: 'unclean' as const, runId: '01KDXS0000RVN1D00000000001' } };
+
+  it('round-trips the run id', () => {
+    expect(decodeAgentMessage(encode(withRunId))).toEqual({ ok: true, value: withRunId });
+  });
+
+  it('a hello without one (an older agent) still decodes, unchanged', () => {
+    const decoded = decodeAgentMessage(encode(agentFixtures.hello));
+    expect(decoded).toEqual({ ok: true, value: agentFixtures.hello });
+    expect(decoded.ok && decoded.value.type === 'hello' && 'runId' in decoded.value.payload).toBe(false);
+  });
+
+  it('refuses a run id that is not a ULID', () => {
+    const bad = { ...withRunId, payload: { ...withRunId.payload, runId: 'run-1' } } as AgentMessage;
+    const decoded = decodeAgentMessage(encode(bad));
+    expect(decoded.ok).toBe(false);
+    expect(!decoded.ok && decoded.detail).toMatch(/payload\.runId/);
+  });
+});
+
+describe('heartbeat teacherLockId (optional, added after v1)', () => {
+  const beat = (teacherLockId: unknown) => ({ ...agentFixtures.heartbeat, payload: { ...agentFixtures.heartbeat.payload, locked: true, teacherLockId } }) as AgentMessage;
+
+  it('round-trips a lock id and null (no teacher lock on screen)', () => {
+    for (const id of ['01KDXS0000L0CK000000000001', null]) expect(decodeAgentMessage(encode(beat(id)))).toEqual({ ok: true, value: beat(id) });
+  });
+
+  it('a heartbeat without it (an older agent) still decodes; a bad one is refused', () => {
+    expect(decodeAgentMessage(encode(agentFixtures.heartbeat))).toEqual({ ok: true, value: agentFixtures.heartbeat });
+    const refused = decodeAgentMessage(encode(beat('')));
+    expect(!refused.ok && refused.detail).toMatch(/payload\.teacherLockId/);
+  });
+});

@@ -31,7 +31,12 @@ export interface NodeProcess {
 }
 
 export function startNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv): NodeProcess {
-  const child = spawn(process.execPath, [script, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startProcess(process.execPath, [script, ...args], env);
+}
+
+/** Any program (an installed package's command line), collected and stopped like `startNode`. */
+export function startProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv): NodeProcess {
+  const child = spawn(command, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const collect = (into: string[]) => {

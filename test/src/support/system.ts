@@ -43,7 +43,8 @@ export class CollectorProcess {
     this.env = env;
   }
 
-  static async create(databaseUrl: string): Promise<CollectorProcess> {
+  /** `extraEnv`: more collector settings (PUBLIC_URL, …). */
+  static async create(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<CollectorProcess> {
     const port = await findFreePort();
     let tlsPort = await findFreePort();
     while (tlsPort === port) tlsPort = await findFreePort();
@@ -56,6 +57,7 @@ export class CollectorProcess {
       DATA_DIR: dataDir,
       WORDLISTS_DIR: join(repoRoot, 'wordlists'),
       LOG_LEVEL: 'info',
+      ...extraEnv,
     });
     return new CollectorProcess(port, tlsPort, dataDir, env);
   }
@@ -78,6 +80,11 @@ export class CollectorProcess {
   /** SIGTERM to its PID, as an operator or systemd would stop it. */
   async stop(): Promise<void> {
     await this.#proc?.stop('SIGTERM');
+  }
+
+  /** SIGKILL to its PID: a crash or a power cut, no orderly shutdown (devices are not marked offline). */
+  async kill9(): Promise<void> {
+    await this.#proc?.stop('SIGKILL');
   }
 
   /** The current run's log lines. */

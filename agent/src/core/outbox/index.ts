@@ -4,11 +4,12 @@ export { OutboxSender, PermanentSendError } from './outbox-sender.ts';
 export type { OutboxSenderOptions, OutboxSenderState, SenderOutbox } from './outbox-sender.ts';
 export { DEFAULT_BACKOFF, backoffCeiling, backoffDelay } from './backoff.ts';
 export type { BackoffPolicy } from './backoff.ts';
-export { OUTBOX_KINDS, OutboxError, isUlid } from './outbox-types.ts';
+export { OUTBOX_KINDS, OutboxError, diskErrorCode, isUlid } from './outbox-types.ts';
 export type {
   EnqueueResult,
   OutboxErrorCode,
   OutboxInput,
+  OutboxDegraded,
   OutboxKind,
   OutboxLogger,
   OutboxOptions,

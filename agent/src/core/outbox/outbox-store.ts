@@ -70,11 +70,19 @@ export function newSegment(dir: string, kind: OutboxKind, seq: number): Segment 
 /** Makes a new segment durable (header, file and directory entry) before anything is written to it. */
 export async function createSegmentFile(dir: string, kind: OutboxKind, seq: number): Promise<Segment> {
   const seg = newSegment(dir, kind, seq);
-  seg.fh = await open(seg.path, 'wx+', 0o600);
+  const fh = await open(seg.path, 'wx+', 0o600);
   const header = encodeHeader('segment', { kind, seq });
-  await writeAll(seg.fh, header, 0);
-  await seg.fh.datasync();
-  await fsyncDir(dir);
+  try {
+    await writeAll(fh, header, 0);
+    await fh.datasync();
+    await fsyncDir(dir);
+  } catch (err) {
+    // A full disk: leave no open handle and no headerless file behind.
+    await fh.close().catch(() => undefined);
+    await unlinkIfPresent(seg.path).catch(() => undefined);
+    throw err;
+  }
+  seg.fh = fh;
   seg.size = header.length;
   return seg;
 }

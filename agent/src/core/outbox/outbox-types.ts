@@ -45,6 +45,26 @@ export interface OutboxStats {
   segmentsQuarantined: number;
   /** Records the transport reported as permanently undeliverable; persisted. */
   rejected: number;
+  /** Records held in memory because the disk refused them (included in `pending`). */
+  heldInMemory: number;
+  /** Set while the folder cannot be written (full disk, quota, I/O error): records are held in memory. */
+  degraded?: OutboxDegraded;
+}
+
+/** Why and since when the outbox has been holding records in memory. */
+export interface OutboxDegraded {
+  /** The error code the file system gave (`ENOSPC`, `EDQUOT`, `EIO`, ...). */
+  reason: string;
+  /** Epoch ms of the first failed write. */
+  since: number;
+}
+
+/** Errors that mean "the folder cannot take writes now", not a bug: the outbox holds records in memory instead. */
+const DISK_ERROR_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EFBIG', 'EMFILE', 'ENFILE']);
+
+export function diskErrorCode(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && DISK_ERROR_CODES.has(code) ? code : undefined;
 }
 
 /** The subset of a pino logger the outbox uses. */
@@ -69,6 +89,12 @@ export interface OutboxOptions {
   fsyncIntervalMs?: number;
   /** Quarantined `*.corrupt` files kept for inspection (default 10, oldest deleted first). */
   keepQuarantined?: number;
+  /** Records held in memory while the disk refuses writes (default 500; least urgent evicted first, counted). */
+  maxHeldRecords?: number;
+  /** Bytes held in memory while the disk refuses writes (default 8 MiB). */
+  maxHeldBytes?: number;
+  /** How often a degraded outbox tries the disk again (default 5000 ms). */
+  retryMs?: number;
   logger?: OutboxLogger;
   now?: () => number;
 }

@@ -1,4 +1,4 @@
-import type { Notifier } from '../../core/ports.ts';
+import type { Notifier, NotifyVia } from '../../core/ports.ts';
 
 /** Where the tray app shows a message: its message window. */
 export interface MessageDisplay {
@@ -13,7 +13,8 @@ export class ElectronNotifier implements Notifier {
     this.#window = window;
   }
 
-  async notify(title: string, body: string): Promise<void> {
+  async notify(title: string, body: string): Promise<NotifyVia> {
     this.#window.show(title, body);
+    return 'window';
   }
 }

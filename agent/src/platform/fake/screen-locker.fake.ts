@@ -10,8 +10,11 @@ export class FakeScreenLocker implements ScreenLocker {
   readonly calls: LockerCall[] = [];
   #locked = false;
   #idleHeld = false;
+  readonly #lostListeners = new Set<() => void>();
   /** When set, the next lock() rejects with this error (a locker that will not start). */
   failNextLock: Error | undefined;
+  /** A lock screen that shows the teacher's message itself (the Linux agent's own window). */
+  showsMessage = false;
 
   async lock(opts?: LockRequest): Promise<void> {
     this.calls.push({ op: 'lock', ...opts });
@@ -31,6 +34,17 @@ export class FakeScreenLocker implements ScreenLocker {
 
   async isLocked(): Promise<boolean> {
     return this.#locked;
+  }
+
+  onLost(listener: () => void): () => void {
+    this.#lostListeners.add(listener);
+    return () => this.#lostListeners.delete(listener);
+  }
+
+  /** The locker is killed (kill -9): the screen is open and the loss is told at once, as the Node locker does. */
+  kill(): void {
+    this.setLocked(false);
+    for (const listener of this.#lostListeners) listener();
   }
 
   /** The person at the PC (or the OS) locked or unlocked the screen. */

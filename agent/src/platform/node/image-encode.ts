@@ -10,7 +10,13 @@ let sharpModule: Promise<Sharp> | undefined;
  * alerts or streams never pays its ~18 MiB (measured in bench/src/agent-idle.bench.ts).
  */
 function loadSharp(): Promise<Sharp> {
-  sharpModule ??= import('sharp').then((m) => m.default);
+  sharpModule ??= import('sharp').then((m) => {
+    // One small image at a time: libvips' operation cache and a thread per core only hold
+    // memory that is not given back after a live session (whole-tree RSS, agent-idle bench).
+    m.default.cache(false);
+    m.default.concurrency(1);
+    return m.default;
+  });
   return sharpModule;
 }
 

@@ -13,6 +13,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 export class LockerPidFile {
   readonly path: string;
   readonly #name: string;
+  /**
+   * Writes and clears run one after another, in call order: a killed locker's clear (read, then remove)
+   * must not remove the PID its replacement wrote meanwhile.
+   */
+  #ops: Promise<unknown> = Promise.resolve();
 
   constructor(path: string, command: string) {
     this.path = path;
@@ -20,16 +25,26 @@ export class LockerPidFile {
     this.#name = basename(command).slice(0, 15);
   }
 
-  async write(pid: number): Promise<void> {
-    const tmp = `${this.path}.tmp-${process.pid}`;
-    await writeFile(tmp, `${pid}\n`, { mode: 0o600 });
-    await rename(tmp, this.path);
+  write(pid: number): Promise<void> {
+    return this.#serial(async () => {
+      const tmp = `${this.path}.tmp-${process.pid}`;
+      await writeFile(tmp, `${pid}\n`, { mode: 0o600 });
+      await rename(tmp, this.path);
+    });
   }
 
   /** Removes the file if it names `pid` (or whatever it names, without one). */
-  async clear(pid?: number): Promise<void> {
-    if (pid !== undefined && (await this.#read()) !== pid) return;
-    await rm(this.path, { force: true });
+  clear(pid?: number): Promise<void> {
+    return this.#serial(async () => {
+      if (pid !== undefined && (await this.#read()) !== pid) return;
+      await rm(this.path, { force: true });
+    });
+  }
+
+  #serial(op: () => Promise<void>): Promise<void> {
+    const next = this.#ops.then(op, op);
+    this.#ops = next.catch(() => undefined);
+    return next;
   }
 
   /** The locker a previous run left on screen, or undefined (a stale file is removed). */
@@ -41,12 +56,13 @@ export class LockerPidFile {
     return undefined;
   }
 
-  /** `pid` runs, as this user, under the locker's name (Linux /proc; elsewhere never). */
+  /** `pid` runs, as this user, under the locker's name (Linux /proc; elsewhere never). A killed one not yet reaped (zombie) does not. */
   async isLocker(pid: number): Promise<boolean> {
     try {
-      const [comm, owner] = await Promise.all([readFile(`/proc/${pid}/comm`, 'utf8'), stat(`/proc/${pid}`)]);
+      const [comm, owner, procStat] = await Promise.all([readFile(`/proc/${pid}/comm`, 'utf8'), stat(`/proc/${pid}`), readFile(`/proc/${pid}/stat`, 'utf8')]);
       const uid = process.getuid?.();
-      return comm.trim() === this.#name && (uid === undefined || owner.uid === uid);
+      const zombie = procStat.slice(procStat.lastIndexOf(')') + 2, procStat.lastIndexOf(')') + 3) === 'Z';
+      return !zombie && comm.trim() === this.#name && (uid === undefined || owner.uid === uid);
     } catch {
       return false;
     }

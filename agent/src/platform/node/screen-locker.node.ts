@@ -5,6 +5,8 @@ import { pino, type Logger } from 'pino';
 import type { LockRequest, ScreenLocker } from '../../core/ports.ts';
 import { run } from './exec.ts';
 import { LockerPidFile, stopProcess } from './locker-pid-file.ts';
+import { LockerWatch } from './locker-watch.ts';
+import { X11LockScreen } from './x11-overlay.ts';
 
 /**
  * - `command`: runs a locker that stays in the foreground while locked (default `i3lock -n -c 000000`); we hold
@@ -29,6 +31,13 @@ export interface NodeScreenLockerOptions {
   sessionId?: string;
   /** Environment for the locker (DISPLAY). Default process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * `command` mode on Linux: a teacher lock shows the agent's own fullscreen lock screen (x11-overlay.ts: the
+   * message, the teacher, a countdown; keyboard and pointer grabbed), with the locker command as the fallback
+   * when it cannot be made. Idle locks always use the locker / OS lock (the pupil's password). Needs DISPLAY.
+   * Default false (the headless agent turns it on when no locker command is configured).
+   */
+  overlay?: boolean;
   /** How long lock() waits for the lock to be in place. Default 5 s. */
   readyTimeoutMs?: number;
   /**
@@ -59,6 +68,11 @@ export class NodeScreenLocker implements ScreenLocker {
   /** A locker a previous run of the agent started and left on screen. */
   #adopted: number | undefined;
   #pidFileRead = false;
+  /** Tells LockService the moment a locker ends without unlock(), so the lock goes back up at once. */
+  readonly #watch = new LockerWatch();
+  readonly #overlayEnabled: boolean;
+  /** The agent's own teacher lock screen, while it shows. */
+  #overlay: X11LockScreen | undefined;
 
   constructor(opts: NodeScreenLockerOptions = {}) {
     this.#mode = opts.mode ?? 'auto';
@@ -71,11 +85,21 @@ export class NodeScreenLocker implements ScreenLocker {
     this.#pidFile = opts.pidFile === undefined ? undefined : new LockerPidFile(opts.pidFile, this.#command[0] ?? '');
     this.#platform = opts.platform ?? process.platform;
     this.#log = opts.log ?? pino({ level: 'silent' });
+    this.#overlayEnabled = (opts.overlay ?? false) && this.#platform === 'linux' && (this.#env.DISPLAY ?? '') !== '';
+  }
+
+  /** True while the agent's own lock screen shows the teacher's message (LockService then sends no notification). */
+  get showsMessage(): boolean {
+    return this.#overlay?.showing === true;
   }
 
   /** PID of the locker process this agent started (or took over from its previous run), while it runs. */
   get lockerPid(): number | undefined {
     return running(this.#locker) ? this.#locker?.pid : this.#adopted;
+  }
+
+  onLost(listener: () => void): () => void {
+    return this.#watch.onLost(listener);
   }
 
   resolveMode(): Promise<Exclude<LockerMode, 'auto'>> {
@@ -86,7 +110,10 @@ export class NodeScreenLocker implements ScreenLocker {
   async lock(opts?: LockRequest): Promise<void> {
     // The message is shown by the Notifier / Electron overlay; OS lockers have nowhere to put it.
     const mode = await this.resolveMode();
+    if (opts?.reason !== 'idle' && this.#overlayEnabled && (await this.#lockWithOverlay(opts ?? {}))) return;
     await this.#lockWith(mode);
+    // In place: from now on its exit (kill -9, closed) is a lost lock, told at once.
+    if (this.#locker !== undefined && running(this.#locker)) this.#watch.supervise(this.#locker);
     if (opts?.reason === 'idle') this.#idleHeld = true;
   }
 
@@ -115,6 +142,9 @@ export class NodeScreenLocker implements ScreenLocker {
   /** Lifts a teacher lock. An idle lock stays: the person at the PC signs in themselves. */
   async unlock(): Promise<void> {
     const mode = await this.resolveMode();
+    const overlay = this.#overlay;
+    this.#overlay = undefined;
+    overlay?.close();
     if (this.#idleHeld && (await this.isLocked())) {
       this.#log.info('teacher lock lifted; the idle lock stays until the person signs in');
       return;
@@ -128,6 +158,7 @@ export class NodeScreenLocker implements ScreenLocker {
     if (locker === undefined || !running(locker)) {
       const adopted = await this.#adoptedLocker();
       if (adopted !== undefined) {
+        this.#watch.stopPid();
         await stopProcess(adopted);
         this.#adopted = undefined;
         await this.#pidFile?.clear(adopted);
@@ -137,6 +168,7 @@ export class NodeScreenLocker implements ScreenLocker {
       return;
     }
     const exited = once(locker, 'exit');
+    this.#watch.release(locker);
     locker.kill('SIGTERM');
     const force = setTimeout(() => locker.kill('SIGKILL'), 3_000);
     await exited;
@@ -144,7 +176,7 @@ export class NodeScreenLocker implements ScreenLocker {
   }
 
   async isLocked(): Promise<boolean> {
-    if (running(this.#locker)) return true;
+    if (running(this.#locker) || this.#overlay?.showing === true) return true;
     const mode = await this.resolveMode();
     const locked = mode === 'loginctl' ? await this.#lockedHint() : mode === 'command' && (await this.#adoptedLocker()) !== undefined;
     if (!locked) this.#idleHeld = false;
@@ -158,13 +190,45 @@ export class NodeScreenLocker implements ScreenLocker {
     if (!this.#pidFileRead) {
       this.#pidFileRead = true;
       this.#adopted = await pidFile.find();
-      if (this.#adopted !== undefined) this.#log.info({ pid: this.#adopted }, 'found the locker a previous run left on screen; taking it over');
+      if (this.#adopted !== undefined) {
+        this.#log.info({ pid: this.#adopted }, 'found the locker a previous run left on screen; taking it over');
+        // Not our child: no exit event; its PID is watched instead.
+        this.#watch.watchPid(this.#adopted, (pid) => pidFile.isLocker(pid));
+      }
     }
     if (this.#adopted !== undefined && !(await pidFile.isLocker(this.#adopted))) {
+      this.#watch.stopPid();
       await pidFile.clear(this.#adopted);
       this.#adopted = undefined;
     }
     return this.#adopted;
+  }
+
+  /** The agent's own lock screen; false (logged) when it cannot be made, so the locker command takes over. */
+  async #lockWithOverlay(request: LockRequest): Promise<boolean> {
+    const current = this.#overlay;
+    if (current?.showing === true) {
+      await current.update(request);
+      return true;
+    }
+    try {
+      const overlay = await X11LockScreen.show(request, { env: this.#env, log: this.#log, grabTimeoutMs: this.#readyTimeoutMs });
+      this.#overlay = overlay;
+      overlay.onGone((err) => {
+        if (this.#overlay !== overlay) return;
+        // Closed from outside (xkill): put it back at once; the next lock-state poll retries if this fails.
+        this.#log.warn({ err }, 'lock screen window went away; showing it again');
+        this.#overlay = undefined;
+        this.#lockWithOverlay(request).then(
+          (ok) => (ok ? undefined : this.#lockWithCommand()),
+          () => undefined,
+        ).catch((e: unknown) => this.#log.error({ err: e }, 'could not lock the screen again'));
+      });
+      return true;
+    } catch (err) {
+      this.#log.warn({ err }, 'cannot show the lock screen window; using the locker command');
+      return false;
+    }
   }
 
   async #lockWithCommand(): Promise<void> {

@@ -17,6 +17,12 @@ export interface XSetup {
   maxKeycode: number;
   screenWidth: number;
   screenHeight: number;
+  /** The root window's depth (24 on nearly every screen). */
+  rootDepth: number;
+  /** The server's image byte order is least significant byte first (ZPixmap pixels B,G,R,X on a 24-bit screen). */
+  imageLsbFirst: boolean;
+  /** The longest request the server takes without BIG-REQUESTS, in bytes. */
+  maxRequestBytes: number;
 }
 
 export interface XErrorInfo {
@@ -336,5 +342,8 @@ function parseSetup(b: Buffer): XSetup {
     rootWindow: b.readUInt32LE(screen),
     screenWidth: b.readUInt16LE(screen + 20),
     screenHeight: b.readUInt16LE(screen + 22),
+    rootDepth: b.readUInt8(screen + 38),
+    imageLsbFirst: b.readUInt8(30) === 0,
+    maxRequestBytes: b.readUInt16LE(26) * 4,
   };
 }

@@ -9,6 +9,8 @@ import type {
   KeySourceStatus,
   LockRequest,
   Notifier,
+  NotifyOptions,
+  NotifyVia,
   ScreenCapture,
   ScreenLocker,
   WindowSource,
@@ -126,8 +128,9 @@ class RemoteNotifier implements Notifier {
   constructor(link: SessionLink) {
     this.#link = link;
   }
-  async notify(title: string, body: string): Promise<void> {
-    await this.#link.request({ op: 'notify', title: title.slice(0, 512), body: body.slice(0, 8_192) });
+  async notify(title: string, body: string, opts: NotifyOptions = {}): Promise<NotifyVia | undefined> {
+    const countdown = opts.countdownTo === undefined ? {} : { countdownTo: Math.max(0, Math.round(opts.countdownTo)) };
+    return (await this.#link.request({ op: 'notify', title: title.slice(0, 512), body: body.slice(0, 8_192), ...countdown })) ?? undefined;
   }
 }
 

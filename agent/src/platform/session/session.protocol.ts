@@ -38,7 +38,7 @@ export const sessionRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('lock'), request: lockRequestSchema.optional() }),
   z.object({ op: z.literal('unlock') }),
   z.object({ op: z.literal('is-locked') }),
-  z.object({ op: z.literal('notify'), title: text(512), body: text(8_192) }),
+  z.object({ op: z.literal('notify'), title: text(512), body: text(8_192), countdownTo: z.number().int().nonnegative().optional() }),
 ]);
 export type SessionRequest = z.infer<typeof sessionRequestSchema>;
 export type SessionOp = SessionRequest['op'];
@@ -57,7 +57,8 @@ export const replyValueSchemas = {
   lock: z.null(),
   unlock: z.null(),
   'is-locked': z.boolean(),
-  notify: z.null(),
+  /** Where it went (an older helper answers null: unknown). */
+  notify: z.enum(['notification', 'window', 'none']).nullable(),
 } as const satisfies Record<SessionOp, z.ZodType>;
 export type ReplyValue<Op extends SessionOp> = z.infer<(typeof replyValueSchemas)[Op]>;
 

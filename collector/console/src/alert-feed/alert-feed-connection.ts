@@ -1,11 +1,11 @@
 import { alertFeedServerMessageSchema, type AlertFeedServerMessage } from '@vigil/shared/console';
-import { reconnectDelay, type SocketLike } from '../pages/live/live-socket.ts';
+import { ReconnectingSocket, socketUrl, type SocketLike, type SocketState } from '../api/reconnecting-socket.ts';
 
 // The console's end of WS /console/alerts: one socket per signed-in triage user (the
 // shell opens it), told of new and changed alerts in their scope. It only listens, and
 // reconnects on its own after a drop, with the same jittered backoff as the live view.
 
-export type FeedState = 'connecting' | 'live' | 'reconnecting' | 'closed';
+export type FeedState = SocketState;
 
 export interface AlertFeedConnectionOptions {
   readonly url: string;
@@ -19,7 +19,7 @@ export interface AlertFeedConnectionOptions {
 
 /** `ws://host/console/alerts` or `wss://…` to match the page. */
 export function alertFeedUrl(location: Pick<Location, 'protocol' | 'host'>): string {
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/console/alerts`;
+  return socketUrl(location, '/console/alerts');
 }
 
 /** A text frame as a feed message, or undefined when it is not one (ignored, never thrown). */
@@ -35,69 +35,33 @@ export function parseFeedMessage(text: string): AlertFeedServerMessage | undefin
 }
 
 /** Close codes after which reconnecting cannot help: signed out, not allowed. */
-const finalCodes = new Set([4401, 4403]);
+const finalCodes: ReadonlySet<number> = new Set([4401, 4403]);
 
 export class AlertFeedConnection {
-  readonly #options: AlertFeedConnectionOptions;
-  #socket: SocketLike | undefined;
-  #timer: unknown;
-  #attempt = 0;
-  #stopped = true;
+  readonly #socket: ReconnectingSocket;
 
   constructor(options: AlertFeedConnectionOptions) {
-    this.#options = options;
+    this.#socket = new ReconnectingSocket({
+      url: options.url,
+      finalCodes,
+      onState: options.onState,
+      ...(options.createSocket === undefined ? {} : { createSocket: options.createSocket }),
+      ...(options.setTimer === undefined ? {} : { setTimer: options.setTimer }),
+      ...(options.clearTimer === undefined ? {} : { clearTimer: options.clearTimer }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+      onMessage: (event) => {
+        if (typeof event.data !== 'string') return;
+        const message = parseFeedMessage(event.data);
+        if (message !== undefined) options.onMessage(message);
+      },
+    });
   }
 
   start(): void {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    this.#attempt = 0;
-    this.#options.onState('connecting');
-    this.#connect();
+    this.#socket.start();
   }
 
   stop(): void {
-    this.#stopped = true;
-    if (this.#timer !== undefined) (this.#options.clearTimer ?? clearTimeout)(this.#timer as ReturnType<typeof setTimeout>);
-    this.#timer = undefined;
-    const socket = this.#socket;
-    this.#socket = undefined;
-    if (socket !== undefined) {
-      socket.onopen = null;
-      socket.onmessage = null;
-      socket.onclose = null;
-      socket.onerror = null;
-      socket.close(1000, 'page closed');
-    }
-    this.#options.onState('closed');
-  }
-
-  #connect(): void {
-    this.#timer = undefined;
-    const socket = (this.#options.createSocket ?? ((url) => new WebSocket(url)))(this.#options.url);
-    this.#socket = socket;
-    socket.onopen = () => {
-      this.#attempt = 0;
-      this.#options.onState('live');
-    };
-    socket.onmessage = (event) => {
-      if (typeof event.data !== 'string') return;
-      const message = parseFeedMessage(event.data);
-      if (message !== undefined) this.#options.onMessage(message);
-    };
-    socket.onerror = () => undefined;
-    socket.onclose = (event) => {
-      if (this.#socket !== socket || this.#stopped) return;
-      this.#socket = undefined;
-      if (finalCodes.has(event.code)) {
-        this.#stopped = true;
-        this.#options.onState('closed');
-        return;
-      }
-      const attempt = this.#attempt;
-      this.#attempt += 1;
-      this.#options.onState('reconnecting');
-      this.#timer = (this.#options.setTimer ?? setTimeout)(() => this.#connect(), reconnectDelay(attempt, this.#options.random));
-    };
+    this.#socket.stop();
   }
 }

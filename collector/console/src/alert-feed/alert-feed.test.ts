@@ -1,6 +1,6 @@
 import type { AlertNotice } from '@vigil/shared/console';
 import { describe, expect, it } from 'vitest';
-import type { SocketLike } from '../pages/live/live-socket.ts';
+import type { SocketLike } from '../api/reconnecting-socket.ts';
 import { AlertFeedConnection, alertFeedUrl, parseFeedMessage, type FeedState } from './alert-feed-connection.ts';
 import { maxNoticesAtOnce, noticeTexts, titleWithCount } from './alert-notices.ts';
 

@@ -28,10 +28,11 @@ export interface AdminTestApp {
   close(): Promise<void>;
 }
 
-export async function startAdminTestApp(database: TestDatabase): Promise<AdminTestApp> {
+/** `env`: more collector settings (PUBLIC_URL, …) over the test defaults. */
+export async function startAdminTestApp(database: TestDatabase, env: Readonly<Record<string, string>> = {}): Promise<AdminTestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vigil-admin-'));
   const lists = await smallWordlists();
-  const loaded = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, WORDLISTS_DIR: lists.dir });
+  const loaded = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, WORDLISTS_DIR: lists.dir, ...env });
   if (!loaded.ok) throw new Error(loaded.message);
   const estate = await seedEstate(database.db);
   const app = await buildApp(loaded.config, { database: database.database, logger: testLogger(), consoleDir: join(dataDir, 'no-console') });

@@ -14,12 +14,12 @@ export interface AdminTestSuite extends AdminTestApp {
  * Call at the top of a test file: `const t = useAdminTestApp();`. The object stands for the
  * app started in `beforeAll`, so its members may be used only inside hooks and tests.
  */
-export function useAdminTestApp(): AdminTestSuite {
+export function useAdminTestApp(env: Readonly<Record<string, string>> = {}): AdminTestSuite {
   let database: TestDatabase | undefined;
   let app: AdminTestApp | undefined;
   beforeAll(async () => {
     database = await createTestDatabase();
-    app = await startAdminTestApp(database);
+    app = await startAdminTestApp(database, env);
   });
   afterAll(async () => {
     await app?.close();

@@ -11,3 +11,5 @@ export * from './retention.schema.ts';
 export * from './sso.schema.ts';
 export * from './security-settings.schema.ts';
 export * from './notifications.schema.ts';
+export * from './pupils.schema.ts';
+export * from './report-schedules.schema.ts';

@@ -3,7 +3,7 @@ import { boolean, check, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { oneOf, timestamptz } from './columns.ts';
 import { users } from './users.schema.ts';
 
-export const retentionDataClasses = ['activity', 'alerts', 'screenshots', 'false-positives', 'idle-lock-events', 'sessions'] as const;
+export const retentionDataClasses = ['activity', 'alerts', 'screenshots', 'false-positives', 'idle-lock-events', 'sessions', 'pupil-leavers'] as const;
 export type RetentionDataClass = (typeof retentionDataClasses)[number];
 
 /**

@@ -137,8 +137,8 @@ export function staff(t: TriageTestApp, role: TestUserOptions['role'], options: 
 }
 
 /** One request as `who` (anonymous when undefined); a POST without a payload sends `{}`. */
-export function call(t: TriageTestApp, who: SignedIn | undefined, method: 'GET' | 'POST', url: string, payload?: InjectOptions['payload']): Promise<LightMyRequestResponse> {
-  const body = payload ?? (method === 'POST' ? {} : undefined);
+export function call(t: TriageTestApp, who: SignedIn | undefined, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: InjectOptions['payload']): Promise<LightMyRequestResponse> {
+  const body = payload ?? (method === 'POST' || method === 'PUT' ? {} : undefined);
   return t.app.inject({ method, url, headers: who?.headers ?? {}, ...(body === undefined ? {} : { payload: body }) });
 }
 

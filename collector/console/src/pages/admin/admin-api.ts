@@ -1,4 +1,4 @@
-import type { DeviceRow, RoomSummary, SecuritySettings, UserRow } from '@vigil/shared/console';
+import type { AgentInstallResponse, DeviceRow, RoomSummary, SecuritySettings, UserRow } from '@vigil/shared/console';
 import type { Policy } from '@vigil/shared/protocol';
 import { api } from '../../api/client.ts';
 import type {
@@ -34,6 +34,8 @@ export const adminApi = {
   tokens: () => api.get<{ tokens: EnrolmentTokenRow[] }>('/api/enrolment-tokens'),
   createToken: (request: { siteId: string; roomId?: string; label?: string; uses: number; days: number }) =>
     api.post<CreateEnrolmentTokenResponse>('/api/enrolment-tokens', request),
+  /** PUBLIC_URL, the agents' address and the packages served from /downloads (the install lines). */
+  agentInstall: () => api.get<AgentInstallResponse>('/api/agent-install'),
   revokeToken: (tokenId: string) => api.post<{ row: EnrolmentTokenRow }>(`/api/enrolment-tokens/${part(tokenId)}/revoke`),
 
   policy: (scope: PolicyScope, scopeId: string) => api.get<PolicyResponse>(`/api/policies/${scope}/${part(scopeId)}`),

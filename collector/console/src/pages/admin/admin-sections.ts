@@ -5,7 +5,7 @@ import type { UserRole } from '@vigil/shared/console';
 // lists; only admin manages users and retention. The server enforces the same rules;
 // this only hides what a role cannot use.
 
-export type AdminSection = 'rooms' | 'tokens' | 'policies' | 'wordlists' | 'users' | 'retention' | 'sso' | 'notifications';
+export type AdminSection = 'rooms' | 'tokens' | 'policies' | 'wordlists' | 'users' | 'retention' | 'sso' | 'notifications' | 'pupils';
 
 export interface AdminSectionInfo {
   readonly section: AdminSection;
@@ -24,6 +24,8 @@ export const ADMIN_SECTIONS: readonly AdminSectionInfo[] = [
   { section: 'wordlists', label: 'Word lists', path: '/admin/wordlists', roles: staffIt },
   // Everyone who triages sets their own e-mail rule; the school's channels are the admin's.
   { section: 'notifications', label: 'Notifications', path: '/admin/notifications', roles: staffIt },
+  // IT imports the pupil directory; the DSL looks children up in it.
+  { section: 'pupils', label: 'Pupils', path: '/admin/pupils', roles: staffIt },
   { section: 'users', label: 'Users', path: '/admin/users', roles: adminOnly },
   { section: 'retention', label: 'Retention', path: '/admin/retention', roles: adminOnly },
   { section: 'sso', label: 'School sign-in (SSO)', path: '/admin/sso', roles: adminOnly },

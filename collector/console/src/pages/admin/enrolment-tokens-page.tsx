@@ -13,6 +13,7 @@ import { ConfirmDialog, FormProblems, RowButton, roomsOfSite, siteName } from '.
 import { adminApi } from './admin-api.ts';
 import type { CreateEnrolmentTokenResponse, EnrolmentTokenRow, Site } from './admin-types.ts';
 import { TOKEN_STATE_LABELS, agentCommand, agentCommandFor, parseWholeNumber, tokenState } from './agent-command.ts';
+import { AgentInstallPanel } from './agent-install-panel.tsx';
 import { BrowserEnrolmentPanel } from './browser-enrolment-panel.tsx';
 
 /** Enrolment tokens: create one (shown once with the agent command), list, revoke. */
@@ -138,8 +139,9 @@ function NewToken(props: {
         <code data-testid="new-token">{props.created.token}</code>
         <CopyButton text={props.created.token} label="Copy token" announce={props.announce} testId="copy-token" />
       </div>
+      <AgentInstallPanel token={props.created.token} announce={props.announce} />
       <div className="copy-line">
-        <span className="copy-label">Agent command</span>
+        <span className="copy-label">From source (developers)</span>
         <code data-testid="agent-command">{command}</code>
         <CopyButton text={command} label="Copy command" announce={props.announce} testId="copy-command" />
       </div>

@@ -6,6 +6,7 @@ import { adminSectionsFor, resolveAdminPath, type AdminSection } from './admin-s
 import { EnrolmentTokensPage } from './enrolment-tokens-page.tsx';
 import { NotificationsPage } from './notifications-page.tsx';
 import { PoliciesPage } from './policies-page.tsx';
+import { PupilsDirectoryPage } from '../pupils/pupils-directory-page.tsx';
 import { RetentionPage } from './retention-page.tsx';
 import { RoomsDevicesPage } from './rooms-devices-page.tsx';
 import { SsoPage } from './sso-page.tsx';
@@ -22,6 +23,7 @@ const PAGES: Readonly<Record<AdminSection, () => JSX.Element>> = {
   retention: RetentionPage,
   sso: SsoPage,
   notifications: NotificationsPage,
+  pupils: PupilsDirectoryPage,
 };
 
 /** /admin and its sub-pages; sections a role cannot use are neither listed nor opened. */

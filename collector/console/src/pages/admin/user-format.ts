@@ -47,4 +47,5 @@ export const RETENTION_LABELS: Readonly<Record<RetentionClass, { readonly label:
   'false-positives': { label: 'Dismissed false positives', help: 'Alerts dismissed as false positives.' },
   'idle-lock-events': { label: 'Idle lock events', help: 'When screens locked for inactivity.' },
   sessions: { label: 'Console sign-in sessions', help: 'Records of staff sign-ins to this console.' },
+  'pupil-leavers': { label: 'Pupils who left', help: 'Pupil directory entries of leavers (missing from a full import), counted from when they left.' },
 };

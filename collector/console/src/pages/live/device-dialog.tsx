@@ -5,7 +5,7 @@ import { DeviceKindTag } from '../../components/device-kind-tag.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import type { FrameStore } from './frame-store.ts';
-import { idleText, keyboardWarning, lockCountdownText, tileBadges } from './tile-status.ts';
+import { idleText, keyboardWarning, lockCountdownText, storageWarning, tileBadges } from './tile-status.ts';
 import { useFrame } from './use-frame.ts';
 
 export interface DeviceDialogProps {
@@ -25,6 +25,7 @@ export function DeviceDialog(props: DeviceDialogProps): JSX.Element {
   const countdown = lockCountdownText(device, props.now);
   const idle = idleText(device);
   const warning = keyboardWarning(device);
+  const storage = storageWarning(device);
   const profileEmail = extraProfileEmail(device.osUser, device.profileEmail);
 
   return (
@@ -79,6 +80,7 @@ export function DeviceDialog(props: DeviceDialogProps): JSX.Element {
             <dd>{device.lastSeenAt === null ? 'Never' : device.connection === 'online' ? 'Now' : <RelativeTime at={device.lastSeenAt} />}</dd>
           </dl>
           {warning !== undefined && <p className="tile-warning">{warning}: typed words are not checked on this PC.</p>}
+          {storage !== undefined && <p className="tile-warning">{storage}. A lost record is counted; free space on this PC.</p>}
           <div className="button-stack">
             <button type="button" className="button button-danger" onClick={props.onLock}>
               Lock this computer

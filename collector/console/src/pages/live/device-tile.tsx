@@ -3,9 +3,10 @@ import type { DeviceTile } from '@vigil/shared/console';
 import { extraProfileEmail } from '../../components/device-kind.ts';
 import { DeviceKindTag } from '../../components/device-kind-tag.tsx';
 import type { FrameStore } from './frame-store.ts';
-import { keyboardWarning, lockCountdownText, tileBadges } from './tile-status.ts';
+import { keyboardWarning, lockCountdownText, storageWarning, tileBadges } from './tile-status.ts';
 import { useFrame } from './use-frame.ts';
 import { isLocked } from './live-state.ts';
+import { pupilLabel } from '../pupils/pupil-format.ts';
 
 export interface DeviceTileProps {
   readonly device: DeviceTile;
@@ -26,6 +27,7 @@ export const DeviceTileView = memo(function DeviceTileView(props: DeviceTileProp
   const nameId = `tile-name-${device.id}`;
   const countdown = lockCountdownText(device, props.now);
   const warning = keyboardWarning(device);
+  const storage = storageWarning(device);
   const locked = isLocked(device);
   const profileEmail = extraProfileEmail(device.osUser, device.profileEmail);
 
@@ -79,6 +81,14 @@ export const DeviceTileView = memo(function DeviceTileView(props: DeviceTileProp
         <dl className="tile-facts">
           <dt>User</dt>
           <dd title={device.osUser ?? undefined}>{device.osUser ?? 'Nobody signed in'}</dd>
+          {device.pupil !== undefined && device.pupil !== null && (
+            <>
+              <dt>Pupil</dt>
+              <dd title={pupilLabel(device.pupil)} data-testid="tile-pupil">
+                {pupilLabel(device.pupil)}
+              </dd>
+            </>
+          )}
           {profileEmail !== undefined && (
             <>
               <dt>Profile</dt>
@@ -98,6 +108,12 @@ export const DeviceTileView = memo(function DeviceTileView(props: DeviceTileProp
           <p className="tile-warning" data-testid="tile-keyboard-warning">
             <span aria-hidden="true">⚠ </span>
             {warning}
+          </p>
+        )}
+        {storage !== undefined && (
+          <p className="tile-warning" data-testid="tile-storage-warning">
+            <span aria-hidden="true">⚠ </span>
+            {storage}
           </p>
         )}
       </div>

@@ -1,4 +1,4 @@
-import type { CommandResponse, LockRequest, MessageRequest, UnlockRequest } from '@vigil/shared/console';
+import type { CommandResponse, LockRequest, MessageReceiptsResponse, MessageRequest, UnlockRequest } from '@vigil/shared/console';
 import { api } from '../../api/client.ts';
 import { computers } from '../../format.ts';
 
@@ -29,10 +29,77 @@ export function messageRoom(roomId: string, targets: Targets, text: string): Pro
   return api.post<CommandResponse>(`/api/rooms/${encodeURIComponent(roomId)}/message`, body);
 }
 
-/** The sentence the status line shows after a command: `Lock sent to 30 computers (28 connected now).` */
-export function commandResultText(kind: CommandKind, response: CommandResponse): string {
+/** Which PCs put a message on screen (the agents' `message-shown` reports). */
+export function messageReceipts(roomId: string, messageId: string): Promise<MessageReceiptsResponse> {
+  return api.get<MessageReceiptsResponse>(`/api/rooms/${encodeURIComponent(roomId)}/messages/${encodeURIComponent(messageId)}`);
+}
+
+/**
+ * The status line for a message: what reached a PC and what a PC says it put on screen — never "sent" for
+ * something nobody saw. `Message delivered to 3 computers · shown on 2 (waiting for 1…)`.
+ * `receipts` undefined: none asked for yet; `waiting`: still asking.
+ */
+export function messageResultText(response: CommandResponse, receipts: MessageReceiptsResponse | undefined, waiting: boolean): string {
   const total = response.deviceIds.length;
-  const what = kind === 'lock' ? 'Lock' : kind === 'unlock' ? 'Unlock' : 'Message';
+  if (total === 0) return 'Message not sent: no computers matched.';
+  const offline = total - response.delivered;
+  // Messages are not kept for later: a PC that is not connected now never gets this one.
+  const missed = offline === 0 ? '' : ` · ${offline} not connected (they will not get it)`;
+  if (response.delivered === 0) return `Message not delivered: ${total === 1 ? 'the computer is' : `none of the ${total} computers is`} connected.`;
+  const delivered = response.delivered === total ? computers(total) : `${response.delivered} of ${computers(total)}`;
+  const shown = receipts?.shown.filter((r) => r.via !== 'none').length ?? 0;
+  const nowhere = receipts?.shown.filter((r) => r.via === 'none').length ?? 0;
+  const unanswered = Math.max(0, response.delivered - shown - nowhere);
+  let text = `Message delivered to ${delivered} · shown on ${shown}`;
+  if (nowhere > 0) text += ` · ${nowhere} could not show it (no screen)`;
+  if (unanswered > 0) text += waiting ? ` (waiting for ${unanswered}…)` : ` · ${unanswered} did not confirm it was shown`;
+  return `${text}${missed}.`;
+}
+
+/**
+ * Asks which PCs showed a message, every `intervalMs` until every delivered PC has answered or `attempts`
+ * ran out, calling `onUpdate` each time. Returns a stop function.
+ */
+export function watchMessageReceipts(
+  roomId: string,
+  response: CommandResponse,
+  onUpdate: (receipts: MessageReceiptsResponse | undefined, waiting: boolean) => void,
+  opts: { intervalMs?: number; attempts?: number; fetch?: typeof messageReceipts } = {},
+): () => void {
+  const messageId = response.messageId;
+  if (messageId === undefined || response.delivered === 0) {
+    onUpdate(undefined, false);
+    return () => {};
+  }
+  const fetch = opts.fetch ?? messageReceipts;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let left = opts.attempts ?? 30;
+  let last: MessageReceiptsResponse | undefined;
+  const tick = async (): Promise<void> => {
+    left--;
+    try {
+      last = await fetch(roomId, messageId);
+    } catch {
+      // Asked again on the next tick; the last answer stays on screen.
+    }
+    if (stopped) return;
+    const done = (last?.shown.length ?? 0) >= response.delivered || left <= 0;
+    onUpdate(last, !done);
+    if (!done) timer = setTimeout(() => void tick(), opts.intervalMs ?? 1_000);
+  };
+  onUpdate(undefined, true);
+  timer = setTimeout(() => void tick(), opts.intervalMs ?? 1_000);
+  return () => {
+    stopped = true;
+    if (timer !== undefined) clearTimeout(timer);
+  };
+}
+
+/** The sentence the status line shows after a lock or unlock: `Lock sent to 30 computers (28 connected now).` */
+export function commandResultText(kind: Exclude<CommandKind, 'message'>, response: CommandResponse): string {
+  const total = response.deviceIds.length;
+  const what = kind === 'lock' ? 'Lock' : 'Unlock';
   if (total === 0) return `${what} not sent: no computers matched.`;
   const reach = response.delivered === total ? (total === 1 ? 'connected now' : 'all connected now') : `${response.delivered} connected now; the others get it when they reconnect`;
   return `${what} sent to ${computers(total)} (${reach}).`;

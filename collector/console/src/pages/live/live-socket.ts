@@ -1,23 +1,12 @@
 import { decodeLiveFrame, liveFrameHeaderSchema, liveServerMessageSchema, type LiveClientMessage, type LiveFrameHeader, type LiveServerMessage } from '@vigil/shared/console';
+import { ReconnectingSocket, socketUrl, type SocketLike } from '../../api/reconnecting-socket.ts';
 import type { ConnectionState } from './live-state.ts';
+
+export { reconnectDelay, type SocketLike } from '../../api/reconnecting-socket.ts';
 
 // The console's end of WS /console/live: one socket per open room page. It remembers
 // what the page wants (room, visible, focused device) and says it again after every
 // reconnect, so a dropped socket heals without the page doing anything.
-
-/** The part of the browser's WebSocket this uses (tests pass a fake). */
-export interface SocketLike {
-  binaryType: BinaryType;
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((event: Event) => void) | null;
-  onmessage: ((event: MessageEvent) => void) | null;
-  onclose: ((event: CloseEvent) => void) | null;
-  onerror: ((event: Event) => void) | null;
-}
-
-const OPEN = 1;
 
 export interface LiveConnectionOptions {
   readonly url: string;
@@ -34,13 +23,7 @@ export interface LiveConnectionOptions {
 
 /** `ws://host/console/live` or `wss://…` to match the page. */
 export function liveSocketUrl(location: Pick<Location, 'protocol' | 'host'>): string {
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/console/live`;
-}
-
-/** Wait before reconnect attempt `attempt` (0-based): 0.5–1 s, doubling to at most 15–30 s, jittered so 30 consoles do not return at once. */
-export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 10));
-  return Math.round(ceiling * (0.5 + random() * 0.5));
+  return socketUrl(location, '/console/live');
 }
 
 /** A text frame as a server message, or undefined when it is not one (ignored, never thrown). */
@@ -64,41 +47,44 @@ export function parseFrame(data: ArrayBuffer): { header: LiveFrameHeader; bytes:
 }
 
 export class LiveConnection {
-  readonly #options: LiveConnectionOptions;
-  #socket: SocketLike | undefined;
-  #timer: unknown;
-  #attempt = 0;
-  #stopped = true;
+  readonly #socket: ReconnectingSocket;
   #roomId: string | undefined;
   #visible = true;
   #focus: string | null = null;
 
   constructor(options: LiveConnectionOptions) {
-    this.#options = options;
+    this.#socket = new ReconnectingSocket({
+      url: options.url,
+      binaryType: 'arraybuffer',
+      onState: options.onState,
+      ...(options.onDropped === undefined ? {} : { onDropped: options.onDropped }),
+      ...(options.createSocket === undefined ? {} : { createSocket: options.createSocket }),
+      ...(options.setTimer === undefined ? {} : { setTimer: options.setTimer }),
+      ...(options.clearTimer === undefined ? {} : { clearTimer: options.clearTimer }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+      onOpen: () => {
+        if (this.#roomId !== undefined) this.#send({ type: 'watch', roomId: this.#roomId });
+        this.#send({ type: 'visibility', visible: this.#visible });
+        if (this.#focus !== null) this.#send({ type: 'focus', deviceId: this.#focus });
+      },
+      onMessage: (event) => {
+        if (typeof event.data === 'string') {
+          const message = parseServerMessage(event.data);
+          if (message !== undefined) options.onMessage(message);
+        } else if (event.data instanceof ArrayBuffer) {
+          const frame = parseFrame(event.data);
+          if (frame !== undefined) options.onFrame(frame.header, frame.bytes);
+        }
+      },
+    });
   }
 
   start(): void {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    this.#attempt = 0;
-    this.#options.onState('connecting');
-    this.#connect();
+    this.#socket.start();
   }
 
   stop(): void {
-    this.#stopped = true;
-    if (this.#timer !== undefined) (this.#options.clearTimer ?? clearTimeout)(this.#timer as ReturnType<typeof setTimeout>);
-    this.#timer = undefined;
-    const socket = this.#socket;
-    this.#socket = undefined;
-    if (socket !== undefined) {
-      socket.onopen = null;
-      socket.onmessage = null;
-      socket.onclose = null;
-      socket.onerror = null;
-      socket.close(1000, 'page closed');
-    }
-    this.#options.onState('closed');
+    this.#socket.stop();
   }
 
   watch(roomId: string): void {
@@ -121,40 +107,6 @@ export class LiveConnection {
   }
 
   #send(message: LiveClientMessage): void {
-    if (this.#socket?.readyState === OPEN) this.#socket.send(JSON.stringify(message));
-  }
-
-  #connect(): void {
-    this.#timer = undefined;
-    const socket = (this.#options.createSocket ?? ((url) => new WebSocket(url)))(this.#options.url);
-    socket.binaryType = 'arraybuffer';
-    this.#socket = socket;
-    socket.onopen = () => {
-      this.#attempt = 0;
-      this.#options.onState('live');
-      if (this.#roomId !== undefined) this.#send({ type: 'watch', roomId: this.#roomId });
-      this.#send({ type: 'visibility', visible: this.#visible });
-      if (this.#focus !== null) this.#send({ type: 'focus', deviceId: this.#focus });
-    };
-    socket.onmessage = (event) => {
-      if (typeof event.data === 'string') {
-        const message = parseServerMessage(event.data);
-        if (message !== undefined) this.#options.onMessage(message);
-      } else if (event.data instanceof ArrayBuffer) {
-        const frame = parseFrame(event.data);
-        if (frame !== undefined) this.#options.onFrame(frame.header, frame.bytes);
-      }
-    };
-    // `error` is always followed by `close`, which does the work.
-    socket.onerror = () => undefined;
-    socket.onclose = (event) => {
-      if (this.#socket !== socket || this.#stopped) return;
-      this.#socket = undefined;
-      const attempt = this.#attempt;
-      this.#attempt += 1;
-      this.#options.onState('reconnecting');
-      this.#options.onDropped?.(event.code, attempt);
-      this.#timer = (this.#options.setTimer ?? setTimeout)(() => this.#connect(), reconnectDelay(attempt, this.#options.random));
-    };
+    this.#socket.send(JSON.stringify(message));
   }
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type JSX } from 'react';
+import { useCallback, useEffect, useRef, useState, type JSX } from 'react';
 import { describeError } from '../../api/client.ts';
 import { ErrorBanner } from '../../components/error-banner.tsx';
 import { Loading } from '../../components/loading.tsx';
@@ -9,7 +9,7 @@ import { Link } from '../../router.tsx';
 import { LockDialog, MessageDialog } from './command-dialogs.tsx';
 import { DeviceDialog } from './device-dialog.tsx';
 import { DeviceTileView } from './device-tile.tsx';
-import { commandResultText, lockRoom, messageRoom, targetsPhrase, unlockRoom, type Targets } from './live-commands.ts';
+import { commandResultText, lockRoom, messageResultText, messageRoom, targetsPhrase, unlockRoom, watchMessageReceipts, type Targets } from './live-commands.ts';
 import { pruneSelection, roomCounts, type ConnectionState } from './live-state.ts';
 import { RoomToolbar } from './room-toolbar.tsx';
 import { useLiveRoom } from './use-live-room.ts';
@@ -35,6 +35,17 @@ export function RoomPage(props: { readonly roomId: string }): JSX.Element {
   usePageTitle(`Live: ${roomName}`);
 
   useEffect(() => setSelected((previous) => pruneSelection(previous, state.devices)), [state.devices]);
+
+  // After a message: which PCs said they put it on screen (polled until each has answered).
+  const stopWatching = useRef<() => void>(() => {});
+  useEffect(() => () => stopWatching.current(), []);
+  const sendMessage = async (targets: Targets, text: string) => {
+    stopWatching.current();
+    const response = await messageRoom(props.roomId, targets, text);
+    stopWatching.current = watchMessageReceipts(props.roomId, response, (receipts, waiting) =>
+      setStatus({ text: messageResultText(response, receipts, waiting), error: false }),
+    );
+  };
 
   const select = useCallback((deviceId: string, on: boolean) => {
     setSelected((previous) => {
@@ -139,7 +150,7 @@ export function RoomPage(props: { readonly roomId: string }): JSX.Element {
         <MessageDialog
           targetsText={phrase(dialog.targets)}
           onClose={() => setDialog(undefined)}
-          onSend={async (text) => setStatus({ text: commandResultText('message', await messageRoom(props.roomId, dialog.targets, text)), error: false })}
+          onSend={(text) => sendMessage(dialog.targets, text)}
         />
       )}
     </section>

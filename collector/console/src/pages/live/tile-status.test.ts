@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idleText, keyboardWarning, lockCountdownText, tileBadges } from './tile-status.ts';
+import { idleText, keyboardWarning, lockCountdownText, storageWarning, tileBadges } from './tile-status.ts';
 import { tile } from './live-test-data.ts';
 
 const labels = (device: Parameters<typeof tileBadges>[0]) => tileBadges(device).map((b) => b.label);
@@ -54,6 +54,15 @@ describe('tile texts', () => {
   it('warns when the keyboard hook is unavailable, not when paused', () => {
     expect(keyboardWarning(tile({ id: 'a', keyboard: 'unavailable' }))).toBe('Keyboard monitoring unavailable');
     expect(keyboardWarning(tile({ id: 'a', keyboard: 'paused' }))).toBeUndefined();
+  });
+
+  it('warns while the PC’s disk is full (agent degraded), only while it is online', () => {
+    const degraded = { reason: 'ENOSPC', since: '2026-12-07T07:00:00.000Z' };
+    expect(storageWarning(tile({ id: 'a', storageDegraded: degraded }))).toBe('Disk full: alerts are sent straight, not stored');
+    expect(storageWarning(tile({ id: 'a', storageDegraded: { ...degraded, reason: 'EIO' } }))).toBe('Disk failing: alerts are sent straight, not stored');
+    expect(storageWarning(tile({ id: 'a', storageDegraded: degraded, connection: 'offline' }))).toBeUndefined();
+    expect(storageWarning(tile({ id: 'a', storageDegraded: null }))).toBeUndefined();
+    expect(storageWarning(tile({ id: 'a' }))).toBeUndefined();
   });
 
   it('gives idle time in minutes', () => {

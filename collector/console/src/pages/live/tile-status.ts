@@ -69,6 +69,12 @@ export function idleText(device: DeviceTile): string | undefined {
   return minutes < 1 ? 'Idle for under a minute' : `Idle for ${minutes} min`;
 }
 
+/** The disk-full warning a tile shows while the agent runs degraded (its state folder refuses writes), if any. */
+export function storageWarning(device: DeviceTile): string | undefined {
+  if (device.storageDegraded === null || device.storageDegraded === undefined || device.connection !== 'online') return undefined;
+  return device.storageDegraded.reason === 'ENOSPC' || device.storageDegraded.reason === 'EDQUOT' ? 'Disk full: alerts are sent straight, not stored' : 'Disk failing: alerts are sent straight, not stored';
+}
+
 /** The keyboard warning a tile shows, if any. */
 export function keyboardWarning(device: DeviceTile): string | undefined {
   return device.keyboard === 'unavailable' ? 'Keyboard monitoring unavailable' : undefined;

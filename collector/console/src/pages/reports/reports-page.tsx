@@ -7,6 +7,9 @@ import { ErrorBanner } from '../../components/error-banner.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { usePageTitle } from '../../components/use-page-title.ts';
 import { navigate, useRoute } from '../../router.tsx';
+import { hasRole, useSession } from '../../session.tsx';
+import { GovernorsReportPanel } from './governors-report-panel.tsx';
+import { GovernorsSchedulesPanel } from './governors-schedules-panel.tsx';
 import { barPercent, formatDay, rangeFromSearch, reportQuery, type ReportRange } from './report-range.ts';
 
 interface ReportSummary {
@@ -26,6 +29,7 @@ interface Row {
 /** Counts only, no content: what governors and the head see. */
 export function ReportsPage(): JSX.Element {
   usePageTitle('Reports');
+  const { me } = useSession();
   const route = useRoute();
   const range = rangeFromSearch(route.query, new Date());
   const [draft, setDraft] = useState<ReportRange>(range);
@@ -45,6 +49,8 @@ export function ReportsPage(): JSX.Element {
     <section className="page" aria-labelledby="reports-heading">
       <h1 id="reports-heading">Reports</h1>
       <p className="lede">How many alerts were raised, by category, status and day. Reports show counts only, never what was typed or seen.</p>
+      <GovernorsReportPanel />
+      {hasRole(me, 'admin') && <GovernorsSchedulesPanel />}
       <form className="filters filters-compact" onSubmit={apply} aria-label="Report period">
         <div className="field">
           <label htmlFor="report-from">From</label>

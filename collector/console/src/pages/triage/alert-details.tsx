@@ -2,10 +2,11 @@ import type { JSX } from 'react';
 import type { AlertSummary } from '@vigil/shared/console';
 import { formatDateTime } from '../../format.ts';
 import { SeverityBadge } from '../../components/severity-badge.tsx';
+import { PupilName } from '../pupils/pupil-name.tsx';
 import { SOURCE_LABELS } from './alert-format.ts';
 import { CopyButton, type Announce } from './page-kit.tsx';
 import { STATUS_LABELS } from './triage-types.ts';
-import { pcValue } from './withheld.tsx';
+import { pcValue, Withheld } from './withheld.tsx';
 
 /**
  * What the PC reported. Context, title, program and web address come from the classroom
@@ -87,6 +88,8 @@ export function AlertDetails(props: { readonly alert: AlertSummary; readonly ann
       <dd>{alert.roomName ?? 'Not in a room'}</dd>
       <dt>Computer user</dt>
       <dd>{pcValue(alert.osUser, hidden)}</dd>
+      <dt>Pupil</dt>
+      <dd data-testid="alert-pupil">{hidden ? <Withheld /> : alert.pupil === null ? 'Not in the pupil directory' : <PupilName pupil={alert.pupil} />}</dd>
       <dt>When</dt>
       <dd>
         <time dateTime={alert.ts}>{formatDateTime(alert.ts)}</time>

@@ -12,6 +12,7 @@ import { termText } from './alert-format.ts';
 import { AlertEvents, AlertTimeline } from './alert-history.tsx';
 import { closePlan, type CloseMode } from './closing-rules.ts';
 import { CloseDialog } from './dismiss-dialog.tsx';
+import { ExportMenu } from './export-menu.tsx';
 import type { ShortcutAction } from './keyboard-shortcuts.ts';
 import { LoadFailure, StatusLine, isForbidden, useAnnouncer, useLoad } from './page-kit.tsx';
 import { neighbour, positionText, recallQueue } from './queue-order.ts';
@@ -202,6 +203,13 @@ export function AlertPage(props: { readonly alertId: string }): JSX.Element {
             />
             {users.error !== undefined && <p className="field-help">The staff list is not available to your role, so only “Assign to me” works here.</p>}
           </section>
+
+          {me.user.role === 'dsl' && (
+            <section className="card" aria-labelledby="alert-export-heading">
+              <h2 id="alert-export-heading">Export</h2>
+              <ExportMenu alert={data.alert} />
+            </section>
+          )}
 
           <section className="card" aria-labelledby="alert-history-heading">
             <h2 id="alert-history-heading">History</h2>

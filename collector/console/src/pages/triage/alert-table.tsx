@@ -3,6 +3,7 @@ import type { AlertSummary } from '@vigil/shared/console';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { SeverityBadge } from '../../components/severity-badge.tsx';
 import { Link } from '../../router.tsx';
+import { PupilName } from '../pupils/pupil-name.tsx';
 import { placeText, termText } from './alert-format.ts';
 import { STATUS_LABELS } from './triage-types.ts';
 import { pcValue } from './withheld.tsx';
@@ -93,7 +94,15 @@ export function AlertTable(props: AlertTableProps): JSX.Element {
                   )}
                 </td>
                 <td data-label="Computer (room)">{placeText(alert)}</td>
-                <td data-label="User">{pcValue(alert.osUser, alert.withheld)}</td>
+                <td data-label="User">
+                  {pcValue(alert.osUser, alert.withheld)}
+                  {alert.pupil !== null && (
+                    <>
+                      <br />
+                      <PupilName pupil={alert.pupil} />
+                    </>
+                  )}
+                </td>
                 <td data-label="When">
                   <RelativeTime at={alert.ts} />
                 </td>

@@ -1,4 +1,4 @@
-import type { JSX } from 'react';
+import type { JSX, ReactNode } from 'react';
 import type { BulkAction } from './triage-types.ts';
 
 const ACTIONS: readonly { readonly action: BulkAction; readonly label: string }[] = [
@@ -10,7 +10,14 @@ const ACTIONS: readonly { readonly action: BulkAction; readonly label: string }[
 ];
 
 /** Actions on the ticked rows (shown only while some are ticked). */
-export function BulkActions(props: { readonly count: number; readonly busy: boolean; readonly onAction: (action: BulkAction) => void; readonly onClear: () => void }): JSX.Element {
+export function BulkActions(props: {
+  readonly count: number;
+  readonly busy: boolean;
+  readonly onAction: (action: BulkAction) => void;
+  readonly onClear: () => void;
+  /** More buttons after the actions (the DSL's "Export selected"). */
+  readonly extra?: ReactNode;
+}): JSX.Element {
   return (
     <div className="bulk-bar" role="group" aria-labelledby="bulk-heading" data-testid="bulk-actions">
       <h2 id="bulk-heading" className="bulk-count">
@@ -21,6 +28,7 @@ export function BulkActions(props: { readonly count: number; readonly busy: bool
           {item.label}
         </button>
       ))}
+      {props.extra}
       <button type="button" className="button button-quiet" onClick={props.onClear}>
         Clear selection
       </button>

@@ -10,6 +10,7 @@ import { bulkResultText, termText } from './alert-format.ts';
 import { activeFilterCount, filtersFromSearch } from './alert-filters.ts';
 import { AlertTable } from './alert-table.tsx';
 import { BulkActions } from './bulk-actions.tsx';
+import { ExportSelectedButton } from './export-menu.tsx';
 import { closePlan, type CloseMode } from './closing-rules.ts';
 import { CloseDialog } from './dismiss-dialog.tsx';
 import type { ShortcutAction } from './keyboard-shortcuts.ts';
@@ -159,7 +160,27 @@ export function QueuePage(props: { readonly search: string }): JSX.Element {
         </p>
       )}
 
-      {selected.size > 0 && <BulkActions count={selected.size} busy={busy} onAction={(action) => void runBulk(action)} onClear={() => setSelected(new Set())} />}
+      {selected.size > 0 && (
+        <BulkActions
+          count={selected.size}
+          busy={busy}
+          onAction={(action) => void runBulk(action)}
+          onClear={() => setSelected(new Set())}
+          extra={
+            me.user.role === 'dsl' ? (
+              <ExportSelectedButton
+                ids={ids.filter((id) => selected.has(id))}
+                csrfToken={me.csrfToken}
+                onDone={(done) => announce(done, { focus: true })}
+                onError={(error) => {
+                  setActionError(error);
+                  announce(`Could not export the selected alerts: ${describeError(error)}`, { focus: true });
+                }}
+              />
+            ) : undefined
+          }
+        />
+      )}
 
       {queue.alerts.length > 0 && (
         <AlertTable
