@@ -2,13 +2,15 @@
 // headless agent under Xvfb (openbox as the window manager, no notification daemon), the real collector,
 // a teacher in real Chromium. A timed teacher lock puts the agent's own lock screen up (message, teacher,
 // countdown; Alt+F4, Escape and clicks do nothing); a teacher message with no notification daemon appears in
-// the agent's own window, and the console says delivered and shown apart.
+// the agent's own window, and the console says delivered and shown apart; the acceptable-use notice shows at
+// the first sign-in of a person who has not read this version, in the middle of the screen until "I understand".
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTools, waitFor, X11_TEST_TOOLS, type Xvfb } from '@vigil/agent/testing';
+import { AupAckStore, ensureTools, waitFor, X11_TEST_TOOLS, type Xvfb } from '@vigil/agent/testing';
 import { launchBrowser, type TestBrowser } from './support/browser.ts';
 import { ConsoleUsers, expectVisible, screenshotsDir } from './support/console-users.ts';
 import { startWholeSystem, type WholeSystem } from './support/whole-system.ts';
@@ -134,5 +136,37 @@ describe('what the pupil sees on the Linux agent', () => {
     await x.xdotool('mousemove', String(box.left + box.width - 60), String(box.top + box.height - 36), 'click', '1');
     await waitFor(async () => ((await windowGeometry(x, 'Vigil message')) === undefined ? true : undefined), { timeoutMs: 10_000, message: 'the message window closed by OK' });
     expect(browser.incidents).toEqual([]);
+  });
+
+  it('the acceptable-use notice shows at the first sign-in, stays until "I understand", and not again for the same version', { timeout: 240_000 }, async () => {
+    const { x, agent } = system;
+    const store = new AupAckStore(agent.stateDir);
+    const user = userInfo().username;
+    // This person has not read it yet (the harness marks it read so that it does not cover other tests' screens).
+    await rm(join(agent.stateDir, 'aup'), { recursive: true, force: true });
+    await agent.stop();
+    await agent.start(); // the school's policy is cached from the last run: the notice comes before any connection
+
+    const box = await waitFor(() => windowGeometry(x, 'Vigil acceptable use'), { timeoutMs: 20_000, message: 'the acceptable-use notice' });
+    expect(Math.abs(box.left + box.width / 2 - 640)).toBeLessThanOrEqual(1);
+    expect(Math.abs(box.top + box.height / 2 - 400)).toBeLessThanOrEqual(1);
+    await agent.waitForLog((l) => l.msg === 'acceptable-use notice shown' && l.via === 'window', 10_000, 'the notice on screen');
+    expect(await store.acknowledged(user, '1')).toBe(true);
+    await save('agent-linux-aup.png', await screenshot(x));
+    // Typing somewhere else does not close it (it is not a bubble that goes by itself).
+    await x.xdotool('key', 'Escape');
+    expect(await windowGeometry(x, 'Vigil acceptable use')).toEqual(box);
+
+    // "I understand" (bottom right of the box) closes it.
+    await x.xdotool('mousemove', String(box.left + box.width - 16 - 73), String(box.top + box.height - 36), 'click', '1');
+    await waitFor(async () => ((await windowGeometry(x, 'Vigil acceptable use')) === undefined ? true : undefined), { timeoutMs: 10_000, message: 'the notice closed' });
+
+    // The next sign-in (a restart of the agent): the same version is not shown again.
+    await agent.stop();
+    await agent.start();
+    const checked = await agent.waitForLog((l) => l.msg === 'acceptable-use notice checked', 20_000, 'the notice check');
+    expect(checked.result).toBe('seen');
+    expect(await windowGeometry(x, 'Vigil acceptable use')).toBeUndefined();
+    expect(agent.logs().some((l) => l.msg === 'acceptable-use notice shown')).toBe(false);
   });
 });

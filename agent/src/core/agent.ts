@@ -218,6 +218,8 @@ export async function createAgent(opts: CreateAgentOptions) {
     idleLock,
     live,
     connection,
+    /** The OS user alerts and spans report now (system mode: the session being served). */
+    osUser,
     get previousExit(): PreviousExit {
       return previousExit;
     },

@@ -97,6 +97,11 @@ export type NotifyVia = 'notification' | 'window' | 'none';
 export interface NotifyOptions {
   /** The idle warning: the instant (epoch ms) the screen locks, shown as a countdown where the notifier can. */
   countdownTo?: number;
+  /**
+   * The acceptable-use notice: shown where the person cannot miss it (the agent's own box in the middle of
+   * the screen where the notifier has one), staying until they press "I understand".
+   */
+  notice?: boolean;
 }
 
 export interface Notifier {

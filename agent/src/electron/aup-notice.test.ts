@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '@vigil/agent/platform/fake';
 import { defaultPolicy } from '@vigil/shared/protocol';
-import { AupAckStore } from './aup-ack.store.ts';
+import { AupAckStore } from '../core/aup-ack.store.ts';
 import { AupNotice } from './aup-notice.ts';
 import { IPC } from './ipc-channels.ts';
 import { builtShellPaths } from './shell-paths.ts';

@@ -2,7 +2,7 @@ import { pino, type Logger } from 'pino';
 import type { Policy } from '@vigil/shared/protocol';
 import type { Clock } from '../core/ports.ts';
 import type { BrowserWindowLike, ElectronApi, IpcEventLike } from '../platform/electron/electron-api.ts';
-import type { AupAckStore } from './aup-ack.store.ts';
+import type { AupAckStore } from '../core/aup-ack.store.ts';
 import { IPC, type AupView } from './ipc-channels.ts';
 import type { ShellPaths } from './shell-paths.ts';
 import { lockDownNavigation, secureWebPreferences } from './window-security.ts';

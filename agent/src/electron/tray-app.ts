@@ -6,7 +6,7 @@ import type { AgentConfig } from '../core/agent-config.ts';
 import type { Clock } from '../core/ports.ts';
 import { systemClock } from '../platform/node/clock.node.ts';
 import { createElectronPlatform, type ElectronApi, type ElectronPlatformOptions } from '../platform/electron/index.ts';
-import { AupAckStore } from './aup-ack.store.ts';
+import { AupAckStore } from '../core/aup-ack.store.ts';
 import { AupNotice } from './aup-notice.ts';
 import { CoreSupervisor, type CoreSupervisorOptions } from './core-supervisor.ts';
 import { crashCount, installCrashRelaunch, startDelayAfterCrashes, type ProcessEvents } from './crash-relaunch.ts';

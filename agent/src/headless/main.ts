@@ -1,7 +1,10 @@
 // `vigil-agent`: the headless agent as a Node service (`pnpm agent -- --collector wss://host:8443 --enrol-token …`).
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { defaultPolicy } from '@vigil/shared/protocol';
 import { AgentStartError, createAgent, type Agent } from '../core/agent.ts';
+import { AupAckStore } from '../core/aup-ack.store.ts';
+import { AupNoticeService } from '../core/aup-notice.service.ts';
 import { createNodePlatform } from '../platform/node/index.ts';
 import { describeOptions, loadOptions, USAGE } from './options.ts';
 import { createSystemMode, SystemModeError, type SystemMode } from './system-mode.ts';
@@ -61,6 +64,22 @@ try {
   mainLog.fatal({ err }, 'could not start the agent');
   process.exit(1);
 }
+
+const aupLog = log.child({ module: 'aup' });
+// The acceptable-use notice (policy `showAupOnLogin`): at start when the school's policy is already known
+// (cached from the collector), else when it arrives; again for each new session and each new version.
+const aup = new AupNoticeService({
+  notifier: platform.notifier,
+  store: new AupAckStore(config.stateDir),
+  policy: () => agent.policy.current,
+  osUser: agent.osUser,
+  clock: platform.clock,
+  log: aupLog,
+});
+const checkAup = (why: string) => void aup.check().then((result) => aupLog.debug({ why, result }, 'acceptable-use notice checked'));
+if (agent.policy.current !== defaultPolicy) checkAup('start');
+agent.policy.onChange(() => checkAup('policy'));
+system?.link.on({ onConnected: (up) => up && checkAup('session') });
 
 /** The same signal twice within this long is one stop: a service manager signalling every process while the supervisor forwards its own. */
 const SAME_STOP_MS = 1_000;

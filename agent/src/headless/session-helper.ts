@@ -94,7 +94,12 @@ async function answer(req: SessionRequest): Promise<unknown> {
     case 'is-locked':
       return platform.locker.isLocked();
     case 'notify':
-      return (await platform.notifier.notify(req.title, req.body, req.countdownTo === undefined ? {} : { countdownTo: req.countdownTo })) ?? null;
+      return (
+        (await platform.notifier.notify(req.title, req.body, {
+          ...(req.countdownTo === undefined ? {} : { countdownTo: req.countdownTo }),
+          ...(req.notice === true ? { notice: true } : {}),
+        })) ?? null
+      );
   }
 }
 

@@ -2,9 +2,9 @@
 // test database, the admin CLI, and the headless agent (`node agent/src/headless/main.ts`)
 // on a private X display. Every process is started and stopped by PID.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@vigil/agent/testing';
+import { AupAckStore, waitFor } from '@vigil/agent/testing';
 import { baseEnv, findFreePort, repoRoot, runNode, startNode, type LogLine, type NodeProcess } from './processes.ts';
 
 export type { LogLine } from './processes.ts';
@@ -130,6 +130,12 @@ export interface AgentProcessOptions {
   config?: Record<string, unknown>;
   /** More flags, e.g. `--system --session-user …` (the agent as a root service). */
   args?: readonly string[];
+  /**
+   * Whether the person at the PC has read the acceptable-use notice (version `"1"`, the collector's default
+   * policy) before the test: true by default, so the notice does not sit over the screens other tests
+   * look at; the notice's own test passes false.
+   */
+  aupRead?: boolean;
 }
 
 export class AgentProcess {
@@ -150,6 +156,8 @@ export class AgentProcess {
     const agent = new AgentProcess(await mkdtemp(join(tmpdir(), 'vigil-e2e-agent-')), opts);
     // Short reconnect delays so a restarted collector is found within a second, not a minute.
     await writeFile(agent.#configPath, JSON.stringify({ reconnectBaseMs: 200, reconnectCapMs: 1_000, stopFlushMs: 3_000, ...opts.config }));
+    // (Not for --system: its state folder is made and secured by the agent itself.)
+    if (opts.aupRead !== false && opts.args?.includes('--system') !== true) await new AupAckStore(agent.stateDir).record(userInfo().username, '1', Date.now());
     return agent;
   }
 

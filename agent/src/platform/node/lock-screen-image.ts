@@ -16,6 +16,10 @@ export interface MessageBoxText {
   button?: string;
   /** A line under the body (the idle warning's countdown, "Closes in 0:12"). */
   footer?: string;
+  /** The small line above the title. Default "Vigil · message for you". */
+  heading?: string;
+  /** Body lines at most (the last one ends "…" when cut). Default 5. */
+  maxLines?: number;
 }
 
 /** Pixels ready for an X ZPixmap PutImage on a 24/32-bit TrueColor visual (little-endian: B, G, R, X). */
@@ -93,21 +97,39 @@ export function messageBoxSize(screenWidth: number, screenHeight: number): { wid
   return { width, height: Math.min(screenHeight, 240) };
 }
 
-/** Where the OK button is inside the message box (clicks there close it). */
-export function messageButtonRect(width: number, height: number): { x: number; y: number; width: number; height: number } {
-  return { x: width - 112, y: height - 56, width: 96, height: 40 };
+/** Characters per body line in a box `width` wide. */
+function bodyChars(width: number): number {
+  return Math.max(20, Math.floor((width - 40) / 9.5));
+}
+
+/**
+ * The acceptable-use notice's box: wider than a message, centred, as tall as its text needs up to the
+ * screen's height (a longer notice is cut with "…"; the full text is the school's published policy).
+ */
+export function noticeBoxLayout(screenWidth: number, screenHeight: number, body: string): { width: number; height: number; maxLines: number } {
+  const width = Math.min(screenWidth, Math.min(760, Math.max(360, Math.round(screenWidth * 0.6))));
+  const needed = wrap(body, bodyChars(width), 1_000).length;
+  const fits = Math.max(3, Math.floor((screenHeight - 40 - 164) / 24));
+  const maxLines = Math.max(1, Math.min(needed, fits));
+  return { width, height: Math.min(screenHeight, 84 + maxLines * 24 + 80), maxLines };
+}
+
+/** Where the button is inside the message box (clicks there close it): wide enough for its label. */
+export function messageButtonRect(width: number, height: number, label = 'OK'): { x: number; y: number; width: number; height: number } {
+  const buttonWidth = Math.max(96, Math.ceil(32 + label.length * 9.5));
+  return { x: width - buttonWidth - 16, y: height - 56, width: buttonWidth, height: 40 };
 }
 
 export function messageBoxSvg(width: number, height: number, text: MessageBoxText): string {
-  const lines = wrap(text.body, Math.max(20, Math.floor((width - 40) / 9.5)), 5);
-  const button = messageButtonRect(width, height);
+  const lines = wrap(text.body, bodyChars(width), text.maxLines ?? 5);
+  const button = messageButtonRect(width, height, text.button);
   const body = lines.map((line, i) => `<text x="20" y="${84 + i * 24}" font-size="17" fill="#eef3fa">${escapeXml(line)}</text>`).join('');
   const footer = text.footer === undefined ? '' : `<text x="20" y="${height - 30}" font-size="16" fill="#ffd479">${escapeXml(text.footer)}</text>`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="${FONT}">` +
     `<rect width="${width}" height="${height}" fill="${BG_EDGE}"/>` +
     `<rect x="1" y="1" width="${width - 2}" height="${height - 2}" fill="${BG_TOP}" stroke="#6f93c2" stroke-width="2"/>` +
-    `<text x="20" y="34" font-size="13" fill="#8da0b8">Vigil · message for you</text>` +
+    `<text x="20" y="34" font-size="13" fill="#8da0b8">${escapeXml(text.heading ?? 'Vigil · message for you')}</text>` +
     `<text x="20" y="58" font-size="20" font-weight="bold" fill="#eef3fa">${escapeXml(truncate(text.title, 48))}</text>` +
     body +
     footer +

@@ -49,6 +49,7 @@ export class NodeNotifier implements Notifier {
   readonly #log: Logger;
   #notifySend: Promise<string | undefined> | undefined;
   #box: X11MessageBox | undefined;
+  #notice: X11MessageBox | undefined;
 
   constructor(opts: NodeNotifierOptions = {}) {
     this.#env = opts.env ?? process.env;
@@ -68,7 +69,9 @@ export class NodeNotifier implements Notifier {
   }
 
   async notify(title: string, body: string, opts: NotifyOptions = {}): Promise<NotifyVia> {
-    const path = chooseNotifyPath(await this.facts());
+    const facts = await this.facts();
+    // The notice must stay until it is read: the agent's own box, not a bubble that expires.
+    const path = opts.notice === true && facts.display ? 'window' : chooseNotifyPath(facts);
     if (path === 'notification') {
       const bin = (await this.#notifySend) ?? 'notify-send';
       try {
@@ -93,10 +96,14 @@ export class NodeNotifier implements Notifier {
   async #showBox(title: string, body: string, opts: NotifyOptions): Promise<void> {
     // A message that comes while the agent's lock screen is up would sit under it, unseen: it waits.
     await X11LockScreen.allClosed();
-    this.#box?.close();
+    // One message box at a time (a newer message replaces the one on screen); the notice is apart from them.
+    if (opts.notice === true) this.#notice?.close();
+    else this.#box?.close();
     const boxOpts: X11MessageBoxOptions = { env: this.#env, log: this.#log };
     const until = opts.countdownTo;
-    if (until === undefined) {
+    if (opts.notice === true) {
+      boxOpts.notice = true; // stays until "I understand"
+    } else if (until === undefined) {
       boxOpts.autoHideMs = this.#windowHideMs;
     } else {
       boxOpts.autoHideMs = Math.max(1_000, until - Date.now());
@@ -105,10 +112,13 @@ export class NodeNotifier implements Notifier {
         return `Locks in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
       };
     }
-    const box = await X11MessageBox.show({ title, body }, boxOpts);
-    this.#box = box;
+    const text = opts.notice === true ? { title, body, heading: 'Vigil · this computer is monitored', button: 'I understand' } : { title, body };
+    const box = await X11MessageBox.show(text, boxOpts);
+    if (opts.notice === true) this.#notice = box;
+    else this.#box = box;
     void box.ended.then((how) => {
       if (this.#box === box) this.#box = undefined;
+      if (this.#notice === box) this.#notice = undefined;
       this.#log.debug({ how }, 'message window closed');
     });
   }

@@ -9,6 +9,7 @@ import {
   messageBoxSize,
   messageBoxSvg,
   messageButtonRect,
+  noticeBoxLayout,
   renderRgba,
   toBgrx,
   type BgrxImage,
@@ -26,6 +27,8 @@ import { coreRequest, XConnection } from './x11-connection.ts';
 export const LOCK_WINDOW_NAME = 'Vigil lock';
 /** WM_NAME of the message / warning box. */
 export const MESSAGE_WINDOW_NAME = 'Vigil message';
+/** The acceptable-use notice's window (X11MessageBox with `notice`). */
+export const NOTICE_WINDOW_NAME = 'Vigil acceptable use';
 
 const EVENT_MASK = {
   keyPress: 0x1,
@@ -410,6 +413,11 @@ export interface X11MessageBoxOptions {
   autoHideMs?: number;
   /** Redrawn each second while it shows (the idle warning's countdown); undefined = no footer. */
   footer?: () => string | undefined;
+  /**
+   * The acceptable-use notice: a larger box in the middle of the screen with as many lines as fit, that
+   * stays until its button is pressed (give no autoHideMs).
+   */
+  notice?: boolean;
 }
 
 export type MessageBoxEnd = 'ok' | 'timeout' | 'closed' | 'gone';
@@ -433,7 +441,7 @@ export class X11MessageBox {
     this.ended = new Promise((resolve) => {
       this.#end = resolve;
     });
-    const button = messageButtonRect(window.rect.width, window.rect.height);
+    const button = messageButtonRect(window.rect.width, window.rect.height, text.button);
     window.onClick((x, y) => {
       if (x >= button.x && x < button.x + button.width && y >= button.y && y < button.y + button.height) this.#finish('ok');
     });
@@ -442,18 +450,24 @@ export class X11MessageBox {
 
   static async show(text: MessageBoxText, opts: X11MessageBoxOptions = {}): Promise<X11MessageBox> {
     const log = opts.log ?? pino({ level: 'silent' });
+    let laidOut = text;
     const window = await OverlayWindow.create({
       env: opts.env ?? process.env,
-      name: MESSAGE_WINDOW_NAME,
+      name: opts.notice === true ? NOTICE_WINDOW_NAME : MESSAGE_WINDOW_NAME,
       grab: false,
       keepOnTop: () => !X11LockScreen.anyShowing,
       log,
       rect: (sw, sh) => {
+        if (opts.notice === true) {
+          const { maxLines, ...size } = noticeBoxLayout(sw, sh, text.body);
+          laidOut = { ...text, maxLines };
+          return { x: Math.max(0, Math.round((sw - size.width) / 2)), y: Math.max(0, Math.round((sh - size.height) / 2)), ...size };
+        }
         const size = messageBoxSize(sw, sh);
         return { x: Math.max(0, sw - size.width - 24), y: Math.min(24, Math.max(0, sh - size.height)), ...size };
       },
     });
-    const box = new X11MessageBox(window, text, opts.footer);
+    const box = new X11MessageBox(window, laidOut, opts.footer);
     try {
       await box.#draw();
       await window.show(0);

@@ -130,7 +130,8 @@ class RemoteNotifier implements Notifier {
   }
   async notify(title: string, body: string, opts: NotifyOptions = {}): Promise<NotifyVia | undefined> {
     const countdown = opts.countdownTo === undefined ? {} : { countdownTo: Math.max(0, Math.round(opts.countdownTo)) };
-    return (await this.#link.request({ op: 'notify', title: title.slice(0, 512), body: body.slice(0, 8_192), ...countdown })) ?? undefined;
+    const notice = opts.notice === true ? { notice: true } : {};
+    return (await this.#link.request({ op: 'notify', title: title.slice(0, 512), body: body.slice(0, 8_192), ...countdown, ...notice })) ?? undefined;
   }
 }
 

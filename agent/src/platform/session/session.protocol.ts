@@ -38,7 +38,7 @@ export const sessionRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('lock'), request: lockRequestSchema.optional() }),
   z.object({ op: z.literal('unlock') }),
   z.object({ op: z.literal('is-locked') }),
-  z.object({ op: z.literal('notify'), title: text(512), body: text(8_192), countdownTo: z.number().int().nonnegative().optional() }),
+  z.object({ op: z.literal('notify'), title: text(512), body: text(8_192), countdownTo: z.number().int().nonnegative().optional(), notice: z.boolean().optional() }),
 ]);
 export type SessionRequest = z.infer<typeof sessionRequestSchema>;
 export type SessionOp = SessionRequest['op'];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile, writeFileAtomic } from '../core/state-dir.ts';
+import { readJsonFile, writeFileAtomic } from './state-dir.ts';
 
 const ackSchema = z.object({ user: z.string().max(256), version: z.string().min(1).max(64), at: z.number().int().nonnegative() });
 
