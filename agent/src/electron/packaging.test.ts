@@ -18,7 +18,7 @@ interface BuilderConfig {
   extraMetadata: { main: string };
   directories: { buildResources: string };
   extraResources: { from: string; to: string }[];
-  win: { target: { target: string }[]; icon: string };
+  win: { target: { target: string }[]; icon: string; extraResources: { from: string; to: string }[] };
   nsis: { oneClick: boolean; perMachine: boolean; include: string; runAfterFinish: boolean };
   msi: { oneClick: boolean; perMachine: boolean; upgradeCode: string };
   mac: { target: { target: string }[]; icon: string; entitlements: string; entitlementsInherit: string; extraResources: { from: string }[]; extendInfo: Record<string, unknown> };
@@ -88,6 +88,16 @@ describe('electron-builder configuration', () => {
     expect(await text('build/windows/vigil-machine-setup.ps1')).toContain("Join-Path $env:ProgramData 'Vigil'");
   });
 
+  it('installs the machine set-up script with the MSI, where the console\'s MSI line runs it from', async () => {
+    // The MSI takes no properties: `msiexec … /qn && powershell -File "%ProgramFiles%\Vigil Agent\resources\vigil-machine-setup.ps1" …`.
+    const script = config.win.extraResources.find((r) => r.to === 'vigil-machine-setup.ps1');
+    expect(script?.from).toBe('build/windows/vigil-machine-setup.ps1');
+    const source = await text(script?.from ?? '');
+    expect(source).toContain('[string]$Collector');
+    expect(source).toContain('[string]$Token');
+    expect(source).toContain("(Join-Path $env:ProgramFiles 'Vigil Agent')");
+  });
+
   it('builds a macOS pkg: no Dock icon, the usage descriptions, a LaunchAgent for every user', async () => {
     expect(config.mac.target.map((t) => t.target)).toEqual(['pkg']);
     expect(config.mac.extendInfo.LSUIElement).toBe(true);
@@ -141,6 +151,7 @@ describe('electron-builder configuration', () => {
       join(config.directories.buildResources, config.pkg.scripts),
       ...config.extraResources.map((r) => r.from),
       ...config.mac.extraResources.map((r) => r.from),
+      ...config.win.extraResources.map((r) => r.from),
     ];
     for (const path of named) expect(existsSync(at(path)), path).toBe(true);
     const png = await readFile(at(config.win.icon));

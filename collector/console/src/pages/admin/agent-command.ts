@@ -66,10 +66,10 @@ export function installLines(facts: AgentInstallResponse, token: string): Instal
       command: `curl -fsSLO ${shellWord(url(deb.file))} && sudo VIGIL_COLLECTOR=${shellWord(agent)} VIGIL_TOKEN=${shellWord(token)} apt install ${shellWord(`./${deb.file}`)}`,
     },
     // The MSI takes no properties (electron-builder's MSI has no custom actions): the machine
-    // set-up script writes the configuration after it (agent/README.md, "Windows — MSI").
+    // set-up script it installs writes the configuration after it (agent/README.md, "Windows — MSI").
     msi: {
       ...msi,
-      command: `curl.exe -fsSLO "${url(msi.file)}" && msiexec /i "${msi.file}" /qn && powershell -ExecutionPolicy Bypass -File vigil-machine-setup.ps1 -Collector "${agent}" -Token "${token}"`,
+      command: `curl.exe -fsSLO "${url(msi.file)}" && msiexec /i "${msi.file}" /qn && powershell -ExecutionPolicy Bypass -File "%ProgramFiles%\\Vigil Agent\\resources\\vigil-machine-setup.ps1" -Collector "${agent}" -Token "${token}"`,
     },
     exe: { ...exe, command: `curl.exe -fsSLO "${url(exe.file)}" && "${exe.file}" /S /COLLECTOR=${agent} /TOKEN=${token}` },
   };

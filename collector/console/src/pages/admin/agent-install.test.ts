@@ -28,7 +28,7 @@ describe('install lines', () => {
     const { msi } = installLines(served, TOKEN);
     expect(msi.served).toBe(true);
     expect(msi.command).toBe(
-      `curl.exe -fsSLO "https://vigil.school.lan/downloads/vigil-agent-0.2.0.msi" && msiexec /i "vigil-agent-0.2.0.msi" /qn && powershell -ExecutionPolicy Bypass -File vigil-machine-setup.ps1 -Collector "wss://vigil.school.lan:8443" -Token "${TOKEN}"`,
+      `curl.exe -fsSLO "https://vigil.school.lan/downloads/vigil-agent-0.2.0.msi" && msiexec /i "vigil-agent-0.2.0.msi" /qn && powershell -ExecutionPolicy Bypass -File "%ProgramFiles%\\Vigil Agent\\resources\\vigil-machine-setup.ps1" -Collector "wss://vigil.school.lan:8443" -Token "${TOKEN}"`,
     );
   });
 
