@@ -4,12 +4,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectDatabase, createLogger, startEmbeddedPostgres, type Database } from '@vigil/collector';
 import { waitFor } from '@vigil/agent/testing';
+import { findFreePort } from '@vigil/collector/free-port';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const quietLog = createLogger('error');
@@ -55,17 +55,6 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Proc {
   child: ChildProcess;
@@ -150,9 +139,9 @@ export interface BenchSystem {
 export async function startCollectorSystem(): Promise<BenchSystem> {
   const db = await benchDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'vigil-bench-collector-'));
-  const port = await freePort();
+  const port = await findFreePort();
   // The agents' TLS listener (default 8443) on a free port too: another collector may hold 8443.
-  const tlsPort = await freePort();
+  const tlsPort = await findFreePort();
   const collectorEnv = { DATABASE_URL: db.url, PORT: String(port), TLS_PORT: String(tlsPort), HOST: '127.0.0.1', DATA_DIR: dataDir, WORDLISTS_DIR: join(repoRoot, 'wordlists'), LOG_LEVEL: 'warn' };
   const collector = startNode('collector/src/main.ts', [], { ...collectorEnv, LOG_LEVEL: 'info' });
   let siteId: string;

@@ -98,7 +98,14 @@ describe('the browser agent under faults and teacher control', () => {
     // The browser's lock-state reached the collector: the console shows "Locked" from this row.
     await waitFor(async () => (await count("select count(*)::int as n from idle_lock_events where cause = 'teacher' and kind = 'locked'")) === 1, { timeoutMs: 15_000, message: 'the lock row' });
 
-    const fresh = await browser.open(`${pages.origin}/plain`);
+    // A tab opened while locked starts on about:blank, which cannot carry the overlay: the extension may park it
+    // on the lock page before the test's navigation commits (Playwright then reports the goto as interrupted).
+    // A pupil's next navigation from there loads the page under the overlay, which is what is checked.
+    const fresh = await browser.context.newPage();
+    await fresh.goto(`${pages.origin}/plain`).catch(async (err: unknown) => {
+      if (!String(err).includes('interrupted by another navigation')) throw err;
+      await fresh.goto(`${pages.origin}/plain`);
+    });
     await waitFor(async () => (await lockShown(fresh)) === 1, { message: 'the overlay on a new tab' });
     await shoot(fresh, 'lock');
     await page.goto(`${pages.origin}/search`);

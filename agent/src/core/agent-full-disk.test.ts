@@ -8,7 +8,8 @@ import { createAgent, type Agent } from './agent.ts';
 import { parseAgentConfig } from './agent-config.ts';
 import { diskFault } from './outbox/failing-fs.ts';
 import { FakeCollector } from './test-kit/fake-collector.ts';
-import { realClock, TEST_WORDLIST, until } from './test-kit/core-test-kit.ts';
+import { realClock, TEST_WORDLIST } from './test-kit/core-test-kit.ts';
+import { waitFor } from '../testing/wait-for.ts';
 
 // The agent on a state folder that refuses writes (injected ENOSPC at the file system): it
 // must run degraded, not exit into a supervisor restart loop. The real-tmpfs version of this
@@ -40,7 +41,7 @@ describe('agent on a full disk', () => {
     // Enrolled on a healthy disk first.
     const first = await makeAgent(collector, stateDir);
     await first.agent.start();
-    await until(() => first.agent.connection.connected && first.agent.wordlist.version === TEST_WORDLIST.version);
+    await waitFor(() => first.agent.connection.connected && first.agent.wordlist.version === TEST_WORDLIST.version);
     await first.agent.stop();
 
     diskFault.code = 'ENOSPC';
@@ -49,40 +50,40 @@ describe('agent on a full disk', () => {
     await agent.start();
     expect(diskFault.failures).toBeGreaterThan(0);
     expect(agent.outbox.stats().degraded?.reason).toBe('ENOSPC');
-    await until(() => agent.connection.connected);
+    await waitFor(() => agent.connection.connected);
 
     // The heartbeat says so.
-    const degradedBeat = await until(() => collector.messages('heartbeat').find((m) => m.payload.degraded !== undefined));
+    const degradedBeat = await waitFor(() => collector.messages('heartbeat').find((m) => m.payload.degraded !== undefined));
     expect(degradedBeat?.payload.degraded).toMatchObject({ reason: 'ENOSPC' });
 
     // A teacher lock still locks.
     collector.send('lock', { on: true, lockId: 'L1', message: 'Eyes on the board' });
-    await until(() => collector.messages('lock-state').some((m) => m.payload.locked));
+    await waitFor(() => collector.messages('lock-state').some((m) => m.payload.locked));
     expect(agent.lock.locked).toBe(true);
     collector.send('lock', { on: false, lockId: 'L1' });
-    await until(() => !agent.lock.locked);
+    await waitFor(() => !agent.lock.locked);
 
     // Matching still works; the alert goes straight over the socket, without a screenshot it could not keep.
     platform.windows.set({ app: 'xterm', title: 'History homework' });
     platform.keys.type('i want to kill myself\n');
-    const alert = await until(() => collector.messages('alert')[0]);
+    const alert = await waitFor(() => collector.messages('alert')[0]);
     expect(alert?.payload.term).toBe('kill myself');
     expect(alert?.payload.screenshot).toBeUndefined();
     expect(collector.messages('screenshot')).toEqual([]);
-    await until(() => agent.outbox.stats().pending === 0);
+    await waitFor(() => agent.outbox.stats().pending === 0);
     expect(agent.outbox.stats()).toMatchObject({ droppedAlerts: 0 });
 
     // Space returns: the flag clears, and the heartbeat stops saying so.
     diskFault.code = undefined;
-    await until(() => agent.outbox.stats().degraded === undefined, 10_000);
+    await waitFor(() => agent.outbox.stats().degraded === undefined, { timeoutMs: 10_000 });
     const beats = collector.messages('heartbeat').length;
-    await until(() => collector.messages('heartbeat').length > beats, 10_000);
+    await waitFor(() => collector.messages('heartbeat').length > beats, { timeoutMs: 10_000 });
     expect(collector.messages('heartbeat').at(-1)?.payload.degraded).toBeUndefined();
 
     // And screenshots come back with their alerts.
     platform.windows.set({ app: 'xterm', title: 'Maths' });
     platform.keys.type('i want to kill myself\n');
-    await until(() => collector.messages('screenshot').length === 1 && collector.messages('alert').length === 2);
+    await waitFor(() => collector.messages('screenshot').length === 1 && collector.messages('alert').length === 2);
     const withShot = collector.messages('alert').at(-1);
     expect(withShot?.payload.screenshot?.sha256).toBe(collector.messages('screenshot')[0]?.payload.sha256);
   }, 40_000);

@@ -6,7 +6,8 @@ import { createFakePlatform } from '@vigil/agent/platform/fake';
 import { AgentStartError, createAgent, type Agent } from './agent.ts';
 import { parseAgentConfig } from './agent-config.ts';
 import { FakeCollector } from './test-kit/fake-collector.ts';
-import { realClock, TEST_WORDLIST, until } from './test-kit/core-test-kit.ts';
+import { realClock, TEST_WORDLIST } from './test-kit/core-test-kit.ts';
+import { waitFor } from '../testing/wait-for.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -44,27 +45,27 @@ describe('createAgent', () => {
     const { collector, platform, agent } = await rig();
     platform.windows.set({ app: 'xterm', title: 'History homework' });
     await agent.start();
-    await until(() => agent.wordlist.version === TEST_WORDLIST.version);
+    await waitFor(() => agent.wordlist.version === TEST_WORDLIST.version);
     platform.keys.type('i want to kill myself\n');
-    await until(() => collector.messages('screenshot').length === 1);
+    await waitFor(() => collector.messages('screenshot').length === 1);
     const [alert] = collector.messages('alert');
     expect(alert?.payload).toMatchObject({ term: 'kill myself', windowTitle: 'History homework', app: 'xterm' });
     expect(collector.messages('screenshot')[0]?.payload.alertId).toBe(alert?.id);
     expect(collector.messages('hello')[0]?.payload.previousExit).toBe('first-run');
-    await until(() => agent.outbox.stats().pending === 0);
+    await waitFor(() => agent.outbox.stats().pending === 0);
   });
 
   it('locks the screen for a teacher, pauses matching while locked and reports the lock', async () => {
     const { collector, platform, agent } = await rig();
     platform.windows.set({ app: 'xterm', title: 'History homework' });
     await agent.start();
-    await until(() => agent.connection.connected && agent.wordlist.version !== undefined);
+    await waitFor(() => agent.connection.connected && agent.wordlist.version !== undefined);
     collector.send('lock', { on: true, lockId: 'L1', message: 'Eyes on the board' });
-    await until(() => collector.messages('lock-state').length === 1);
+    await waitFor(() => collector.messages('lock-state').length === 1);
     expect(agent.detector.keyboardState()).toBe('paused');
     platform.keys.type('kms\n');
     collector.send('lock', { on: false, lockId: 'L1' });
-    await until(() => collector.messages('lock-state').length === 2);
+    await waitFor(() => collector.messages('lock-state').length === 2);
     expect(collector.messages('lock-state').map((m) => m.payload.locked)).toEqual([true, false]);
     expect(platform.notifier.messages).toEqual([{ title: 'Screen locked by your teacher', body: 'Eyes on the board' }]);
     await agent.detector.drain();
@@ -74,12 +75,12 @@ describe('createAgent', () => {
   it('streams live thumbnails only while asked and shows teacher messages', async () => {
     const { collector, platform, agent } = await rig();
     await agent.start();
-    await until(() => agent.connection.connected);
+    await waitFor(() => agent.connection.connected);
     collector.send('message', { id: '01JGXDFAM0MSETZ78WDYHDT1E8', text: 'Five minutes left', from: 'Ms Khan' });
     collector.send('live', { on: true, fps: 10, width: 320 });
-    await until(() => collector.messages('frame').length >= 3);
+    await waitFor(() => collector.messages('frame').length >= 3);
     collector.send('live', { on: false, fps: 10, width: 320 });
-    await until(() => !agent.live.streaming);
+    await waitFor(() => !agent.live.streaming);
     await agent.live.settled();
     const frames = collector.messages('frame').length;
     expect(collector.messages('frame')[0]?.payload.width).toBe(320);
@@ -93,12 +94,12 @@ describe('createAgent', () => {
     const first = await rig();
     first.platform.windows.set({ app: 'xterm', title: 'Chat' });
     await first.agent.start();
-    await until(() => first.agent.connection.connected && first.agent.wordlist.version !== undefined);
+    await waitFor(() => first.agent.connection.connected && first.agent.wordlist.version !== undefined);
     const port = first.collector.port;
     const devices = [...first.collector.devices];
     await first.collector.stop();
     first.platform.keys.type('kms\n');
-    await until(() => first.agent.outbox.stats().pendingAlerts === 1);
+    await waitFor(() => first.agent.outbox.stats().pendingAlerts === 1);
     await first.agent.stop();
     expect((await stat(join(first.stateDir, 'device.json'))).isFile()).toBe(true);
 
@@ -107,7 +108,7 @@ describe('createAgent', () => {
     for (const [id, secret] of devices) collector.devices.set(id, secret);
     const second = await rig({ collector, stateDir: first.stateDir });
     await second.agent.start();
-    await until(() => second.agent.outbox.stats().pending === 0 && collector.messages('alert').length === 1);
+    await waitFor(() => second.agent.outbox.stats().pending === 0 && collector.messages('alert').length === 1);
     expect(collector.messages('alert')[0]?.payload.term).toBe('kms');
     expect(collector.messages('hello')[0]?.payload).toMatchObject({ previousExit: 'clean', wordlistVersion: TEST_WORDLIST.version });
     expect(collector.messages('activity').length).toBeGreaterThanOrEqual(1);
@@ -116,9 +117,9 @@ describe('createAgent', () => {
   it('re-applies a teacher lock after a restart while the collector is unreachable, and lifts it when the collector says so', async () => {
     const first = await rig();
     await first.agent.start();
-    await until(() => first.agent.connection.connected);
+    await waitFor(() => first.agent.connection.connected);
     first.collector.send('lock', { on: true, lockId: '01JGXDFAM0MSETZ78WDYHDT1E8', message: 'Eyes front', by: 'Ms Khan' });
-    await until(() => first.collector.messages('lock-state').length === 1);
+    await waitFor(() => first.collector.messages('lock-state').length === 1);
     const { port, url } = first.collector;
     const devices = [...first.collector.devices];
     await first.agent.stop();
@@ -137,25 +138,25 @@ describe('createAgent', () => {
     await second.agent.stop();
     const third = await rig({ collector, stateDir: first.stateDir });
     await third.agent.start();
-    await until(() => third.agent.connection.connected);
+    await waitFor(() => third.agent.connection.connected);
     collector.send('lock', { on: false, lockId: '01JGXDFAM0MSETZ78WDYHDT1E8' });
-    await until(() => !third.agent.lock.locked);
-    await until(() => collector.messages('lock-state').some((m) => !m.payload.locked));
+    await waitFor(() => !third.agent.lock.locked);
+    await waitFor(() => collector.messages('lock-state').some((m) => !m.payload.locked));
     expect(collector.messages('hello')[0]?.payload.previousExit).toBe('clean');
   });
 
   it('tells an unclean exit once per run: reconnects of the same run carry the same runId and say clean', async () => {
     const first = await rig();
     await first.agent.start();
-    await until(() => first.agent.connection.connected);
+    await waitFor(() => first.agent.connection.connected);
     await first.agent.stop();
     // As a kill leaves it: the "running" marker of the last run still there.
     await writeFile(join(first.stateDir, 'running'), '');
     const second = await rig({ collector: first.collector, stateDir: first.stateDir });
     await second.agent.start();
-    await until(() => second.agent.connection.connected);
+    await waitFor(() => second.agent.connection.connected);
     first.collector.closeAll();
-    await until(() => first.collector.messages('hello').length === 3 && second.agent.connection.connected);
+    await waitFor(() => first.collector.messages('hello').length === 3 && second.agent.connection.connected);
     const [, unclean, again] = first.collector.messages('hello').map((m) => m.payload);
     expect(unclean).toMatchObject({ previousExit: 'unclean', runId: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/) });
     expect(again).toMatchObject({ previousExit: 'clean', runId: unclean?.runId });
@@ -165,13 +166,13 @@ describe('createAgent', () => {
   it('reports keyboard hook restarts and supervisor restarts in its heartbeat', async () => {
     const { collector, platform, agent } = await rig({ agentRestarts: 2 });
     await agent.start();
-    await until(() => collector.messages('heartbeat').length === 1);
+    await waitFor(() => collector.messages('heartbeat').length === 1);
     expect(collector.messages('heartbeat')[0]?.payload.health).toEqual({ keyboardHookRestarts: 0, agentRestarts: 2 });
     platform.keys.setStatus('unavailable', 'keyboard hook stopped: killed');
     platform.keys.setStatus('ok');
     // The next heartbeat: force one with a reconnect rather than wait the policy's 30 s.
     collector.closeAll(1012, 'restarting');
-    await until(() => collector.messages('heartbeat').length === 2);
+    await waitFor(() => collector.messages('heartbeat').length === 2);
     expect(collector.messages('heartbeat')[1]?.payload.health).toEqual({ keyboardHookRestarts: 1, agentRestarts: 2 });
   });
 });

@@ -9,7 +9,7 @@ import { createFakePlatform } from '@vigil/agent/platform/fake';
 import { createAgent, type Agent } from './agent.ts';
 import { parseAgentConfig } from './agent-config.ts';
 import { FakeCollector } from './test-kit/fake-collector.ts';
-import { realClock, TEST_WORDLIST, until } from './test-kit/core-test-kit.ts';
+import { realClock, TEST_WORDLIST } from './test-kit/core-test-kit.ts';
 import { selfSignedIdentity, type TestIdentity } from './test-kit/test-certificates.ts';
 import { waitFor } from '../testing/wait-for.ts';
 
@@ -56,7 +56,7 @@ describe('agent ↔ collector over pinned TLS', () => {
     const collector = await tlsCollector(real);
     const stateDir = await stateFolder();
     const first = await startAgent({ collector: collector.url, enrolToken: tokenWithPin(TOKEN, real.pin), stateDir });
-    await until(() => first.agent.connection.connected);
+    await waitFor(() => first.agent.connection.connected);
     expect(collector.messages('hello')[0]?.payload.auth).toEqual({ kind: 'enrol', token: tokenWithPin(TOKEN, real.pin) });
     expect(await deviceFile(stateDir)).toMatchObject({ collectorPins: [real.pin] });
     await first.agent.stop();
@@ -67,7 +67,7 @@ describe('agent ↔ collector over pinned TLS', () => {
     const impostor = await tlsCollector(await selfSignedIdentity(), port);
     impostor.afterWelcome = COMMANDS;
     const second = await startAgent({ collector: `wss://127.0.0.1:${port}`, stateDir, authRetryMs: 600_000 });
-    await until(() => second.agent.connection.stats.pinMismatches === 1);
+    await waitFor(() => second.agent.connection.stats.pinMismatches === 1);
     expect(second.logged('collector key does not match the pinned key')).toBe(true);
     expect(impostor.upgradeRequests).toBe(0);
     expect(impostor.received).toEqual([]);
@@ -92,7 +92,7 @@ describe('agent ↔ collector over pinned TLS', () => {
     const rotated = await tlsCollector(next, port, [next.pin]);
     for (const [id, secret] of devices) rotated.devices.set(id, secret);
     const second = await startAgent({ collector: `wss://127.0.0.1:${port}`, stateDir });
-    await until(() => second.agent.connection.connected);
+    await waitFor(() => second.agent.connection.connected);
     // The old key is dropped once the collector stops announcing it.
     await waitFor(async () => JSON.stringify((await deviceFile(stateDir)).collectorPins) === JSON.stringify([next.pin]), { message: 'the old pin dropped' });
   });
@@ -111,7 +111,7 @@ describe('agent ↔ collector over pinned TLS', () => {
     await writeFile(join(stateDir, 'device.json'), `${JSON.stringify({ deviceId, secret })}\n`, { mode: 0o600 });
 
     const first = await startAgent({ collector: plain.url, stateDir });
-    await until(() => first.agent.connection.connected);
+    await waitFor(() => first.agent.connection.connected);
     expect(plain.messages('hello')).toHaveLength(1);
     // It said bye there: the collector must not take the move for a vanished agent.
     expect(plain.messages('bye').map((m) => m.payload.reason)).toEqual(['restart']);
@@ -123,7 +123,7 @@ describe('agent ↔ collector over pinned TLS', () => {
 
     // Next start: straight to wss://, though the configuration still says ws://.
     const second = await startAgent({ collector: plain.url, stateDir });
-    await until(() => second.agent.connection.connected);
+    await waitFor(() => second.agent.connection.connected);
     expect(plain.messages('hello')).toHaveLength(1);
     expect(tls.messages('hello')).toHaveLength(2);
   });

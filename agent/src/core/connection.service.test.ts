@@ -13,7 +13,8 @@ import { PolicyState } from './policy-state.ts';
 import type { Clock } from './ports.ts';
 import { readDeviceCredentials, type DeviceCredentials } from './state-dir.ts';
 import { FakeCollector } from './test-kit/fake-collector.ts';
-import { realClock, silentLog, TEST_WORDLIST, until } from './test-kit/core-test-kit.ts';
+import { realClock, silentLog, TEST_WORDLIST } from './test-kit/core-test-kit.ts';
+import { waitFor } from '../testing/wait-for.ts';
 import { WordlistState } from './wordlist-state.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -102,7 +103,7 @@ describe('ConnectionService', () => {
   it('enrols with the token, keeps device.json owner-only, and later connects with the stored secret', async () => {
     const first = await rig();
     first.connection.start();
-    await until(() => first.connection.connected);
+    await waitFor(() => first.connection.connected);
     const stored = await readDeviceCredentials(first.stateDir);
     if (!stored.ok) throw new Error(stored.detail);
     expect(first.collector.devices.get(stored.value.deviceId)).toBe(stored.value.secret);
@@ -113,7 +114,7 @@ describe('ConnectionService', () => {
 
     const second = await rig({ collector: first.collector, credentials: stored.value });
     second.connection.start();
-    await until(() => second.connection.connected);
+    await waitFor(() => second.connection.connected);
     expect(first.collector.messages('hello')[1]?.payload.auth).toEqual({ kind: 'device', ...stored.value });
     expect(first.collector.messages('hello')[1]?.payload.wordlistVersion).toBeUndefined();
   });
@@ -125,7 +126,7 @@ describe('ConnectionService', () => {
     const shot = makeEnvelope('screenshot', { sha256: 'ab'.repeat(32), width: 2, height: 1, mime: 'image/jpeg', alertId: alert.id });
     await outbox.enqueue(binaryRecord(shot, new Uint8Array([1, 2, 3])));
     connection.start();
-    await until(() => outbox.stats().pending === 0);
+    await waitFor(() => outbox.stats().pending === 0);
     expect(collector.received.filter((r) => r.message.type !== 'hello' && r.message.type !== 'heartbeat').map((r) => [r.message.id, r.bytes?.length])).toEqual([
       [alert.id, undefined],
       [shot.id, 3],
@@ -139,11 +140,11 @@ describe('ConnectionService', () => {
     const alert = alertMessage();
     await outbox.enqueue(messageRecord(alert));
     connection.start();
-    await until(() => collector.messages('alert').length === 1);
+    await waitFor(() => collector.messages('alert').length === 1);
     expect(outbox.stats().pending).toBe(1);
     collector.autoAck = true;
     collector.closeAll(1012, 'restarting');
-    await until(() => outbox.stats().pending === 0);
+    await waitFor(() => outbox.stats().pending === 0);
     expect(collector.messages('alert').map((m) => m.id)).toEqual([alert.id, alert.id]);
     expect(connection.stats.connects).toBe(2);
   });
@@ -151,9 +152,9 @@ describe('ConnectionService', () => {
   it('applies the policy and word list the collector pushes, and caches both', async () => {
     const { collector, stateDir, policy, wordlist, connection } = await rig();
     connection.start();
-    await until(() => wordlist.version === TEST_WORDLIST.version);
+    await waitFor(() => wordlist.version === TEST_WORDLIST.version);
     collector.send('policy', { ...defaultPolicy, signInTitlePatterns: ['^Secret$'], alertCooldownSeconds: 5 });
-    await until(() => policy.current.alertCooldownSeconds === 5);
+    await waitFor(() => policy.current.alertCooldownSeconds === 5);
     expect(policy.isSignInTitle('secret')).toBe(true);
     // The caches are written just after the new state applies.
     await vi.waitFor(async () => {
@@ -172,10 +173,10 @@ describe('ConnectionService', () => {
     cleanup.push(() => collector.stop());
     const { connection } = await rig({ collector, clock });
     connection.start();
-    await until(() => collector.messages('heartbeat').length === 1);
+    await waitFor(() => collector.messages('heartbeat').length === 1);
     clock.advance(9_000);
     clock.advance(1_000);
-    await until(() => collector.messages('heartbeat').length === 2);
+    await waitFor(() => collector.messages('heartbeat').length === 2);
     expect(collector.messages('heartbeat')[1]?.payload).toEqual({ uptimeSeconds: 1, locked: false, idleSeconds: 0, keyboard: 'ok', outbox: { pending: 0, bytes: 0, droppedActivity: 0, droppedAlerts: 0, damaged: 0, rejected: 0 } });
   });
 
@@ -189,19 +190,19 @@ describe('ConnectionService', () => {
     await outbox.enqueue(messageRecord(refused));
     await outbox.enqueue(messageRecord(kept));
     connection.start();
-    await until(() => collector.messages('alert').length === 2);
+    await waitFor(() => collector.messages('alert').length === 2);
     collector.send('error', { code: 'ingest-rejected', message: `alert ${refused.id} was refused by the database`, refId: refused.id });
     // Without refId, or with a code that may heal, nothing is dropped.
     collector.send('error', { code: 'ingest-rejected', message: 'no id' });
     collector.send('error', { code: 'rate-limited', message: 'slow down', refId: kept.id });
-    await until(() => outbox.stats().rejected === 1);
+    await waitFor(() => outbox.stats().rejected === 1);
     expect(outbox.stats()).toMatchObject({ pending: 1, rejected: 1, droppedAlerts: 1 });
     // A reconnect re-sends what is still pending: only the record that was not refused.
     collector.autoAck = true;
     collector.closeAll(1012, 'restarting');
-    await until(() => outbox.stats().pending === 0);
+    await waitFor(() => outbox.stats().pending === 0);
     expect(collector.messages('alert').map((m) => m.id)).toEqual([refused.id, kept.id, kept.id]);
-    await until(() => collector.messages('heartbeat').some((m) => m.payload.outbox.rejected === 1));
+    await waitFor(() => collector.messages('heartbeat').some((m) => m.payload.outbox.rejected === 1));
     const logged = lines.map((l) => JSON.parse(l) as { msg: string; refId?: string }).find((l) => l.msg === 'the collector refused a record for good; dropped it from the outbox');
     expect(logged?.refId).toBe(refused.id);
   });
@@ -210,15 +211,15 @@ describe('ConnectionService', () => {
     const collector = await FakeCollector.start();
     const { connection } = await rig({ collector });
     connection.start();
-    await until(() => connection.connected);
+    await waitFor(() => connection.connected);
     const port = collector.port;
     const devices = [...collector.devices];
     await collector.stop();
-    await until(() => !connection.connected);
+    await waitFor(() => !connection.connected);
     const again = await FakeCollector.start({}, port);
     cleanup.push(() => again.stop());
     for (const [id, secret] of devices) again.devices.set(id, secret);
-    await until(() => connection.connected);
+    await waitFor(() => connection.connected);
     expect(again.messages('hello')[0]?.payload.auth.kind).toBe('device');
   });
 
@@ -230,14 +231,14 @@ describe('ConnectionService', () => {
     const lines: string[] = [];
     const { connection } = await rig({ collector, clock, logLines: lines, credentials: { deviceId: '01JGXDFAM0MSETZ78WDYHDT1E8', secret: 's'.repeat(43) }, reconnect: { baseMs: 20, capMs: 100, refusedMs: 600_000 } });
     connection.start();
-    await until(() => connection.phase === 'waiting');
+    await waitFor(() => connection.phase === 'waiting');
     expect(lines.join('')).toContain("refused this device's stored credentials");
     clock.advance(599_000);
     expect(collector.messages('hello')).toHaveLength(1);
     collector.refuseAll = false;
     collector.devices.set('01JGXDFAM0MSETZ78WDYHDT1E8', 's'.repeat(43));
     clock.advance(1_000);
-    await until(() => connection.connected);
+    await waitFor(() => connection.connected);
     expect(collector.messages('hello')).toHaveLength(2);
     expect(connection.stats.refusals).toBe(1);
   });
@@ -245,12 +246,12 @@ describe('ConnectionService', () => {
   it('hands lock, message, live and screenshot requests to their handlers', async () => {
     const { collector, connection, calls } = await rig();
     connection.start();
-    await until(() => connection.connected);
+    await waitFor(() => connection.connected);
     collector.send('lock', { on: true, lockId: 'L1', message: 'Eyes front' });
     collector.send('message', { id: '01JGXDFAM0MSETZ78WDYHDT1E8', text: 'Five minutes left', from: 'Ms Khan' });
     collector.send('live', { on: true, fps: 1, width: 320 });
     collector.send('screenshot-request', { requestId: 'r1', width: 800 });
-    await until(() => calls.length === 4);
+    await waitFor(() => calls.length === 4);
     expect(calls).toEqual(['lock true L1', 'message Five minutes left', 'live true 1 320', 'screenshot 800']);
   });
 });

@@ -135,7 +135,7 @@ export class ConnectionService {
   /** No socket: the TLS check failed (a key we do not pin: the long wait) or the collector is unreachable. */
   #notOpened(url: string, pins: readonly string[], failed: Exclude<OpenedSocket, { ok: true }>): void {
     this.#trust.connectFailed();
-    if (failed.code !== 'pin-mismatch') return this.#retry(judgeClose(1006, false, this.#attempt++, this.#reconnect, this.#o.random), { url, detail: failed.detail }, false);
+    if (failed.code !== 'pin-mismatch') return this.#retry(judgeClose(1006, '', false, this.#attempt++, this.#reconnect, this.#o.random), { url, detail: failed.detail }, false);
     this.stats.pinMismatches++;
     this.#o.log.error({ url, presented: failed.presented, pinned: pins, retryInMs: this.#reconnect.refusedMs }, 'collector key does not match the pinned key');
     this.#retry({ kind: 'quiet', delayMs: this.#reconnect.refusedMs }, {}, false);
@@ -280,7 +280,7 @@ export class ConnectionService {
     // Closed by us: to move to TLS at once, or because this plain connection may not be used.
     if (closingFor?.kind === 'upgrade') return this.#retry({ kind: 'quiet', delayMs: 0 }, {}, false);
     if (closingFor?.kind === 'refuse') return this.#retry({ kind: 'refused', delayMs: this.#reconnect.refusedMs, why: closingFor.why }, {}, false);
-    this.#retry(judgeClose(code, enrolling, this.#attempt++, this.#reconnect, this.#o.random), { code, reason }, wasConnected);
+    this.#retry(judgeClose(code, reason, enrolling, this.#attempt++, this.#reconnect, this.#o.random), { code, reason }, wasConnected);
   }
 
   #clearConnectionTimers(): void {

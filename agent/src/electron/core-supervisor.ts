@@ -1,3 +1,4 @@
+import { backoffCeiling } from '@vigil/shared/backoff';
 import type { Logger } from 'pino';
 import { AgentStartError, type Agent } from '../core/agent.ts';
 import type { Clock } from '../core/ports.ts';
@@ -125,7 +126,7 @@ export class CoreSupervisor {
     const notSetUp = err instanceof AgentStartError;
     const detail = err instanceof Error ? err.message : String(err);
     this.#problem = notSetUp ? 'not set up, ask IT' : 'could not start, retrying';
-    const delay = notSetUp ? this.#o.notSetUpRetryMs : Math.min(this.#o.retryCapMs, this.#o.retryBaseMs * 2 ** (this.#failures - 1));
+    const delay = notSetUp ? this.#o.notSetUpRetryMs : backoffCeiling(this.#failures - 1, { baseMs: this.#o.retryBaseMs, capMs: this.#o.retryCapMs });
     if (notSetUp) this.#o.log.error({ detail, retryInMs: delay }, 'the agent is not set up on this computer');
     else this.#o.log.error({ err, retryInMs: delay }, 'the agent core could not start');
     this.#state = 'waiting';

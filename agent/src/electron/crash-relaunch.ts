@@ -1,3 +1,4 @@
+import { backoffCeiling } from '@vigil/shared/backoff';
 import type { Logger } from 'pino';
 import type { AppLike } from '../platform/electron/electron-api.ts';
 
@@ -22,7 +23,7 @@ export function relaunchArgs(argv: readonly string[], count: number): string[] {
 
 /** How long a relaunched instance waits before starting the core: 0, then 1 s doubling to 60 s. */
 export function startDelayAfterCrashes(count: number): number {
-  return count <= 0 ? 0 : Math.min(60_000, 1_000 * 2 ** (count - 1));
+  return count <= 0 ? 0 : backoffCeiling(count - 1, { baseMs: 1_000, capMs: 60_000 });
 }
 
 export interface ProcessEvents {

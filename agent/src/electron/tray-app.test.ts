@@ -11,7 +11,8 @@ import { FakeClock, FakeKeySource, FakeScreenLocker, FakeWindowSource } from '@v
 import { defaultPolicy } from '@vigil/shared/protocol';
 import { parseAgentConfig } from '../core/agent-config.ts';
 import type { Clock } from '../core/ports.ts';
-import { realClock, TEST_WORDLIST, until } from '../core/test-kit/core-test-kit.ts';
+import { realClock, TEST_WORDLIST } from '../core/test-kit/core-test-kit.ts';
+import { waitFor } from '../testing/wait-for.ts';
 import { FakeCollector } from '../core/test-kit/fake-collector.ts';
 import { IPC } from './ipc-channels.ts';
 import { builtShellPaths } from './shell-paths.ts';
@@ -80,65 +81,65 @@ describe('tray app', () => {
   it('opens no window while idle, and its tray shows connected, then offline when the collector goes', async () => {
     const collector = await startCollector();
     const { app, electron } = await launch({ collectorUrl: collector.url });
-    await until(() => app.tray.status === 'connected');
+    await waitFor(() => app.tray.status === 'connected');
     const [tray] = electron.trays;
     expect(tray?.menu?.labels).toEqual([MONITORED_NOTICE, 'Status: connected to the school']);
     expect(electron.app.dockHidden).toBe(true);
     // The acceptable-use notice is the only window, and only until acknowledged.
     expect(electron.windows.filter((w) => !w.destroyed).map((w) => w.loadedFile)).toEqual(['/app/dist/electron/renderer/aup.html']);
     await collector.stop();
-    await until(() => app.tray.status === 'offline');
+    await waitFor(() => app.tray.status === 'offline');
     expect(tray?.image).toBe('/app/dist/electron/assets/tray-offline.png');
   });
 
   it('covers every display for a teacher lock from the collector, reports it, and removes it on unlock', async () => {
     const collector = await startCollector();
     const { app, electron } = await launch({ collectorUrl: collector.url });
-    await until(() => app.supervisor.agent?.connection.connected);
+    await waitFor(() => app.supervisor.agent?.connection.connected);
     const lockId = ulid();
     collector.send('lock', { on: true, lockId, message: 'Eyes on the board', by: 'Ms Patel' });
-    await until(() => electron.pageWindows('lock').length === 2);
+    await waitFor(() => electron.pageWindows('lock').length === 2);
     expect(app.overlay.state).toEqual({ message: 'Eyes on the board', by: 'Ms Patel' });
-    await until(() => app.tray.status === 'locked');
-    await until(() => collector.messages('lock-state').some((m) => m.payload.locked && m.payload.lockId === lockId));
+    await waitFor(() => app.tray.status === 'locked');
+    await waitFor(() => collector.messages('lock-state').some((m) => m.payload.locked && m.payload.lockId === lockId));
     collector.send('lock', { on: false, lockId });
-    await until(() => electron.pageWindows('lock').length === 0);
-    await until(() => app.tray.status === 'connected');
-    await until(() => collector.messages('lock-state').some((m) => !m.payload.locked));
+    await waitFor(() => electron.pageWindows('lock').length === 0);
+    await waitFor(() => app.tray.status === 'connected');
+    await waitFor(() => collector.messages('lock-state').some((m) => !m.payload.locked));
   });
 
   it('ends a timed lock by itself', async () => {
     const collector = await startCollector();
     const { app, electron } = await launch({ collectorUrl: collector.url });
-    await until(() => app.supervisor.agent?.connection.connected);
+    await waitFor(() => app.supervisor.agent?.connection.connected);
     collector.send('lock', { on: true, lockId: ulid(), message: 'Two minutes', until: Date.now() + 600 });
-    await until(() => electron.pageWindows('lock').length === 2);
+    await waitFor(() => electron.pageWindows('lock').length === 2);
     expect(app.overlay.state?.until).toBeTypeOf('number');
-    await until(() => electron.pageWindows('lock').length === 0);
-    await until(() => app.tray.status === 'connected');
+    await waitFor(() => electron.pageWindows('lock').length === 0);
+    await waitFor(() => app.tray.status === 'connected');
   });
 
   it('shows a teacher message in the message window', async () => {
     const collector = await startCollector();
     const { app, electron } = await launch({ collectorUrl: collector.url });
-    await until(() => app.supervisor.agent?.connection.connected);
+    await waitFor(() => app.supervisor.agent?.connection.connected);
     collector.send('message', { id: ulid(), text: 'Save your work, we finish in 5 minutes', from: 'Mr Jones' });
-    await until(() => electron.pageWindows('message').length === 1);
+    await waitFor(() => electron.pageWindows('message').length === 1);
     expect(app.messages.queue).toEqual([{ title: 'Message from Mr Jones', body: 'Save your work, we finish in 5 minutes' }]);
   });
 
   it('puts a teacher lock back on screen after a restart, before the collector is reachable', async () => {
     const collector = await startCollector();
     const first = await launch({ collectorUrl: collector.url });
-    await until(() => first.app.supervisor.agent?.connection.connected);
+    await waitFor(() => first.app.supervisor.agent?.connection.connected);
     collector.send('lock', { on: true, lockId: ulid(), message: 'Stay locked', by: 'Ms Patel' });
-    await until(() => first.app.overlay.shown);
+    await waitFor(() => first.app.overlay.shown);
     await first.app.shutdown('restart');
     const url = collector.url;
     await collector.stop();
 
     const second = await launch({ collectorUrl: url, stateDir: first.stateDir });
-    await until(() => second.electron.pageWindows('lock').length === 2);
+    await waitFor(() => second.electron.pageWindows('lock').length === 2);
     expect(second.app.overlay.state).toMatchObject({ message: 'Stay locked', by: 'Ms Patel' });
     expect(second.app.tray.status).toBe('locked');
   });
@@ -152,7 +153,7 @@ describe('tray app', () => {
     await writeFile(join(stateDir, 'policy.json'), JSON.stringify({ ...defaultPolicy, idleLockMinutes: 1, idleWarningSeconds: 30 }));
     const clock = new FakeClock(Date.now());
     const { app, electron, osLocker } = await launch({ collectorUrl: url, stateDir, clock });
-    await until(() => app.supervisor.state === 'running');
+    await waitFor(() => app.supervisor.state === 'running');
     const idleFor = async (from: number, to: number) => {
       for (let s = from; s <= to; s++) {
         electron.powerMonitor.idleSeconds = s;
@@ -162,23 +163,23 @@ describe('tray app', () => {
     await idleFor(1, 25);
     expect(app.messages.queue).toEqual([]);
     await idleFor(26, 35);
-    await until(() => app.messages.queue.some((m) => m.title === 'Screen lock'));
+    await waitFor(() => app.messages.queue.some((m) => m.title === 'Screen lock'));
     expect(osLocker.calls).toEqual([]);
     await idleFor(36, 55);
     expect(osLocker.calls).toEqual([]);
     await idleFor(56, 62);
-    await until(() => osLocker.calls.some((c) => c.op === 'lock' && c.reason === 'idle'));
+    await waitFor(() => osLocker.calls.some((c) => c.op === 'lock' && c.reason === 'idle'));
     expect(app.overlay.shown).toBe(false);
     expect(electron.pageWindows('lock')).toEqual([]);
-    await until(() => app.tray.status === 'locked');
+    await waitFor(() => app.tray.status === 'locked');
   });
 
   it('sends bye and quits when asked to quit; while locked only an OS shutdown may end it', async () => {
     const collector = await startCollector();
     const { app, electron } = await launch({ collectorUrl: collector.url });
-    await until(() => app.supervisor.agent?.connection.connected);
+    await waitFor(() => app.supervisor.agent?.connection.connected);
     collector.send('lock', { on: true, lockId: ulid() });
-    await until(() => app.overlay.shown);
+    await waitFor(() => app.overlay.shown);
     electron.app.quit();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(electron.app.hasQuit).toBe(false);
@@ -187,7 +188,7 @@ describe('tray app', () => {
 
     const event = electron.powerMonitor.shutdown();
     expect(event.defaultPrevented).toBe(true);
-    await until(() => electron.app.hasQuit);
+    await waitFor(() => electron.app.hasQuit);
     expect(collector.messages('bye').map((m) => m.payload.reason)).toEqual(['shutdown']);
     expect(electron.trays[0]?.destroyed).toBe(true);
   });
@@ -195,34 +196,34 @@ describe('tray app', () => {
   it('sends bye at Windows log-off, heard through a hidden window', async () => {
     const collector = await startCollector();
     const { app, electron } = await launch({ collectorUrl: collector.url, platform: 'win32' });
-    await until(() => app.supervisor.agent?.connection.connected);
+    await waitFor(() => app.supervisor.agent?.connection.connected);
     const watcher = electron.windows.find((w) => w.loadedFile === undefined);
     expect(watcher?.options).toMatchObject({ show: false, skipTaskbar: true });
     expect(watcher?.visible).toBe(false);
     watcher?.emit('query-session-end');
-    await until(() => electron.app.hasQuit);
+    await waitFor(() => electron.app.hasQuit);
     expect(collector.messages('bye')).toHaveLength(1);
   });
 
   it('shows the acceptable-use notice once per user and policy version', async () => {
     const collector = await startCollector();
     const first = await launch({ collectorUrl: collector.url, user: 'pupil01' });
-    await until(() => first.electron.pageWindows('aup').length === 1);
+    await waitFor(() => first.electron.pageWindows('aup').length === 1);
     const [notice] = first.electron.pageWindows('aup');
     await first.electron.ipcMain.invoke(IPC.aupAcknowledge, notice?.webContents);
     await first.app.shutdown('logout');
 
     const again = await launch({ collectorUrl: collector.url, stateDir: first.stateDir, user: 'pupil01' });
-    await until(() => again.app.supervisor.agent?.connection.connected);
+    await waitFor(() => again.app.supervisor.agent?.connection.connected);
     expect(again.electron.pageWindows('aup')).toEqual([]);
     // The school publishes a new version: shown again at once.
     collector.send('policy', { ...collector.policy, aupVersion: '2', aupText: 'New rules' });
-    await until(() => again.electron.pageWindows('aup').length === 1);
+    await waitFor(() => again.electron.pageWindows('aup').length === 1);
     expect(again.app.aup.view).toEqual({ text: 'New rules', version: '2' });
     await again.app.shutdown('logout');
 
     const other = await launch({ collectorUrl: collector.url, stateDir: first.stateDir, user: 'pupil02' });
-    await until(() => other.electron.pageWindows('aup').length === 1);
+    await waitFor(() => other.electron.pageWindows('aup').length === 1);
   });
 
   it('still says the computer is monitored, and why the agent is not running, without a configuration', async () => {
@@ -239,7 +240,7 @@ describe('tray app', () => {
   it('shows the notice when started a second time, and refuses every permission a page asks for', async () => {
     const collector = await startCollector();
     const { app, electron } = await launch({ collectorUrl: collector.url });
-    await until(() => electron.pageWindows('aup').length === 1);
+    await waitFor(() => electron.pageWindows('aup').length === 1);
     await electron.ipcMain.invoke(IPC.aupAcknowledge, electron.pageWindows('aup')[0]?.webContents);
     electron.app.emit('second-instance');
     expect(electron.pageWindows('aup')).toHaveLength(1);

@@ -24,6 +24,11 @@ describe('test harness', () => {
     ).rejects.toThrow('timed out after 50 ms waiting for the moon; last error: not yet');
   });
 
+  it('waitFor without a message names the condition by its source', async () => {
+    const moon = { risen: false };
+    await expect(waitFor(() => moon.risen, { timeoutMs: 20, intervalMs: 5 })).rejects.toThrow('waiting for () => moon.risen');
+  });
+
   it('startXvfb gives a private display with a window manager, and stop() takes it down', { timeout: 30_000 }, async () => {
     const x = await startXvfb({ width: 800, height: 600 });
     const info = await run('xdpyinfo', ['-display', x.display], { env: x.env });

@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 export interface WaitForOptions {
   timeoutMs?: number;
   intervalMs?: number;
-  /** Says what was awaited, for the timeout error. */
+  /** Says what was awaited, for the timeout error; the condition's source text when absent. */
   message?: string;
 }
 
@@ -27,10 +27,16 @@ export async function waitFor<T>(
       lastError = err;
     }
     if (Date.now() >= deadline) {
-      const what = opts.message ?? 'condition';
+      const what = opts.message ?? sourceOf(cond);
       const why = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
     }
     await delay(intervalMs);
   }
+}
+
+/** `() => outbox.stats().pending === 0` names what a wait was for well enough. */
+function sourceOf(cond: () => unknown): string {
+  const source = String(cond).replace(/\s+/g, ' ');
+  return source.length > 200 ? `${source.slice(0, 199)}…` : source;
 }

@@ -186,6 +186,10 @@ export class AgentConnection implements AgentSession {
     if (this.#phase === 'hello') {
       if (message.type !== 'hello') return this.#outOfOrder(`${message.type} before hello`);
       this.#phase = 'authenticating';
+      // The agent said hello in time; from here a slow login is the collector's doing: 4503, never 4401.
+      clearTimeout(this.#helloTimer);
+      this.#helloTimer = setTimeout(() => this.close(agentClose('tryAgainLater', 'handshake-timeout'), { logged: true }), this.#ctx.settings.handshakeTimeoutMs);
+      this.#helloTimer.unref();
       void this.#handshake(message.payload);
       return;
     }
@@ -194,11 +198,19 @@ export class AgentConnection implements AgentSession {
   }
 
   async #handshake(hello: HelloPayload): Promise<void> {
+    const release = await this.#ctx.gate.enter();
+    if (release === undefined) {
+      // Busy (a restart with every agent back at once): counted and summarised by the gateway, not logged each.
+      this.close(agentClose('tryAgainLater', 'collector-busy'), { logged: true });
+      return;
+    }
     try {
-      await runHandshake(this, hello, this.#ip, this.#ctx, this.#welcomeTls);
+      if (this.isOpen) await runHandshake(this, hello, this.#ip, this.#ctx, this.#welcomeTls);
     } catch (error) {
       this.#log.error({ err: error }, 'agent handshake failed');
       this.close(agentClose('serverError', 'server-error'));
+    } finally {
+      release();
     }
   }
 

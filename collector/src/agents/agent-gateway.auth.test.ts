@@ -178,3 +178,46 @@ describe('per-IP authentication limit', () => {
     expect(await attempt('01KDXS0000AAAAAAAAAAAAAAA3')).toEqual({ code: 4429, reason: 'auth-rate-limited' });
   });
 });
+
+describe('a busy collector', () => {
+  /** A device enrolled through a gateway that is not busy. */
+  async function enrolAgentDirect(): Promise<{ deviceId: string; secret: string }> {
+    const open = await startGatewayApp({ database: database.database });
+    try {
+      const enrolled = await enrolAgent(open.agentUrl, school);
+      enrolled.agent.close();
+      await enrolled.agent.closed;
+      return enrolled;
+    } finally {
+      await open.close();
+    }
+  }
+
+  it('turns logins away with 4503 "try again later", never with a refusal, when no turn is free', async () => {
+    const gateway = await startGatewayApp({ database: database.database, gateway: { handshakeGate: { maxConcurrent: 0, maxQueued: 0 } } });
+    try {
+      const enrolled = await enrolAgentDirect();
+      const agent = await TestAgent.connect(gateway.agentUrl);
+      agent.send(helloMessage({ kind: 'device', deviceId: enrolled.deviceId, secret: enrolled.secret }));
+      expect(await agent.closed).toEqual({ code: 4503, reason: 'collector-busy' });
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('a login still waiting for its turn after handshakeTimeoutMs is told 4503, not 4401 hello-timeout', async () => {
+    const gateway = await startGatewayApp({
+      database: database.database,
+      gateway: { helloTimeoutMs: 200, handshakeTimeoutMs: 400, handshakeGate: { maxConcurrent: 0, maxQueued: 10, maxWaitMs: 60_000 } },
+    });
+    try {
+      const enrolled = await enrolAgentDirect();
+      const agent = await TestAgent.connect(gateway.agentUrl);
+      agent.send(helloMessage({ kind: 'device', deviceId: enrolled.deviceId, secret: enrolled.secret }));
+      expect(await agent.closed).toEqual({ code: 4503, reason: 'handshake-timeout' });
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+

@@ -7,6 +7,7 @@ import { AgentConnection } from './agent-connection.ts';
 import { AgentHubRegistry } from './agent-hub.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { gatewaySettings, sweepInterval, type AgentGatewayOptions } from './gateway-options.ts';
+import { HandshakeGate } from './handshake-gate.ts';
 import { PresenceService } from './presence.service.ts';
 import { recordMessageShown } from '../live/message-receipts.ts';
 
@@ -40,11 +41,13 @@ const agentGatewayPlugin: FastifyPluginAsync<AgentGatewayOptions> = async (app, 
   });
   const badFrames = new PeerFaultLog({ log, what: 'bad agent frame' });
   let shuttingDown = false;
+  const gate = new HandshakeGate(settings.handshakeGate);
   const ctx: GatewayContext = {
     settings,
     log,
     hub,
     auth: app.agentAuth,
+    gate,
     presence,
     ingest,
     screenshots,
@@ -75,6 +78,15 @@ const agentGatewayPlugin: FastifyPluginAsync<AgentGatewayOptions> = async (app, 
   sweeper.unref();
   const faultSummaries = setInterval(() => badFrames.flush(), 60_000);
   faultSummaries.unref();
+  // Logins turned away while busy are told in one line every 10 s, not one line each.
+  let toldTurnedAway = 0;
+  const busySummaries = setInterval(() => {
+    const { turnedAway, peakQueued, active, queued } = gate.stats();
+    if (turnedAway === toldTurnedAway) return;
+    log.warn({ turnedAway: turnedAway - toldTurnedAway, peakQueued, active, queued }, 'agent logins turned away while busy (4503, they come back shortly)');
+    toldTurnedAway = turnedAway;
+  }, 10_000);
+  busySummaries.unref();
 
   app.health.register('agents', () => {
     const stats = ingest.stats();
@@ -89,6 +101,7 @@ const agentGatewayPlugin: FastifyPluginAsync<AgentGatewayOptions> = async (app, 
     shuttingDown = true;
     clearInterval(sweeper);
     clearInterval(faultSummaries);
+    clearInterval(busySummaries);
     badFrames.flush(true);
     leaving = hub.connectedDeviceIds();
     for (const connection of connections) connection.close({ code: 1001, reason: 'shutting-down' });

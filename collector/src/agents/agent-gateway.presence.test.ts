@@ -8,7 +8,6 @@ import type { AgentFrame } from './agent-hub.contract.ts';
 import { enrolAgent, seedSchool, type School } from './testing/agent-fixtures.ts';
 import { startGatewayApp, type GatewayTestApp } from './testing/gateway-test-app.ts';
 import { heartbeatMessage, TestAgent } from './testing/test-agent.ts';
-import { waitFor } from './testing/wait-for.ts';
 
 let database: TestDatabase;
 let school: School;
@@ -39,7 +38,7 @@ describe('presence', () => {
     const { agent, deviceId } = await enrolAgent(gateway.agentUrl, school);
     expect((await deviceRow(deviceId))?.status).toBe('online');
     expect(await agent.closed).toEqual({ code: 4408, reason: 'heartbeat-timeout' });
-    await waitFor('status offline', async () => (await deviceRow(deviceId))?.status === 'offline');
+    await expect.poll(async () => (await deviceRow(deviceId))?.status === 'offline', { message: 'status offline', timeout: 5_000 }).toBe(true);
     expect(await auditActions(deviceId)).not.toContain('agent.silent');
   });
 
@@ -49,7 +48,7 @@ describe('presence', () => {
     const beats = setInterval(() => agent.send(heartbeatMessage()), 100);
     try {
       // Well past the timeout on heartbeats alone: still connected, and last_seen moved on.
-      await waitFor('last seen to move well past the timeout', async () => ((await deviceRow(deviceId))?.lastSeenAt?.getTime() ?? 0) > firstSeen + 2_500, 8_000);
+      await expect.poll(async () => ((await deviceRow(deviceId))?.lastSeenAt?.getTime() ?? 0) > firstSeen + 2_500, { message: 'last seen to move well past the timeout', timeout: 8_000 }).toBe(true);
       expect(agent.socket.readyState).toBe(agent.socket.OPEN);
       expect((await deviceRow(deviceId))?.status).toBe('online');
     } finally {
@@ -61,7 +60,7 @@ describe('presence', () => {
   it('a socket that drops without bye marks the device silent and audits agent.silent', async () => {
     const { agent, deviceId } = await enrolAgent(gateway.agentUrl, school);
     agent.drop();
-    await waitFor('status silent', async () => (await deviceRow(deviceId))?.status === 'silent');
+    await expect.poll(async () => (await deviceRow(deviceId))?.status === 'silent', { message: 'status silent', timeout: 5_000 }).toBe(true);
     expect((await deviceRow(deviceId))?.previousExit).toBe('silent');
     const rows = await database.db.select().from(auditLog).where(and(eq(auditLog.targetId, deviceId), eq(auditLog.action, 'agent.silent')));
     expect(rows).toHaveLength(1);
@@ -72,7 +71,7 @@ describe('presence', () => {
     const { agent, deviceId } = await enrolAgent(gateway.agentUrl, school);
     agent.send(makeEnvelope('bye', { reason: 'shutdown' }));
     agent.close();
-    await waitFor('status offline', async () => (await deviceRow(deviceId))?.status === 'offline');
+    await expect.poll(async () => (await deviceRow(deviceId))?.status === 'offline', { message: 'status offline', timeout: 5_000 }).toBe(true);
     expect((await deviceRow(deviceId))?.previousExit).toBe('bye');
     expect(await auditActions(deviceId)).not.toContain('agent.silent');
   });
@@ -82,7 +81,7 @@ describe('presence', () => {
     enrolled.agent.send(makeEnvelope('bye', { reason: 'restart' }));
     enrolled.agent.close();
     const { agent } = await TestAgent.login(gateway.agentUrl, { kind: 'device', deviceId: enrolled.deviceId, secret: enrolled.secret }, { previousExit: 'unclean' });
-    await waitFor('agent.unclean-exit audited', async () => (await auditActions(enrolled.deviceId)).includes('agent.unclean-exit'));
+    await expect.poll(async () => (await auditActions(enrolled.deviceId)).includes('agent.unclean-exit'), { message: 'agent.unclean-exit audited', timeout: 5_000 }).toBe(true);
     agent.close();
   });
 
@@ -147,7 +146,7 @@ describe('the agent hub', () => {
     await b.agent.next('live');
 
     b.agent.close();
-    await waitFor('b to leave the hub', () => !gateway.app.agentHub.connectedDeviceIds().includes(b.deviceId));
+    await expect.poll(() => !gateway.app.agentHub.connectedDeviceIds().includes(b.deviceId), { message: 'b to leave the hub', timeout: 5_000 }).toBe(true);
     a.agent.close();
   });
 
@@ -157,7 +156,8 @@ describe('the agent hub', () => {
     const stop = gateway.app.agentHub.onFrame((frame) => frames.push(frame));
     const image = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
     agent.sendBinary(makeEnvelope('frame', { seq: 7, width: 160, height: 90, mime: 'image/jpeg' }), image);
-    const frame = await waitFor('a frame', () => frames[0]);
+    await expect.poll(() => frames.length, { message: 'a frame', timeout: 5_000 }).toBeGreaterThan(0);
+    const frame = frames[0] as AgentFrame;
     expect(frame).toMatchObject({ deviceId, seq: 7, width: 160, height: 90, mime: 'image/jpeg' });
     expect([...frame.bytes]).toEqual([...image]);
     stop();

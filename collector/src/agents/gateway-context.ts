@@ -6,6 +6,7 @@ import type { PeerFaultLog } from '../logging/peer-fault-log.ts';
 import type { LockProvider, PolicyProvider, WordlistProvider } from './agent-hub.contract.ts';
 import type { AgentHubRegistry } from './agent-hub.ts';
 import type { DeviceAuthService } from './device-auth.service.ts';
+import type { HandshakeGate } from './handshake-gate.ts';
 import type { GatewaySettings } from './gateway-options.ts';
 import type { PresenceService } from './presence.service.ts';
 
@@ -15,6 +16,8 @@ export interface GatewayContext {
   readonly log: FastifyBaseLogger;
   readonly hub: AgentHubRegistry;
   readonly auth: DeviceAuthService;
+  /** Admission of logins: a few at a time, the rest wait or are told to come back (4503). */
+  readonly gate: HandshakeGate;
   readonly presence: PresenceService;
   readonly ingest: IngestService;
   readonly screenshots: ScreenshotService;

@@ -3,7 +3,6 @@ import type { HelloPayload } from '@vigil/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnrolmentToken } from '../admin/enrolment-tokens.repository.ts';
 import { TestAgent } from '../agents/testing/test-agent.ts';
-import { waitFor } from '../agents/testing/wait-for.ts';
 import { signInAs } from '../auth/auth-test-kit.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import { seedTwoRooms, startLiveApp, type LiveTestApp, type TwoRooms } from './testing/live-test-app.ts';
@@ -104,7 +103,7 @@ describe('browser agents in rooms and the devices list', () => {
     const auth = { kind: 'device', deviceId, secret } as const;
     const second = await TestAgent.login(live.agentUrl, auth, { ...chromebookHello, hostname: 'Chromebook 7', profileEmail: 'pupil.three@school.example', browser: { name: 'Chrome', version: '132.0' } });
     agents.push(second.agent);
-    await waitFor('the new profile on the row', async () => (await rowOf(deviceId))?.profileEmail === 'pupil.three@school.example');
+    await expect.poll(async () => (await rowOf(deviceId))?.profileEmail, { message: 'the new profile on the row', timeout: 5_000 }).toBe('pupil.three@school.example');
     expect(await rowOf(deviceId)).toMatchObject({ browser: 'Chrome 132.0', lastOsUser: 'pupil.three@school.example' });
     expect(await tileOf(deviceId)).toMatchObject({ profileEmail: 'pupil.three@school.example', osUser: 'pupil.three@school.example' });
 
@@ -113,7 +112,7 @@ describe('browser agents in rooms and the devices list', () => {
     const { profileEmail: _signedOut, ...withoutProfile } = chromebookHello;
     const third = await TestAgent.login(live.agentUrl, auth, { ...withoutProfile, hostname: 'Chromebook 7' });
     agents.push(third.agent);
-    await waitFor('the profile cleared', async () => (await rowOf(deviceId))?.profileEmail === null);
+    await expect.poll(async () => (await rowOf(deviceId))?.profileEmail, { message: 'the profile cleared', timeout: 5_000 }).toBeNull();
     expect(await rowOf(deviceId)).toMatchObject({ agentKind: 'browser', lastOsUser: null });
     expect(await tileOf(deviceId)).toMatchObject({ profileEmail: null, osUser: null });
   });

@@ -5,7 +5,6 @@ import type { DeviceEvent } from '../agents/agent-hub.contract.ts';
 import { enrolAgent, seedSchool, type School } from '../agents/testing/agent-fixtures.ts';
 import { startGatewayApp, type GatewayTestApp } from '../agents/testing/gateway-test-app.ts';
 import { activityMessage, alertMessage, heartbeatMessage } from '../agents/testing/test-agent.ts';
-import { waitFor } from '../agents/testing/wait-for.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 
 // The agent hub's device events, as the real gateway emits them for the live view.
@@ -38,7 +37,7 @@ describe('AgentHub.onDeviceEvent', () => {
     agent.send(idleState);
     agent.send(makeEnvelope('bye', { reason: 'shutdown' }));
     agent.close();
-    await waitFor('the disconnect', () => events.some((event) => event.kind === 'disconnected'));
+    await expect.poll(() => events.some((event) => event.kind === 'disconnected'), { message: 'the disconnect', timeout: 5_000 }).toBe(true);
     stop();
 
     const received = expect.any(Number);
@@ -57,7 +56,7 @@ describe('AgentHub.onDeviceEvent', () => {
     const stop = gateway.app.agentHub.onDeviceEvent((event) => events.push(event));
     const { agent, deviceId } = await enrolAgent(gateway.agentUrl, school, 'events-2');
     agent.drop();
-    await waitFor('the disconnect', () => events.find((event) => event.kind === 'disconnected'));
+    await expect.poll(() => events.some((event) => event.kind === 'disconnected'), { message: 'the disconnect', timeout: 5_000 }).toBe(true);
     stop();
     expect(events.map((event) => [event.kind, event.deviceId, event.kind === 'disconnected' ? event.exit : ''])).toEqual([
       ['connected', deviceId, ''],

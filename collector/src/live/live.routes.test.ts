@@ -5,7 +5,6 @@ import type { HTTPMethods } from 'fastify';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityMessage, heartbeatMessage } from '../agents/testing/test-agent.ts';
-import { waitFor } from '../agents/testing/wait-for.ts';
 import { signInAs, type SignedIn } from '../auth/auth-test-kit.ts';
 import { activitySpans, auditLog, deviceLocks, devices, sites, users, type UserRole } from '../db/schema/index.ts';
 import { hashSecret } from '../security/secrets.ts';
@@ -162,11 +161,9 @@ describe('GET /api/rooms/:roomId/devices', () => {
     a1.agent.send(activityMessage({ app: 'older', title: 'A replayed older span', start: Date.now() - 600_000, end: Date.now() - 500_000 }));
     const heartbeat = heartbeatMessage();
     a1.agent.send({ ...heartbeat, payload: { ...heartbeat.payload, locked: true, idleSeconds: 42, keyboard: 'paused' } });
-    const tile = await waitFor('the heartbeat on the tile', async () => {
-      const found = (await tiles()).get(a1.deviceId);
-      return found?.keyboard === 'paused' ? found : undefined;
-    });
-    expect(tile).toMatchObject({ app: 'firefox', title: 'Photosynthesis — Wikipedia', screenLocked: true, idleSeconds: 42, keyboard: 'paused', connection: 'online' });
+    await expect
+      .poll(async () => (await tiles()).get(a1.deviceId), { message: 'the heartbeat on the tile', timeout: 5_000 })
+      .toMatchObject({ app: 'firefox', title: 'Photosynthesis — Wikipedia', screenLocked: true, idleSeconds: 42, keyboard: 'paused', connection: 'online' });
   });
 
   it('shows the lock in force; an expired timed lock is not in force', async () => {

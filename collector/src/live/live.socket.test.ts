@@ -4,7 +4,6 @@ import { and, eq } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityMessage, heartbeatMessage, TestAgent } from '../agents/testing/test-agent.ts';
-import { waitFor } from '../agents/testing/wait-for.ts';
 import { signInAs, type SignedIn } from '../auth/auth-test-kit.ts';
 import { deleteUserSessions } from '../auth/session.repository.ts';
 import { auditLog, userRooms } from '../db/schema/index.ts';
@@ -83,7 +82,7 @@ describe('who may use the console socket (every role, every client message)', ()
     viewer.close();
     // An accepted watch is on the record (twice here); a refused one is not.
     const watches = () => database.db.$count(auditLog, and(eq(auditLog.action, 'live.watch'), eq(auditLog.actorUserId, signedIn.user.id), eq(auditLog.targetId, rooms.roomA)));
-    await waitFor('the live.watch audit entries', async () => (await watches()) === (expected === 'room' ? 2 : 0));
+    await expect.poll(watches, { message: 'the live.watch audit entries', timeout: 5_000 }).toBe(expected === 'room' ? 2 : 0);
   });
 });
 
@@ -290,10 +289,15 @@ describe('thumbnails', () => {
     slow.socket.resume();
     // Once the backlog drained, new frames flow again.
     let seq = sent;
-    await waitFor('a frame after the backlog', () => {
-      agent.agent.sendBinary(makeEnvelope('frame', { seq: ++seq, width: 320, height: 180, mime: 'image/jpeg' }), image.subarray(0, 64));
-      return slow.frames.some((frame) => frame.header.seq > sent);
-    }, 10_000);
+    await expect
+      .poll(
+        () => {
+          agent.agent.sendBinary(makeEnvelope('frame', { seq: ++seq, width: 320, height: 180, mime: 'image/jpeg' }), image.subarray(0, 64));
+          return slow.frames.some((frame) => frame.header.seq > sent);
+        },
+        { message: 'a frame after the backlog', timeout: 10_000 },
+      )
+      .toBe(true);
     const backlog = slow.frames.filter((frame) => frame.header.seq <= sent).length;
     expect(backlog).toBeGreaterThan(0);
     expect(backlog).toBeLessThan(sent);

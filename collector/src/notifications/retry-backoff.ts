@@ -1,7 +1,8 @@
-// Exponential backoff with "equal jitter" for notification retries: half the ceiling is
-// fixed and half random, so a failed send is never retried at once (full jitter may draw
-// 0 ms) yet many failures do not retry in lock-step. The agent's outbox has its own
-// helper (agent/src/core/outbox/backoff.ts); the collector may not import the agent.
+import { backoffDelay } from '@vigil/shared/backoff';
+
+// Notification retries wait the project's one backoff (shared/src/backoff) with equal
+// jitter: half the ceiling is fixed and half random, so a failed send is never retried at
+// once (full jitter may draw 0 ms) yet many failures do not retry in lock-step.
 
 export interface RetryPolicy {
   readonly baseMs: number;
@@ -15,10 +16,7 @@ export const defaultRetryPolicy: RetryPolicy = Object.freeze({ baseMs: 1_000, ca
 
 /** The wait after failed attempt number `attempt` (1 for the first send). `random` is in [0, 1). */
 export function retryDelayMs(attempt: number, random: () => number = Math.random, policy: RetryPolicy = defaultRetryPolicy): number {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-  const raw = random();
-  const r = Number.isFinite(raw) ? Math.min(1, Math.max(0, raw)) : 0;
-  return Math.floor(ceiling / 2 + (r * ceiling) / 2);
+  return backoffDelay(attempt - 1, policy, 'equal', random);
 }
 
 /** Whether the message should be tried again after failed attempt number `attempt`. */

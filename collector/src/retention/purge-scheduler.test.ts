@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../admin/actor.ts';
-import { waitFor } from '../agents/testing/wait-for.ts';
 import { testLogger } from '../testing/test-database.ts';
 import { PurgeScheduler } from './purge-scheduler.ts';
 import type { PurgeOutcome, PurgeTrigger } from './retention-purge.service.ts';
@@ -23,7 +22,7 @@ describe('the purge schedule', () => {
     scheduler.start();
     expect(scheduler.nextRunAt).toBeInstanceOf(Date);
     expect(purge.runs).toEqual([]);
-    await waitFor('three runs', () => purge.runs.length >= 3);
+    await expect.poll(() => purge.runs.length, { message: 'three runs', timeout: 5_000 }).toBeGreaterThanOrEqual(3);
     await scheduler.stop();
     expect(purge.runs.slice(0, 3).map((run) => run.trigger)).toEqual(['startup', 'schedule', 'schedule']);
     expect(purge.runs[0]?.actor.label).toBe('system');
@@ -34,7 +33,7 @@ describe('the purge schedule', () => {
     purge.fail = true;
     const scheduler = new PurgeScheduler({ purge, log: testLogger(), startDelayMs: 1, intervalMs: 5 });
     scheduler.start();
-    await waitFor('two failed runs', () => purge.runs.length >= 2);
+    await expect.poll(() => purge.runs.length, { message: 'two failed runs', timeout: 5_000 }).toBeGreaterThanOrEqual(2);
     await scheduler.stop();
   });
 
@@ -48,7 +47,7 @@ describe('the purge schedule', () => {
     const control = new RecordingPurge();
     const witness = new PurgeScheduler({ purge: control, log: testLogger(), startDelayMs: 40, intervalMs: 1_000 });
     witness.start();
-    await waitFor('the witness run', () => control.runs.length >= 1);
+    await expect.poll(() => control.runs.length, { message: 'the witness run', timeout: 5_000 }).toBeGreaterThanOrEqual(1);
     await witness.stop();
     expect(purge.runs).toEqual([]);
   });

@@ -13,10 +13,14 @@ import { pupilRefSchema } from './pupil-ref.schema.ts';
 //
 // Errors from every route: `{ error: { code, message, details? } }` with a 4xx/5xx status.
 
-export const userRoleSchema = z.enum(['teacher', 'technician', 'dsl', 'admin', 'viewer']);
+// The collector's `users.role` and `alerts.status` columns (and their check constraints)
+// are built from these two lists: a new role or status starts here.
+export const userRoles = ['teacher', 'technician', 'dsl', 'admin', 'viewer'] as const;
+export const userRoleSchema = z.enum(userRoles);
 export type UserRole = z.infer<typeof userRoleSchema>;
 
-export const alertStatusSchema = z.enum(['new', 'in-review', 'escalated', 'dismissed', 'resolved']);
+export const alertStatuses = ['new', 'in-review', 'escalated', 'dismissed', 'resolved'] as const;
+export const alertStatusSchema = z.enum(alertStatuses);
 export type AlertStatus = z.infer<typeof alertStatusSchema>;
 
 const isoSchema = z.iso.datetime({ offset: true });

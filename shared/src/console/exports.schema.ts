@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { severitySchema } from '../protocol/wordlist.schema.ts';
+import { alertStatusSchema } from './console-api.schema.ts';
 
 // Incident export (collector/src/exports): the machine-readable record of one alert that a
 // DSL takes to the school's safeguarding system (CPOMS, MyConcern, a paper log). The shape
@@ -35,7 +36,7 @@ export const incidentRecordSchema = z.object({
   category: z.object({ id: z.string(), label: z.string() }),
   severity: severitySchema,
   restricted: z.boolean(),
-  status: z.enum(['new', 'in-review', 'escalated', 'dismissed', 'resolved']),
+  status: alertStatusSchema,
   /** When it happened on the PC (the agent's clock). */
   occurredAt: isoSchema,
   /** When the collector received it. */

@@ -14,6 +14,8 @@ export const closeCodes = {
   unsupportedVersion: 4426,
   rateLimited: 4429,
   serverError: 4500,
+  /** The collector is busy (a restart with every agent reconnecting at once): come back shortly, nothing is wrong with you. */
+  tryAgainLater: 4503,
 } as const;
 
 export type CloseCodeName = keyof typeof closeCodes;
@@ -29,6 +31,7 @@ export const closeReasons = {
   unsupportedVersion: 'unsupported protocol version',
   rateLimited: 'too many messages',
   serverError: 'server error',
+  tryAgainLater: 'collector busy: try again shortly',
 } as const satisfies Record<CloseCodeName, string>;
 
 /** The WebSocket protocol allows at most 123 bytes of UTF-8 in a close reason. */

@@ -13,3 +13,4 @@ export * from './close-codes.ts';
 export * from './browser-agent.ts';
 export * from './collector-pin.ts';
 export { clipUtf8, isStorableText, isWellFormed, sanitizeText, utf8Encode, utf8DecodeStrict } from './text-codec.ts';
+export * from './reconnect-policy.ts';

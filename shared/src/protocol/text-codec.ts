@@ -11,6 +11,8 @@ const encoder = new TextEncoder();
 // fatal: invalid UTF-8 (including encoded surrogates) is an error, not U+FFFD.
 // ignoreBOM keeps a byte-order mark in the text, so bytes and strings are judged alike.
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// Files (word lists) may start with a byte-order mark that is not part of the text.
+const fileDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export function utf8Encode(text: string): Uint8Array<ArrayBuffer> {
   return encoder.encode(text);
@@ -20,6 +22,15 @@ export function utf8Encode(text: string): Uint8Array<ArrayBuffer> {
 export function utf8DecodeStrict(bytes: Uint8Array): string | null {
   try {
     return strictDecoder.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** Strict UTF-8 decode of a text file, dropping a leading byte-order mark; `null` when invalid. */
+export function utf8DecodeFile(bytes: Uint8Array): string | null {
+  try {
+    return fileDecoder.decode(bytes);
   } catch {
     return null;
   }

@@ -11,7 +11,6 @@ export {
 export { mergeWordlist, type WordlistExtra } from './merge-wordlist.ts';
 export { wordlistVersion } from './wordlist-version.ts';
 export { sha256Hex } from './sha256.ts';
-export { decodeUtf8, encodeUtf8, type Utf8Result } from './utf8.ts';
 export {
   WORDLIST_ERROR_CODES,
   formatWordlistError,

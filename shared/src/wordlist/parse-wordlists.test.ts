@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { mergeWordlist } from './merge-wordlist.ts';
 import { parseWordlistFiles } from './parse-wordlists.ts';
-import { encodeUtf8 } from './utf8.ts';
+import { utf8Encode } from '../protocol/text-codec.ts';
 import type { LoadResult, WordlistFile } from './wordlist-result.ts';
 
-const file = (name: string, ...lines: string[]): WordlistFile => ({ name, bytes: encodeUtf8(lines.join('\n')) });
+const file = (name: string, ...lines: string[]): WordlistFile => ({ name, bytes: utf8Encode(lines.join('\n')) });
 
 const CATEGORIES = file(
   'categories.tsv',
@@ -89,8 +89,10 @@ describe('parseWordlistFiles', () => {
   });
 
   it('rejects bad UTF-8 naming the line', () => {
-    const latin1: WordlistFile = { name: 'latin1.tsv', bytes: Uint8Array.from([...encodeUtf8('term\tcategory\tseverity\tmatch\ncaf'), 0xe9, 0x0a]) };
+    const latin1: WordlistFile = { name: 'latin1.tsv', bytes: Uint8Array.from([...utf8Encode('term\tcategory\tseverity\tmatch\ncaf'), 0xe9, 0x0a]) };
     expect(errorsOf(parseWordlistFiles([CATEGORIES, latin1]))).toEqual([['latin1.tsv', 2, 'bad-utf8']]);
+    const lastLine: WordlistFile = { name: 'last.tsv', bytes: Uint8Array.from([...utf8Encode('term\tcategory\tseverity\tmatch\n\nok\tbullying\t3\tword\ncaf'), 0xe9]) };
+    expect(errorsOf(parseWordlistFiles([CATEGORIES, lastLine]))).toEqual([['last.tsv', 4, 'bad-utf8']]);
   });
 
   it('rejects a wrong header', () => {
@@ -140,7 +142,7 @@ describe('parseWordlistFiles', () => {
   it('accepts CRLF line ends and a byte-order mark', () => {
     const crlf: WordlistFile = {
       name: 'w.tsv',
-      bytes: Uint8Array.from([0xef, 0xbb, 0xbf, ...encodeUtf8('term\tcategory\tseverity\tmatch\r\ndie\tx-y\t3\tword\r\n')]),
+      bytes: Uint8Array.from([0xef, 0xbb, 0xbf, ...utf8Encode('term\tcategory\tseverity\tmatch\r\ndie\tx-y\t3\tword\r\n')]),
     };
     const result = parseWordlistFiles([crlf]);
     expect(result.ok && result.value.terms).toEqual([{ term: 'die', category: 'x-y', severity: 3, match: 'word' }]);

@@ -1,71 +1,11 @@
-// SHA-256 (FIPS 180-4), synchronous. The word-list version hash is computed in @vigil/shared,
-// which may not import node:crypto; crypto.subtle would do but is async and would make the
-// loader and mergeWordlist async for no other reason. Speed is irrelevant here (a few
-// hundred KB per word-list load).
-import { encodeUtf8 } from './utf8.ts';
+// The word-list version hash. Synchronous on purpose: crypto.subtle is async and would make
+// the loader and mergeWordlist async for no other reason, and @vigil/shared may not import
+// node:crypto (it also runs in the browser agent's service worker).
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { utf8Encode } from '../protocol/text-codec.ts';
 
-const K = new Uint32Array([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
-  0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
-  0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-  0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08,
-  0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-  0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-]);
-
+/** SHA-256 of `data` (text is hashed as UTF-8), as lower-case hex. */
 export function sha256Hex(data: Uint8Array | string): string {
-  const bytes = typeof data === 'string' ? encodeUtf8(data) : data;
-  const bitLen = bytes.length * 8;
-  const padded = new Uint8Array((((bytes.length + 9 + 63) >> 6) << 6));
-  padded.set(bytes);
-  padded[bytes.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(bitLen / 0x100000000));
-  view.setUint32(padded.length - 4, bitLen >>> 0);
-  const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-  const w = new Uint32Array(64);
-  for (let off = 0; off < padded.length; off += 64) {
-    for (let t = 0; t < 16; t++) w[t] = view.getUint32(off + t * 4);
-    for (let t = 16; t < 64; t++) {
-      const x = w[t - 15] ?? 0;
-      const y = w[t - 2] ?? 0;
-      const s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3);
-      const s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10);
-      w[t] = ((w[t - 16] ?? 0) + s0 + (w[t - 7] ?? 0) + s1) >>> 0;
-    }
-    let a = h[0] ?? 0;
-    let b = h[1] ?? 0;
-    let c = h[2] ?? 0;
-    let d = h[3] ?? 0;
-    let e = h[4] ?? 0;
-    let f = h[5] ?? 0;
-    let g = h[6] ?? 0;
-    let hh = h[7] ?? 0;
-    for (let t = 0; t < 64; t++) {
-      const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + (K[t] ?? 0) + (w[t] ?? 0)) >>> 0;
-      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
-      hh = g;
-      g = f;
-      f = e;
-      e = (d + t1) >>> 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + t2) >>> 0;
-    }
-    h[0] = (h[0] ?? 0) + a;
-    h[1] = (h[1] ?? 0) + b;
-    h[2] = (h[2] ?? 0) + c;
-    h[3] = (h[3] ?? 0) + d;
-    h[4] = (h[4] ?? 0) + e;
-    h[5] = (h[5] ?? 0) + f;
-    h[6] = (h[6] ?? 0) + g;
-    h[7] = (h[7] ?? 0) + hh;
-  }
-  return Array.from(h, (x) => x.toString(16).padStart(8, '0')).join('');
-}
-
-function rotr(x: number, n: number): number {
-  return (x >>> n) | (x << (32 - n));
+  return bytesToHex(sha256(typeof data === 'string' ? utf8Encode(data) : data));
 }

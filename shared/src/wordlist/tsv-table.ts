@@ -1,5 +1,5 @@
 // Reading one TSV table: decode strictly, find and check the header, split the records.
-import { decodeUtf8 } from './utf8.ts';
+import { utf8DecodeFile, utf8DecodeStrict } from '../protocol/text-codec.ts';
 import type { WordlistError } from './wordlist-result.ts';
 
 export interface TsvRow {
@@ -22,16 +22,28 @@ function headerText(spec: TableSpec): string {
   return [...spec.required, ...spec.optional.map((f) => `[${f}]`)].join('<TAB>');
 }
 
+/** 1-based line holding the first invalid byte: no UTF-8 sequence contains a newline byte. */
+function firstBadUtf8Line(bytes: Uint8Array): number {
+  let line = 1;
+  let start = 0;
+  while (start <= bytes.length) {
+    const newline = bytes.indexOf(0x0a, start);
+    const end = newline < 0 ? bytes.length : newline;
+    if (utf8DecodeStrict(bytes.subarray(start, end)) === null || newline < 0) return line;
+    line++;
+    start = end + 1;
+  }
+  return line;
+}
+
 /** Rows of a table, or undefined (with errors pushed) when the file cannot be read as one. */
 export function readTable(file: string, bytes: Uint8Array, spec: TableSpec, errors: WordlistError[]): TsvRow[] | undefined {
-  const decoded = decodeUtf8(bytes);
-  if (!decoded.ok) {
-    let line = 1;
-    for (let i = 0; i < decoded.offset; i++) if (bytes[i] === 0x0a) line++;
-    errors.push({ file, line, code: 'bad-utf8', message: `invalid UTF-8 at byte ${decoded.offset}` });
+  const decoded = utf8DecodeFile(bytes);
+  if (decoded === null) {
+    errors.push({ file, line: firstBadUtf8Line(bytes), code: 'bad-utf8', message: 'invalid UTF-8 (save the file as UTF-8)' });
     return undefined;
   }
-  const lines = decoded.text.split('\n');
+  const lines = decoded.split('\n');
   let headerWidth = -1;
   const rows: TsvRow[] = [];
   for (let i = 0; i < lines.length; i++) {

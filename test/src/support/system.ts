@@ -5,7 +5,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { AupAckStore, waitFor } from '@vigil/agent/testing';
-import { baseEnv, findFreePort, repoRoot, runNode, startNode, type LogLine, type NodeProcess } from './processes.ts';
+import { findFreePort } from '@vigil/collector/free-port';
+import { baseEnv, repoRoot, runNode, startNode, type LogLine, type NodeProcess } from './processes.ts';
 
 export type { LogLine } from './processes.ts';
 

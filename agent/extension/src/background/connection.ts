@@ -6,7 +6,7 @@
 import { OutboxSender, type SenderOutbox } from '@vigil/agent/outbox-sender';
 import type { OutboxRecord } from '@vigil/agent/outbox-types';
 import {
-  closeCodes,
+  judgeClose,
   decodeCollectorMessage,
   encode,
   makeEnvelope,
@@ -226,21 +226,24 @@ export class CollectorConnection {
     this.#sender.notifyDisconnected();
     if (this.#phase === 'stopped') return;
     const enrolling = this.#creds === undefined;
-    if (code === closeCodes.unauthenticated || code === closeCodes.forbidden || code === closeCodes.unsupportedVersion) {
+    // The shared reading of close codes (shared/src/protocol/reconnect-policy.ts), as the desktop agent's.
+    const verdict = judgeClose(code, reason, this.#attempt, { baseMs: BASE_MS, capMs: CAP_MS, refusedMs: REFUSED_MS });
+    if (verdict.kind === 'refused') {
       const why =
-        code === closeCodes.unsupportedVersion
+        verdict.reason === 'version'
           ? "The collector does not speak this extension's protocol version: update the extension."
-          : enrolling
-            ? 'The collector refused the enrolment token (expired, used up, revoked or mistyped): ask IT for a new one in the policy.'
-            : "The collector refused this browser's stored identity (device retired?): IT can re-enrol it.";
+          : verdict.reason === 'forbidden'
+            ? 'The collector does not allow this browser to connect (device retired?): IT can re-enrol it.'
+            : enrolling
+              ? 'The collector refused the enrolment token (expired, used up, revoked or mistyped): ask IT for a new one in the policy.'
+              : "The collector refused this browser's stored identity (device retired?): IT can re-enrol it.";
       this.#o.log.error({ code, reason }, why);
       this.#o.hooks.onPhase('refused', why);
       this.#retryRefused = true;
-      this.#scheduleRetry(REFUSED_MS);
+      this.#scheduleRetry(verdict.delayMs);
       return;
     }
-    const ceiling = Math.min(CAP_MS, BASE_MS * 2 ** Math.min(this.#attempt, 16));
-    const delay = code === closeCodes.rateLimited ? Math.max(5_000, ceiling) : code === closeCodes.replaced ? Math.max(30_000, ceiling) : ceiling / 2 + (Math.random() * ceiling) / 2;
+    const delay = verdict.delayMs;
     this.#attempt++;
     if (wasConnected) this.#o.log.warn({ code, reason, retryInMs: Math.round(delay) }, 'lost the collector; reconnecting');
     else this.#o.log.info({ code, reason, attempt: this.#attempt, retryInMs: Math.round(delay) }, 'collector not reachable; retrying');

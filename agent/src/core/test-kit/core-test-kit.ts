@@ -1,7 +1,6 @@
 // Helpers for the agent core's unit tests (and the Electron shell's): a small word list, an
 // in-memory outbox that decodes what was queued, a settable lock view and a real clock.
 import { pino, type Logger } from 'pino';
-import { vi } from 'vitest';
 import type { AgentMessage, Category, TermEntry, WordlistPayload } from '@vigil/shared/protocol';
 import { wordlistVersion } from '@vigil/shared/wordlist';
 import type { LockView } from '../detector.service.ts';
@@ -87,14 +86,3 @@ export const realClock: Clock = {
     return { cancel: () => clearTimeout(t) };
   },
 };
-
-/** Waits (polling every 10 ms, up to `timeout`) until `cond()` is truthy, and returns it. */
-export const until = <T>(cond: () => T, timeout = 5_000): Promise<T> =>
-  vi.waitFor(
-    () => {
-      const value = cond();
-      if (!value) throw new Error('not yet');
-      return value;
-    },
-    { timeout, interval: 10 },
-  );

@@ -1,3 +1,4 @@
+import { backoffCeiling } from '@vigil/shared/backoff';
 export interface BackoffOptions {
   initialMs?: number;
   maxMs?: number;
@@ -19,7 +20,7 @@ export class Backoff {
   }
 
   next(): number {
-    const base = Math.min(this.#maxMs, this.#initialMs * 2 ** this.#attempt);
+    const base = backoffCeiling(this.#attempt, { baseMs: this.#initialMs, capMs: this.#maxMs });
     this.#attempt += 1;
     return Math.round(base * (1 - this.#jitter * Math.random()));
   }

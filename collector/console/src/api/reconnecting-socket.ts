@@ -2,6 +2,7 @@
 // its alert feed (/console/alerts) both open one per page. After an unexpected close it
 // reconnects with a jittered, doubling wait, so 30 consoles do not return at once when
 // the collector restarts; a close code named `final` (signed out, not allowed) stops it.
+import { backoffDelay } from '@vigil/shared/backoff';
 
 /** The part of the browser's WebSocket this uses (tests pass a fake). */
 export interface SocketLike {
@@ -21,8 +22,7 @@ const OPEN = 1;
 
 /** Wait before reconnect attempt `attempt` (0-based): 0.5–1 s, doubling to at most 15–30 s. */
 export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 10));
-  return Math.round(ceiling * (0.5 + random() * 0.5));
+  return backoffDelay(attempt, { baseMs: 1_000, capMs: 30_000 }, 'equal', random);
 }
 
 /** `ws://host<path>` or `wss://…` to match the page. */

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, boolean, check, index, integer, jsonb, pgTable, smallint, text } from 'drizzle-orm/pg-core';
+import { alertStatuses } from '@vigil/shared/console';
 import { oneOf, severityCheck, timestamptz } from './columns.ts';
 import { devices } from './devices.schema.ts';
 import { rooms, sites } from './sites.schema.ts';
@@ -8,8 +9,8 @@ import { users } from './users.schema.ts';
 export const alertSources = ['typed', 'title', 'url'] as const;
 export type AlertSource = (typeof alertSources)[number];
 
-export const alertStatuses = ['new', 'in-review', 'escalated', 'dismissed', 'resolved'] as const;
-export type AlertStatus = (typeof alertStatuses)[number];
+// The statuses are the console API's (one list, in @vigil/shared).
+export { alertStatuses, type AlertStatus } from '@vigil/shared/console';
 
 export const alertEventKinds = ['status', 'note', 'assign', 'export'] as const;
 export type AlertEventKind = (typeof alertEventKinds)[number];

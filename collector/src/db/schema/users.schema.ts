@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, primaryKey, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
+import { userRoles } from '@vigil/shared/console';
 import { createdAt, oneOf, timestamptz, ulidId } from './columns.ts';
 import { rooms, sites } from './sites.schema.ts';
 
-export const userRoles = ['teacher', 'technician', 'dsl', 'admin', 'viewer'] as const;
-export type UserRole = (typeof userRoles)[number];
+// The roles are the console API's (one list, in @vigil/shared).
+export { userRoles, type UserRole } from '@vigil/shared/console';
 
 /** Console accounts. Pupils never have one. */
 export const users = pgTable(

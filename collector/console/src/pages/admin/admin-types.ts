@@ -12,21 +12,21 @@ import type {
   wordlistsResponseSchema,
   addCustomWordRequestSchema,
 } from '@vigil/shared/console';
-import type { Infer } from '../triage/triage-types.ts';
+import type { z } from 'zod';
 
 // Administration types, inferred from the contract's schemas (console-api.schema.ts,
 // "Administration"); never hand-written copies.
 
-export type Site = Infer<typeof siteSchema>;
-export type EnrolmentTokenRow = Infer<typeof enrolmentTokenRowSchema>;
-export type CreateEnrolmentTokenResponse = Infer<typeof createEnrolmentTokenResponseSchema>;
-export type PolicyScope = Infer<typeof policyScopeSchema>;
-export type PolicyResponse = Infer<typeof policyResponseSchema>;
-export type CustomWord = Infer<typeof customWordSchema>;
-export type WordlistsResponse = Infer<typeof wordlistsResponseSchema>;
+export type Site = z.infer<typeof siteSchema>;
+export type EnrolmentTokenRow = z.infer<typeof enrolmentTokenRowSchema>;
+export type CreateEnrolmentTokenResponse = z.infer<typeof createEnrolmentTokenResponseSchema>;
+export type PolicyScope = z.infer<typeof policyScopeSchema>;
+export type PolicyResponse = z.infer<typeof policyResponseSchema>;
+export type CustomWord = z.infer<typeof customWordSchema>;
+export type WordlistsResponse = z.infer<typeof wordlistsResponseSchema>;
 export type BuiltinTerm = WordlistsResponse['builtin'][number];
-export type AddCustomWordRequest = Infer<typeof addCustomWordRequestSchema>;
-export type RetentionClass = Infer<typeof retentionClassSchema>;
-export type RetentionResponse = Infer<typeof retentionResponseSchema>;
-export type CreateUserRequest = Infer<typeof createUserRequestSchema>;
-export type UpdateUserRequest = Infer<typeof updateUserRequestSchema>;
+export type AddCustomWordRequest = z.infer<typeof addCustomWordRequestSchema>;
+export type RetentionClass = z.infer<typeof retentionClassSchema>;
+export type RetentionResponse = z.infer<typeof retentionResponseSchema>;
+export type CreateUserRequest = z.infer<typeof createUserRequestSchema>;
+export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;

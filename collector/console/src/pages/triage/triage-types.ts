@@ -4,16 +4,15 @@ import type {
   categoriesResponseSchema,
   AlertStatus,
 } from '@vigil/shared/console';
+import type { z } from 'zod';
 
-// Response types the contract defines as schemas without a named type. Inferred from the
-// schema (never hand-written) through zod's own type slot, as the console has no zod.
+// Response types the contract defines as schemas without a named type, inferred from the
+// schema (never hand-written).
 
-export type Infer<S extends { _zod: { output: unknown } }> = S['_zod']['output'];
-
-export type CategoriesResponse = Infer<typeof categoriesResponseSchema>;
+export type CategoriesResponse = z.infer<typeof categoriesResponseSchema>;
 export type CategoryInfo = CategoriesResponse['categories'][number];
-export type BulkResponse = Infer<typeof bulkResponseSchema>;
-export type AlertActionResponse = Infer<typeof alertActionResponseSchema>;
+export type BulkResponse = z.infer<typeof bulkResponseSchema>;
+export type AlertActionResponse = z.infer<typeof alertActionResponseSchema>;
 export type BulkAction = 'resolve' | 'dismiss' | 'escalate' | 'in-review' | 'assign-me';
 
 export const STATUS_LABELS: Readonly<Record<AlertStatus, string>> = {

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { closeCodes } from './close-codes.ts';
+import { judgeClose } from './reconnect-policy.ts';
+
+const settings = { baseMs: 1_000, capMs: 60_000, refusedMs: 600_000 };
+const top = () => 0.999_999;
+const bottom = () => 0;
+
+describe('what an agent does after a close', () => {
+  it('backs off briefly from 4503 "try again later": 0.5–1 s then doubling, never more than 30 s', () => {
+    expect(judgeClose(closeCodes.tryAgainLater, 'collector-busy', 0, settings, bottom)).toEqual({ kind: 'retry', delayMs: 500 });
+    expect(judgeClose(closeCodes.tryAgainLater, 'collector-busy', 0, settings, top).delayMs).toBe(999);
+    expect(judgeClose(closeCodes.tryAgainLater, 'handshake-timeout', 3, settings, top).delayMs).toBe(7_999);
+    expect(judgeClose(closeCodes.tryAgainLater, 'collector-busy', 20, settings, top).delayMs).toBe(29_999);
+    // Even an agent configured with a tiny base waits at least half a second.
+    expect(judgeClose(closeCodes.tryAgainLater, '', 0, { ...settings, baseMs: 10 }, bottom).delayMs).toBe(500);
+  });
+
+  it('reads an older collector\'s 4401 hello-timeout as busy, and other 4401s as a refusal', () => {
+    expect(judgeClose(closeCodes.unauthenticated, 'hello-timeout', 0, settings, bottom)).toEqual({ kind: 'retry', delayMs: 500 });
+    expect(judgeClose(closeCodes.unauthenticated, 'device-auth-failed', 0, settings)).toEqual({ kind: 'refused', delayMs: 600_000, reason: 'credentials' });
+    expect(judgeClose(closeCodes.forbidden, 'device-retired', 0, settings)).toEqual({ kind: 'refused', delayMs: 600_000, reason: 'forbidden' });
+    expect(judgeClose(closeCodes.unsupportedVersion, '', 0, settings)).toEqual({ kind: 'refused', delayMs: 600_000, reason: 'version' });
+  });
+
+  it('waits at least 5 s after 4429 and 30 s after 4409; anything else backs off exponentially', () => {
+    expect(judgeClose(closeCodes.rateLimited, 'message-rate', 0, settings, bottom).delayMs).toBe(5_000);
+    expect(judgeClose(closeCodes.replaced, 'replaced', 0, settings, bottom).delayMs).toBe(30_000);
+    expect(judgeClose(1006, '', 0, settings, bottom).delayMs).toBe(500);
+    expect(judgeClose(1006, '', 10, settings, top).delayMs).toBe(59_999);
+  });
+});

@@ -1,0 +1,50 @@
+import { backoffDelay } from '../backoff/backoff.ts';
+import { closeCodes } from './close-codes.ts';
+
+// What an agent (desktop or browser) does after its socket to the collector closed: the one
+// reading of the close codes, so both agents back off alike.
+
+export interface ReconnectSettings {
+  baseMs: number;
+  capMs: number;
+  /** Wait after the collector refused who we are: long, so a classroom of misconfigured PCs cannot hammer it. */
+  refusedMs: number;
+}
+
+export type RefusalReason = 'credentials' | 'forbidden' | 'version';
+
+export type CloseVerdict = { kind: 'retry'; delayMs: number } | { kind: 'refused'; delayMs: number; reason: RefusalReason };
+
+/** Equal jitter: agents that lost the collector together spread out, and none retries at once in a tight loop. */
+export function reconnectDelay(attempt: number, settings: Pick<ReconnectSettings, 'baseMs' | 'capMs'>, random: () => number = Math.random): number {
+  return backoffDelay(attempt, settings, 'equal', random);
+}
+
+/**
+ * What a close means for the next attempt. `reason` is the close frame's text: a collector
+ * before 4503 closed a slow login with 4401 `hello-timeout`, which is the collector being busy,
+ * not a refusal of who we are.
+ */
+export function judgeClose(code: number, reason: string, attempt: number, settings: ReconnectSettings, random?: () => number): CloseVerdict {
+  switch (code) {
+    case closeCodes.unauthenticated:
+      if (reason.startsWith('hello-timeout')) return { kind: 'retry', delayMs: reconnectDelay(attempt, settings, random) };
+      return { kind: 'refused', delayMs: settings.refusedMs, reason: 'credentials' };
+    case closeCodes.forbidden:
+      return { kind: 'refused', delayMs: settings.refusedMs, reason: 'forbidden' };
+    case closeCodes.unsupportedVersion:
+      return { kind: 'refused', delayMs: settings.refusedMs, reason: 'version' };
+    case closeCodes.tryAgainLater:
+      // Busy, not broken: back off briefly and exponentially (1–2 s, 2–4 s, … at most half a minute),
+      // spread so the crowd the collector turned away does not come back in one wave.
+      return { kind: 'retry', delayMs: reconnectDelay(attempt, { baseMs: Math.max(1_000, settings.baseMs), capMs: Math.min(30_000, settings.capMs) }, random) };
+    case closeCodes.rateLimited:
+      // We sent too fast for the collector; give its bucket time to refill.
+      return { kind: 'retry', delayMs: Math.max(5_000, reconnectDelay(attempt, settings, random)) };
+    case closeCodes.replaced:
+      // Another process is using this device's identity; back off so the two do not take turns forever.
+      return { kind: 'retry', delayMs: Math.max(30_000, reconnectDelay(attempt, settings, random)) };
+    default:
+      return { kind: 'retry', delayMs: reconnectDelay(attempt, settings, random) };
+  }
+}
