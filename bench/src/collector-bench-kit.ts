@@ -55,7 +55,8 @@ export async function collectorRole(): Promise<void> {
   const loaded = loadConfig({ LOG_LEVEL: 'error', DATA_DIR: dataDir });
   if (!loaded.ok) throw new Error(loaded.message);
   const app = await buildApp(loaded.config, { database, logger: log, consoleDir: dataDir });
-  await app.listen({ host: '127.0.0.1', port: Number(process.env.VIGIL_BENCH_PORT ?? 0) });
+  // The accept queue collector/src/main.ts asks for.
+  await app.listen({ host: '127.0.0.1', port: Number(process.env.VIGIL_BENCH_PORT ?? 0), backlog: 4096 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('no TCP address');
   const gc = (globalThis as { gc?: () => void }).gc;

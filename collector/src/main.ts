@@ -65,7 +65,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 
 try {
-  await app.listen({ port: config.port, host: config.host });
+  // A deep accept queue: after a restart every agent of a trust connects within seconds (Linux caps it at somaxconn).
+  await app.listen({ port: config.port, host: config.host, backlog: 4096 });
 } catch (error) {
   mainLog.fatal({ err: error }, `could not listen on ${config.host}:${config.port}`);
   await database.close();

@@ -52,9 +52,13 @@ export const agentConfigSchema = z
     lockPollMs: positiveMs.default(5_000),
     /** Typing that stops this long ends the line, so a phrase typed last is not held back. */
     typingPauseMs: positiveMs.default(5_000),
-    /** Reconnect delays: exponential from `reconnectBaseMs` to `reconnectCapMs`, jittered. */
+    /**
+     * Reconnect delays: exponential from `reconnectBaseMs` to `reconnectCapMs`, jittered. The cap is 30 s: a
+     * collector restarted under full load refuses or resets connections for a few seconds, and a minute's cap
+     * left the agents that met that several times waiting up to a minute after it was back (`pnpm bench restart-storm`).
+     */
     reconnectBaseMs: positiveMs.default(1_000),
-    reconnectCapMs: positiveMs.default(60_000),
+    reconnectCapMs: positiveMs.default(30_000),
     /** After the collector refuses our credentials (4401) wait this long: never hammer it. */
     authRetryMs: positiveMs.default(600_000),
     /** On an orderly stop, wait at most this long for the outbox to drain before `bye`. */

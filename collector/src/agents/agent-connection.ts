@@ -188,7 +188,10 @@ export class AgentConnection implements AgentSession {
       this.#phase = 'authenticating';
       // The agent said hello in time; from here a slow login is the collector's doing: 4503, never 4401.
       clearTimeout(this.#helloTimer);
-      this.#helloTimer = setTimeout(() => this.close(agentClose('tryAgainLater', 'handshake-timeout'), { logged: true }), this.#ctx.settings.handshakeTimeoutMs);
+      this.#helloTimer = setTimeout(
+        () => this.close(agentClose('tryAgainLater', 'handshake-timeout', `retry-after=${this.#ctx.gate.retryAfterMs()}`), { logged: true }),
+        this.#ctx.settings.handshakeTimeoutMs,
+      );
       this.#helloTimer.unref();
       void this.#handshake(message.payload);
       return;
@@ -201,7 +204,7 @@ export class AgentConnection implements AgentSession {
     const release = await this.#ctx.gate.enter();
     if (release === undefined) {
       // Busy (a restart with every agent back at once): counted and summarised by the gateway, not logged each.
-      this.close(agentClose('tryAgainLater', 'collector-busy'), { logged: true });
+      this.close(agentClose('tryAgainLater', 'collector-busy', `retry-after=${this.#ctx.gate.retryAfterMs()}`), { logged: true });
       return;
     }
     try {

@@ -49,4 +49,27 @@ describe('the login gate', () => {
     expect(await late).toBeTypeOf('function');
     expect(gate.stats()).toMatchObject({ active: 1, queued: 0 });
   });
+
+  it('tells a turned-away login to come back when the ones ahead of it will be through, 1 to 20 s', async () => {
+    let now = 1_000_000;
+    const gate = new HandshakeGate({ maxConcurrent: 1, maxQueued: 2, maxWaitMs: 60_000 }, () => now);
+    // Nothing finished yet: the assumed 20 ms a login, and nobody ahead → the 1 s floor.
+    expect(gate.retryAfterMs()).toBe(1_000);
+    // 50 logins finish within a second: 10 a second over the 5-second window.
+    for (let i = 0; i < 50; i++) (await gate.enter())?.();
+    // Two waiting and 98 turned away are ahead of the next one: 100 at 10/s = 10 s.
+    const running = await gate.enter();
+    const waiting = [gate.enter(), gate.enter()];
+    for (let i = 0; i < 98; i++) expect(await gate.enter()).toBeUndefined();
+    expect(gate.retryAfterMs()).toBe(10_000);
+    // A crowd far beyond what 20 s can take is still told 20 s.
+    for (let i = 0; i < 1_000; i++) await gate.enter();
+    expect(gate.retryAfterMs()).toBe(20_000);
+    // Six seconds on, the window has forgotten them (and the rate: assumed again).
+    now += 6_000;
+    expect(gate.retryAfterMs()).toBe(1_000);
+    running?.();
+    for (const turn of waiting) (await turn)?.();
+    expect(gate.stats()).toMatchObject({ active: 0, queued: 0 });
+  });
 });

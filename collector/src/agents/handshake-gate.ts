@@ -5,6 +5,9 @@
 // sustains, found by the logins finishing — holds up to `maxQueued` more in order, and turns the
 // rest away at once with 4503 "try again later", which the agents back off from briefly
 // (shared/src/protocol/reconnect-policy.ts). A login that waited `maxWaitMs` is turned away too.
+// Each one turned away is told when to come back (`retryAfterMs`): the logins waiting and the
+// crowd turned away in the last seconds, divided by the rate logins finish at now — so the crowd
+// returns spread over the time the collector needs for it, not in waves doubling to a minute.
 
 export interface HandshakeGateOptions {
   /** Logins running at once (default 16: about twice the database pool). */
@@ -25,6 +28,11 @@ interface Waiter {
   readonly timer: NodeJS.Timeout;
 }
 
+/** Seconds of history the login rate and the turned-away crowd are read over. */
+const WINDOW_SECONDS = 5;
+/** Before any login finished: assume 20 ms a login per slot. */
+const ASSUMED_MS_PER_LOGIN = 20;
+
 export interface HandshakeGateStats {
   readonly active: number;
   readonly queued: number;
@@ -43,9 +51,44 @@ export class HandshakeGate {
   #queue: (Waiter | undefined)[] = [];
   #head = 0;
   #waiting = 0;
+  /** Per-second buckets over the last WINDOW_SECONDS: logins finished and logins turned away. */
+  readonly #finished = new Array<number>(WINDOW_SECONDS).fill(0);
+  readonly #refused = new Array<number>(WINDOW_SECONDS).fill(0);
+  #bucketSecond = 0;
+  readonly #now: () => number;
 
-  constructor(options: Partial<HandshakeGateOptions> = {}) {
+  constructor(options: Partial<HandshakeGateOptions> = {}, now: () => number = Date.now) {
     this.#o = { ...defaultHandshakeGate, ...options };
+    this.#now = now;
+  }
+
+  /**
+   * When a login turned away now should come back: the logins ahead of it (waiting, and turned
+   * away in the last seconds, who are coming back too) at the rate logins finish, 1–20 s.
+   */
+  retryAfterMs(): number {
+    // At most 20 s: with the agents' spread (hint / 2 … 3 × hint / 2) none waits more than 30 s for its next try.
+    this.#roll();
+    const finished = this.#finished.reduce((a, b) => a + b, 0);
+    const perSecond = finished > 0 ? finished / WINDOW_SECONDS : (Math.max(1, this.#o.maxConcurrent) * 1_000) / ASSUMED_MS_PER_LOGIN;
+    const ahead = this.#waiting + this.#refused.reduce((a, b) => a + b, 0);
+    return Math.round(Math.min(20_000, Math.max(1_000, (ahead / perSecond) * 1_000)));
+  }
+
+  #roll(): void {
+    const second = Math.floor(this.#now() / 1_000);
+    const steps = Math.min(WINDOW_SECONDS, second - this.#bucketSecond);
+    for (let i = 1; i <= steps; i++) {
+      this.#finished[(this.#bucketSecond + i) % WINDOW_SECONDS] = 0;
+      this.#refused[(this.#bucketSecond + i) % WINDOW_SECONDS] = 0;
+    }
+    if (steps > 0) this.#bucketSecond = second;
+  }
+
+  #count(buckets: number[]): void {
+    this.#roll();
+    const index = this.#bucketSecond % WINDOW_SECONDS;
+    buckets[index] = (buckets[index] ?? 0) + 1;
   }
 
   /** A turn (resolves with its release), or undefined: turned away, the agent should come back later. */
@@ -53,6 +96,7 @@ export class HandshakeGate {
     if (this.#active < this.#o.maxConcurrent && this.#waiting === 0) return Promise.resolve(this.#take());
     if (this.#waiting >= this.#o.maxQueued) {
       this.#turnedAway += 1;
+      this.#count(this.#refused);
       return Promise.resolve(undefined);
     }
     return new Promise((resolve) => {
@@ -62,6 +106,7 @@ export class HandshakeGate {
         this.#queue[index] = undefined;
         this.#waiting -= 1;
         this.#turnedAway += 1;
+        this.#count(this.#refused);
         resolve(undefined);
       }, this.#o.maxWaitMs);
       timer.unref();
@@ -82,6 +127,7 @@ export class HandshakeGate {
       if (released) return;
       released = true;
       this.#active -= 1;
+      this.#count(this.#finished);
       this.#next();
     };
   }

@@ -75,7 +75,8 @@ const agentTlsPlugin: FastifyPluginAsync<AgentTlsOptions> = async (app, options)
       https.on('tlsClientError', (err) => app.log.debug({ err, module: 'tls' }, 'TLS handshake with a client failed'));
       await new Promise<void>((resolve, reject) => {
         https.once('error', reject);
-        https.listen({ port: material.port, host }, () => {
+        // A deep accept queue, as the plain port's (main.ts): every agent comes back at once after a restart.
+        https.listen({ port: material.port, host, backlog: 4096 }, () => {
           https.off('error', reject);
           resolve();
         });

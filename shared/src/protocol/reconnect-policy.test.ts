@@ -16,6 +16,13 @@ describe('what an agent does after a close', () => {
     expect(judgeClose(closeCodes.tryAgainLater, '', 0, { ...settings, baseMs: 10 }, bottom).delayMs).toBe(500);
   });
 
+  it('comes back when a busy collector says, spread over [hint / 2, 3 × hint / 2], whatever the attempt', () => {
+    expect(judgeClose(closeCodes.tryAgainLater, 'collector-busy: retry-after=7000', 9, settings, bottom)).toEqual({ kind: 'retry', delayMs: 3_500 });
+    expect(judgeClose(closeCodes.tryAgainLater, 'collector-busy: retry-after=7000', 0, settings, top).delayMs).toBe(10_500);
+    expect(judgeClose(closeCodes.tryAgainLater, 'handshake-timeout: retry-after=1', 0, settings, bottom).delayMs).toBe(500);
+    expect(judgeClose(closeCodes.tryAgainLater, 'collector-busy: retry-after=999999', 0, settings, bottom).delayMs).toBe(30_000);
+  });
+
   it('reads an older collector\'s 4401 hello-timeout as busy, and other 4401s as a refusal', () => {
     expect(judgeClose(closeCodes.unauthenticated, 'hello-timeout', 0, settings, bottom)).toEqual({ kind: 'retry', delayMs: 500 });
     expect(judgeClose(closeCodes.unauthenticated, 'device-auth-failed', 0, settings)).toEqual({ kind: 'refused', delayMs: 600_000, reason: 'credentials' });

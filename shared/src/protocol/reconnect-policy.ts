@@ -34,10 +34,19 @@ export function judgeClose(code: number, reason: string, attempt: number, settin
       return { kind: 'refused', delayMs: settings.refusedMs, reason: 'forbidden' };
     case closeCodes.unsupportedVersion:
       return { kind: 'refused', delayMs: settings.refusedMs, reason: 'version' };
-    case closeCodes.tryAgainLater:
-      // Busy, not broken: back off briefly and exponentially (1–2 s, 2–4 s, … at most half a minute),
-      // spread so the crowd the collector turned away does not come back in one wave.
+    case closeCodes.tryAgainLater: {
+      // Busy, not broken. The collector says when (`retry-after=<ms>`: its queue at the rate it admits):
+      // come back spread evenly over [hint / 2, 3 × hint / 2], so the crowd it turned away returns at about
+      // the rate it can take them, and none waits much longer than it must.
+      // Without a hint: briefly and exponentially (0.5–1 s, 1–2 s, … at most half a minute).
+      const hint = /retry-after=(\d{1,6})/.exec(reason)?.[1];
+      if (hint !== undefined) {
+        const ms = Math.min(60_000, Math.max(1_000, Number(hint)));
+        const r = random?.() ?? Math.random();
+        return { kind: 'retry', delayMs: Math.round(ms / 2 + ms * Math.min(1, Math.max(0, Number.isFinite(r) ? r : 0))) };
+      }
       return { kind: 'retry', delayMs: reconnectDelay(attempt, { baseMs: Math.max(1_000, settings.baseMs), capMs: Math.min(30_000, settings.capMs) }, random) };
+    }
     case closeCodes.rateLimited:
       // We sent too fast for the collector; give its bucket time to refill.
       return { kind: 'retry', delayMs: Math.max(5_000, reconnectDelay(attempt, settings, random)) };

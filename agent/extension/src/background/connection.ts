@@ -47,7 +47,7 @@ export interface ConnectionOptions {
 
 const PERMANENT_REFUSALS = new Set(['ingest-rejected', 'sha256-mismatch']);
 const BASE_MS = 1_000;
-const CAP_MS = 60_000;
+const CAP_MS = 30_000;
 const REFUSED_MS = 600_000;
 const KEEPALIVE_BEAT_S = 20;
 

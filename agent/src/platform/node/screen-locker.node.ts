@@ -236,6 +236,8 @@ export class NodeScreenLocker implements ScreenLocker {
     const [cmd = '', ...args] = this.#command;
     const locker = spawn(cmd, args, { env: this.#env, stdio: ['ignore', 'ignore', 'pipe'] });
     this.#locker = locker;
+    // Watched from the start, not from when its window is seen: a locker killed in between is a lost lock too.
+    this.#watch.supervise(locker);
     const pidFile = this.#pidFile;
     if (pidFile !== undefined) {
       locker.once('spawn', () => {
