@@ -163,3 +163,18 @@ export async function createBenchDatabase(prefix: string, count: number): Promis
     },
   };
 }
+
+/**
+ * The last line of a bench file that is both the parent and its own children: as a child
+ * (VIGIL_BENCH_ROLE) it plays the collector or the agents and exits (stdin and closing sockets
+ * would keep it alive); run directly it runs the bench; imported by `pnpm bench` it does nothing.
+ */
+export async function benchEntry(moduleUrl: string, run: () => Promise<void>, agentsRole: () => Promise<void>): Promise<void> {
+  const role = process.env.VIGIL_BENCH_ROLE;
+  if (role === 'collector' || role === 'agents') {
+    await (role === 'collector' ? collectorRole() : agentsRole());
+    process.exit(0);
+  } else if (moduleUrl === `file://${process.argv[1]}`) {
+    await run();
+  }
+}

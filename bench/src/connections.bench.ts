@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { encode, makeEnvelope } from '@vigil/shared/protocol';
 import type WebSocket from 'ws';
 import { loginBenchAgent, type BenchAgentSession } from './bench-agent.ts';
-import { collectorRole, createBenchDatabase, type Child, fdLimit, postgresCpuSeconds, rssMiB, say, startChild, type Credentials } from './collector-bench-kit.ts';
+import { benchEntry, createBenchDatabase, type Child, fdLimit, postgresCpuSeconds, rssMiB, say, startChild, type Credentials } from './collector-bench-kit.ts';
 import { cpuSeconds } from './proc-cpu.ts';
 
 const CONNECTIONS = Number(process.env.VIGIL_BENCH_CONNECTIONS ?? 10_000);
@@ -141,9 +141,4 @@ export default async function run(): Promise<void> {
   }
 }
 
-const role = process.env.VIGIL_BENCH_ROLE;
-if (role === 'collector' || role === 'agents') {
-  await (role === 'collector' ? collectorRole() : agentsRole());
-  // stdin and closing sockets would keep the child alive.
-  process.exit(0);
-} else if (import.meta.url === `file://${process.argv[1]}`) await run();
+await benchEntry(import.meta.url, run, agentsRole);

@@ -3,7 +3,7 @@
 // port and database, and every agent coming back on its own. The fake agents speak the shared
 // protocol and reconnect exactly as the real ones do: `judgeClose` (shared/src/protocol/
 // reconnect-policy.ts) with the desktop agent's defaults (1 s base, 30 s cap, 10 minutes after a
-// refusal), the attempt count reset at each welcome. Three rounds of kill and restart; for each it prints: how many agents
+// refusal; retries kept quick for two minutes after a lost connection), the attempt count reset at each welcome. Three rounds of kill and restart; for each it prints: how many agents
 // are back every 5 s, the time until all are back (budget: 60 s), every close code the agents
 // saw and how often, and the restarted collector's peak RSS; then min and median over the rounds. The collector and the agents are
 // child processes with the open-file limit raised (a process may hold 20,000 files here).
@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { encode, judgeClose, makeEnvelope, type ReconnectSettings } from '@vigil/shared/protocol';
+import { backoffAttempt, encode, judgeClose, makeEnvelope, type ReconnectSettings } from '@vigil/shared/protocol';
 import { findFreePort } from '@vigil/collector/free-port';
 import WebSocket from 'ws';
-import { collectorRole, createBenchDatabase, fdLimit, rssMiB, say, startChild, type Child, type Credentials } from './collector-bench-kit.ts';
+import { benchEntry, createBenchDatabase, fdLimit, rssMiB, say, startChild, type Child, type Credentials } from './collector-bench-kit.ts';
 
 const CONNECTIONS = Number(process.env.VIGIL_BENCH_CONNECTIONS ?? 19_000);
 const BACK_SECONDS = Number(process.env.VIGIL_BENCH_BACK_SECONDS ?? 180);
@@ -33,6 +33,7 @@ const HEARTBEAT = { uptimeSeconds: 1, locked: false, idleSeconds: 0, keyboard: '
 class StormAgent {
   up = false;
   #attempt = 0;
+  #lostAt: number | undefined;
   #wordlistVersion: string | undefined;
   readonly credentials: Credentials;
   readonly url: string;
@@ -86,7 +87,9 @@ class StormAgent {
       clearInterval(beat);
       const wasUp = this.up;
       this.up = false;
-      const verdict = judgeClose(code, reason.toString('utf8'), this.#attempt++, RECONNECT);
+      if (wasUp) this.#lostAt = performance.now();
+      const attempt = backoffAttempt(this.#attempt++, this.#lostAt === undefined ? undefined : performance.now() - this.#lostAt);
+      const verdict = judgeClose(code, reason.toString('utf8'), attempt, RECONNECT);
       this.onClose(code, reason.toString('utf8') || error, verdict.kind === 'refused');
       if (wasUp) this.onDown();
       setTimeout(() => this.connect(), verdict.delayMs).unref();
@@ -234,8 +237,4 @@ export default async function run(): Promise<void> {
   }
 }
 
-const role = process.env.VIGIL_BENCH_ROLE;
-if (role === 'collector' || role === 'agents') {
-  await (role === 'collector' ? collectorRole() : agentsRole());
-  process.exit(0);
-} else if (import.meta.url === `file://${process.argv[1]}`) await run();
+await benchEntry(import.meta.url, run, agentsRole);

@@ -8,7 +8,7 @@ import { decodeFromSocket, heartbeatText, identityFromWelcome } from './connecti
 import type { ConnectionOptions, ConnectionPhase, ConnectionStats } from './connection-options.ts';
 import { OutboxSender, type OutboxRecord } from './outbox/index.ts';
 import { wireData } from './outbox-records.ts';
-import { judgeClose, type CloseVerdict, type ReconnectSettings } from './reconnect-policy.ts';
+import { backoffAttempt, judgeClose, type CloseVerdict, type ReconnectSettings } from './reconnect-policy.ts';
 import { SendPacer } from './send-pacer.ts';
 import type { DeviceCredentials } from './state-dir.ts';
 
@@ -31,6 +31,8 @@ export class ConnectionService {
   #ws: WebSocket | undefined;
   #phase: ConnectionPhase = 'idle';
   #attempt = 0;
+  /** When the last live connection was lost: retries stay quick for a while after (backoffAttempt). */
+  #lostAt: number | undefined;
   #retryTimer: { cancel(): void } | undefined;
   #welcomeTimer: { cancel(): void } | undefined;
   #heartbeatTimer: { cancel(): void } | undefined;
@@ -135,7 +137,7 @@ export class ConnectionService {
   /** No socket: the TLS check failed (a key we do not pin: the long wait) or the collector is unreachable. */
   #notOpened(url: string, pins: readonly string[], failed: Exclude<OpenedSocket, { ok: true }>): void {
     this.#trust.connectFailed();
-    if (failed.code !== 'pin-mismatch') return this.#retry(judgeClose(1006, '', false, this.#attempt++, this.#reconnect, this.#o.random), { url, detail: failed.detail }, false);
+    if (failed.code !== 'pin-mismatch') return this.#retry(judgeClose(1006, '', false, this.#backoffAttempt(), this.#reconnect, this.#o.random), { url, detail: failed.detail }, false);
     this.stats.pinMismatches++;
     this.#o.log.error({ url, presented: failed.presented, pinned: pins, retryInMs: this.#reconnect.refusedMs }, 'collector key does not match the pinned key');
     this.#retry({ kind: 'quiet', delayMs: this.#reconnect.refusedMs }, {}, false);
@@ -280,7 +282,14 @@ export class ConnectionService {
     // Closed by us: to move to TLS at once, or because this plain connection may not be used.
     if (closingFor?.kind === 'upgrade') return this.#retry({ kind: 'quiet', delayMs: 0 }, {}, false);
     if (closingFor?.kind === 'refuse') return this.#retry({ kind: 'refused', delayMs: this.#reconnect.refusedMs, why: closingFor.why }, {}, false);
-    this.#retry(judgeClose(code, reason, enrolling, this.#attempt++, this.#reconnect, this.#o.random), { code, reason }, wasConnected);
+    if (wasConnected) this.#lostAt = this.#o.clock.now();
+    this.#retry(judgeClose(code, reason, enrolling, this.#backoffAttempt(), this.#reconnect, this.#o.random), { code, reason }, wasConnected);
+  }
+
+  /** This attempt's number for the backoff (and counts it). */
+  #backoffAttempt(): number {
+    const attempt = this.#attempt++;
+    return backoffAttempt(attempt, this.#lostAt === undefined ? undefined : this.#o.clock.now() - this.#lostAt);
   }
 
   #clearConnectionTimers(): void {

@@ -1,5 +1,6 @@
 import { judgeClose as judge, reconnectDelay, type ReconnectSettings, type RefusalReason } from '@vigil/shared/protocol';
 
+export { backoffAttempt } from '@vigil/shared/protocol';
 export { reconnectDelay, type ReconnectSettings };
 
 export type CloseVerdict = { kind: 'retry'; delayMs: number } | { kind: 'refused'; delayMs: number; why: string };

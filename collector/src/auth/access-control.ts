@@ -46,7 +46,7 @@ export class RouteAccessRegistry {
     return [...this.#routes.values()].map(({ method, url, staticRoot }) => ({ method, url, access: this.accessOf(method, url, staticRoot) }));
   }
 
-  /** Registered routes the table does not cover: must be empty (access-rules.test.ts). */
+  /** Registered routes the table does not cover: must be empty (access-rules.int.test.ts). */
   unruled(): RecordedRoute[] {
     return this.routes().filter((route) => route.access === undefined);
   }

@@ -31,7 +31,7 @@ export const staffIt: readonly UserRole[] = ['technician', 'dsl', 'admin'];
 /**
  * THE access table, deny by default. Keys are `METHOD url` exactly as the route was
  * registered (`routeOptions.url`, with its `:params`). A route missing from this table
- * answers 403 `no-access-rule`, and `access-rules.test.ts` fails naming it, so adding a
+ * answers 403 `no-access-rule`, and `access-rules.int.test.ts` fails naming it, so adding a
  * route means adding its line here in the same change. HEAD uses the GET rule.
  *
  * Finer checks (a teacher's own rooms, blurred captures) happen in the handler with

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closeCodes } from './close-codes.ts';
-import { judgeClose } from './reconnect-policy.ts';
+import { backoffAttempt, judgeClose, QUICK_RECONNECT_WINDOW_MS } from './reconnect-policy.ts';
 
 const settings = { baseMs: 1_000, capMs: 60_000, refusedMs: 600_000 };
 const top = () => 0.999_999;
@@ -35,5 +35,14 @@ describe('what an agent does after a close', () => {
     expect(judgeClose(closeCodes.replaced, 'replaced', 0, settings, bottom).delayMs).toBe(30_000);
     expect(judgeClose(1006, '', 0, settings, bottom).delayMs).toBe(500);
     expect(judgeClose(1006, '', 10, settings, top).delayMs).toBe(59_999);
+  });
+
+  it('keeps retries quick for two minutes after a live connection was lost, then backs off in full', () => {
+    expect(backoffAttempt(9, 5_000)).toBe(3);
+    expect(backoffAttempt(2, 5_000)).toBe(2);
+    expect(backoffAttempt(9, QUICK_RECONNECT_WINDOW_MS)).toBe(9);
+    // Never connected (a PC switched on while the collector is away): the full backoff at once.
+    expect(backoffAttempt(9, undefined)).toBe(9);
+    expect(judgeClose(1006, 'ECONNREFUSED', backoffAttempt(12, 3_000), settings, top).delayMs).toBe(7_999);
   });
 });

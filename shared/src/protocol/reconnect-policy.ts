@@ -15,6 +15,21 @@ export type RefusalReason = 'credentials' | 'forbidden' | 'version';
 
 export type CloseVerdict = { kind: 'retry'; delayMs: number } | { kind: 'refused'; delayMs: number; reason: RefusalReason };
 
+/** How long after losing a live connection retries stay quick. */
+export const QUICK_RECONNECT_WINDOW_MS = 120_000;
+/** The highest backoff step used inside that window: 4–8 s with the agents' 1 s base. */
+export const QUICK_RECONNECT_MAX_ATTEMPT = 3;
+
+/**
+ * The attempt number to back off by: for two minutes after a live connection was lost, at most the
+ * fourth step. A collector restarted under full load refuses and resets connections for a few seconds;
+ * an agent that met that several times must not then wait half a minute for a collector that is back
+ * (`pnpm bench restart-storm`). Later — a collector that stays away — the full exponential backoff.
+ */
+export function backoffAttempt(attempt: number, msSinceLost: number | undefined): number {
+  return msSinceLost !== undefined && msSinceLost >= 0 && msSinceLost < QUICK_RECONNECT_WINDOW_MS ? Math.min(attempt, QUICK_RECONNECT_MAX_ATTEMPT) : attempt;
+}
+
 /** Equal jitter: agents that lost the collector together spread out, and none retries at once in a tight loop. */
 export function reconnectDelay(attempt: number, settings: Pick<ReconnectSettings, 'baseMs' | 'capMs'>, random: () => number = Math.random): number {
   return backoffDelay(attempt, settings, 'equal', random);

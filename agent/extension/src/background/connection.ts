@@ -6,6 +6,7 @@
 import { OutboxSender, type SenderOutbox } from '@vigil/agent/outbox-sender';
 import type { OutboxRecord } from '@vigil/agent/outbox-types';
 import {
+  backoffAttempt,
   judgeClose,
   decodeCollectorMessage,
   encode,
@@ -60,6 +61,8 @@ export class CollectorConnection {
   #ws: WebSocket | undefined;
   #phase: 'idle' | 'connecting' | 'hello-sent' | 'connected' | 'waiting' | 'stopped' = 'idle';
   #attempt = 0;
+  /** When the last live connection was lost: retries stay quick for a while after (backoffAttempt). */
+  #lostAt: number | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #heartbeat: ReturnType<typeof setTimeout> | undefined;
   #welcomeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -227,7 +230,9 @@ export class CollectorConnection {
     if (this.#phase === 'stopped') return;
     const enrolling = this.#creds === undefined;
     // The shared reading of close codes (shared/src/protocol/reconnect-policy.ts), as the desktop agent's.
-    const verdict = judgeClose(code, reason, this.#attempt, { baseMs: BASE_MS, capMs: CAP_MS, refusedMs: REFUSED_MS });
+    if (wasConnected) this.#lostAt = Date.now();
+    const attempt = backoffAttempt(this.#attempt, this.#lostAt === undefined ? undefined : Date.now() - this.#lostAt);
+    const verdict = judgeClose(code, reason, attempt, { baseMs: BASE_MS, capMs: CAP_MS, refusedMs: REFUSED_MS });
     if (verdict.kind === 'refused') {
       const why =
         verdict.reason === 'version'

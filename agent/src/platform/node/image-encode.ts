@@ -9,7 +9,7 @@ let sharpModule: Promise<Sharp> | undefined;
  * sharp (libvips) is loaded on the first capture, not at start-up: an agent that never
  * alerts or streams never pays its ~18 MiB (measured in bench/src/agent-idle.bench.ts).
  */
-function loadSharp(): Promise<Sharp> {
+export function loadSharp(): Promise<Sharp> {
   sharpModule ??= import('sharp').then((m) => {
     // One small image at a time: libvips' operation cache and a thread per core only hold
     // memory that is not given back after a live session (whole-tree RSS, agent-idle bench).

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from './image-encode.ts';
 
 // What the Linux headless agent draws in its own X windows (x11-overlay.ts): the teacher lock screen, its
 // countdown pill and the message box, as SVG rendered to pixels with sharp. The look follows the Electron
@@ -141,6 +141,7 @@ export function messageBoxSvg(width: number, height: number, text: MessageBoxTex
 
 /** Renders an SVG to R,G,B,A pixels of exactly `width` × `height`. */
 export async function renderRgba(svg: string, width: number, height: number): Promise<Buffer> {
+  const sharp = await loadSharp();
   const { data, info } = await sharp(Buffer.from(svg)).resize(width, height, { fit: 'fill' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== 4) throw new Error(`rendered image has ${info.channels} channels, expected 4`);
   return data;
@@ -154,6 +155,7 @@ export async function compositeRegion(
   rect: { x: number; y: number; width: number; height: number },
   overlaySvg: string,
 ): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(base, { raw: { width: baseWidth, height: baseHeight, channels: 4 } })
     .extract({ left: rect.x, top: rect.y, width: rect.width, height: rect.height })
     .composite([{ input: Buffer.from(overlaySvg) }])
@@ -175,7 +177,8 @@ export function toBgrx(rgba: Buffer, width: number, height: number): BgrxImage {
 }
 
 /** Renders an SVG to PNG (screenshots for the docs, tests). */
-export function renderPng(svg: string): Promise<Buffer> {
+export async function renderPng(svg: string): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 

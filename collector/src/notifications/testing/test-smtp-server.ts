@@ -30,6 +30,19 @@ export interface TestSmtpServer {
   close(): Promise<void>;
 }
 
+/** The body of `PUT /api/notifications/smtp` that points the collector at this server (STARTTLS, AUTH, its CA). */
+export function smtpSettingsFor(smtp: TestSmtpServer, credentials: { username: string; password: string }): Record<string, unknown> {
+  return {
+    host: smtp.host,
+    port: smtp.port,
+    security: 'starttls',
+    username: credentials.username,
+    password: credentials.password,
+    from: 'vigil@school.test',
+    caCertificate: smtp.caCertificate,
+  };
+}
+
 /** `offerStartTls: false`: a server that never upgrades (and then allows AUTH in the clear), to prove the client refuses it. */
 export async function startTestSmtpServer(credentials: { username: string; password: string }, options: { offerStartTls?: boolean } = {}): Promise<TestSmtpServer> {
   const offerStartTls = options.offerStartTls ?? true;

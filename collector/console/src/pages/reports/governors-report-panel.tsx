@@ -5,6 +5,7 @@ import { useApiData } from '../../api/use-api.ts';
 import { ErrorBanner } from '../../components/error-banner.tsx';
 import { governorsDownloadUrl, governorsPresetLabels, governorsPresets, presetRange, type GovernorsPreset } from './governors-range.ts';
 import type { ReportRange } from './report-range.ts';
+import { SiteField } from './site-field.tsx';
 
 /**
  * The governors' report: a term (or any days) for one site or all, downloaded as PDF
@@ -58,19 +59,7 @@ export function GovernorsReportPanel(props: { readonly now?: Date }): JSX.Elemen
           <label htmlFor="governors-to">To</label>
           <input id="governors-to" type="date" required value={range.to} onChange={(e) => edit({ to: e.target.value })} />
         </div>
-        {siteList.length > 1 && (
-          <div className="field">
-            <label htmlFor="governors-site">Site</label>
-            <select id="governors-site" value={siteId} onChange={(e) => setSiteId(e.target.value)}>
-              <option value="">All sites</option>
-              {siteList.map((option) => (
-                <option key={option.id} value={option.id}>
-                  {option.name}
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
+        <SiteField id="governors-site" sites={siteList} value={siteId} onChange={setSiteId} />
       </div>
       {valid ? (
         <div className="button-row">

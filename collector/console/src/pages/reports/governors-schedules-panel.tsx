@@ -4,6 +4,7 @@ import { api, describeError } from '../../api/client.ts';
 import { useApiData } from '../../api/use-api.ts';
 import { ErrorBanner } from '../../components/error-banner.tsx';
 import { recipientList } from './governors-range.ts';
+import { SiteField } from './site-field.tsx';
 
 const frequencyLabels: Readonly<Record<ReportFrequencyName, string>> = { termly: 'After each term', monthly: 'After each month' };
 
@@ -115,19 +116,7 @@ export function GovernorsSchedulesPanel(): JSX.Element {
             <option value="monthly">{frequencyLabels.monthly}</option>
           </select>
         </div>
-        {siteList.length > 1 && (
-          <div className="field">
-            <label htmlFor="governors-schedule-site">Site</label>
-            <select id="governors-schedule-site" value={siteId} onChange={(e) => setSiteId(e.target.value)}>
-              <option value="">All sites</option>
-              {siteList.map((option) => (
-                <option key={option.id} value={option.id}>
-                  {option.name}
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
+        <SiteField id="governors-schedule-site" sites={siteList} value={siteId} onChange={setSiteId} />
         <div className="button-row filters-actions">
           <button type="submit" className="button button-primary">
             Add schedule

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedIn } from '../auth/auth-test-kit.ts';
 import { auditLog, reportSchedules } from '../db/schema/index.ts';
-import { readableMail, startTestSmtpServer, type TestSmtpServer } from '../notifications/testing/index.ts';
+import { readableMail, smtpSettingsFor, startTestSmtpServer, type TestSmtpServer } from '../notifications/testing/index.ts';
 import { buildTriageTestApp, call, insertAlert, staff, type TriageTestApp } from '../triage/testing/triage-fixtures.ts';
 import { ReportMailer } from './report-mailer.ts';
 import { lastFullPeriod, nextSendTime } from './report-periods.ts';
@@ -20,15 +20,7 @@ beforeAll(async () => {
   smtp = await startTestSmtpServer(mailLogin);
   admin = await staff(t, 'admin');
   // The SMTP server is set trust-wide (Administration → Notifications).
-  const saved = await call(t, await staff(t, 'admin', { siteId: null }), 'PUT', '/api/notifications/smtp', {
-    host: smtp.host,
-    port: smtp.port,
-    security: 'starttls',
-    username: mailLogin.username,
-    password: mailLogin.password,
-    from: 'vigil@school.test',
-    caCertificate: smtp.caCertificate,
-  });
+  const saved = await call(t, await staff(t, 'admin', { siteId: null }), 'PUT', '/api/notifications/smtp', smtpSettingsFor(smtp, mailLogin));
   expect(saved.statusCode, saved.body).toBeLessThan(300);
 });
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { testLogger } from '../testing/test-database.ts';
 import { buildTriageTestApp, insertAlert, type TriageTestApp } from '../triage/testing/triage-fixtures.ts';
 import { NotificationRouter } from './notification-router.service.ts';
 import { readEscalationRule } from './notification-settings.repository.ts';
-import { readableMail, startTestSmtpServer, startWebhookReceiver, verifySignature, type TestSmtpServer, type TestWebhookReceiver } from './testing/index.ts';
+import { readableMail, smtpSettingsFor, startTestSmtpServer, startWebhookReceiver, verifySignature, type TestSmtpServer, type TestWebhookReceiver } from './testing/index.ts';
 
 const secret = 'generic-webhook-signing-secret-0123456789';
 const mailLogin = { username: 'vigil-mailer', password: 'smtp-password-never-shown' };
@@ -46,15 +46,7 @@ beforeAll(async () => {
   smtp = await startTestSmtpServer(mailLogin);
   hooks = await startWebhookReceiver((index, path) => (path === '/flaky' && index === 0 ? 500 : 200));
   admin = await signInAs(t.app, { role: 'admin', siteId: null });
-  const saved = await call(t.app, admin, 'PUT', '/api/notifications/smtp', {
-    host: smtp.host,
-    port: smtp.port,
-    security: 'starttls',
-    username: mailLogin.username,
-    password: mailLogin.password,
-    from: 'vigil@school.test',
-    caCertificate: smtp.caCertificate,
-  });
+  const saved = await call(t.app, admin, 'PUT', '/api/notifications/smtp', smtpSettingsFor(smtp, mailLogin));
   expect(saved.statusCode).toBe(200);
 });
 
@@ -140,14 +132,14 @@ describe('notifications', () => {
     expect(card.attachments[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
     await call(t.app, admin, 'DELETE', `/api/notifications/webhooks/${teams.json().id as string}`);
 
-    const wrong = await call(t.app, admin, 'PUT', '/api/notifications/smtp', { host: smtp.host, port: smtp.port, security: 'starttls', username: mailLogin.username, password: 'wrong-password', from: 'vigil@school.test', caCertificate: smtp.caCertificate });
+    const wrong = await call(t.app, admin, 'PUT', '/api/notifications/smtp', smtpSettingsFor(smtp, { ...mailLogin, password: 'wrong-password' }));
     expect(wrong.statusCode).toBe(200);
     const refused = await call(t.app, admin, 'POST', '/api/notifications/smtp/test', { to: 'it@school.test' });
     expect(refused.statusCode).toBe(502);
     expect(refused.json().error).toMatchObject({ code: 'notification-test-failed', message: expect.stringContaining('EAUTH') });
     expect(refused.body).not.toContain('wrong-password');
     // The password field left out keeps the stored one: put the right one back.
-    await call(t.app, admin, 'PUT', '/api/notifications/smtp', { host: smtp.host, port: smtp.port, security: 'starttls', username: mailLogin.username, password: mailLogin.password, from: 'vigil@school.test', caCertificate: smtp.caCertificate });
+    await call(t.app, admin, 'PUT', '/api/notifications/smtp', smtpSettingsFor(smtp, mailLogin));
   });
 
   it('show a failing webhook in /health (since when, queued, last error) without its URL', async () => {
