@@ -28,12 +28,18 @@ export function fdLimit(): string {
   return /Max open files\s+(\S+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? '?';
 }
 
-/** CPU seconds of every local `postgres` process, to see where connect time goes. */
-export function postgresCpuSeconds(): number {
+/**
+ * CPU seconds of the PostgreSQL backends serving `database` (its name is in each backend's title,
+ * `postgres: 15/main: <user> <database> <client> …`), not of every postgres process on the machine:
+ * other databases' work is not the bench's. Backends that ended before the reading are not counted.
+ */
+export function postgresCpuSeconds(database: string): number {
   let total = 0;
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(pid), false);
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (title.split(/\s+/).includes(database)) total += cpuSeconds(Number(pid), false);
     } catch {
       // The process ended while we looked.
     }

@@ -86,6 +86,7 @@ export default async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-connections-bench-'));
   const children: Child[] = [];
   const url = bench.url;
+  const databaseName = new URL(url).pathname.slice(1);
   try {
     const credentials = join(dir, 'agents.json');
     await writeFile(credentials, JSON.stringify(bench.agents));
@@ -99,7 +100,7 @@ export default async function run(): Promise<void> {
     const baseline = await collector.next('stats', 10_000);
     console.log(`collector fd limit ${String(listening.fdLimit)}; RSS before agents ${(Number(baseline.rss) / 2 ** 20).toFixed(0)} MiB`);
 
-    const cpuBefore = { collector: cpuSeconds(collectorPid, false), postgres: postgresCpuSeconds() };
+    const cpuBefore = { collector: cpuSeconds(collectorPid, false), postgres: postgresCpuSeconds(databaseName) };
     const clients = startChild(thisFile, 'agents', { VIGIL_BENCH_URL: `ws://127.0.0.1:${String(listening.port)}/agent/v1`, VIGIL_BENCH_CREDENTIALS: credentials }, '', echoProgress);
     children.push(clients);
     const connected = await clients.next('connected', 600_000);
@@ -111,10 +112,10 @@ export default async function run(): Promise<void> {
     const cpu = {
       collector: cpuSeconds(collectorPid, false) - cpuBefore.collector,
       agents: cpuSeconds(clients.process.pid ?? 0, false),
-      postgres: postgresCpuSeconds() - cpuBefore.postgres,
+      postgres: postgresCpuSeconds(databaseName) - cpuBefore.postgres,
     };
     console.log(
-      `CPU while connecting: collector ${cpu.collector.toFixed(1)} s, agents ${cpu.agents.toFixed(1)} s, postgres ${cpu.postgres.toFixed(1)} s ` +
+      `CPU while connecting: collector ${cpu.collector.toFixed(1)} s, agents ${cpu.agents.toFixed(1)} s, postgres (the bench database's backends) ${cpu.postgres.toFixed(1)} s ` +
         `(${((cpu.collector / Number(connected.count)) * 1e6).toFixed(0)} µs collector + ${((cpu.postgres / Number(connected.count)) * 1e6).toFixed(0)} µs postgres per hello)`,
     );
     const peakDuringConnect = rssMiB(collectorPid);
