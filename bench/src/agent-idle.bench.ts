@@ -14,7 +14,7 @@
 // pages among them alone (not among every node process on the machine, which would flatter it).
 //
 // By default it measures the agent as `pnpm agent` runs it from the second start on:
-// launch.mjs → supervisor.ts → the bundle (dist/headless/main.mjs, built if stale) with its V8
+// launch.mjs (which becomes supervise.sh on Linux) → the bundle (dist/headless/main.mjs, built if stale) with its V8
 // flags, a warm compile cache.
 //
 // Run alone: node bench/src/agent-idle.bench.ts
@@ -85,6 +85,7 @@ function treeCpu(tree: readonly TreeProcess[]): number {
 /** A short name for a process of the tree: the script, not the whole command line. */
 function label(cmd: string, execPath: string): string {
   const parts = cmd.replace(execPath, 'node').replace(repoRoot, '').split(' ');
+  if (/(^|\/)(ba|da)?sh$/.test(parts[0] ?? '')) return `sh ${(parts[1] ?? '').split('/').at(-1) ?? ''}`;
   const script = parts.find((p) => /\.(m?[jt]s)$/.test(p));
   return script === undefined ? (parts[0] ?? '?').split('/').at(-1) ?? '?' : `node ${script.split('/').slice(-2).join('/')}`;
 }
@@ -135,7 +136,7 @@ export default async function run(): Promise<void> {
       const pss = idle.map((m) => m.pss).sort((a, b) => a - b);
       const idleRss = percentile(rss, 50);
       const flags = agentFlags.length === 0 ? '' : `, agent flags ${agentFlags.join(' ')}`;
-      console.log(`headless agent idle${supervised ? ' as pnpm agent runs it (supervisor.ts → agent)' : ''}: xterm focused, key hook running, connected${flags}${cacheDir === undefined ? '' : ', warm compile cache'}`);
+      console.log(`headless agent idle${supervised ? ' as pnpm agent runs it (launch.mjs → supervise.sh → agent)' : ''}: xterm focused, key hook running, connected${flags}${cacheDir === undefined ? '' : ', warm compile cache'}`);
       console.log(`whole process tree from PID ${top} (walked in /proc at every reading), ${rounds} rounds every ${roundSeconds} s after ${warmupSeconds} s warm-up, no forced GC`);
       console.log(`memory MiB, per process (last round)     rss     pss  private   (node binary: ${node === undefined ? 'shared with other node processes' : 'a private copy'})`);
       for (const p of last) console.log(`  ${`${p.pid} ${label(p.cmd, execPath)}`.slice(0, 38).padEnd(38)} ${fmt(p.memory)}`);
@@ -145,7 +146,7 @@ export default async function run(): Promise<void> {
       console.log(`whole-tree cpu  ${cpuPct.toFixed(2)} % of one core over ${elapsed.toFixed(0)} s`);
       console.log(`whole-tree idle RSS ${idleRss.toFixed(1)} MiB (median; budget ${BUDGET_MIB.toFixed(1)} MiB = 100 MB): ${idleRss <= BUDGET_MIB ? 'OK' : 'OVER'}`);
 
-      if (liveSeconds > 0) await livePhase(system, x, tree, idleRss, liveSeconds, afterSeconds);
+      if (liveSeconds > 0) await livePhase(system, x, tree, idleRss, liveSeconds, afterSeconds, execPath, () => agent.lines);
     } finally {
       await agent.stop();
     }
@@ -176,7 +177,7 @@ async function viewerSession(system: BenchSystem): Promise<{ cookie: string; roo
   return { cookie: `vigil_session=${token}`, roomId };
 }
 
-async function livePhase(system: BenchSystem, x: Xvfb, tree: () => Promise<TreeProcess[]>, idleRss: number, liveSeconds: number, afterSeconds: number): Promise<void> {
+async function livePhase(system: BenchSystem, x: Xvfb, tree: () => Promise<TreeProcess[]>, idleRss: number, liveSeconds: number, afterSeconds: number, execPath: string, agentLines: () => readonly string[]): Promise<void> {
   const { cookie, roomId } = await viewerSession(system);
   const http = system.collectorUrl.replace(/^ws/, 'http');
   const viewer = new WebSocket(`${system.collectorUrl}/console/live`, { headers: { cookie }, origin: http, perMessageDeflate: false });
@@ -197,12 +198,13 @@ async function livePhase(system: BenchSystem, x: Xvfb, tree: () => Promise<TreeP
   const during: Memory[] = [];
   const t0 = performance.now();
   // Something changes on screen every second (as a pupil working would), so frames are real images, not `unchanged` markers.
+  const failures = () => agentLines().filter((l) => l.includes('live frame capture failed')).length;
   const typing = setInterval(() => void x.xdotool('type', '--delay', '0', 'x').catch(() => undefined), 1_000);
   for (let s = 10; s <= liveSeconds; s += 10) {
     await delay(Math.max(0, t0 + s * 1_000 - performance.now()));
     const m = treeTotal(await tree());
     during.push(m);
-    console.log(`  watching +${String(s).padStart(3)} s   whole tree rss ${m.rss.toFixed(1)}  pss ${m.pss.toFixed(1)} MiB   frames received ${frames}`);
+    console.log(`  watching +${String(s).padStart(3)} s   whole tree rss ${m.rss.toFixed(1)}  pss ${m.pss.toFixed(1)} MiB   frames received ${frames}, capture failures ${failures()}`);
   }
   clearInterval(typing);
   viewer.close(1000);
@@ -219,6 +221,9 @@ async function livePhase(system: BenchSystem, x: Xvfb, tree: () => Promise<TreeP
     if (within && backAt === undefined) backAt = s;
     console.log(`  after  +${String(s).padStart(3)} s   whole tree rss ${m.rss.toFixed(1)}  pss ${m.pss.toFixed(1)} MiB   ${within ? 'within' : 'above'} 10 % of idle (${target.toFixed(1)})`);
   }
+  if (process.env.VIGIL_BENCH_DEBUG === '1') for (const l of agentLines().filter((l) => /live|frame|image/i.test(l))) console.log(l.slice(0, 300));
+  console.log(`  per process at the end:`);
+  for (const p of await tree()) console.log(`    ${`${p.pid} ${label(p.cmd, execPath)}`.slice(0, 38).padEnd(38)} ${fmt(p.memory)}`);
   console.log(
     backAt === undefined
       ? `after the viewer left: whole-tree RSS NOT back within 10 % of idle (${idleRss.toFixed(1)} MiB) within ${afterSeconds} s`

@@ -4,11 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectDatabase, createLogger, startEmbeddedPostgres, type Database } from '@vigil/collector';
-import { waitFor } from '@vigil/agent/testing';
+import { AupAckStore, waitFor } from '@vigil/agent/testing';
 import { findFreePort } from '@vigil/collector/free-port';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -194,8 +194,11 @@ export async function startAgent(
   const root = run.root ?? (await mkdtemp(join(tmpdir(), 'vigil-bench-agent-')));
   const configPath = join(root, 'agent.json');
   await writeFile(configPath, JSON.stringify(config));
+  // The pupil has read the acceptable-use notice (the steady state of a school day): it does not cover the
+  // screen the live phase streams.
+  await new AupAckStore(join(root, 'state')).record(userInfo().username, '1', Date.now());
   // VIGIL_BENCH_AGENT_SCRIPT: measure another build of the agent (e.g. a bundled .mjs).
-  // Supervised: what `pnpm agent` runs (launch.mjs → supervisor.ts → main.ts).
+  // Supervised: what `pnpm agent` runs (launch.mjs → supervise.sh on Linux → the bundle).
   const script = run.supervised === true ? 'agent/src/headless/launch.mjs' : (process.env.VIGIL_BENCH_AGENT_SCRIPT ?? 'agent/src/headless/main.ts');
   // VIGIL_BENCH_AGENT_FLAGS: node flags for an agent run directly (e.g. the bundle's, "--max-semi-space-size=1 --lite-mode").
   const flags = (process.env.VIGIL_BENCH_AGENT_FLAGS ?? '').split(' ').filter((f) => f !== '');

@@ -1,14 +1,20 @@
-// The live view: 30 agents over real WebSockets on loopback stream 1 frame/s of ~8 KB
-// (JPEG-sized) thumbnails to one console viewer watching their room, through the real
-// collector (buildApp: gateway → live hub → /console/live). Agents start streaming only
-// when the hub asks them (`live` on), as real agents do. Prints frame latency p50/p95
-// (agent send → viewer receive, one clock), bytes/s per agent and the collector's CPU.
+// The live view: 30 agents over real WebSockets on loopback stream 1 frame/s of thumbnails to one console
+// viewer watching their room, through the real collector (buildApp: gateway → live hub → /console/live).
+// Agents start streaming only when the hub asks them (`live` on), as real agents do. Prints frame latency
+// p50/p95 (agent send → viewer receive, one clock), bytes/s per agent and the collector's CPU.
 // Budget (DESIGN.md): 30 tiles at 1 frame/s, ≤ 40 KB/s per agent, p95 ≤ 300 ms.
+//
+// The frames are real: before the agents start, the agent's own capture path (NodeScreenCapture: grab and
+// encode in the image worker) records one thumbnail a second at the grid's width and the agent's quality
+// (LIVE_GRID, 320 px, JPEG q60) of a changing screen — an Xvfb 1280×800 with an xterm whose text keeps
+// scrolling, as a pupil's screen changes. A frame whose image equals the one before goes as the agent sends
+// it, an `unchanged` marker with no image. Each agent replays that recording from its own offset, so the
+// bytes/s per agent are those of real captures, not of a constant it made up.
 //
 // The collector runs in this process; the agents and the viewer run in a worker thread
 // (their own event loop, one clock for both ends; the worker loads only `ws` and shared). Database: a fresh temporary one on
 // TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
-//   node bench/src/live.bench.ts          VIGIL_BENCH_AGENTS=30 VIGIL_BENCH_SECONDS=10 VIGIL_BENCH_FRAME_BYTES=8000
+//   node bench/src/live.bench.ts          VIGIL_BENCH_AGENTS=30 VIGIL_BENCH_SECONDS=10 VIGIL_BENCH_RECORD_SECONDS=20
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,7 +29,7 @@ import { cpuSeconds, percentile } from './proc-cpu.ts';
 
 const AGENTS = Number(process.env.VIGIL_BENCH_AGENTS ?? 30);
 const SECONDS = Math.min(25, Number(process.env.VIGIL_BENCH_SECONDS ?? 10));
-const FRAME_BYTES = Number(process.env.VIGIL_BENCH_FRAME_BYTES ?? 8_000);
+const RECORD_SECONDS = Math.max(2, Number(process.env.VIGIL_BENCH_RECORD_SECONDS ?? 20));
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface AgentCredentials {
@@ -40,7 +46,14 @@ interface WorkerInput {
   readonly roomId: string;
   readonly agents: readonly AgentCredentials[];
   readonly seconds: number;
-  readonly frameBytes: number;
+  readonly frames: readonly RecordedFrame[];
+}
+
+/** One recorded thumbnail; `bytes` empty for a frame the agent would send as `unchanged`. */
+interface RecordedFrame {
+  readonly bytes: Uint8Array;
+  readonly width: number;
+  readonly height: number;
 }
 
 interface WorkerResult {
@@ -78,10 +91,8 @@ async function runAgents(input: WorkerInput): Promise<WorkerResult> {
   let stopping = false;
   const timers: NodeJS.Timeout[] = [];
 
-  // An ~8 KB "JPEG": random bytes (incompressible, like a real one) behind the SOI marker.
-  const image = randomBytes(input.frameBytes);
-  image[0] = 0xff;
-  image[1] = 0xd8;
+  const recording = input.frames;
+  const sentLength = new Map<string, number>();
 
   sockets.forEach((socket, index) => {
     const deviceId = input.agents[index]?.deviceId ?? '';
@@ -101,8 +112,16 @@ async function runAgents(input: WorkerInput): Promise<WorkerResult> {
       const send = () => {
         if (stopping) return;
         seq++;
-        const frame = encodeBinary(makeEnvelope('frame', { seq, width: 320, height: 180, mime: 'image/jpeg' }), image);
+        // Each agent replays the recording from its own place in it.
+        const recorded = recording[(index + seq) % recording.length];
+        if (recorded === undefined) return;
+        const unchanged = recorded.bytes.byteLength === 0;
+        const frame = encodeBinary(
+          makeEnvelope('frame', { seq, width: recorded.width, height: recorded.height, mime: 'image/jpeg', ...(unchanged ? { unchanged: true } : {}) }),
+          recorded.bytes,
+        );
         sentAt.set(`${deviceId}:${seq}`, performance.now());
+        sentLength.set(`${deviceId}:${seq}`, recorded.bytes.byteLength);
         socket.send(frame);
         sentBytesPerAgent[index] = (sentBytesPerAgent[index] ?? 0) + frame.byteLength;
         sentFrames++;
@@ -136,11 +155,12 @@ async function runAgents(input: WorkerInput): Promise<WorkerResult> {
     }
     receivedBytes += data.byteLength;
     const frame = decodeLiveFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    if (frame === undefined || frame.bytes.byteLength !== input.frameBytes) {
+    const key = frame === undefined ? '' : `${frame.header.deviceId}:${frame.header.seq}`;
+    if (frame === undefined || frame.bytes.byteLength !== sentLength.get(key)) {
       corruptFrames++;
       return;
     }
-    const key = `${frame.header.deviceId}:${frame.header.seq}`;
+    sentLength.delete(key);
     const start = sentAt.get(key);
     if (start === undefined) return;
     sentAt.delete(key);
@@ -203,7 +223,46 @@ async function seed(database: Database, count: number): Promise<{ agents: AgentC
   return { agents, roomId, cookie: `vigil_session=${token}` };
 }
 
+/**
+ * One thumbnail a second of a changing screen, through the agent's own capture path at the grid's settings:
+ * Xvfb 1280×800, an xterm in which a shell keeps printing (a pupil's screen that changes), NodeScreenCapture.
+ */
+async function recordFrames(seconds: number): Promise<RecordedFrame[]> {
+  const { startXvfb } = await import('@vigil/agent/testing');
+  const { NodeScreenCapture } = await import('@vigil/agent/platform/node');
+  const { LIVE_GRID } = await import('@vigil/shared/console');
+  const x = await startXvfb({ width: 1280, height: 800 });
+  const savedDisplay = process.env.DISPLAY;
+  process.env.DISPLAY = x.display;
+  try {
+    await x.openXterm('Homework');
+    await x.xdotoolType('while :; do ls -l --time-style=+%T.%N /usr/share/doc | shuf -n 3; sleep 0.4; done\n');
+    const capture = new NodeScreenCapture();
+    const frames: RecordedFrame[] = [];
+    let lastSha = '';
+    const t0 = performance.now();
+    for (let i = 0; i < seconds; i++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, t0 + i * 1_000 - performance.now())));
+      // As LiveService does: the grid's width, quality 60; the same image as last time goes as `unchanged`.
+      const image = await capture.capture({ maxWidth: LIVE_GRID.width, quality: 60 });
+      frames.push({ bytes: image.sha256 === lastSha ? new Uint8Array(0) : image.bytes, width: image.width, height: image.height });
+      lastSha = image.sha256;
+    }
+    return frames;
+  } finally {
+    if (savedDisplay === undefined) delete process.env.DISPLAY;
+    else process.env.DISPLAY = savedDisplay;
+    await x.stop();
+  }
+}
+
 export default async function run(): Promise<void> {
+  const frames = await recordFrames(RECORD_SECONDS);
+  const sizes = frames.filter((f) => f.bytes.byteLength > 0).map((f) => f.bytes.byteLength / 1_000);
+  console.log(
+    `recorded ${frames.length} thumbnails, 1 a second, of a changing screen (Xvfb 1280×800, scrolling xterm; the agent's capture path, ${frames[0]?.width ?? '?'} px, q60): ` +
+      `${sizes.length} images, mean ${(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)).toFixed(1)} KB, max ${Math.max(0, ...sizes).toFixed(1)} KB; ${frames.length - sizes.length} unchanged`,
+  );
   // Imported here, not at the top: the worker thread loads this file too and needs none of it.
   const { buildApp, connectDatabase, createLogger, loadConfig } = await import('@vigil/collector');
   const log = createLogger('warn');
@@ -233,7 +292,7 @@ export default async function run(): Promise<void> {
         roomId,
         agents,
         seconds: SECONDS,
-        frameBytes: FRAME_BYTES,
+        frames,
       };
       let cpuBefore = cpuSeconds();
       let wallBefore = performance.now();
@@ -253,7 +312,7 @@ export default async function run(): Promise<void> {
       const latencies = [...result.latencies].sort((a, b) => a - b);
       const seconds = result.streamingMs / 1_000;
       const perAgent = [...result.sentBytesPerAgent].map((bytes) => bytes / seconds / 1_000).sort((a, b) => a - b);
-      console.log(`${AGENTS} agents × 1 frame/s of ${(FRAME_BYTES / 1000).toFixed(1)} KB → 1 console viewer, ${seconds.toFixed(1)} s of streaming`);
+      console.log(`${AGENTS} agents × 1 frame/s of the recorded thumbnails → 1 console viewer, ${seconds.toFixed(1)} s of streaming`);
       console.log(`agents asked to stream: ${result.askedToStream} of ${AGENTS}; asked to stop when the viewer left: ${result.askedToStop} of ${AGENTS}`);
       console.log(
         `frames: ${result.sentFrames} sent, ${result.receivedFrames} received intact (${(result.sentFrames - result.receivedFrames).toString()} lost or in flight at the end), ${result.corruptFrames} malformed`,

@@ -101,12 +101,20 @@ describe('the browser agent under faults and teacher control', () => {
     // A tab opened while locked starts on about:blank, which cannot carry the overlay: the extension may park it
     // on the lock page before the test's navigation commits (Playwright then reports the goto as interrupted).
     // A pupil's next navigation from there loads the page under the overlay, which is what is checked.
+    // Parking can land after the first goto has started, and more than once (about:blank is reported by both the
+    // tab's creation and its first update), so the navigation is repeated until the tab stays on the page.
     const fresh = await browser.context.newPage();
-    await fresh.goto(`${pages.origin}/plain`).catch(async (err: unknown) => {
-      if (!String(err).includes('interrupted by another navigation')) throw err;
-      await fresh.goto(`${pages.origin}/plain`);
-    });
-    await waitFor(async () => (await lockShown(fresh)) === 1, { message: 'the overlay on a new tab' });
+    await waitFor(
+      async () => {
+        if (!fresh.url().startsWith(`${pages.origin}/plain`)) {
+          await fresh.goto(`${pages.origin}/plain`).catch((err: unknown) => {
+            if (!String(err).includes('interrupted by another navigation')) throw err;
+          });
+        }
+        return (await lockShown(fresh).catch(() => 0)) === 1;
+      },
+      { timeoutMs: 20_000, message: 'the overlay on a new tab' },
+    );
     await shoot(fresh, 'lock');
     await page.goto(`${pages.origin}/search`);
     await waitFor(async () => (await lockShown(page)) === 1, { message: 'the overlay after navigating' });

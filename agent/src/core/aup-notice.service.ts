@@ -71,12 +71,13 @@ export class AupNoticeService {
       return 'not-shown';
     }
     this.#shownThisRun.add(key);
-    this.#o.log.info({ version: policy.aupVersion, via: via ?? 'unknown' }, 'acceptable-use notice shown');
+    // Recorded before it is reported, so "shown" in the log means it is also on disk (when the disk allows).
     try {
       await this.#o.store.record(user, policy.aupVersion, this.#o.clock.now());
     } catch (err) {
       this.#o.log.warn({ err }, 'could not record that the notice was shown; it shows again after a restart');
     }
+    this.#o.log.info({ version: policy.aupVersion, via: via ?? 'unknown' }, 'acceptable-use notice shown');
     return 'shown';
   }
 }

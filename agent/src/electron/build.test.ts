@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 describe('build.ts', () => {
-  it('bundles main, the keyboard hook child, preloads, pages and icons for Electron', async () => {
+  it('bundles main, the keyboard hook and image worker children, preloads, pages and icons for Electron', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'vigil-build-'));
     dirs.push(outDir);
     const files = await buildElectronShell({ outDir });
@@ -20,6 +20,7 @@ describe('build.ts', () => {
     const expected = [
       'main.mjs',
       child,
+      'image-worker.child.mjs',
       'assets/tray-connected.png',
       'assets/tray-offline.png',
       'assets/tray-locked.png',

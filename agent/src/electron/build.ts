@@ -2,6 +2,7 @@
 //
 //   main.mjs                 the main process (ESM); electron and the agent's npm dependencies stay external
 //   key-hook.child.mjs       the keyboard hook child (forked by NodeKeySource from main.mjs's folder)
+//   image-worker.child.mjs   sharp in a child that lives only while images are made (ImageWorker)
 //   preload/<page>.preload.cjs   sandboxed preloads (CommonJS: sandboxed preloads cannot be ES modules)
 //   renderer/<page>.html, <page>.page.js, pages.css, lock.svg
 //   assets/tray-<status>.png
@@ -11,6 +12,7 @@ import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
+import { IMAGE_WORKER_CHILD } from '../headless/build.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const AGENT_DIR = join(HERE, '..', '..');
@@ -96,6 +98,16 @@ export async function buildElectronShell(opts: BuildShellOptions = {}): Promise<
         outfile: join(outDir, childName),
         platform: 'node',
         format: childName.endsWith('.cjs') ? 'cjs' : 'esm',
+        target: NODE_TARGET,
+        external,
+      }),
+      // ImageWorker (image-worker.ts) forks its sharp child from main.mjs's folder the same way.
+      build({
+        ...common,
+        entryPoints: [join(NODE_PLATFORM_DIR, IMAGE_WORKER_CHILD)],
+        outfile: join(outDir, IMAGE_WORKER_CHILD),
+        platform: 'node',
+        format: 'esm',
         target: NODE_TARGET,
         external,
       }),

@@ -18,7 +18,7 @@ export const BUNDLE_DIR = fileURLToPath(new URL('../../dist/headless/', HERE));
 export const FROM_SOURCE_ENV = 'VIGIL_AGENT_FROM_SOURCE';
 
 /**
- * True when `dir` holds main.mjs, the key-hook child, the session helper and inputs.json, and no source listed
+ * True when `dir` holds main.mjs, the key-hook and image-worker children, the session helper and inputs.json, and no source listed
  * there is missing or newer than main.mjs.
  * @param {string} dir
  * @returns {boolean}
@@ -30,6 +30,7 @@ export function bundleIsFresh(dir = BUNDLE_DIR) {
     const inputs = JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8'));
     if (!Array.isArray(inputs) || inputs.length === 0) return false;
     statSync(join(dir, 'key-hook.child.mjs'));
+    statSync(join(dir, 'image-worker.child.mjs'));
     statSync(join(dir, 'session-helper.mjs'));
     return inputs.every((input) => typeof input === 'string' && statSync(input).mtimeMs <= built);
   } catch {

@@ -25,7 +25,7 @@ describe('the headless agent bundle (build.ts)', { timeout: 30_000 }, () => {
   it('writes main.mjs, the key-hook child beside it and the sources it was made from', async () => {
     const { dir, bundle, inputs } = await built();
     expect(bundle).toBe(join(dir, 'main.mjs'));
-    expect((await readdir(dir)).sort()).toEqual([INPUTS_FILE, 'key-hook.child.mjs', 'main.mjs', 'session-helper.mjs']);
+    expect((await readdir(dir)).sort()).toEqual(['image-worker.child.mjs', INPUTS_FILE, 'key-hook.child.mjs', 'main.mjs', 'session-helper.mjs']);
     const listed = JSON.parse(await readFile(join(dir, INPUTS_FILE), 'utf8')) as string[];
     expect(listed).toEqual(inputs);
     const here = join(AGENT_DIR, 'src', 'headless');
@@ -37,6 +37,8 @@ describe('the headless agent bundle (build.ts)', { timeout: 30_000 }, () => {
     const source = await readFile(bundle, 'utf8');
     expect(source).toMatch(/from "uiohook-napi"|from "pino"/);
     expect(source).toContain("new URL(\"./key-hook.child.mjs\", import.meta.url)");
+    expect(source).toContain("new URL(\"./image-worker.child.mjs\", import.meta.url)");
+    expect(listed).toContain(join(here, '..', 'platform', 'node', 'image-worker.child.mjs'));
   });
 
   it('is fresh until it is older than a source, or a piece is missing', async () => {
@@ -48,6 +50,9 @@ describe('the headless agent bundle (build.ts)', { timeout: 30_000 }, () => {
     await buildHeadlessAgent(dir);
     expect(bundleIsFresh(dir)).toBe(true);
     await rm(join(dir, 'key-hook.child.mjs'));
+    expect(bundleIsFresh(dir)).toBe(false);
+    await buildHeadlessAgent(dir);
+    await rm(join(dir, 'image-worker.child.mjs'));
     expect(bundleIsFresh(dir)).toBe(false);
     expect(bundleIsFresh(join(dir, 'nowhere'))).toBe(false);
   });

@@ -1,5 +1,5 @@
 // Bundles the headless agent into one ES module: `node agent/src/headless/build.ts` →
-// agent/dist/headless/main.mjs (+ key-hook.child.mjs and the `--system` session helper,
+// agent/dist/headless/main.mjs (+ key-hook.child.mjs, image-worker.child.mjs and the `--system` session helper,
 // session-helper.mjs, beside it). launch.mjs (`pnpm agent`)
 // builds it when it is missing or older than the sources and runs it instead of main.ts.
 //
@@ -24,6 +24,8 @@ export const HEADLESS_BUNDLE = join(HEADLESS_OUT_DIR, 'main.mjs');
 export const INPUTS_FILE = 'inputs.json';
 /** Beside the bundle: the session helper of `--system`, found there by system-mode.ts. */
 export const SESSION_HELPER_BUNDLE = 'session-helper.mjs';
+/** Beside the bundle: the image worker's child (image-worker.ts forks it from its module's folder). */
+export const IMAGE_WORKER_CHILD = 'image-worker.child.mjs';
 const NODE_PLATFORM_DIR = join(AGENT_DIR, 'src', 'platform', 'node');
 
 /** The keyboard hook child's file name, as key-source.node.ts resolves it (`new URL('./<name>', import.meta.url)`). */
@@ -75,11 +77,14 @@ export async function buildHeadlessAgent(outDir: string = HEADLESS_OUT_DIR): Pro
     const sources = new Set([...Object.keys(result.metafile.inputs), ...Object.keys(helper.metafile.inputs)]);
     const inputs = [...sources].map((p) => resolve(AGENT_DIR, p));
     // A change to the externals or to this script makes a different bundle too.
-    inputs.push(join(NODE_PLATFORM_DIR, childName), join(AGENT_DIR, 'package.json'), fileURLToPath(import.meta.url));
-    // NodeKeySource forks its child from the folder of the module it is in — main.mjs once bundled.
-    // The child is plain JavaScript importing only uiohook-napi, which resolves from agent/node_modules.
-    await copyFile(join(NODE_PLATFORM_DIR, childName), `${temp}.child`);
-    await rename(`${temp}.child`, join(outDir, childName));
+    inputs.push(join(NODE_PLATFORM_DIR, childName), join(NODE_PLATFORM_DIR, IMAGE_WORKER_CHILD), join(AGENT_DIR, 'package.json'), fileURLToPath(import.meta.url));
+    // NodeKeySource and ImageWorker fork their children from the folder of the module they are in — main.mjs
+    // once bundled. The children are plain JavaScript importing only uiohook-napi or sharp, which resolve
+    // from agent/node_modules.
+    for (const name of [childName, IMAGE_WORKER_CHILD]) {
+      await copyFile(join(NODE_PLATFORM_DIR, name), `${temp}.child`);
+      await rename(`${temp}.child`, join(outDir, name));
+    }
     await rename(`${temp}.helper`, join(outDir, SESSION_HELPER_BUNDLE));
     await writeFile(join(outDir, INPUTS_FILE), `${JSON.stringify(inputs)}\n`);
     await rename(temp, bundle);

@@ -13,7 +13,7 @@ import { BUNDLE_DIR } from './agent-bundle.mjs';
 import { AGENT_BUNDLE_NODE_FLAGS, Supervisor, type SupervisorLog } from './supervisor.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/supervised-child.ts', import.meta.url));
-/** `pnpm agent`: the compile cache on, then supervisor.ts. */
+/** `pnpm agent`: the compile cache on, then supervise.sh (Linux) or supervisor.ts. */
 const LAUNCH = fileURLToPath(new URL('./launch.mjs', import.meta.url));
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -102,7 +102,7 @@ describe('Supervisor (real child processes)', { timeout: 30_000 }, () => {
   });
 });
 
-describe('pnpm agent (launch.mjs → supervisor.ts → main.ts) with the real headless agent', { timeout: 90_000 }, () => {
+describe('pnpm agent (launch.mjs → supervise.sh → the bundle) with the real headless agent', { timeout: 90_000 }, () => {
   it('restarts the agent after kill -9 (an unclean exit, a restart in its heartbeat) and stops it in order on SIGTERM', async () => {
     const x = await startXvfb();
     cleanup.push(() => x.stop());
@@ -132,6 +132,8 @@ describe('pnpm agent (launch.mjs → supervisor.ts → main.ts) with the real he
     const cmdline = (await readFile(`/proc/${agentPids()[0] ?? -1}/cmdline`, 'utf8')).split('\0');
     expect(cmdline).toContain(join(BUNDLE_DIR, 'main.mjs'));
     expect(cmdline).toEqual(expect.arrayContaining([...AGENT_BUNDLE_NODE_FLAGS]));
+    // On Linux `pnpm agent` became the shell supervisor (same PID): no second Node process beside the agent.
+    expect((await readFile(`/proc/${proc.pid ?? -1}/cmdline`, 'utf8')).split('\0').slice(0, 2)).toEqual(['/bin/sh', fileURLToPath(new URL('./supervise.sh', import.meta.url))]);
     process.kill(agentPids()[0] ?? -1, 'SIGKILL');
 
     await waitFor(() => collector.messages('hello').length >= 2 && collector.messages('heartbeat').length >= 2, { timeoutMs: 30_000, message: 'the restarted agent' });

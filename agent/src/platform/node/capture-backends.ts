@@ -1,16 +1,23 @@
-import type { GrabbedFrame } from './image-encode.ts';
+import type { CapturedImage } from '../../core/ports.ts';
+import { sha256Hex, type GrabbedFrame } from './image-encode.ts';
+import { imageWorker } from './image-worker.ts';
 
 /** One way of grabbing the primary screen. Both follow process.env.DISPLAY on Linux. */
 export interface CaptureBackend {
   readonly name: CaptureBackendName;
+  /** The frame, in this process. */
   grab(): Promise<GrabbedFrame>;
+  /** Grabbed and encoded away from this process, when the backend can (the agent then never holds the frame). */
+  capture?(opts: { maxWidth: number; quality: number }): Promise<CapturedImage>;
 }
 
 export type CaptureBackendName = 'node-screenshots' | 'screenshot-desktop';
 
 /**
- * node-screenshots (xcap): native, reads the framebuffer in-process and hands over raw RGBA, so nothing is
- * encoded twice. Loaded lazily so a missing prebuilt binary only disables this backend.
+ * node-screenshots (xcap): native, reads the framebuffer and hands over raw RGBA, so nothing is encoded twice.
+ * The agent captures through the image worker's child (grab and encode there: the agent never holds a
+ * full-screen frame nor libvips); `grab()` in this process is for the capture bench. Loaded lazily so a missing
+ * prebuilt binary only disables this backend.
  */
 export function nodeScreenshotsBackend(): CaptureBackend {
   return {
@@ -23,6 +30,15 @@ export function nodeScreenshotsBackend(): CaptureBackend {
       const image = await monitor.captureImage();
       const data = await image.toRaw();
       return { kind: 'raw', data, width: image.width, height: image.height, channels: 4 };
+    },
+    async capture({ maxWidth, quality }) {
+      const env: { DISPLAY?: string; XAUTHORITY?: string; WAYLAND_DISPLAY?: string } = {};
+      for (const name of ['DISPLAY', 'XAUTHORITY', 'WAYLAND_DISPLAY'] as const) {
+        const value = process.env[name];
+        if (value !== undefined) env[name] = value;
+      }
+      const { bytes, width, height } = await imageWorker().run({ op: 'screen-jpeg', maxWidth, quality, env });
+      return { bytes, width, height, mime: 'image/jpeg', sha256: sha256Hex(bytes) };
     },
   };
 }

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type sharpDefault from 'sharp';
 import type { CapturedImage } from '../../core/ports.ts';
+import { imageWorker } from './image-worker.ts';
 
 type Sharp = typeof sharpDefault;
 let sharpModule: Promise<Sharp> | undefined;
 
 /**
- * sharp (libvips) is loaded on the first capture, not at start-up: an agent that never
- * alerts or streams never pays its ~18 MiB (measured in bench/src/agent-idle.bench.ts).
+ * sharp (libvips) in this process: for tests and tools only (isBlank). The agent makes its images in
+ * the image worker's child (image-worker.ts) and never loads it.
  */
 export function loadSharp(): Promise<Sharp> {
   sharpModule ??= import('sharp').then((m) => {
@@ -31,25 +32,13 @@ export interface EncodeOptions {
   quality?: number;
 }
 
-/** Downscales (never enlarges) to `maxWidth`, encodes a JPEG and hashes it. */
+/**
+ * Downscales (never enlarges) to `maxWidth`, encodes a JPEG and hashes it. The encoding happens in the
+ * image worker's child process (image-worker.ts), so the agent never holds libvips.
+ */
 export async function encodeJpeg(frame: GrabbedFrame, opts: EncodeOptions): Promise<CapturedImage> {
-  const sharp = await loadSharp();
-  const input =
-    frame.kind === 'raw'
-      ? sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: frame.channels } })
-      : sharp(frame.data);
-  const { data, info } = await input
-    .removeAlpha()
-    .resize({ width: Math.max(1, Math.round(opts.maxWidth)), withoutEnlargement: true, kernel: 'lanczos3' })
-    .jpeg({ quality: opts.quality ?? 70, mozjpeg: false })
-    .toBuffer({ resolveWithObject: true });
-  return {
-    bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    width: info.width,
-    height: info.height,
-    mime: 'image/jpeg',
-    sha256: sha256Hex(data),
-  };
+  const { bytes, width, height } = await imageWorker().run({ op: 'jpeg', frame, maxWidth: opts.maxWidth, quality: opts.quality ?? 70 });
+  return { bytes, width, height, mime: 'image/jpeg', sha256: sha256Hex(bytes) };
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

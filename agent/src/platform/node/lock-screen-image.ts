@@ -1,4 +1,4 @@
-import { loadSharp } from './image-encode.ts';
+import { imageWorker } from './image-worker.ts';
 
 // What the Linux headless agent draws in its own X windows (x11-overlay.ts): the teacher lock screen, its
 // countdown pill and the message box, as SVG rendered to pixels with sharp. The look follows the Electron
@@ -139,12 +139,9 @@ export function messageBoxSvg(width: number, height: number, text: MessageBoxTex
   );
 }
 
-/** Renders an SVG to R,G,B,A pixels of exactly `width` × `height`. */
+/** Renders an SVG to R,G,B,A pixels of exactly `width` × `height` (in the image worker). */
 export async function renderRgba(svg: string, width: number, height: number): Promise<Buffer> {
-  const sharp = await loadSharp();
-  const { data, info } = await sharp(Buffer.from(svg)).resize(width, height, { fit: 'fill' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  if (info.channels !== 4) throw new Error(`rendered image has ${info.channels} channels, expected 4`);
-  return data;
+  return asBuffer(await imageWorker().run({ op: 'svg-rgba', svg, width, height }));
 }
 
 /** `overlaySvg` drawn over the `rect` of an RGBA `base` (`baseWidth` wide): that rect's pixels, RGBA. */
@@ -155,13 +152,20 @@ export async function compositeRegion(
   rect: { x: number; y: number; width: number; height: number },
   overlaySvg: string,
 ): Promise<Buffer> {
-  const sharp = await loadSharp();
-  return sharp(base, { raw: { width: baseWidth, height: baseHeight, channels: 4 } })
-    .extract({ left: rect.x, top: rect.y, width: rect.width, height: rect.height })
-    .composite([{ input: Buffer.from(overlaySvg) }])
-    .raw()
-    .toBuffer();
+  if (base.length !== baseWidth * baseHeight * 4) throw new Error(`image is ${base.length} bytes, expected ${baseWidth * baseHeight * 4}`);
+  if (rect.x < 0 || rect.y < 0 || rect.width <= 0 || rect.height <= 0 || rect.x + rect.width > baseWidth || rect.y + rect.height > baseHeight) {
+    throw new Error(`region ${rect.width}x${rect.height}+${rect.x}+${rect.y} is outside the ${baseWidth}x${baseHeight} image`);
+  }
+  // Only the region travels to the worker (a countdown redraws it every second; the screen is megabytes).
+  const region = Buffer.allocUnsafe(rect.width * rect.height * 4);
+  for (let row = 0; row < rect.height; row++) {
+    const from = ((rect.y + row) * baseWidth + rect.x) * 4;
+    base.copy(region, row * rect.width * 4, from, from + rect.width * 4);
+  }
+  return asBuffer(await imageWorker().run({ op: 'composite', base: region, width: rect.width, height: rect.height, svg: overlaySvg }));
 }
+
+const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
 /** RGBA → B,G,R,X (a copy), the ZPixmap order of a little-endian 24/32-bit TrueColor screen. */
 export function toBgrx(rgba: Buffer, width: number, height: number): BgrxImage {
@@ -178,8 +182,7 @@ export function toBgrx(rgba: Buffer, width: number, height: number): BgrxImage {
 
 /** Renders an SVG to PNG (screenshots for the docs, tests). */
 export async function renderPng(svg: string): Promise<Buffer> {
-  const sharp = await loadSharp();
-  return sharp(Buffer.from(svg)).png().toBuffer();
+  return asBuffer(await imageWorker().run({ op: 'svg-png', svg }));
 }
 
 export function escapeXml(text: string): string {

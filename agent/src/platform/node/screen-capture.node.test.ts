@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +40,26 @@ describe('NodeScreenCapture under Xvfb', { timeout: 30_000 }, () => {
       }
     });
   }
+
+  it('the agent process itself never loads libvips nor holds a frame: grab and encode happen in the image worker', async () => {
+    // A fresh process (this test runner has sharp loaded for its own checks) captures three times and reports
+    // what its own address space maps.
+    const script = [
+      `const { NodeScreenCapture } = await import(${JSON.stringify(new URL('./screen-capture.node.ts', import.meta.url).href)});`,
+      'const capture = new NodeScreenCapture();',
+      'const sizes = [];',
+      'for (let i = 0; i < 3; i++) sizes.push((await capture.capture({ maxWidth: 320, quality: 60 })).width);',
+      "const maps = (await import('node:fs')).readFileSync('/proc/self/maps', 'utf8');",
+      "console.log(JSON.stringify({ sizes, vips: /libvips/.test(maps), screenshots: /node-screenshots/.test(maps) }));",
+      'process.exit(0);',
+    ].join('\n');
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, DISPLAY: x.display }, timeout: 20_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+      ),
+    );
+    expect(JSON.parse(out.trim().split('\n').at(-1) ?? '{}')).toEqual({ sizes: [320, 320, 320], vips: false, screenshots: false });
+  });
 
   it('never enlarges beyond the screen', async () => {
     const image = await new NodeScreenCapture().capture({ maxWidth: 4000 });
