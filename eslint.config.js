@@ -61,7 +61,7 @@ export default tseslint.config(
   },
   {
     // CLIs, scripts, benchmarks and test harnesses talk to a terminal.
-    files: ['scripts/**/*.ts', 'bench/**/*.ts', '**/cli/**/*.ts', '.ci/**/*.ts'],
+    files: ['scripts/**/*.ts', 'scripts/**/*.mjs', 'bench/**/*.ts', '**/cli/**/*.ts', '.ci/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -14,6 +14,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'shared', root: './shared', include: ['src/**/*.test.ts'] } },
+      // The repository's own tooling (the import rules pnpm lint checks).
+      { test: { name: 'scripts', root: './scripts', include: ['*.test.ts'] } },
       { test: { name: 'agent', root: './agent', include: ['src/**/*.test.ts'] } },
       { test: { name: 'extension', root: './agent/extension', include: ['src/**/*.test.ts', 'tools/**/*.test.ts'], testTimeout: 30_000 } },
       { test: { name: 'console', root: './collector/console', include: ['src/**/*.test.{ts,tsx}'] } },

@@ -82,4 +82,4 @@ pnpm install --frozen-lockfile --reporter=append-only >&2
 
 # `node` directly rather than `pnpm start`: pnpm runs scripts under `sh -c`, which does not
 # pass SIGTERM on, and the collector must stop its embedded PostgreSQL cleanly.
-if [ "$mode" = start ]; then exec node scripts/start.ts; else exec pnpm test; fi
+if [ "$mode" = start ]; then exec node scripts/start.mjs; else exec pnpm test; fi

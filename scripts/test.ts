@@ -17,14 +17,14 @@ mkdirSync('.tsbuild', { recursive: true });
 
 const builds: Array<[string, string[]]> = [
   ['typecheck', ['exec', 'tsc', '-b']],
-  ['lint', ['exec', 'eslint', '--max-warnings', '0', '.']],
+  ['lint', ['lint']],
   ['console build', ['-F', '@vigil/console', 'build']],
   ['extension build', ['-F', '@vigil/agent-extension', 'build']],
 ];
 
 // The same project lists as the root package.json's test:unit, test:integration and test:e2e.
 const tiers: Array<[label: string, report: string, projects: string[]]> = [
-  ['unit tests', '.tsbuild/vitest-unit.json', ['shared', 'agent', 'extension', 'console', 'collector']],
+  ['unit tests', '.tsbuild/vitest-unit.json', ['scripts', 'shared', 'agent', 'extension', 'console', 'collector']],
   ['integration tests', '.tsbuild/vitest-integration.json', ['integration']],
   ['end-to-end tests', '.tsbuild/vitest-e2e.json', ['e2e']],
 ];

@@ -8,12 +8,16 @@
 // measures holding connections, not enrolment. Database: a fresh temporary one on
 // TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 //   node bench/src/connections.bench.ts          VIGIL_BENCH_CONNECTIONS=10000 VIGIL_BENCH_HOLD_SECONDS=10
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { encode, makeEnvelope } from '@vigil/shared/protocol';
+import { waitFor } from '@vigil/agent/testing';
+import { COLLECTOR_NODE_FLAGS, NO_FLAGS_ENV } from '@vigil/collector/launch';
 import type WebSocket from 'ws';
 import { loginBenchAgent, type BenchAgentSession } from './bench-agent.ts';
 import { benchEntry, createBenchDatabase, type Child, fdLimit, postgresCpuSeconds, rssMiB, say, startChild, type Credentials } from './collector-bench-kit.ts';
@@ -24,7 +28,45 @@ const HOLD_SECONDS = Number(process.env.VIGIL_BENCH_HOLD_SECONDS ?? 10);
 const CONNECT_CONCURRENCY = 200;
 const HEARTBEAT_SECONDS = 30;
 const thisFile = fileURLToPath(import.meta.url);
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const echoProgress = (line: { event: string }) => line.event === 'progress' || line.event === 'error' || line.event === 'dropped';
+
+/**
+ * The collector as shipped, idle: `node collector/src/launch.mjs` (what `pnpm start` runs: its V8 flags, the
+ * compile cache in DATA_DIR) on the bench database with no agent, started twice — the first start fills the
+ * compile cache, the second is every later start. RSS read every 2 s for 20 s after 10 s of settling; min and
+ * median printed beside the budget. Nothing is forced (no GC from outside).
+ */
+async function shippedIdle(databaseUrl: string, dataDir: string): Promise<void> {
+  const { findFreePort } = await import('@vigil/collector/free-port');
+  for (const start of ['first start (cold compile cache)', 'second start']) {
+    const port = await findFreePort();
+    const child = spawn(process.execPath, ['collector/src/launch.mjs'], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', TLS: 'off', LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
+      stdio: 'ignore',
+    });
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok === true, { timeoutMs: 60_000, message: 'the shipped collector listening' });
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      const samples: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        samples.push(rssMiB(child.pid ?? 0));
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+      }
+      samples.sort((a, b) => a - b);
+      const median = samples[Math.floor(samples.length / 2)] ?? 0;
+      console.log(
+        `collector idle as shipped (collector/src/launch.mjs, ${start}): RSS min ${(samples[0] ?? 0).toFixed(1)} median ${median.toFixed(1)} MiB ` +
+          `(budget 150 MB = ${(150e6 / 2 ** 20).toFixed(1)} MiB): ${median <= 150e6 / 2 ** 20 ? 'OK' : 'OVER'}`,
+      );
+    } finally {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+}
 
 // ── role: agents (child) ───────────────────────────────────────────────────────────────
 async function login(url: string, agent: Credentials, wordlistVersion: string | undefined): Promise<BenchAgentSession> {
@@ -91,14 +133,18 @@ export default async function run(): Promise<void> {
     const credentials = join(dir, 'agents.json');
     await writeFile(credentials, JSON.stringify(bench.agents));
 
+    await shippedIdle(url, join(dir, 'shipped'));
+
     const profile = process.env.VIGIL_BENCH_CPU_PROF === '1' ? `--cpu-prof --cpu-prof-dir=${tmpdir()}` : '';
-    const collector = startChild(thisFile, 'collector', { VIGIL_BENCH_DATABASE: url, VIGIL_BENCH_DATA_DIR: dir }, profile, echoProgress);
+    // The collector's own V8 flags (collector/src/launch.mjs), as `pnpm start` runs it.
+    const flags = process.env[NO_FLAGS_ENV] === '1' ? '' : COLLECTOR_NODE_FLAGS.join(' ');
+    const collector = startChild(thisFile, 'collector', { VIGIL_BENCH_DATABASE: url, VIGIL_BENCH_DATA_DIR: dir }, `${flags} ${profile}`, echoProgress);
     children.push(collector);
     const listening = await collector.next('listening', 60_000);
     const collectorPid = collector.process.pid ?? 0;
     collector.send('stats');
     const baseline = await collector.next('stats', 10_000);
-    console.log(`collector fd limit ${String(listening.fdLimit)}; RSS before agents ${(Number(baseline.rss) / 2 ** 20).toFixed(0)} MiB`);
+    console.log(`collector (this bench's collector process, V8 flags ${flags === '' ? 'Node defaults' : flags}) fd limit ${String(listening.fdLimit)}; RSS before agents ${(Number(baseline.rss) / 2 ** 20).toFixed(0)} MiB`);
 
     const cpuBefore = { collector: cpuSeconds(collectorPid, false), postgres: postgresCpuSeconds(databaseName) };
     const clients = startChild(thisFile, 'agents', { VIGIL_BENCH_URL: `ws://127.0.0.1:${String(listening.port)}/agent/v1`, VIGIL_BENCH_CREDENTIALS: credentials }, '', echoProgress);

@@ -138,7 +138,7 @@ describe('tamper signals', () => {
           // Already gone.
         }
       }
-      await rm(root, { recursive: true, force: true });
+      await rm(root, { recursive: true, force: true, maxRetries: 5 });
     }
   });
 });

@@ -5,7 +5,7 @@ import { defaultPolicy } from '@vigil/shared/protocol';
 import { AgentStartError, createAgent, type Agent } from '../core/agent.ts';
 import { AupAckStore } from '../core/aup-ack.store.ts';
 import { AupNoticeService } from '../core/aup-notice.service.ts';
-import { createNodePlatform } from '../platform/node/index.ts';
+import { createNodePlatform, stopImageWorker } from '../platform/node/index.ts';
 import { describeOptions, loadOptions, USAGE } from './options.ts';
 import { createSystemMode, SystemModeError, type SystemMode } from './system-mode.ts';
 
@@ -97,6 +97,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   try {
     await agent.stop();
     await system?.stop();
+    // The image worker's child (screenshots, thumbnails, lock pictures) goes with the agent, not after it.
+    await stopImageWorker();
   } catch (err) {
     mainLog.error({ err }, 'orderly stop failed');
     code = 1;

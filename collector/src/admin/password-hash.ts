@@ -1,4 +1,5 @@
-import { hash, type Algorithm, type Options } from '@node-rs/argon2';
+import type * as Argon2Module from '@node-rs/argon2';
+import type { Algorithm, Options } from '@node-rs/argon2';
 
 // Algorithm is an ambient const enum, which type stripping cannot inline: its value here.
 const argon2id = 2 satisfies Algorithm.Argon2id;
@@ -19,7 +20,17 @@ export const passwordHashOptions: Readonly<Options> = Object.freeze({
 export const minPasswordLength = 12;
 export const maxPasswordLength = 256;
 
-export function hashPassword(password: string): Promise<string> {
+type Argon2 = typeof Argon2Module;
+let argon2Module: Promise<Argon2> | undefined;
+
+/** @node-rs/argon2 (a native addon) is loaded with the first sign-in or password change, not at start-up. */
+export function loadArgon2(): Promise<Argon2> {
+  argon2Module ??= import('@node-rs/argon2');
+  return argon2Module;
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const { hash } = await loadArgon2();
   return hash(password, passwordHashOptions);
 }
 

@@ -1,7 +1,22 @@
-import { makeEnvelope, type HelloPayload, type WelcomeTls } from '@vigil/shared';
-import type { AgentConnection } from './agent-connection.ts';
+import { makeEnvelope, type CollectorMessage, type HelloPayload, type WelcomeTls } from '@vigil/shared';
+import type { FastifyBaseLogger } from 'fastify';
+import type { IngestDevice } from '../ingest/ingest-rows.ts';
+import type { AgentSession } from './agent-hub.ts';
 import { deviceFacts, helloOsUser } from './device-auth.service.ts';
 import type { GatewayContext } from './gateway-context.ts';
+
+/**
+ * What the handshake needs of a connection. AgentConnection (agent-connection.ts) is one; it runs the
+ * handshake, so the handshake names what it uses rather than importing the connection back.
+ */
+export interface HandshakeConnection extends AgentSession {
+  readonly isOpen: boolean;
+  readonly log: FastifyBaseLogger;
+  send(message: CollectorMessage): boolean;
+  close(frame: { readonly code: number; readonly reason: string }): void;
+  identify(device: IngestDevice): void;
+  ready(heartbeatSeconds: number): void;
+}
 
 /**
  * `hello` → authenticate → `welcome` (+ `wordlist` when the agent's is stale, + `lock`
@@ -9,7 +24,7 @@ import type { GatewayContext } from './gateway-context.ts';
  * await; every step after one checks it is still open. `tls` goes out in every welcome, over
  * TLS too: a plain agent learns where to upgrade to, a pinned one the keys of a rotation.
  */
-export async function runHandshake(connection: AgentConnection, hello: HelloPayload, ip: string, ctx: GatewayContext, tls?: WelcomeTls): Promise<void> {
+export async function runHandshake(connection: HandshakeConnection, hello: HelloPayload, ip: string, ctx: GatewayContext, tls?: WelcomeTls): Promise<void> {
   const result = await ctx.auth.authenticateHello(hello, ip);
   if (!result.ok) {
     connection.close(result.close);

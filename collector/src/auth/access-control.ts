@@ -25,11 +25,13 @@ function staticRootOf(config: unknown): string | undefined {
  */
 export class RouteAccessRegistry {
   readonly #consoleDir: string;
+  readonly #rules: Readonly<Record<string, Access>>;
   readonly #routes = new Map<string, { method: string; url: string; staticRoot: string | undefined }>();
   readonly #testRules = new Map<string, Access>();
 
-  constructor(consoleDir: string) {
+  constructor(consoleDir: string, rules: Readonly<Record<string, Access>>) {
     this.#consoleDir = consoleDir;
+    this.#rules = rules;
   }
 
   record(route: RouteOptions): void {
@@ -39,7 +41,7 @@ export class RouteAccessRegistry {
   }
 
   accessOf(method: string, url: string, staticRoot: string | undefined): Access | undefined {
-    return accessFor({ method, url, staticRoot }, { consoleDir: this.#consoleDir, testRules: this.#testRules });
+    return accessFor({ method, url, staticRoot }, { rules: this.#rules, consoleDir: this.#consoleDir, testRules: this.#testRules });
   }
 
   routes(): RecordedRoute[] {

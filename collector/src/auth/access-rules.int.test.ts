@@ -8,7 +8,8 @@ import { loadConfig } from '../config/config.ts';
 import { userRoles, type UserRole } from '../db/schema/index.ts';
 import { createTestDatabase, testLogger, type TestDatabase } from '../testing/test-database.ts';
 import { accessDenialCodes, type RecordedRoute } from './access-control.ts';
-import { accessFor, accessRules, type Access } from './access-rules.ts';
+import { accessRules } from '../plugins/access-table.ts';
+import { accessFor, type Access } from './access-rules.ts';
 import { buildAuthTestApp } from './auth-test-app.ts';
 import { signInAs, type SignedIn } from './auth-test-kit.ts';
 
@@ -139,7 +140,7 @@ describe('a route without a rule', () => {
 });
 
 describe('accessFor', () => {
-  const context = { consoleDir: '/srv/console' };
+  const context = { rules: accessRules, consoleDir: '/srv/console' };
   it('uses the GET rule for HEAD and ignores a trailing slash', () => {
     expect(accessFor({ method: 'HEAD', url: '/api/auth/me' }, context)).toBe('any-session');
     expect(accessFor({ method: 'GET', url: '/api/auth/me/' }, context)).toBe('any-session');

@@ -6,6 +6,7 @@ import type { CustomFetch } from 'openid-client';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors/app-error.ts';
 import { accessGate, RouteAccessRegistry } from './access-control.ts';
+import type { Access } from './access-rules.ts';
 import { authRoutes } from './auth.routes.ts';
 import { secretBoxFor, secretKeyEnvVar, type SecretBox } from './secret-box.ts';
 import { helmetOptionsFor } from './security-headers.ts';
@@ -22,6 +23,8 @@ declare module 'fastify' {
 export interface AuthPluginOptions {
   /** The built console: files served from here are public (they hold no data). */
   readonly consoleDir: string;
+  /** The access table (plugins/access-table.ts): every route's rule, deny by default. */
+  readonly accessRules: Readonly<Record<string, Access>>;
   /** The clock for sessions, lockouts and TOTP; tests move it instead of sleeping. */
   readonly now?: () => Date;
   /** Per-IP limit on POST /api/auth/login and /setup (default 20 a minute). */
@@ -59,7 +62,7 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, options) =
     errorResponseBuilder: (_request, context) => new AppError('rate-limited', 429, `Too many attempts; try again in ${context.after}`),
   });
 
-  const registry = new RouteAccessRegistry(options.consoleDir);
+  const registry = new RouteAccessRegistry(options.consoleDir, options.accessRules);
   app.decorate('routeAccess', registry);
   app.decorateRequest('user', null);
   app.decorateRequest('authSession', null);

@@ -1,5 +1,4 @@
-import { verify } from '@node-rs/argon2';
-import { hashPassword } from '../admin/password-hash.ts';
+import { hashPassword, loadArgon2 } from '../admin/password-hash.ts';
 import { passwordWeakness, type PasswordOwner } from './password-policy.ts';
 
 // One password policy and one set of argon2id parameters for the whole collector: the
@@ -26,6 +25,7 @@ let dummyHash: Promise<string> | undefined;
  * response time does not reveal which user names exist.
  */
 export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
+  const { verify } = await loadArgon2();
   if (storedHash === null) {
     dummyHash ??= hashPassword('vigil-timing-equaliser');
     await verify(await dummyHash, password).catch(() => false);

@@ -1,4 +1,4 @@
-import { zipSync, type Zippable } from 'fflate';
+import type { Zippable } from 'fflate';
 import { sha256Hex } from '../evidence/blob-store.ts';
 
 /** One file of a bundle, by its path inside the zip. */
@@ -16,7 +16,9 @@ export function sha256Manifest(files: readonly BundleFile[]): string {
 }
 
 /** A zip of `files` plus their `manifest.sha256`. Paths must be unique and relative. */
-export function evidenceZip(files: readonly BundleFile[], at: Date): Uint8Array {
+export async function evidenceZip(files: readonly BundleFile[], at: Date): Promise<Uint8Array> {
+  // Loaded with the first bundle, not at start-up (~10 MiB a collector need not hold all day).
+  const { zipSync } = await import('fflate');
   const zippable: Zippable = {};
   for (const file of files) {
     if (file.path in zippable || file.path.startsWith('/') || file.path.includes('..')) throw new Error(`bundle path not allowed: ${file.path}`);

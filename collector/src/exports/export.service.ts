@@ -177,7 +177,7 @@ export class IncidentExports {
     files.push(...captures.values());
     const audit = auditCsvHeader() + facts.flatMap((fact) => fact.audit.map((row) => auditCsvLine(row))).join('');
     files.push({ path: 'audit.csv', bytes: new TextEncoder().encode(audit) });
-    return Buffer.from(evidenceZip(files, this.#now()));
+    return Buffer.from(await evidenceZip(files, this.#now()));
   }
 
   /** The audit entries, history events and legal holds of one export, in one transaction. */

@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import type { IncidentRecord, TimelineResponse } from '@vigil/shared/console';
-import PDFDocument from 'pdfkit';
-import sharp from 'sharp';
 
 // The PDF record of one incident (pdfkit): header, who, when, where, what was flagged, the
 // capture (embedded unless withheld), the timeline around it, notes and actions, the reveal
@@ -55,6 +53,8 @@ export function legalHoldStatement(school: string, sha256: string, bytes: number
 }
 
 async function embeddable(image: { bytes: Uint8Array; mime: string }): Promise<Buffer> {
+  // Loaded here, not at start-up: a collector that makes no PDF never holds libvips or pdfkit.
+  const { default: sharp } = await import('sharp');
   const bytes = Buffer.from(image.bytes);
   // pdfkit reads JPEG and PNG; anything else (WebP) is converted, losslessly.
   if (image.mime === 'image/jpeg' || image.mime === 'image/png') return bytes;
@@ -62,6 +62,7 @@ async function embeddable(image: { bytes: Uint8Array; mime: string }): Promise<B
 }
 
 export async function incidentPdf(input: IncidentPdfInput): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const { record } = input;
   const unicode = existsSync(dejavu.regular) && existsSync(dejavu.bold);
   const clean = unicode ? (text: string) => text : winAnsi;

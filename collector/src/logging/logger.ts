@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { PinoPretty } from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type * as PinoPrettyModule from 'pino-pretty';
 import type { LogFormat, LogLevel } from '../config/config.ts';
 
 export type { Logger } from 'pino';
@@ -35,6 +36,8 @@ export const prettyOptions = {
  * are never lost. `destination` defaults to stdout; colours only on a terminal.
  */
 export function prettyStream(destination?: NodeJS.WritableStream): DestinationStream {
+  // Required here, not imported at the top: a collector logging JSON (a service) never loads it (~15 MiB).
+  const { PinoPretty } = createRequire(import.meta.url)('pino-pretty') as typeof PinoPrettyModule;
   return PinoPretty({
     ...prettyOptions,
     colorize: destination === undefined && process.stdout.isTTY === true,

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { SmtpSecurity } from '@vigil/shared/console';
 import type { EmailContent } from './notification-message.ts';
 
@@ -38,6 +37,8 @@ export interface EmailAttachment {
  * server's certificate is always verified (against `caCertificate` when one is given).
  */
 export async function sendEmail(config: SmtpConfig, to: string, content: EmailContent, attachments: readonly EmailAttachment[] = []): Promise<string> {
+  // Loaded with the first e-mail, not at start-up: a school without SMTP never holds it.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: config.host,
     port: config.port,

@@ -6,6 +6,7 @@ import agentHubPlugin from '../agents/agent-hub.plugin.ts';
 import adminPlugin from '../admin/admin.plugin.ts';
 import auditPlugin from '../audit/audit.plugin.ts';
 import authPlugin from '../auth/auth.plugin.ts';
+import { accessRules } from './access-table.ts';
 import evidencePlugin from '../evidence/evidence.plugin.ts';
 import exportsPlugin from '../exports/exports.plugin.ts';
 import consolePlugin from './console.plugin.ts';
@@ -36,7 +37,7 @@ export interface FeatureOptions {
 export async function registerFeatures(app: FastifyInstance, options: FeatureOptions): Promise<void> {
   // Auth first, even before health: its access gate (deny by default) and route registry
   // are hooks, and hooks only reach routes registered after them.
-  await app.register(authPlugin, { consoleDir: options.consoleDir });
+  await app.register(authPlugin, { consoleDir: options.consoleDir, accessRules });
   await app.register(healthPlugin);
 
   // ── feature plugins register here ──────────────────────────────────────────

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
 import type { GovernorsReport, GovernorsReportRow, ReportCell } from '@vigil/shared/console';
 
 const dejaVuDir = '/usr/share/fonts/truetype/dejavu';
@@ -22,6 +21,8 @@ type Doc = PDFKit.PDFDocument;
  * (any name a school gives a room prints), else the built-in Helvetica.
  */
 export async function governorsReportPdf(report: GovernorsReport): Promise<Buffer> {
+  // Loaded when a report is made: pdfkit and its fonts are ~25 MiB a collector need not hold all day.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margin,

@@ -1,11 +1,25 @@
 // The collector's own small CA: one ECDSA P-256 CA and server certificates it issues for a
 // given key. Built on @peculiar/x509 (WebCrypto); keys are made and stored with node:crypto.
-import 'reflect-metadata';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
-import * as x509 from '@peculiar/x509';
+import type * as X509Module from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+type X509 = typeof X509Module;
+let x509Module: Promise<X509> | undefined;
+
+/**
+ * @peculiar/x509 (with reflect-metadata and its ASN.1 packages, ~10 MiB) is loaded when a certificate is
+ * issued — on the first start and when one is renewed — not held by every collector all day.
+ */
+function loadX509(): Promise<X509> {
+  x509Module ??= (async () => {
+    await import('reflect-metadata');
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+    return x509;
+  })();
+  return x509Module;
+}
 
 const ecdsa = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const dayMs = 86_400_000;
@@ -40,6 +54,7 @@ function serial(): string {
 
 /** A self-signed CA certificate for `caKeyPem`. */
 export async function issueCaCertificate(caKeyPem: string, commonName: string, now = new Date()): Promise<string> {
+  const x509 = await loadX509();
   const keys = await importKeys(caKeyPem);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
@@ -59,6 +74,7 @@ export async function issueCaCertificate(caKeyPem: string, commonName: string, n
 
 /** A server certificate for `serverKeyPem`, covering `names` (DNS names and IP addresses), signed by the CA. */
 export async function issueServerCertificate(input: { caKeyPem: string; caCertPem: string; serverKeyPem: string; names: readonly string[]; now?: Date }): Promise<string> {
+  const x509 = await loadX509();
   const now = input.now ?? new Date();
   const ca = new x509.X509Certificate(input.caCertPem);
   const caKeys = await importKeys(input.caKeyPem);

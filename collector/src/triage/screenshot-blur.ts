@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 
 /** Widest blurred image served: enough to see "a screen", never enough to read it. */
 const BLURRED_MAX_WIDTH = 320;
@@ -26,6 +25,8 @@ export interface BlurredImage {
  * image sharp can decode; the caller must then serve nothing.
  */
 export async function blurScreenshot(original: Uint8Array): Promise<BlurredImage> {
+  // Loaded on the first blurred capture served, not at start-up (libvips).
+  const { default: sharp } = await import('sharp');
   const input = () => sharp(original, { limitInputPixels: MAX_INPUT_PIXELS });
   const metadata = await input().metadata();
   const sourceWidth = metadata.width;

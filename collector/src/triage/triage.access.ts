@@ -1,8 +1,7 @@
 import type { Access } from '../auth/access-rules.ts';
 import type { UserRole } from '../db/schema/users.schema.ts';
 
-// Role lists are spelled out here rather than imported from access-rules.ts: that file
-// imports this one, and a value import back would be a cycle read before it is defined.
+// This feature's role lists; the table that merges every feature's lines is plugins/access-table.ts.
 
 /** The triage queue: IT staff and the DSL (scoped to their site in the handlers). */
 const triageStaff: readonly UserRole[] = ['technician', 'dsl', 'admin'];

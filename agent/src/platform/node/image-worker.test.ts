@@ -105,6 +105,29 @@ describe('the image worker (sharp in a child process that lives only while image
     expect(w.pid).toBe(pid);
   });
 
+  it('keeps the child out of the agent\'s compile cache, and stop() waits until it has exited', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-image-worker-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const script = join(dir, 'env.child.mjs');
+    await writeFile(
+      script,
+      "process.on('message', (m) => process.send({ id: m.id, ok: true, result: JSON.stringify({ cache: process.env.NODE_COMPILE_CACHE ?? null, off: process.env.NODE_DISABLE_COMPILE_CACHE ?? null }) }));\nprocess.on('disconnect', () => process.exit(0));\nprocess.send({ id: 0, ok: true, result: 'ready' });\n",
+    );
+    const saved = process.env.NODE_COMPILE_CACHE;
+    process.env.NODE_COMPILE_CACHE = join(dir, 'compile-cache');
+    try {
+      const w = worker({ script });
+      const seen = JSON.parse(String(await w.run({ op: 'svg-png', svg: '<svg/>' }))) as unknown;
+      expect(seen).toEqual({ cache: null, off: '1' });
+      const pid = w.pid ?? -1;
+      await w.stop();
+      expect(alive(pid)).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.NODE_COMPILE_CACHE;
+      else process.env.NODE_COMPILE_CACHE = saved;
+    }
+  });
+
   it('says what went wrong when the child cannot start', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-image-worker-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));

@@ -122,6 +122,17 @@ export class ImageWorker {
     });
   }
 
+  /** Ends the child and waits (at most `timeoutMs`) until it has exited: for an orderly stop of the agent. */
+  async stop(timeoutMs = 2_000): Promise<void> {
+    const child = this.#child;
+    this.close();
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
   /** Ends the child now (requests in flight fail). */
   close(): void {
     clearTimeout(this.#idleTimer);
@@ -138,7 +149,12 @@ export class ImageWorker {
 
   #start(): Promise<ChildProcess> {
     if (this.#ready !== undefined && this.#child?.connected === true && this.#child.exitCode === null && this.#child.signalCode === null) return this.#ready;
+    // Not the agent's compile cache: a child that comes and goes would write into it at every exit, also
+    // while the agent's state folder is being removed (an uninstall, a test's clean-up).
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' };
+    delete env.NODE_COMPILE_CACHE;
     const child = fork(this.#script, [], {
+      env,
       execPath: this.#execPath,
       // Our own flags only: the agent's (--lite-mode, a test runner's loaders) do not belong here.
       execArgv: ['--max-semi-space-size=1'],
@@ -205,4 +221,9 @@ let shared: ImageWorker | undefined;
 export function imageWorker(): ImageWorker {
   shared ??= new ImageWorker();
   return shared;
+}
+
+/** Stops the agent's image worker if one was ever started (the agent's orderly stop). */
+export async function stopImageWorker(): Promise<void> {
+  await shared?.stop();
 }

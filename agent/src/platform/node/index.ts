@@ -14,6 +14,7 @@ export type { LockerMode } from './screen-locker.node.ts';
 export type { CaptureBackendName } from './capture-backends.ts';
 export { captureBackend, type CaptureBackend } from './capture-backends.ts';
 export { encodeJpeg, isBlank, sha256Hex, type GrabbedFrame } from './image-encode.ts';
+export { stopImageWorker } from './image-worker.ts';
 export type { ActiveWindow, Key, KeySourceStatus } from '../../core/ports.ts';
 
 export interface NodePlatformOptions {

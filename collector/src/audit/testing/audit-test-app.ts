@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import authPlugin from '../../auth/auth.plugin.ts';
+import { accessRules } from '../../plugins/access-table.ts';
 import { loadConfig } from '../../config/config.ts';
 import errorHandlerPlugin from '../../errors/error-handler.plugin.ts';
 import { createBlobStore } from '../../evidence/disk-blob-store.ts';
@@ -34,7 +35,7 @@ export async function buildAuditTestApp(database: TestDatabase, retention: Reten
   const app = Fastify({ loggerInstance });
   await app.register(contextPlugin, { config: loaded.config, database: database.database });
   await app.register(errorHandlerPlugin);
-  await app.register(authPlugin, { consoleDir: join(dataDir, 'no-console') });
+  await app.register(authPlugin, { consoleDir: join(dataDir, 'no-console'), accessRules });
   await app.register(healthPlugin);
   await app.register(auditPlugin, { retention: { schedule: false, ...retention } });
   await app.ready();

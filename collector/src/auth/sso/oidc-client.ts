@@ -1,6 +1,14 @@
-import * as client from 'openid-client';
+import type * as Client from 'openid-client';
 import { AppError } from '../../errors/app-error.ts';
 import type { ActiveSso } from './sso-settings.service.ts';
+
+let clientModule: Promise<typeof Client> | undefined;
+
+/** openid-client (and jose) load with the first school sign-in, not at start-up: most collectors never use them. */
+function loadClient(): Promise<typeof Client> {
+  clientModule ??= import('openid-client');
+  return clientModule;
+}
 
 /** What the browser's round trip must bring back unchanged (kept in a sealed cookie). */
 export interface OidcTransaction {
@@ -14,7 +22,7 @@ export interface OidcTransaction {
 
 export interface OidcClientOptions {
   /** Tests only: sees every request the client makes (openid-client's customFetch). */
-  readonly fetch?: client.CustomFetch;
+  readonly fetch?: Client.CustomFetch;
   /** How long a discovered configuration (and its key set) is reused. */
   readonly cacheMs?: number;
 }
@@ -29,7 +37,7 @@ const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  */
 export class OidcClient {
   readonly #options: OidcClientOptions;
-  readonly #cache = new Map<string, { config: Promise<client.Configuration>; at: number }>();
+  readonly #cache = new Map<string, { config: Promise<Client.Configuration>; at: number }>();
 
   constructor(options: OidcClientOptions = {}) {
     this.#options = options;
@@ -40,10 +48,11 @@ export class OidcClient {
     this.#cache.clear();
   }
 
-  async #configuration(sso: ActiveSso, now: number): Promise<client.Configuration> {
+  async #configuration(sso: ActiveSso, now: number): Promise<Client.Configuration> {
     const key = JSON.stringify([sso.issuer, sso.clientId, sso.clientSecret]);
     const cached = this.#cache.get(key);
     if (cached !== undefined && now - cached.at < (this.#options.cacheMs ?? 3_600_000)) return cached.config;
+    const client = await loadClient();
     const issuer = new URL(sso.issuer);
     const execute = [client.enableNonRepudiationChecks];
     // Plain http is accepted by the settings only for a provider on this machine (tests).
@@ -68,6 +77,7 @@ export class OidcClient {
     const config = await this.#configuration(sso, now.getTime()).catch((error: unknown) => {
       throw new AppError('sso-unavailable', 502, 'The identity provider cannot be reached', { cause: String(error) });
     });
+    const client = await loadClient();
     const transaction: OidcTransaction = { state: client.randomState(), nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier(), redirectUri, next };
     const parameters: Record<string, string> = {
       redirect_uri: redirectUri,
@@ -90,10 +100,11 @@ export class OidcClient {
    * claims. Refusals: the provider said no (`sso-provider-refused`), state/PKCE/nonce or
    * any ID token check failed (`sso-token-invalid`), the provider is away (`sso-unavailable`).
    */
-  async complete(sso: ActiveSso, callbackUrl: URL, transaction: OidcTransaction, now: Date): Promise<client.IDToken> {
+  async complete(sso: ActiveSso, callbackUrl: URL, transaction: OidcTransaction, now: Date): Promise<Client.IDToken> {
     const config = await this.#configuration(sso, now.getTime()).catch((error: unknown) => {
       throw new AppError('sso-unavailable', 502, 'The identity provider cannot be reached', { cause: String(error) });
     });
+    const client = await loadClient();
     try {
       const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
         pkceCodeVerifier: transaction.codeVerifier,

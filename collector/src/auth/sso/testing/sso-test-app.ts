@@ -11,6 +11,7 @@ import errorHandlerPlugin from '../../../errors/error-handler.plugin.ts';
 import contextPlugin from '../../../plugins/context.plugin.ts';
 import { testLogger, type TestDatabase } from '../../../testing/test-database.ts';
 import authPlugin from '../../auth.plugin.ts';
+import { accessRules } from '../../../plugins/access-table.ts';
 import { signInAs, type SignedIn } from '../../auth-test-kit.ts';
 import { followToCallback, startTestProvider, type TestProvider } from './oidc-test-provider.ts';
 
@@ -36,7 +37,7 @@ export async function buildSsoTestApp(database: TestDatabase, options: { env?: R
   const app = Fastify({ loggerInstance });
   await app.register(contextPlugin, { config: loaded.config, database: database.database });
   await app.register(errorHandlerPlugin);
-  await app.register(authPlugin, { consoleDir: join(dataDir, 'no-console'), ...(options.oidcFetch === undefined ? {} : { oidcFetch: options.oidcFetch }) });
+  await app.register(authPlugin, { consoleDir: join(dataDir, 'no-console'), accessRules, ...(options.oidcFetch === undefined ? {} : { oidcFetch: options.oidcFetch }) });
   await app.ready();
   const admin = await signInAs(app, { role: 'admin' });
   return {
