@@ -24,6 +24,10 @@
 //   VIGIL_BENCH_AFTER_SECONDS=n      how long to follow memory after the viewer left (default 90)
 //   VIGIL_BENCH_SUPERVISED=0         run the agent directly (VIGIL_BENCH_AGENT_SCRIPT, default main.ts)
 //   VIGIL_BENCH_AGENT_FLAGS="…"      node flags for an agent run directly, e.g. "--max-semi-space-size=1"
+//   VIGIL_BENCH_AGENT_ARGS="..."     more agent options; {display} is the bench's display. The .deb's system service:
+//                                    VIGIL_BENCH_SUPERVISED=0 VIGIL_BENCH_AGENT_SCRIPT=agent/dist/headless/main.mjs
+//                                    VIGIL_BENCH_AGENT_FLAGS="--max-semi-space-size=1 --lite-mode"
+//                                    VIGIL_BENCH_AGENT_ARGS="--system --session-user root --display {display}"
 //   VIGIL_BENCH_SHARED_NODE=1        use this node binary instead of a private copy
 //   VIGIL_BENCH_COMPILE_CACHE=0      a cold start (no compile cache)
 import { randomBytes } from 'node:crypto';

@@ -192,6 +192,8 @@ export async function startAgent(
   run: NodeRun & { supervised?: boolean; /** Reuse this folder (state, config) and keep it after stop. */ root?: string } = {},
 ): Promise<Proc & { stateDir: string }> {
   const root = run.root ?? (await mkdtemp(join(tmpdir(), 'vigil-bench-agent-')));
+  // A --system agent's session helper runs as another user: it may pass through (not list) this folder.
+  await chmod(root, 0o711);
   const configPath = join(root, 'agent.json');
   await writeFile(configPath, JSON.stringify(config));
   // The pupil has read the acceptable-use notice (the steady state of a school day): it does not cover the
@@ -202,13 +204,16 @@ export async function startAgent(
   const script = run.supervised === true ? 'agent/src/headless/launch.mjs' : (process.env.VIGIL_BENCH_AGENT_SCRIPT ?? 'agent/src/headless/main.ts');
   // VIGIL_BENCH_AGENT_FLAGS: node flags for an agent run directly (e.g. the bundle's, "--max-semi-space-size=1 --lite-mode").
   const flags = (process.env.VIGIL_BENCH_AGENT_FLAGS ?? '').split(' ').filter((f) => f !== '');
+  // VIGIL_BENCH_AGENT_ARGS: more agent options, e.g. "--system --session-user root --display {display}" (the .deb's way).
+  const extraArgs = (process.env.VIGIL_BENCH_AGENT_ARGS ?? '').replaceAll('{display}', display).split(' ').filter((a) => a !== '');
   const agent = startNode(
     script,
-    ['--collector', system.collectorUrl, '--enrol-token', system.token, '--state-dir', join(root, 'state'), '--config', configPath],
+    ['--collector', system.collectorUrl, '--enrol-token', system.token, '--state-dir', join(root, 'state'), '--config', configPath, ...extraArgs],
     { DISPLAY: display, VIGIL_LOG_LEVEL: 'info', ...env },
     { ...run, nodeArgs: run.nodeArgs ?? flags },
   );
-  await agent.waitForMsg((m) => m === 'keyboard hook running');
+  // In --system mode the keyboard hook runs in the session helper, which logs to its own service channel.
+  if (!extraArgs.includes('--system')) await agent.waitForMsg((m) => m === 'keyboard hook running');
   await agent.waitForMsg((m) => m === 'word list in force');
   return {
     ...agent,

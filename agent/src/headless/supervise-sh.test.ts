@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../testing/wait-for.ts';
+import { alive, childEvents, childStarts } from './fixtures/supervised-events.ts';
 
 const SCRIPT = fileURLToPath(new URL('./supervise.sh', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/supervised-child.ts', import.meta.url));
@@ -18,20 +19,6 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-interface ChildEvent {
-  event: string;
-  pid: number;
-  restarts: number;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function rig(mode: string, env: Record<string, string> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-supervise-sh-'));
@@ -46,14 +33,8 @@ async function rig(mode: string, env: Record<string, string> = {}) {
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = once(proc, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const events = async (): Promise<ChildEvent[]> => {
-    const text = await readFile(logFile, 'utf8').catch(() => '');
-    return text
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as ChildEvent);
-  };
-  const starts = async () => (await events()).filter((e) => e.event === 'started');
+  const events = () => childEvents(logFile);
+  const starts = () => childStarts(logFile);
   const logged = () =>
     stderr
       .split('\n')

@@ -9,6 +9,7 @@ import { FakeCollector } from '../core/test-kit/fake-collector.ts';
 import { TEST_WORDLIST } from '../core/test-kit/core-test-kit.ts';
 import { startXvfb } from '../testing/xvfb.harness.ts';
 import { waitFor } from '../testing/wait-for.ts';
+import { alive, childEvents, childStarts } from './fixtures/supervised-events.ts';
 import { BUNDLE_DIR } from './agent-bundle.mjs';
 import { AGENT_BUNDLE_NODE_FLAGS, Supervisor, type SupervisorLog } from './supervisor.ts';
 
@@ -20,12 +21,6 @@ const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
-
-interface ChildEvent {
-  event: string;
-  pid: number;
-  restarts: number;
-}
 
 async function rig(mode: string, opts: { maxRestarts?: number; windowMs?: number } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-supervisor-'));
@@ -48,25 +43,11 @@ async function rig(mode: string, opts: { maxRestarts?: number; windowMs?: number
     await supervisor.stop('SIGKILL');
     if (pid !== undefined) await waitFor(() => !alive(pid), { message: `child ${pid} gone` });
   });
-  const events = async (): Promise<ChildEvent[]> => {
-    const text = await readFile(logFile, 'utf8').catch(() => '');
-    return text
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as ChildEvent);
-  };
-  const starts = async () => (await events()).filter((e) => e.event === 'started');
+  const events = () => childEvents(logFile);
+  const starts = () => childStarts(logFile);
   return { supervisor, events, starts, logged };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('Supervisor (real child processes)', { timeout: 30_000 }, () => {
   it('starts the agent again after kill -9, tells it how often, and forwards SIGTERM once', async () => {
