@@ -38,8 +38,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { startXvfb, type Xvfb } from '@vigil/agent/testing';
-import { childrenOf, memoryMiB, privateNodeBinary, repoRoot, startAgent, startCollectorSystem, startNode, type BenchSystem, type Memory } from './agent-system.ts';
-import { cpuSeconds, percentile } from './proc-cpu.ts';
+import { memoryMiB, privateNodeBinary, repoRoot, startAgent, startCollectorSystem, startNode, type BenchSystem, type Memory } from './agent-system.ts';
+import { childrenOf, cpuSeconds, percentile } from './proc-cpu.ts';
 
 const NONE: Memory = { rss: 0, pss: 0, private: 0 };
 const sum = (ms: readonly Memory[]): Memory => ms.reduce((a, b) => ({ rss: a.rss + b.rss, pss: a.pss + b.pss, private: a.private + b.private }), NONE);

@@ -3,7 +3,7 @@
 // CLI and `node agent/src/headless/main.ts` on a given X display; plus /proc readings.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -223,24 +223,6 @@ export async function startAgent(
       if (run.root === undefined) await rm(root, { recursive: true, force: true });
     },
   };
-}
-
-/** Processes whose parent is `pid` (scanning /proc: works without CONFIG_PROC_CHILDREN). */
-export async function childrenOf(pid: number): Promise<{ pid: number; cmd: string }[]> {
-  const out: { pid: number; cmd: string }[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== pid) continue;
-      const cmd = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').join(' ').trim();
-      out.push({ pid: Number(entry), cmd });
-    } catch {
-      // Gone between readdir and read.
-    }
-  }
-  return out;
 }
 
 export interface Memory {

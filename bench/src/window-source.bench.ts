@@ -5,12 +5,11 @@
 // this bench process (its timers, the Xvfb harness) is charged. Repeated rounds, min and median printed.
 // Run alone: node bench/src/window-source.bench.ts   (VIGIL_BENCH_ROUNDS=n, default 3; VIGIL_BENCH_SECONDS=n per round, default 10)
 import { spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { NodeWindowSource, type ActiveWindow, type WindowSourceStrategy } from '@vigil/agent/platform/node';
 import { startXvfb, waitFor, type Xvfb } from '@vigil/agent/testing';
-import { cpuSeconds, ms, percentile } from './proc-cpu.ts';
+import { cpuSeconds, ms, percentile, treeCpuSeconds } from './proc-cpu.ts';
 
 type Strategy = Exclude<WindowSourceStrategy, 'auto'> | 'none';
 
@@ -45,26 +44,6 @@ export default async function run(): Promise<void> {
     else process.env.DISPLAY = savedDisplay;
     await x.stop();
   }
-}
-
-/** CPU seconds of `pid` (with the children it reaped) and of every live process under it. */
-async function treeCpuSeconds(pid: number): Promise<number> {
-  let total = 0;
-  const queue = [pid];
-  while (queue.length > 0) {
-    const next = queue.shift() ?? 0;
-    try {
-      total += cpuSeconds(next, true);
-    } catch {
-      continue; // exited
-    }
-    for (const entry of await readdir('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-      if (stat !== '' && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === next) queue.push(Number(entry));
-    }
-  }
-  return total;
 }
 
 /** The watcher in a process of its own; `none` loads the module and watches nothing (the baseline). */

@@ -1,5 +1,5 @@
 import type { CapturedImage } from '../../core/ports.ts';
-import { sha256Hex, type GrabbedFrame } from './image-encode.ts';
+import { capturedJpeg, type GrabbedFrame } from './image-encode.ts';
 import { imageWorker } from './image-worker.ts';
 
 /** One way of grabbing the primary screen. Both follow process.env.DISPLAY on Linux. */
@@ -37,8 +37,7 @@ export function nodeScreenshotsBackend(): CaptureBackend {
         const value = process.env[name];
         if (value !== undefined) env[name] = value;
       }
-      const { bytes, width, height } = await imageWorker().run({ op: 'screen-jpeg', maxWidth, quality, env });
-      return { bytes, width, height, mime: 'image/jpeg', sha256: sha256Hex(bytes) };
+      return capturedJpeg(await imageWorker().run({ op: 'screen-jpeg', maxWidth, quality, env }));
     },
   };
 }

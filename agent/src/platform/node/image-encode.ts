@@ -37,7 +37,11 @@ export interface EncodeOptions {
  * image worker's child process (image-worker.ts), so the agent never holds libvips.
  */
 export async function encodeJpeg(frame: GrabbedFrame, opts: EncodeOptions): Promise<CapturedImage> {
-  const { bytes, width, height } = await imageWorker().run({ op: 'jpeg', frame, maxWidth: opts.maxWidth, quality: opts.quality ?? 70 });
+  return capturedJpeg(await imageWorker().run({ op: 'jpeg', frame, maxWidth: opts.maxWidth, quality: opts.quality ?? 70 }));
+}
+
+/** A JPEG the image worker made, as a capture: its bytes, size and sha256. */
+export function capturedJpeg({ bytes, width, height }: { bytes: Uint8Array; width: number; height: number }): CapturedImage {
   return { bytes, width, height, mime: 'image/jpeg', sha256: sha256Hex(bytes) };
 }
 
