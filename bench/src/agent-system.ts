@@ -3,7 +3,7 @@
 // CLI and `node agent/src/headless/main.ts` on a given X display; plus /proc readings.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,7 +189,17 @@ export async function startAgent(
   display: string,
   config: Record<string, unknown> = {},
   env: Record<string, string> = {},
-  run: NodeRun & { supervised?: boolean; /** Reuse this folder (state, config) and keep it after stop. */ root?: string } = {},
+  run: NodeRun & {
+    supervised?: boolean;
+    /** Reuse this folder (state, config) and keep it after stop. */
+    root?: string;
+    /** The script run directly (default VIGIL_BENCH_AGENT_SCRIPT, else main.ts). */
+    script?: string;
+    /** More agent options (default VIGIL_BENCH_AGENT_ARGS). */
+    args?: readonly string[];
+    /** The session's user, whose acceptable-use notice is acknowledged (default this process's user). */
+    osUser?: string;
+  } = {},
 ): Promise<Proc & { stateDir: string }> {
   const root = run.root ?? (await mkdtemp(join(tmpdir(), 'vigil-bench-agent-')));
   // A --system agent's session helper runs as another user: it may pass through (not list) this folder.
@@ -198,14 +208,14 @@ export async function startAgent(
   await writeFile(configPath, JSON.stringify(config));
   // The pupil has read the acceptable-use notice (the steady state of a school day): it does not cover the
   // screen the live phase streams.
-  await new AupAckStore(join(root, 'state')).record(userInfo().username, '1', Date.now());
+  await new AupAckStore(join(root, 'state')).record(run.osUser ?? userInfo().username, '1', Date.now());
   // VIGIL_BENCH_AGENT_SCRIPT: measure another build of the agent (e.g. a bundled .mjs).
   // Supervised: what `pnpm agent` runs (launch.mjs → supervise.sh on Linux → the bundle).
-  const script = run.supervised === true ? 'agent/src/headless/launch.mjs' : (process.env.VIGIL_BENCH_AGENT_SCRIPT ?? 'agent/src/headless/main.ts');
+  const script = run.supervised === true ? 'agent/src/headless/launch.mjs' : (run.script ?? process.env.VIGIL_BENCH_AGENT_SCRIPT ?? 'agent/src/headless/main.ts');
   // VIGIL_BENCH_AGENT_FLAGS: node flags for an agent run directly (e.g. the bundle's, "--max-semi-space-size=1 --lite-mode").
   const flags = (process.env.VIGIL_BENCH_AGENT_FLAGS ?? '').split(' ').filter((f) => f !== '');
   // VIGIL_BENCH_AGENT_ARGS: more agent options, e.g. "--system --session-user root --display {display}" (the .deb's way).
-  const extraArgs = (process.env.VIGIL_BENCH_AGENT_ARGS ?? '').replaceAll('{display}', display).split(' ').filter((a) => a !== '');
+  const extraArgs = run.args ?? (process.env.VIGIL_BENCH_AGENT_ARGS ?? '').replaceAll('{display}', display).split(' ').filter((a) => a !== '');
   const agent = startNode(
     script,
     ['--collector', system.collectorUrl, '--enrol-token', system.token, '--state-dir', join(root, 'state'), '--config', configPath, ...extraArgs],
@@ -242,12 +252,61 @@ export async function memoryMiB(pid: number): Promise<Memory> {
 }
 
 /**
+ * The tree's resident set as one set: every physical page any of `pids` has resident, each
+ * counted once (a page of the node binary mapped by two processes is one page of memory,
+ * where summing their RSS counts it twice). Reads /proc/<pid>/pagemap, whose page frame
+ * numbers only root may see; undefined when they read as 0 (not root).
+ */
+export async function residentUnionMiB(pids: readonly number[]): Promise<number | undefined> {
+  const frames = new Set<bigint>();
+  let present = 0;
+  for (const pid of pids) {
+    let smaps: string;
+    let pagemap: FileHandle;
+    try {
+      smaps = await readFile(`/proc/${pid}/smaps`, 'utf8');
+      pagemap = await open(`/proc/${pid}/pagemap`, 'r');
+    } catch {
+      continue; // gone between the walk and this reading
+    }
+    try {
+      let range: [number, number] | undefined;
+      for (const line of smaps.split('\n')) {
+        const head = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
+        if (head !== null) {
+          range = [parseInt(head[1] ?? '0', 16), parseInt(head[2] ?? '0', 16)];
+          continue;
+        }
+        const rss = /^Rss:\s+(\d+) kB/.exec(line);
+        if (rss === null || range === undefined || Number(rss[1]) === 0) continue;
+        const pages = (range[1] - range[0]) / PAGE;
+        const buf = Buffer.alloc(pages * 8);
+        await pagemap.read(buf, 0, buf.length, (range[0] / PAGE) * 8);
+        for (let i = 0; i < pages; i++) {
+          const entry = buf.readBigUInt64LE(i * 8);
+          if (entry >> 63n === 0n) continue; // not resident
+          present++;
+          frames.add(entry & PFN_MASK);
+        }
+      }
+    } finally {
+      await pagemap.close();
+    }
+  }
+  if (present > 0 && frames.size === 1 && frames.has(0n)) return undefined;
+  return (frames.size * PAGE) / 2 ** 20;
+}
+const PAGE = 4096;
+const PFN_MASK = (1n << 55n) - 1n;
+
+/**
  * A copy of the node binary for the processes measured: their code pages are then shared
  * only among themselves, so PSS shows what they cost together, not diluted by every other
  * node process on the machine (test runners, the collector) that maps the same file.
  */
 export async function privateNodeBinary(): Promise<{ path: string; dispose(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-node-'));
+  await chmod(dir, 0o755); // the system service's session helper runs it as the pupil
   const path = join(dir, 'node');
   await copyFile(process.execPath, path);
   await chmod(path, 0o755);

@@ -41,6 +41,15 @@ describe('the headless agent bundle (build.ts)', { timeout: 30_000 }, () => {
     expect(listed).toContain(join(here, '..', 'platform', 'node', 'image-worker.child.mjs'));
   });
 
+  it('keeps the session helper small: its bundle loads no npm package but pino at start', async () => {
+    // Each package loaded is resident in every helper (zod alone is ~6 MiB): the .deb's tree budget (issue #13).
+    const { dir } = await built();
+    const helper = await readFile(join(dir, 'session-helper.mjs'), 'utf8');
+    const packages = new Set([...helper.matchAll(/^import [^;]*? from "([^"]+)";$/gm)].map((m) => m[1] ?? '').filter((name) => !name.startsWith('node:')));
+    expect([...packages]).toEqual(['pino']);
+    expect(helper).not.toMatch(/from "zod"/);
+  });
+
   it('is fresh until it is older than a source, or a piece is missing', async () => {
     const { dir, bundle } = await built();
     expect(bundleIsFresh(dir)).toBe(true);

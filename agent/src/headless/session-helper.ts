@@ -2,49 +2,29 @@
 // The root service starts it as the signed-in user on that session's display, with a socket
 // pair on fd 3 — its only way to the service. It runs the real node adapters (window, keyboard
 // hook, screen capture, idle, locker, notifier) and streams their events and answers over that
-// channel (platform/session/session.protocol.ts). It holds no identity, no outbox, no policy:
+// channel (platform/session/session.wire.ts). It holds no identity, no outbox, no policy:
 // nothing here is worth stealing, and a pupil who kills it is noticed by the service.
 import { Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { z } from 'zod';
 import type { ActiveWindow } from '../core/ports.ts';
 import { createNodePlatform } from '../platform/node/index.ts';
-import {
-  decodeServiceMessage,
-  encodeLine,
-  LineSplitter,
-  SESSION_PROTOCOL_VERSION,
-  type HelperMessage,
-  type SessionRequest,
-} from '../platform/session/session.protocol.ts';
-
-/** What the service tells the helper at start (`--options <json>`). */
-export const helperOptionsSchema = z
-  .object({
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    lockCommand: z.array(z.string().min(1)).min(1).optional(),
-    /** In the user's own runtime folder: a restarted helper takes over a locker still on screen. */
-    lockerPidFile: z.string().min(1).optional(),
-  })
-  .strict();
-export type HelperOptions = z.infer<typeof helperOptionsSchema>;
+import type { HelperMessage } from '../platform/session/session.protocol.ts';
+import { decodeServiceMessage, encodeLine, LineSplitter, SESSION_PROTOCOL_VERSION, type SessionRequest } from '../platform/session/session.wire.ts';
+import { parseHelperOptions, type HelperOptions } from './session-helper-options.ts';
 
 function fail(message: string): never {
   process.stderr.write(`vigil-session-helper: ${message}\n`);
   process.exit(2);
 }
 
-let raw: unknown = {};
+let options: HelperOptions = { logLevel: 'info' };
 try {
   const { values } = parseArgs({ args: process.argv.slice(2), options: { options: { type: 'string' } }, strict: true });
-  raw = JSON.parse(values.options ?? '{}');
+  options = parseHelperOptions(JSON.parse(values.options ?? '{}'));
 } catch (err) {
   fail(err instanceof Error ? err.message : String(err));
 }
-const parsed = helperOptionsSchema.safeParse(raw);
-if (!parsed.success) fail(`--options: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-const options = parsed.data;
 
 let channel: Socket;
 try {

@@ -13,7 +13,7 @@ import { createRemotePlatform } from '../platform/session/remote-platform.ts';
 import { configuredSession, logindSessions, type ConfiguredSession, type SessionWatcher } from '../platform/session/session-discovery.ts';
 import { SessionLink } from '../platform/session/session-link.ts';
 import type { SessionTarget } from '../platform/session/session-target.ts';
-import type { HelperOptions } from './session-helper.ts';
+import type { HelperOptions } from './session-helper-options.ts';
 
 export interface SystemModeOptions {
   /** A fixed session (kiosks, suites without logind, tests); else logind's active session on seat0. */

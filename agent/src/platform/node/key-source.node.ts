@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import type { ForeignLock, Key, KeySource, KeySourceStatus } from '../../core/ports.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
-import { hookMessageSchema } from './key-hook.protocol.ts';
+import { decodeHookMessage } from './key-hook.protocol.ts';
 import { platformLayoutLoader, type KeyTranslator, type LayoutLoader } from './key-translator.ts';
 import { X11KeySource } from './x11-key-source.ts';
 import { loadX11Layout } from './x11-layout.ts';
@@ -160,15 +160,15 @@ export class NodeKeySource implements KeySource {
       stderr = (stderr + d.toString()).slice(-600);
     });
     child.on('message', (raw) => {
-      const msg = hookMessageSchema.safeParse(raw);
-      if (!msg.success) return;
-      if (msg.data.type === 'ready') {
+      const msg = decodeHookMessage(raw);
+      if (msg === undefined) return;
+      if (msg.type === 'ready') {
         readyAt = Date.now();
         this.#setStatus('ok');
-      } else if (msg.data.type === 'click') {
+      } else if (msg.type === 'click') {
         this.#onKey('Click');
       } else {
-        this.#key(msg.data);
+        this.#key(msg);
       }
     });
     child.on('error', (err) => this.#log.warn({ err }, 'keyboard hook process error'));

@@ -4,18 +4,8 @@ import type { Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
 import type { ActiveWindow, KeySourceStatus } from '../../core/ports.ts';
 import { Backoff, type BackoffOptions } from '../node/backoff.ts';
-import {
-  decodeHelperMessage,
-  decodeReplyValue,
-  encodeLine,
-  LineSplitter,
-  MAX_LINE_BYTES,
-  SESSION_PROTOCOL_VERSION,
-  type HelperMessage,
-  type ReplyValue,
-  type SessionOp,
-  type SessionRequest,
-} from './session.protocol.ts';
+import { decodeHelperMessage, decodeReplyValue, type HelperMessage, type ReplyValue } from './session.protocol.ts';
+import { encodeLine, LineSplitter, MAX_LINE_BYTES, SESSION_PROTOCOL_VERSION, type SessionOp, type SessionRequest } from './session.wire.ts';
 import { helperEnv, sameSession, type SessionTarget } from './session-target.ts';
 
 // The service's end of one session helper: starts it as the session's user with a socket

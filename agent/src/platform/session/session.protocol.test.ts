@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHelperMessage, decodeReplyValue, decodeServiceMessage, encodeLine, LineSplitter } from './session.protocol.ts';
+import { decodeHelperMessage, decodeReplyValue } from './session.protocol.ts';
+import { decodeServiceMessage, encodeLine, LineSplitter } from './session.wire.ts';
 
 describe('session protocol codec', () => {
   it('a message survives encode → split → decode, newlines in strings included', () => {
@@ -50,5 +51,31 @@ describe('session protocol codec', () => {
     const line = encodeLine({ t: 'request', id: 7, req: { op: 'lock', request: { message: 'Eyes front', reason: 'teacher' } } });
     expect(decodeServiceMessage(line.trim())).toEqual({ ok: true, value: { t: 'request', id: 7, req: { op: 'lock', request: { message: 'Eyes front', reason: 'teacher' } } } });
     expect(decodeServiceMessage('{"t":"request","id":1,"req":{"op":"capture","maxWidth":0}}').ok).toBe(false);
+  });
+
+  it('the helper checks each request by hand, bounds included, and drops fields it does not know', () => {
+    const ok = (req: unknown) => decodeServiceMessage(JSON.stringify({ t: 'request', id: 1, req }));
+    expect(ok({ op: 'capture', maxWidth: 320, quality: 60, extra: 'x' })).toEqual({ ok: true, value: { t: 'request', id: 1, req: { op: 'capture', maxWidth: 320, quality: 60 } } });
+    expect(ok({ op: 'notify', title: 'Hi', body: 'Eyes front', countdownTo: 5, notice: true })).toEqual({
+      ok: true,
+      value: { t: 'request', id: 1, req: { op: 'notify', title: 'Hi', body: 'Eyes front', countdownTo: 5, notice: true } },
+    });
+    expect(ok({ op: 'lock' })).toEqual({ ok: true, value: { t: 'request', id: 1, req: { op: 'lock' } } });
+    for (const bad of [
+      { op: 'shell', cmd: 'id' },
+      { op: 'toString' },
+      { op: 'capture', maxWidth: 7_681 },
+      { op: 'capture', maxWidth: 320, quality: 0 },
+      { op: 'notify', title: 'x'.repeat(513), body: '' },
+      { op: 'notify', title: 'Hi' },
+      { op: 'lock', request: { reason: 'bored' } },
+      { op: 'lock', request: { until: -1 } },
+      { op: 'lock', request: 'now' },
+    ]) {
+      expect(ok(bad)).toEqual({ ok: false, code: 'invalid-message' });
+    }
+    expect(decodeServiceMessage('{"t":"request","id":1.5,"req":{"op":"ping"}}')).toEqual({ ok: false, code: 'invalid-message' });
+    expect(decodeServiceMessage('{"t":"reply","id":1,"req":{"op":"ping"}}')).toEqual({ ok: false, code: 'invalid-message' });
+    expect(decodeServiceMessage('{')).toEqual({ ok: false, code: 'not-json' });
   });
 });
