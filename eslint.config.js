@@ -3,7 +3,24 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'stream', 'buffer', 'url', 'util', 'events', 'zlib', 'worker_threads'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'stream',
+  'buffer',
+  'url',
+  'util',
+  'events',
+  'zlib',
+  'worker_threads',
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/.tsbuild/**', '**/dist/**', 'data/**', '**/drizzle/meta/**', 'test-results/**'] },
@@ -21,29 +38,44 @@ export default tseslint.config(
     // The protocol/matcher leaf runs in the agent, the collector and the browser.
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: nodeBuiltins, message: '@vigil/shared is a leaf: no Node built-ins.' },
-                   { group: ['@vigil/agent', '@vigil/collector', '@vigil/console'], message: '@vigil/shared imports no other workspace package.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: '@vigil/shared is a leaf: no Node built-ins.' },
+            { group: ['@vigil/agent', '@vigil/collector', '@vigil/console'], message: '@vigil/shared imports no other workspace package.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['agent/src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['electron', 'electron/*'], message: 'agent core talks to ports; Electron belongs in platform/electron.' },
-                   { group: ['../platform/*', '../../platform/*'], message: 'core depends on ports, not adapters.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'electron/*'], message: 'agent core talks to ports; Electron belongs in platform/electron.' },
+            { group: ['../platform/*', '../../platform/*'], message: 'core depends on ports, not adapters.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['collector/console/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: nodeBuiltins, message: 'the console runs in the browser.' },
-                   { group: ['@vigil/collector', '@vigil/agent'], message: 'the console imports only @vigil/shared.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'the console runs in the browser.' },
+            { group: ['@vigil/collector', '@vigil/agent'], message: 'the console imports only @vigil/shared.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -52,11 +84,18 @@ export default tseslint.config(
     ignores: ['agent/extension/src/**/*.test.ts', 'agent/extension/src/**/*-test-kit.ts'],
     languageOptions: { globals: { ...globals.browser, ...globals.serviceworker, chrome: 'readonly' } },
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: nodeBuiltins, message: 'the browser agent runs in Chromium: no Node built-ins.' },
-                   { regex: '^@vigil/(collector|console)|^@vigil/agent(?!/(outbox-sender|outbox-types|live-service)$)',
-                     message: 'the extension imports @vigil/shared and only the Node-free parts of the agent core (outbox-sender, outbox-types, live-service).' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'the browser agent runs in Chromium: no Node built-ins.' },
+            {
+              regex: '^@vigil/(collector|console)|^@vigil/agent(?!/(outbox-sender|outbox-types|live-service)$)',
+              message: 'the extension imports @vigil/shared and only the Node-free parts of the agent core (outbox-sender, outbox-types, live-service).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -15,4 +15,6 @@ if (problems.length > 0) {
   console.error(`check-imports: ${problems.length} problem(s)`);
   process.exit(1);
 }
-console.log(`check-imports: no import cycles, no new two-way folder pairs in ${ROOTS.length} source roots (${tolerated} older pairs listed in scripts/import-pairs.baseline.json)`);
+console.log(
+  `check-imports: no import cycles, no new two-way folder pairs in ${ROOTS.length} source roots (${tolerated} older pairs listed in scripts/import-pairs.baseline.json)`,
+);

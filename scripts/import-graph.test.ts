@@ -30,7 +30,7 @@ describe('the import rules (scripts/import-graph.ts, run by pnpm lint)', () => {
       "import './side-effect.ts';",
       "import { z } from 'zod';",
       "// import { no } from './comment.ts';",
-      "const s = \"import { no } from './string.ts'\";",
+      'const s = "import { no } from \'./string.ts\'";',
       "const later = await import('./lazy.ts');",
     ].join('\n');
     expect(staticImports('x.ts', text)).toEqual(['./a.ts', '../b/b.ts', './c.ts', './d.ts', './side-effect.ts']);
@@ -48,7 +48,7 @@ describe('the import rules (scripts/import-graph.ts, run by pnpm lint)', () => {
   it('finds two folders importing each other, with one import each way', async () => {
     const { root } = await repo({
       'auth/table.ts': "import { liveRules } from '../live/live.access.ts';\nexport const t = liveRules;\n",
-      'live/live.access.ts': "export const liveRules = {};\n",
+      'live/live.access.ts': 'export const liveRules = {};\n',
       'live/live.routes.ts': "import { t } from '../auth/table.ts';\nexport const r = t;\n",
       'triage/x.ts': "import { t } from '../auth/table.ts';\n",
     });
@@ -61,14 +61,19 @@ describe('the import rules (scripts/import-graph.ts, run by pnpm lint)', () => {
     const { repo: dir } = await repo({
       'a/one.ts': "import { two } from '../b/two.ts';\nexport const one = two;\n",
       'b/two.ts': "export const two = 2;\nexport { one } from '../a/one.ts';\n",
-      'c/three.ts': "export const three = 3;\n",
+      'c/three.ts': 'export const three = 3;\n',
     });
     const fresh = checkImports(dir, ['pkg/src'], {});
     expect(fresh.problems).toEqual([
       'pkg/src: import cycle a/one.ts → b/two.ts → a/one.ts',
       'pkg/src: folders a ↔ b import each other (a/one.ts → b/two.ts; b/two.ts → a/one.ts): one of them must not import the other',
     ]);
-    const listed = checkImports(dir, ['pkg/src'], { 'pkg/src': [['b', 'a'], ['a', 'c']] });
+    const listed = checkImports(dir, ['pkg/src'], {
+      'pkg/src': [
+        ['b', 'a'],
+        ['a', 'c'],
+      ],
+    });
     expect(listed.tolerated).toBe(1);
     expect(listed.problems).toEqual([
       'pkg/src: import cycle a/one.ts → b/two.ts → a/one.ts',

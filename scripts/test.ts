@@ -1,4 +1,4 @@
-// `pnpm test`: typecheck, lint, build the console and the browser extension, then the three test
+// `pnpm test`: typecheck, lint, format check (prettier), build the console and the browser extension, then the three test
 // tiers of vitest.config.ts one after another: unit (no database), integration (real PostgreSQL),
 // end-to-end (Xvfb and Chromium). Stops at the first failing step and exits non-zero; prints a
 // plain "N passed, N failed, N skipped" line last, summed over the tiers that ran.
@@ -18,6 +18,7 @@ mkdirSync('.tsbuild', { recursive: true });
 const builds: Array<[string, string[]]> = [
   ['typecheck', ['exec', 'tsc', '-b']],
   ['lint', ['lint']],
+  ['format check', ['format:check']],
   ['console build', ['-F', '@vigil/console', 'build']],
   ['extension build', ['-F', '@vigil/agent-extension', 'build']],
 ];

@@ -5,6 +5,13 @@ export { defaultStateDir } from './core/state-dir.ts';
 export { AGENT_VERSION } from './core/version.ts';
 export type { KeyboardState, LockView } from './core/detector.service.ts';
 export type * from './core/ports.ts';
-export { IdleLockService, type IdleLockOptions, type IdleLockPhase, type IdleLockState, type IdleLockTarget, type IdlePolicySource } from './core/idle-lock.service.ts';
+export {
+  IdleLockService,
+  type IdleLockOptions,
+  type IdleLockPhase,
+  type IdleLockState,
+  type IdleLockTarget,
+  type IdlePolicySource,
+} from './core/idle-lock.service.ts';
 export { LockService, type LockServiceOptions } from './core/lock.service.ts';
 export { TeacherLockStore, TEACHER_LOCK_FILE, type TeacherLock } from './core/teacher-lock.store.ts';

@@ -46,7 +46,17 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { startXvfb, type Xvfb } from '@vigil/agent/testing';
-import { memoryMiB, privateNodeBinary, repoRoot, residentUnionMiB, startAgent, startCollectorSystem, startNode, type BenchSystem, type Memory } from './agent-system.ts';
+import {
+  memoryMiB,
+  privateNodeBinary,
+  repoRoot,
+  residentUnionMiB,
+  startAgent,
+  startCollectorSystem,
+  startNode,
+  type BenchSystem,
+  type Memory,
+} from './agent-system.ts';
 import { childrenOf, cpuSeconds, percentile } from './proc-cpu.ts';
 
 const NONE: Memory = { rss: 0, pss: 0, private: 0 };
@@ -99,7 +109,7 @@ function label(cmd: string, execPath: string): string {
   const parts = cmd.replace(execPath, 'node').replace(repoRoot, '').split(' ');
   if (/(^|\/)(ba|da)?sh$/.test(parts[0] ?? '')) return `sh ${(parts[1] ?? '').split('/').at(-1) ?? ''}`;
   const script = parts.find((p) => /\.(m?[jt]s)$/.test(p));
-  return script === undefined ? (parts[0] ?? '?').split('/').at(-1) ?? '?' : `node ${script.split('/').slice(-2).join('/')}`;
+  return script === undefined ? ((parts[0] ?? '?').split('/').at(-1) ?? '?') : `node ${script.split('/').slice(-2).join('/')}`;
 }
 
 /** One way of running the agent, measured as a tree. */
@@ -120,7 +130,9 @@ function configuredSetup(): Setup {
   const supervised = process.env.VIGIL_BENCH_SUPERVISED !== '0';
   const flags = (process.env.VIGIL_BENCH_AGENT_FLAGS ?? '').split(' ').filter((f) => f !== '');
   const args = (process.env.VIGIL_BENCH_AGENT_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const title = supervised ? 'pnpm agent (launch.mjs → supervise.sh → agent)' : `the agent run directly${flags.length === 0 ? '' : `, node flags ${flags.join(' ')}`}${args.length === 0 ? '' : `, ${args.join(' ')}`}`;
+  const title = supervised
+    ? 'pnpm agent (launch.mjs → supervise.sh → agent)'
+    : `the agent run directly${flags.length === 0 ? '' : `, node flags ${flags.join(' ')}`}${args.length === 0 ? '' : `, ${args.join(' ')}`}`;
   const script = process.env.VIGIL_BENCH_AGENT_SCRIPT;
   return { title, supervised, flags, args, ...(script === undefined ? {} : { script }) };
 }
@@ -153,7 +165,8 @@ export default async function run(): Promise<void> {
   const setups = [configuredSetup()];
   // Root only: --system needs it, and so do the page frames the resident set is counted from.
   const systemUser = process.env.VIGIL_BENCH_SESSION_USER ?? 'nobody';
-  if (process.getuid?.() === 0 && process.env.VIGIL_BENCH_SYSTEM !== '0' && process.env.VIGIL_BENCH_AGENT_ARGS === undefined) setups.push(await debServiceSetup(systemUser));
+  if (process.getuid?.() === 0 && process.env.VIGIL_BENCH_SYSTEM !== '0' && process.env.VIGIL_BENCH_AGENT_ARGS === undefined)
+    setups.push(await debServiceSetup(systemUser));
   const x = await startXvfb();
   const system = await startCollectorSystem();
   try {
@@ -162,7 +175,9 @@ export default async function run(): Promise<void> {
     for (const setup of setups) verdicts.push(await measureTree(setup, system, x, execPath, node !== undefined));
     await floor(execPath);
     console.log('rss counts the node binary and shared libraries in every process; pss shares them out; private is what the process alone holds;');
-    console.log('the resident set is the pages the tree holds, each physical page once, however many of its processes map it (the budget is judged on it when root can read it)');
+    console.log(
+      'the resident set is the pages the tree holds, each physical page once, however many of its processes map it (the budget is judged on it when root can read it)',
+    );
     for (const v of verdicts) console.log(v);
   } finally {
     await system.dispose();
@@ -227,16 +242,37 @@ async function measureTree(setup: Setup, system: BenchSystem, x: Xvfb, execPath:
       const elapsed = (performance.now() - t0) / 1_000;
       const cpuPct = ((treeCpu(last.processes) - cpu0) / Math.max(elapsed, 1e-3)) * 100;
       const sorted = (f: (r: TreeReading) => number) => idle.map(f).sort((a, b) => a - b);
-      const line = (name: string, values: number[]) => `${name}  min ${(values[0] ?? 0).toFixed(1)}  median ${percentile(values, 50).toFixed(1)}  max ${(values.at(-1) ?? 0).toFixed(1)} MiB`;
+      const line = (name: string, values: number[]) =>
+        `${name}  min ${(values[0] ?? 0).toFixed(1)}  median ${percentile(values, 50).toFixed(1)}  max ${(values.at(-1) ?? 0).toFixed(1)} MiB`;
       console.log(`idle: xterm focused, key hook running, connected${cacheDir === undefined ? '' : ', warm compile cache'}`);
-      console.log(`whole process tree from PID ${top} (walked in /proc at every reading), ${rounds} rounds every ${roundSeconds} s after ${warmupSeconds} s warm-up, no forced GC`);
-      console.log(`memory MiB, per process (last round)     rss     pss  private   (node binary: ${privateNode ? 'a private copy' : 'shared with other node processes'})`);
+      console.log(
+        `whole process tree from PID ${top} (walked in /proc at every reading), ${rounds} rounds every ${roundSeconds} s after ${warmupSeconds} s warm-up, no forced GC`,
+      );
+      console.log(
+        `memory MiB, per process (last round)     rss     pss  private   (node binary: ${privateNode ? 'a private copy' : 'shared with other node processes'})`,
+      );
       for (const p of last.processes) console.log(`  ${`${p.pid} ${label(p.cmd, execPath)}`.slice(0, 38).padEnd(38)} ${fmt(p.memory)}`);
       console.log(`  ${'whole tree'.padEnd(38)} ${fmt(last.total)}   (${last.processes.length} processes)`);
-      console.log(line('whole-tree RSS summed per process', sorted((r) => r.total.rss)));
-      console.log(line('whole-tree PSS                   ', sorted((r) => r.total.pss)));
+      console.log(
+        line(
+          'whole-tree RSS summed per process',
+          sorted((r) => r.total.rss),
+        ),
+      );
+      console.log(
+        line(
+          'whole-tree PSS                   ',
+          sorted((r) => r.total.pss),
+        ),
+      );
       const readable = idle.every((r) => r.resident !== undefined);
-      if (readable) console.log(line('whole-tree resident set         ', sorted((r) => r.resident ?? 0)));
+      if (readable)
+        console.log(
+          line(
+            'whole-tree resident set         ',
+            sorted((r) => r.resident ?? 0),
+          ),
+        );
       else console.log('whole-tree resident set: not read (page frames in /proc/<pid>/pagemap need root); judged on the RSS sum');
       console.log(`whole-tree cpu  ${cpuPct.toFixed(2)} % of one core over ${elapsed.toFixed(0)} s`);
       const idleFigure = percentile(sorted(judged), 50);
@@ -261,13 +297,17 @@ async function viewerSession(system: BenchSystem): Promise<{ cookie: string; roo
   const roomId = (await pool.query<{ id: string }>("select id from rooms where name = 'Bench Room'")).rows[0]?.id;
   if (roomId === undefined) throw new Error('the bench room is missing');
   const userId = `01K${randomBytes(12).toString('hex').toUpperCase().slice(0, 23)}`;
-  await pool.query(`insert into users (id, username, display_name, role) values ($1, $2, 'Bench Viewer', 'teacher')`, [userId, `bench.viewer.${userId.slice(-6).toLowerCase()}`]);
+  await pool.query(`insert into users (id, username, display_name, role) values ($1, $2, 'Bench Viewer', 'teacher')`, [
+    userId,
+    `bench.viewer.${userId.slice(-6).toLowerCase()}`,
+  ]);
   await pool.query(`insert into user_rooms (user_id, room_id) values ($1, $2)`, [userId, roomId]);
   const token = randomBytes(32).toString('base64url');
-  await pool.query(
-    `insert into sessions (id_hash, user_id, expires_at, mfa_verified_at, csrf_token) values ($1, $2, now() + interval '1 hour', now(), $3)`,
-    [hashSecret(token), userId, randomBytes(32).toString('base64url')],
-  );
+  await pool.query(`insert into sessions (id_hash, user_id, expires_at, mfa_verified_at, csrf_token) values ($1, $2, now() + interval '1 hour', now(), $3)`, [
+    hashSecret(token),
+    userId,
+    randomBytes(32).toString('base64url'),
+  ]);
   return { cookie: `vigil_session=${token}`, roomId };
 }
 
@@ -313,7 +353,9 @@ async function livePhase(
   clearInterval(typing);
   viewer.close(1000);
   const streamed = (performance.now() - t0) / 1_000;
-  console.log(`  ${frames} frames (${(frameBytes / 1_000 / Math.max(streamed, 1)).toFixed(1)} KB/s); peak whole-tree ${measure} while watching ${Math.max(...during, 0).toFixed(1)} MiB`);
+  console.log(
+    `  ${frames} frames (${(frameBytes / 1_000 / Math.max(streamed, 1)).toFixed(1)} KB/s); peak whole-tree ${measure} while watching ${Math.max(...during, 0).toFixed(1)} MiB`,
+  );
   if (frames === 0) console.log('  WARNING: no frames arrived: the live phase did not measure streaming');
   const target = idleFigure * 1.1;
   const t1 = performance.now();
@@ -336,7 +378,8 @@ async function livePhase(
   return back;
 }
 
-const describe = (r: TreeReading) => `rss ${r.total.rss.toFixed(1)}  pss ${r.total.pss.toFixed(1)}${r.resident === undefined ? '' : `  resident ${r.resident.toFixed(1)}`} MiB`;
+const describe = (r: TreeReading) =>
+  `rss ${r.total.rss.toFixed(1)}  pss ${r.total.pss.toFixed(1)}${r.resident === undefined ? '' : `  resident ${r.resident.toFixed(1)}`} MiB`;
 
 /** Two bare node processes on the same binary: what two Node processes cost before any code of ours. */
 async function floor(execPath: string): Promise<void> {

@@ -55,7 +55,6 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   };
 }
 
-
 export interface Proc {
   child: ChildProcess;
   lines: string[];
@@ -74,7 +73,11 @@ export interface NodeRun {
 export function startNode(script: string, args: string[], env: Record<string, string>, run: NodeRun = {}): Proc {
   const base: NodeJS.ProcessEnv = {};
   for (const name of ['PATH', 'HOME', 'LANG', 'TMPDIR']) if (process.env[name] !== undefined) base[name] = process.env[name];
-  const child = spawn(run.execPath ?? process.execPath, [...(run.nodeArgs ?? []), script, ...args], { cwd: repoRoot, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(run.execPath ?? process.execPath, [...(run.nodeArgs ?? []), script, ...args], {
+    cwd: repoRoot,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let partial = '';
   const collect = (chunk: Buffer) => {
@@ -142,7 +145,15 @@ export async function startCollectorSystem(): Promise<BenchSystem> {
   const port = await findFreePort();
   // The agents' TLS listener (default 8443) on a free port too: another collector may hold 8443.
   const tlsPort = await findFreePort();
-  const collectorEnv = { DATABASE_URL: db.url, PORT: String(port), TLS_PORT: String(tlsPort), HOST: '127.0.0.1', DATA_DIR: dataDir, WORDLISTS_DIR: join(repoRoot, 'wordlists'), LOG_LEVEL: 'warn' };
+  const collectorEnv = {
+    DATABASE_URL: db.url,
+    PORT: String(port),
+    TLS_PORT: String(tlsPort),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    WORDLISTS_DIR: join(repoRoot, 'wordlists'),
+    LOG_LEVEL: 'warn',
+  };
   const collector = startNode('collector/src/main.ts', [], { ...collectorEnv, LOG_LEVEL: 'info' });
   let siteId: string;
   let token: string;
@@ -211,11 +222,17 @@ export async function startAgent(
   await new AupAckStore(join(root, 'state')).record(run.osUser ?? userInfo().username, '1', Date.now());
   // VIGIL_BENCH_AGENT_SCRIPT: measure another build of the agent (e.g. a bundled .mjs).
   // Supervised: what `pnpm agent` runs (launch.mjs → supervise.sh on Linux → the bundle).
-  const script = run.supervised === true ? 'agent/src/headless/launch.mjs' : (run.script ?? process.env.VIGIL_BENCH_AGENT_SCRIPT ?? 'agent/src/headless/main.ts');
+  const script =
+    run.supervised === true ? 'agent/src/headless/launch.mjs' : (run.script ?? process.env.VIGIL_BENCH_AGENT_SCRIPT ?? 'agent/src/headless/main.ts');
   // VIGIL_BENCH_AGENT_FLAGS: node flags for an agent run directly (e.g. the bundle's, "--max-semi-space-size=1 --lite-mode").
   const flags = (process.env.VIGIL_BENCH_AGENT_FLAGS ?? '').split(' ').filter((f) => f !== '');
   // VIGIL_BENCH_AGENT_ARGS: more agent options, e.g. "--system --session-user root --display {display}" (the .deb's way).
-  const extraArgs = run.args ?? (process.env.VIGIL_BENCH_AGENT_ARGS ?? '').replaceAll('{display}', display).split(' ').filter((a) => a !== '');
+  const extraArgs =
+    run.args ??
+    (process.env.VIGIL_BENCH_AGENT_ARGS ?? '')
+      .replaceAll('{display}', display)
+      .split(' ')
+      .filter((a) => a !== '');
   const agent = startNode(
     script,
     ['--collector', system.collectorUrl, '--enrol-token', system.token, '--state-dir', join(root, 'state'), '--config', configPath, ...extraArgs],

@@ -39,10 +39,17 @@ export async function launchExtensionBrowser(collectorUrl: string | undefined, t
     await writeFile(POLICY_FILE, JSON.stringify(thirdPartyPolicy({ collectorUrl, enrolmentToken: token })));
     args.push(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
   }
-  const context = await chromium.launchPersistentContext(profileDir, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args });
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args,
+  });
   let worker: Worker | undefined;
   const live = async (): Promise<Worker> => {
-    worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ?? worker ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+    worker =
+      context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
+      worker ??
+      (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
     return worker;
   };
   const diagnostics = async () => (await live()).evaluate(() => (globalThis as unknown as { vigilDiagnostics(): Diagnostics }).vigilDiagnostics());
@@ -58,7 +65,11 @@ export async function launchExtensionBrowser(collectorUrl: string | undefined, t
       await waitFor(async () => (await diagnostics()).status.phase === phase, { timeoutMs: 30_000, intervalMs: 100, message: `the extension to be ${phase}` });
     },
     async waitForLog(msg) {
-      await waitFor(async () => (await diagnostics()).logs.some((l) => l.msg === msg), { timeoutMs: 30_000, intervalMs: 100, message: `the extension to log ${msg}` });
+      await waitFor(async () => (await diagnostics()).logs.some((l) => l.msg === msg), {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        message: `the extension to log ${msg}`,
+      });
     },
     async close() {
       await context.close();

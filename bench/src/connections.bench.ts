@@ -43,11 +43,24 @@ async function shippedIdle(databaseUrl: string, dataDir: string): Promise<void> 
     const port = await findFreePort();
     const child = spawn(process.execPath, ['collector/src/launch.mjs'], {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', TLS: 'off', LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATABASE_URL: databaseUrl,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        TLS: 'off',
+        LOG_LEVEL: 'warn',
+        LOG_FORMAT: 'json',
+      },
       stdio: 'ignore',
     });
     try {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok === true, { timeoutMs: 60_000, message: 'the shipped collector listening' });
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok === true, {
+        timeoutMs: 60_000,
+        message: 'the shipped collector listening',
+      });
       await new Promise((resolve) => setTimeout(resolve, 10_000));
       const samples: number[] = [];
       for (let i = 0; i < 10; i++) {
@@ -70,7 +83,11 @@ async function shippedIdle(databaseUrl: string, dataDir: string): Promise<void> 
 
 // ── role: agents (child) ───────────────────────────────────────────────────────────────
 async function login(url: string, agent: Credentials, wordlistVersion: string | undefined): Promise<BenchAgentSession> {
-  const session = await loginBenchAgent(url, agent, { capabilities: ['keyboard', 'window'], perMessageDeflate: false, ...(wordlistVersion === undefined ? {} : { wordlistVersion }) });
+  const session = await loginBenchAgent(url, agent, {
+    capabilities: ['keyboard', 'window'],
+    perMessageDeflate: false,
+    ...(wordlistVersion === undefined ? {} : { wordlistVersion }),
+  });
   session.socket.on('close', (code) => say({ event: 'dropped', code }));
   return session;
 }
@@ -108,7 +125,17 @@ async function agentsRole(): Promise<void> {
     const share = Math.ceil(sockets.length / HEARTBEAT_SECONDS);
     for (let i = 0; i < share; i++) {
       const socket = sockets[(turn * share + i) % sockets.length];
-      socket?.send(encode(makeEnvelope('heartbeat', { uptimeSeconds: 1, locked: false, idleSeconds: 0, keyboard: 'ok', outbox: { pending: 0, bytes: 0, droppedActivity: 0, droppedAlerts: 0 } })));
+      socket?.send(
+        encode(
+          makeEnvelope('heartbeat', {
+            uptimeSeconds: 1,
+            locked: false,
+            idleSeconds: 0,
+            keyboard: 'ok',
+            outbox: { pending: 0, bytes: 0, droppedActivity: 0, droppedAlerts: 0 },
+          }),
+        ),
+      );
     }
     turn++;
   }, 1_000);
@@ -144,10 +171,18 @@ export default async function run(): Promise<void> {
     const collectorPid = collector.process.pid ?? 0;
     collector.send('stats');
     const baseline = await collector.next('stats', 10_000);
-    console.log(`collector (this bench's collector process, V8 flags ${flags === '' ? 'Node defaults' : flags}) fd limit ${String(listening.fdLimit)}; RSS before agents ${(Number(baseline.rss) / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `collector (this bench's collector process, V8 flags ${flags === '' ? 'Node defaults' : flags}) fd limit ${String(listening.fdLimit)}; RSS before agents ${(Number(baseline.rss) / 2 ** 20).toFixed(0)} MiB`,
+    );
 
     const cpuBefore = { collector: cpuSeconds(collectorPid, false), postgres: postgresCpuSeconds(databaseName) };
-    const clients = startChild(thisFile, 'agents', { VIGIL_BENCH_URL: `ws://127.0.0.1:${String(listening.port)}/agent/v1`, VIGIL_BENCH_CREDENTIALS: credentials }, '', echoProgress);
+    const clients = startChild(
+      thisFile,
+      'agents',
+      { VIGIL_BENCH_URL: `ws://127.0.0.1:${String(listening.port)}/agent/v1`, VIGIL_BENCH_CREDENTIALS: credentials },
+      '',
+      echoProgress,
+    );
     children.push(clients);
     const connected = await clients.next('connected', 600_000);
     const seconds = Number(connected.ms) / 1000;
@@ -172,7 +207,7 @@ export default async function run(): Promise<void> {
     console.log(`held ${String(held.connected)} authenticated connections for ${HOLD_SECONDS} s with heartbeats`);
     console.log(
       `collector RSS ${rss.toFixed(0)} MiB in steady state, no forced GC (${peakDuringConnect.toFixed(0)} MiB right after connecting; heap ${(Number(held.heapUsed) / 2 ** 20).toFixed(0)} MiB), ` +
-        `${(((Number(held.rss) - Number(baseline.rss)) / Math.max(1, Number(held.connected))) / 1024).toFixed(1)} KiB per connection`,
+        `${((Number(held.rss) - Number(baseline.rss)) / Math.max(1, Number(held.connected)) / 1024).toFixed(1)} KiB per connection`,
     );
     clients.send('quit');
     await new Promise((resolve) => clients.process.once('exit', resolve));

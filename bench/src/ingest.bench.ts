@@ -76,7 +76,9 @@ async function runAgents(input: WorkerInput): Promise<WorkerResult> {
   const closes: string[] = [];
   let acked = 0;
   let sent = 0;
-  const sockets = await Promise.all(input.agents.map(async (agent) => (await loginBenchAgent(input.url, agent, { capabilities: ['keyboard', 'window'] })).socket));
+  const sockets = await Promise.all(
+    input.agents.map(async (agent) => (await loginBenchAgent(input.url, agent, { capabilities: ['keyboard', 'window'] })).socket),
+  );
 
   // CPU is measured from here on: logins and the worker's module loading are not ingest.
   parentPort?.postMessage({ type: 'ready' });
@@ -114,7 +116,15 @@ async function runAgents(input: WorkerInput): Promise<WorkerResult> {
           sent++;
           for (let i = 0; i < input.activityPerAlert; i++) {
             const now = Date.now();
-            const span = makeEnvelope('activity', { id: nextId(), app: 'chrome', title: 'Untitled document — Google Docs', url: 'https://docs.google.com/document/d/1', osUser: 'pupil', start: now - 30_000, end: now });
+            const span = makeEnvelope('activity', {
+              id: nextId(),
+              app: 'chrome',
+              title: 'Untitled document — Google Docs',
+              url: 'https://docs.google.com/document/d/1',
+              osUser: 'pupil',
+              start: now - 30_000,
+              end: now,
+            });
             inFlight.set(span.id, performance.now());
             socket.send(encode(span));
             sent++;
@@ -238,11 +248,21 @@ export default async function run(): Promise<void> {
       const seconds = result.elapsedMs / 1_000;
       const alertRows = Number(rows.rows[0]?.n ?? 0);
       const spanRows = Number(spans.rows[0]?.n ?? 0);
-      console.log(`agents ${AGENTS}, window ${WINDOW} in flight each, ${ALERTS_PER_AGENT} alerts each + ${ACTIVITY_PER_ALERT} activity span per alert, limit ${TIME_LIMIT_MS / 1000} s`);
-      console.log(`messages committed and acked: ${result.acked} of ${result.sent} sent in ${seconds.toFixed(1)} s (rows: ${alertRows} alerts, ${spanRows} activity spans)`);
-      console.log(`ingest rate: ${(alertRows / seconds).toFixed(0)} alerts/s + ${(spanRows / seconds).toFixed(0)} activity spans/s committed (${(result.acked / seconds).toFixed(0)} messages/s); budget ≥ 5,000 alerts/s`);
-      console.log(`ack latency: p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
-      console.log(`this process (collector + agent worker) CPU: ${cpu.toFixed(1)} s over ${seconds.toFixed(1)} s wall (${((cpu / seconds) * 100).toFixed(0)} % of one core)`);
+      console.log(
+        `agents ${AGENTS}, window ${WINDOW} in flight each, ${ALERTS_PER_AGENT} alerts each + ${ACTIVITY_PER_ALERT} activity span per alert, limit ${TIME_LIMIT_MS / 1000} s`,
+      );
+      console.log(
+        `messages committed and acked: ${result.acked} of ${result.sent} sent in ${seconds.toFixed(1)} s (rows: ${alertRows} alerts, ${spanRows} activity spans)`,
+      );
+      console.log(
+        `ingest rate: ${(alertRows / seconds).toFixed(0)} alerts/s + ${(spanRows / seconds).toFixed(0)} activity spans/s committed (${(result.acked / seconds).toFixed(0)} messages/s); budget ≥ 5,000 alerts/s`,
+      );
+      console.log(
+        `ack latency: p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+      );
+      console.log(
+        `this process (collector + agent worker) CPU: ${cpu.toFixed(1)} s over ${seconds.toFixed(1)} s wall (${((cpu / seconds) * 100).toFixed(0)} % of one core)`,
+      );
       console.log(`postgres CPU (the bench database's backends): ${postgresCpu.toFixed(1)} s (${((postgresCpu / seconds) * 100).toFixed(0)} % of one core)`);
       const perMessage = (cpu_: number) => ((cpu_ / Math.max(1, result.acked)) * 1e6).toFixed(0);
       console.log(`CPU per message: ${perMessage(cpu)} µs node (collector + agents) + ${perMessage(postgresCpu)} µs postgres`);

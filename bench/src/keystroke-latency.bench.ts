@@ -76,5 +76,4 @@ function report(label: string, samples: number[]): void {
   console.log(`${label}: p50 ${ms(percentile(samples, 50))} ms   p95 ${ms(percentile(samples, 95))} ms   max ${ms(samples.at(-1) ?? NaN)} ms`);
 }
 
-
 if (process.argv[1] === fileURLToPath(import.meta.url)) await run();

@@ -323,7 +323,9 @@ export default async function run(): Promise<void> {
       console.log(
         `bytes/s per agent (upstream, frames with headers): median ${percentile(perAgent, 50).toFixed(1)} KB/s, max ${percentile(perAgent, 100).toFixed(1)} KB/s (budget ≤ 40 KB/s); viewer received ${(result.receivedBytes / seconds / 1_000).toFixed(0)} KB/s`,
       );
-      console.log(`this process (collector + agents/viewer worker) CPU: ${cpu.toFixed(2)} s over ${wall.toFixed(1)} s (${((cpu / wall) * 100).toFixed(1)} % of one core)`);
+      console.log(
+        `this process (collector + agents/viewer worker) CPU: ${cpu.toFixed(2)} s over ${wall.toFixed(1)} s (${((cpu / wall) * 100).toFixed(1)} % of one core)`,
+      );
       if (result.closes.length > 0) console.log(`unexpected: ${result.closes.slice(0, 5).join('; ')}`);
     } finally {
       await app.close();

@@ -146,10 +146,14 @@ function benchSize(size: number, real: readonly TermEntry[]): void {
   const obsPerKey = nsPerCapped(prefixes.length, (i) => obs.getAllMatches(prefixes[i] ?? ''));
   const obsWhole = nsPerCapped(1, () => obs.getAllMatches(chars.slice(0, 20_000))) / 20_000;
 
-  console.log(`\n  ${size.toLocaleString('en-GB')} terms (${Math.min(size, real.length)} from wordlists/), ${m.stats.patterns.toLocaleString('en-GB')} patterns, ${m.stats.states.toLocaleString('en-GB')} states, ${hits} hits in ${keys.length.toLocaleString('en-GB')} keys`);
+  console.log(
+    `\n  ${size.toLocaleString('en-GB')} terms (${Math.min(size, real.length)} from wordlists/), ${m.stats.patterns.toLocaleString('en-GB')} patterns, ${m.stats.states.toLocaleString('en-GB')} states, ${hits} hits in ${keys.length.toLocaleString('en-GB')} keys`,
+  );
   console.log('  | matcher | compile | memory (typed arrays / heap growth) | per keystroke | per title scan | per char, whole text |');
   console.log('  | --- | ---: | ---: | ---: | ---: | ---: |');
-  console.log(`  | vigil (KeyStream / scanText), min / median of ${ROUNDS} rounds | ${compiled.min.toFixed(1)} / ${compileMs.toFixed(1)} ms | ${mb(tableBytes(m))} / ${mb(heap)} | ${both(perKeyRounds)} | ${both(perTitleRounds)} | ${both(wholeRounds)} |`);
+  console.log(
+    `  | vigil (KeyStream / scanText), min / median of ${ROUNDS} rounds | ${compiled.min.toFixed(1)} / ${compileMs.toFixed(1)} ms | ${mb(tableBytes(m))} / ${mb(heap)} | ${both(perKeyRounds)} | ${both(perTitleRounds)} | ${both(wholeRounds)} |`,
+  );
   console.log(`  | naive RegExp alternation | ${reCompileMs.toFixed(1)} ms | – | ${fmt(rePerKey)} (re-scan line) | ${fmt(rePerTitle)} | ${fmt(reWholeText)} |`);
   console.log(`  | obscenity ${'0.4.6'} | ${obsCompileMs.toFixed(1)} ms | – | ${fmt(obsPerKey)} (re-scan line) | ${fmt(obsPerTitle)} | ${fmt(obsWhole)} |`);
   if (size === 5_000) {

@@ -26,7 +26,13 @@ const BUDGET_SECONDS = 60;
 /** The desktop agent's defaults (agent/src/core/agent-config.ts). */
 const RECONNECT: ReconnectSettings = { baseMs: 1_000, capMs: 30_000, refusedMs: 600_000 };
 const thisFile = fileURLToPath(import.meta.url);
-const HEARTBEAT = { uptimeSeconds: 1, locked: false, idleSeconds: 0, keyboard: 'ok', outbox: { pending: 0, bytes: 0, droppedActivity: 0, droppedAlerts: 0 } } as const;
+const HEARTBEAT = {
+  uptimeSeconds: 1,
+  locked: false,
+  idleSeconds: 0,
+  keyboard: 'ok',
+  outbox: { pending: 0, bytes: 0, droppedActivity: 0, droppedAlerts: 0 },
+} as const;
 
 // ── role: agents (child) ───────────────────────────────────────────────────────────────
 /** One fake agent: connects, says hello, counts as up at welcome; after any close, judges it and comes back. */
@@ -41,7 +47,13 @@ class StormAgent {
   readonly onClose: (code: number, reason: string, refused: boolean) => void;
   readonly onUp: () => void;
 
-  constructor(credentials: Credentials, url: string, localAddress: string, onClose: (code: number, reason: string, refused: boolean) => void, onUp: () => void) {
+  constructor(
+    credentials: Credentials,
+    url: string,
+    localAddress: string,
+    onClose: (code: number, reason: string, refused: boolean) => void,
+    onUp: () => void,
+  ) {
     this.credentials = credentials;
     this.url = url;
     this.localAddress = localAddress;
@@ -142,7 +154,12 @@ type UpLine = Record<string, unknown> & { up: number; epoch: number };
 
 // ── parent ─────────────────────────────────────────────────────────────────────────────
 /** Waits for the agents' next `up` line that satisfies `done`, calling `each` on every line on the way. */
-async function untilUp(agents: Child, done: (line: UpLine) => boolean, timeoutMs: number, each: (line: UpLine) => void = () => undefined): Promise<UpLine | undefined> {
+async function untilUp(
+  agents: Child,
+  done: (line: UpLine) => boolean,
+  timeoutMs: number,
+  each: (line: UpLine) => void = () => undefined,
+): Promise<UpLine | undefined> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     const line = (await agents.next('up', Math.max(1, deadline - performance.now())).catch(() => undefined)) as UpLine | undefined;
@@ -171,7 +188,9 @@ export default async function run(): Promise<void> {
     const first = performance.now();
     const allUp = await untilUp(agents, (line) => line.up >= CONNECTIONS, 600_000);
     if (allUp === undefined) throw new Error(`the first start did not bring all ${CONNECTIONS} agents up within 10 minutes`);
-    console.log(`${CONNECTIONS} agents up after the first start in ${((performance.now() - first) / 1000).toFixed(1)} s (agents' fd limit ${String(started.fdLimit)})`);
+    console.log(
+      `${CONNECTIONS} agents up after the first start in ${((performance.now() - first) / 1000).toFixed(1)} s (agents' fd limit ${String(started.fdLimit)})`,
+    );
     collector.send('stats');
     const before = await collector.next('stats', 30_000);
     console.log(`collector before the kill: ${String(before.connected)} connected, RSS ${(Number(before.rss) / 2 ** 20).toFixed(0)} MiB`);
@@ -195,16 +214,21 @@ export default async function run(): Promise<void> {
       let last: UpLine | undefined;
       // Lines from before this kill (an earlier epoch) are skipped; "back" needs a drop seen first.
       let dropped = false;
-      const back = await untilUp(agents, (line) => dropped && line.epoch === round && line.up >= CONNECTIONS, BACK_SECONDS * 1_000, (line) => {
-        if (line.epoch !== round) return;
-        if (line.up < CONNECTIONS) dropped = true;
-        last = line;
-        const seconds = (performance.now() - killedAt) / 1000;
-        if (seconds >= nextMark) {
-          timeline.push(`${nextMark} s: ${line.up}`);
-          nextMark += 5;
-        }
-      });
+      const back = await untilUp(
+        agents,
+        (line) => dropped && line.epoch === round && line.up >= CONNECTIONS,
+        BACK_SECONDS * 1_000,
+        (line) => {
+          if (line.epoch !== round) return;
+          if (line.up < CONNECTIONS) dropped = true;
+          last = line;
+          const seconds = (performance.now() - killedAt) / 1000;
+          if (seconds >= nextMark) {
+            timeline.push(`${nextMark} s: ${line.up}`);
+            nextMark += 5;
+          }
+        },
+      );
       const backSeconds = (performance.now() - killedAt) / 1000;
       const peak = rssMiB(collectorPid, 'VmHWM');
       console.log(`  restarted collector listening ${listeningAfter.toFixed(1)} s after the kill`);
@@ -216,13 +240,17 @@ export default async function run(): Promise<void> {
         console.log(`  NOT all back: ${last?.up ?? 0} of ${CONNECTIONS} after ${BACK_SECONDS} s (budget ${BUDGET_SECONDS} s)`);
         break;
       }
-      console.log(`  close codes the agents saw after the kill: ${JSON.stringify(last?.closes ?? {})}; refusals (10-minute waits): ${String(last?.refusals ?? 0)}`);
+      console.log(
+        `  close codes the agents saw after the kill: ${JSON.stringify(last?.closes ?? {})}; refusals (10-minute waits): ${String(last?.refusals ?? 0)}`,
+      );
       console.log(`  restarted collector peak RSS ${peak.toFixed(0)} MiB; agents' process RSS ${String(last?.rssMiB ?? '?')} MiB`);
     }
     const sorted = [...backTimes].sort((a, b) => a - b);
     if (sorted.length === ROUNDS) {
       const median = sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
-      console.log(`all ${CONNECTIONS} back after a kill -9 and restart: min ${(sorted[0] ?? Number.NaN).toFixed(1)} s, median ${median.toFixed(1)} s over ${ROUNDS} rounds (budget ${BUDGET_SECONDS} s)`);
+      console.log(
+        `all ${CONNECTIONS} back after a kill -9 and restart: min ${(sorted[0] ?? Number.NaN).toFixed(1)} s, median ${median.toFixed(1)} s over ${ROUNDS} rounds (budget ${BUDGET_SECONDS} s)`,
+      );
     } else {
       console.log(`NOT every round brought all ${CONNECTIONS} agents back within ${BACK_SECONDS} s (budget ${BUDGET_SECONDS} s)`);
     }

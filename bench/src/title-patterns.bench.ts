@@ -14,12 +14,14 @@ const piece: fc.Arbitrary<string> = fc.letrec<{ piece: string }>((tie) => ({
   piece: fc.oneof(
     { depthSize: 'small' },
     fc.tuple(atom, quant).map(([a, q]) => a + q),
-    fc.tuple(fc.array(tie('piece'), { minLength: 1, maxLength: 3 }), fc.array(tie('piece'), { maxLength: 2 }), quant).map(
-      ([left, right, q]) => `(${left.join('')}${right.length > 0 ? `|${right.join('')}` : ''})${q}`,
-    ),
+    fc
+      .tuple(fc.array(tie('piece'), { minLength: 1, maxLength: 3 }), fc.array(tie('piece'), { maxLength: 2 }), quant)
+      .map(([left, right, q]) => `(${left.join('')}${right.length > 0 ? `|${right.join('')}` : ''})${q}`),
   ),
 })).piece;
-const patternArb = fc.tuple(fc.constantFrom('', '^'), fc.array(piece, { minLength: 1, maxLength: 4 }), fc.constantFrom('', '$')).map(([a, p, z]) => a + p.join('') + z);
+const patternArb = fc
+  .tuple(fc.constantFrom('', '^'), fc.array(piece, { minLength: 1, maxLength: 4 }), fc.constantFrom('', '$'))
+  .map(([a, p, z]) => a + p.join('') + z);
 
 function compiles(source: string): boolean {
   try {
@@ -52,18 +54,30 @@ export default async function run(): Promise<void> {
   const generated = fc.sample(patternArb, { numRuns: RANDOM, seed: 17 }).filter(compiles);
   const candidates = [...defaultPolicy.signInTitlePatterns, ...generated];
   const accepted = candidates.filter((source) => titlePatternHazard(source) === undefined);
-  console.log(`patterns: ${candidates.length} (${defaultPolicy.signInTitlePatterns.length} default + ${generated.length} generated), accepted ${accepted.length}`);
+  console.log(
+    `patterns: ${candidates.length} (${defaultPolicy.signInTitlePatterns.length} default + ${generated.length} generated), accepted ${accepted.length}`,
+  );
 
   for (const length of [10_000, TITLE_PATTERN_INPUT_MAX]) {
     const inputs = adversarial(length);
     const times = accepted.map((source) => ({ source, ms: worstMs(source, inputs) })).sort((a, b) => b.ms - a.ms);
     const p50 = times[Math.floor(times.length / 2)]?.ms ?? 0;
     console.log(`accepted on ${length} chars: worst ${times[0]?.ms.toFixed(1)} ms (${times[0]?.source}), median ${p50.toFixed(3)} ms`);
-    console.log(`  slowest five: ${times.slice(0, 5).map((t) => `${t.source} ${t.ms.toFixed(1)} ms`).join(' | ')}`);
+    console.log(
+      `  slowest five: ${times
+        .slice(0, 5)
+        .map((t) => `${t.source} ${t.ms.toFixed(1)} ms`)
+        .join(' | ')}`,
+    );
   }
 
   // For scale: what the schema refuses, on inputs hundreds of times shorter.
-  for (const [source, length] of [['(a+)+$', 22], ['(a|a)*$', 22], ['(\\w+\\s?)+$', 22], ['.*a.*b', 1_000]] as const) {
+  for (const [source, length] of [
+    ['(a+)+$', 22],
+    ['(a|a)*$', 22],
+    ['(\\w+\\s?)+$', 22],
+    ['.*a.*b', 1_000],
+  ] as const) {
     console.log(`refused ${source} (${titlePatternHazard(source)}) on ${length} chars: ${worstMs(source, [`${'a'.repeat(length - 1)}!`]).toFixed(1)} ms`);
   }
 }

@@ -54,9 +54,19 @@ async function idleCost(x: Xvfb, strategy: Strategy, seconds: number, rounds: nu
     "if (strategy === 'none') { console.log('report'); setInterval(() => {}, 60_000); }",
     "else new NodeWindowSource({ strategy, pollIntervalMs: 1_000 }).watch(() => console.log('report'));",
   ].join('\n');
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, DISPLAY: x.display }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, DISPLAY: x.display },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let reports = 0;
-  child.stdout.on('data', (d: Buffer) => (reports += d.toString().split('\n').filter((l) => l === 'report').length));
+  child.stdout.on(
+    'data',
+    (d: Buffer) =>
+      (reports += d
+        .toString()
+        .split('\n')
+        .filter((l) => l === 'report').length),
+  );
   try {
     await waitFor(() => reports > 0, { timeoutMs: 15_000, message: `the ${strategy} watcher's first report` });
     await delay(1_000); // start-up (module load, first query) is not idle cost
@@ -69,7 +79,7 @@ async function idleCost(x: Xvfb, strategy: Strategy, seconds: number, rounds: nu
       const t0 = performance.now();
       await delay(seconds * 1_000);
       const wall = (performance.now() - t0) / 1_000;
-      watcher.push(((await treeCpuSeconds(pid)) - watcher0) / wall * 100);
+      watcher.push((((await treeCpuSeconds(pid)) - watcher0) / wall) * 100);
       server.push(((cpuSeconds(x.pid, false) - server0) / wall) * 100);
     }
     return { watcher: watcher.sort((p, q) => p - q), server: server.sort((p, q) => p - q) };

@@ -37,7 +37,12 @@ describe('the one error handler', () => {
     });
     app = await buildApp(config, { database: database.database, logger: createLogger('info', sink), consoleDir: emptyDir });
     // Throwaway routes need an access rule like any other (deny by default, auth/access-rules.ts).
-    for (const [method, url] of [['GET', '/test/app-error'], ['GET', '/test/crash'], ['POST', '/test/echo']] as const) app.routeAccess.allowTestRoute(method, url, 'public');
+    for (const [method, url] of [
+      ['GET', '/test/app-error'],
+      ['GET', '/test/crash'],
+      ['POST', '/test/echo'],
+    ] as const)
+      app.routeAccess.allowTestRoute(method, url, 'public');
     app.get('/test/app-error', async () => {
       throw new AppError('device-unknown', 401, 'Unknown device');
     });

@@ -25,7 +25,11 @@ afterAll(async () => {
 describe('node collector/src/launch.mjs', () => {
   it('runs the collector under its V8 flags in the same process, with the compile cache in DATA_DIR', { timeout: 60_000 }, async () => {
     const port = await findFreePort();
-    const collector = startNode('collector/src/launch.mjs', [], baseEnv({ DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.ownerUrl, DATA_DIR: dataDir, PORT: String(port), TLS: 'off', LOG_LEVEL: 'info' }));
+    const collector = startNode(
+      'collector/src/launch.mjs',
+      [],
+      baseEnv({ DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.ownerUrl, DATA_DIR: dataDir, PORT: String(port), TLS: 'off', LOG_LEVEL: 'info' }),
+    );
     try {
       await collector.waitForLog((line) => typeof line.msg === 'string' && line.msg.startsWith('Vigil collector listening'), 30_000);
       const pid = collector.child.pid ?? -1;

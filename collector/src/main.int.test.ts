@@ -88,7 +88,9 @@ describe('node collector/src/main.ts on the embedded database', { timeout: 90_00
     const first = await startCollector(env);
     expect(await health(port)).toMatchObject({ status: 200, body: { status: 'ok', database: 'ok' } });
     // Least privilege: the collector itself (queries, LISTEN) runs as vigil_app, which owns nothing.
-    expect(await first.waitForLog((line) => line.msg === 'connected to the embedded PostgreSQL')).toMatchObject({ roles: { app: 'vigil_app', owner: 'vigil_owner' } });
+    expect(await first.waitForLog((line) => line.msg === 'connected to the embedded PostgreSQL')).toMatchObject({
+      roles: { app: 'vigil_app', owner: 'vigil_owner' },
+    });
     const roles = await collectorRoles(dataDir);
     expect(roles['vigil-collector']).toEqual(['vigil_app']);
     expect(roles['vigil-collector-control'] ?? ['vigil_app']).toEqual(['vigil_app']);

@@ -94,7 +94,8 @@ try {
   // comes after it.
   const setupLink = await announceFirstRunSetup(app, consoleUrl);
   if (setupLink !== undefined) {
-    const agentUrl = tls === undefined ? 'wss://<your TLS proxy>' : `wss://${config.publicUrl === undefined ? shownHost : new URL(config.publicUrl).hostname}:${tls.port}`;
+    const agentUrl =
+      tls === undefined ? 'wss://<your TLS proxy>' : `wss://${config.publicUrl === undefined ? shownHost : new URL(config.publicUrl).hostname}:${tls.port}`;
     writeNotice(config.logFormat, [
       'First run: there is no admin account yet. Open this link within 24 hours to create one',
       '(it works once; a restart prints a new one):',

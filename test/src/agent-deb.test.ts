@@ -109,15 +109,22 @@ describe('the vigil-agent .deb', () => {
       env[line.slice(0, eq)] = line.slice(eq + 1);
     }
     // No logind here: name the session the unit would find on seat0.
-    service = startProcess(command, [...args, '--session-user', PUPIL, '--display', x?.display ?? ''], { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', VIGIL_LOG_LEVEL: 'debug', ...env });
+    service = startProcess(command, [...args, '--session-user', PUPIL, '--display', x?.display ?? ''], {
+      PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+      VIGIL_LOG_LEVEL: 'debug',
+      ...env,
+    });
     await serviceLog((l) => l.msg === 'connected to the collector', 30_000, 'the service to connect');
     await serviceLog((l) => l.msg === 'word list in force', 30_000, 'the word list');
     await serviceLog((l) => l.msg === 'keyboard hook running', 30_000, "the session helper's keyboard hook");
     const device = JSON.parse(await readFile(join(STATE_DIR, 'device.json'), 'utf8')) as { deviceId: string };
-    await waitFor(async () => (await db?.pool.query<{ status: string }>('select status from devices where id = $1', [device.deviceId]))?.rows[0]?.status === 'online', {
-      timeoutMs: 15_000,
-      message: 'the device online',
-    });
+    await waitFor(
+      async () => (await db?.pool.query<{ status: string }>('select status from devices where id = $1', [device.deviceId]))?.rows[0]?.status === 'online',
+      {
+        timeoutMs: 15_000,
+        message: 'the device online',
+      },
+    );
 
     await x?.openXterm(TITLE);
     await serviceLog((l) => l.msg === 'focused window changed' && l.title === TITLE, 15_000, 'the terminal focused');

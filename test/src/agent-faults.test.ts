@@ -11,7 +11,6 @@ let db: SystemDatabase;
 let collector: CollectorProcess;
 let agent: AgentProcess;
 
-
 async function countAlerts(term: string): Promise<number> {
   const { rows } = await db.pool.query<{ n: string }>('select count(*) as n from alerts where term = $1', [term]);
   return Number(rows[0]?.n ?? 0);
@@ -53,7 +52,11 @@ afterAll(async () => {
 describe('nothing lost between the real agent and the real collector', () => {
   it('alerts made while the collector is down arrive exactly once when it returns', async () => {
     await collector.stop();
-    const phrases = { 'no reason to live': 'i have no reason to live', 'nothing to live for': 'there is nothing to live for', 'better off dead': 'i am better off dead' };
+    const phrases = {
+      'no reason to live': 'i have no reason to live',
+      'nothing to live for': 'there is nothing to live for',
+      'better off dead': 'i am better off dead',
+    };
     for (const text of Object.values(phrases)) await typeAndQueue(text);
     for (const term of Object.keys(phrases)) expect(await countAlerts(term)).toBe(0);
     await collector.start();
@@ -90,7 +93,11 @@ describe('nothing lost between the real agent and the real collector', () => {
 
     await collector.start();
     await agent.start();
-    const damage = await agent.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('outbox segment had damaged records'), 10_000, 'the damage report');
+    const damage = await agent.waitForLog(
+      (l) => typeof l.msg === 'string' && l.msg.startsWith('outbox segment had damaged records'),
+      10_000,
+      'the damage report',
+    );
     expect(damage.corruptRegions).toBe(1);
     await untilAlert('take my own life');
     await barrier('nothing matters, i want to die', 'want to die');

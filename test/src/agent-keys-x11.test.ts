@@ -32,7 +32,10 @@ const alertFor = (term: string, from: Date) =>
 
 /** `vigil match` (the real CLI, the repository's word lists) over one line: the terms it finds. */
 async function vigilMatch(text: string): Promise<string[]> {
-  const child = spawn(process.execPath, [join(repoRoot, 'collector/src/cli/main.ts'), 'match', '--wordlists', join(repoRoot, 'wordlists')], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(repoRoot, 'collector/src/cli/main.ts'), 'match', '--wordlists', join(repoRoot, 'wordlists')], {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   child.stdin.end(JSON.stringify({ id: 'line', text, source: 'typed' }));

@@ -36,9 +36,9 @@ const typeLine = async (text: string) => {
   await x?.xdotool('key', 'Return');
 };
 const alertsFor = async (term: string) =>
-  (await db?.pool.query<{ os_user: string; screenshot_sha256: string | null }>('select os_user, screenshot_sha256 from alerts where term = $1', [term]))?.rows ?? [];
-const untilAlert = (term: string) =>
-  waitFor(async () => (await alertsFor(term))[0], { timeoutMs: 20_000, intervalMs: 100, message: `the "${term}" alert` });
+  (await db?.pool.query<{ os_user: string; screenshot_sha256: string | null }>('select os_user, screenshot_sha256 from alerts where term = $1', [term]))
+    ?.rows ?? [];
+const untilAlert = (term: string) => waitFor(async () => (await alertsFor(term))[0], { timeoutMs: 20_000, intervalMs: 100, message: `the "${term}" alert` });
 
 beforeAll(async () => {
   if (process.getuid?.() !== 0) {
@@ -116,7 +116,11 @@ describe('the agent as a root service with a session helper', () => {
       const open = join(root, 'state');
       await mkdir(open);
       await chmod(open, 0o777);
-      const proc = startNode('agent/src/headless/main.ts', ['--system', '--session-user', PUPIL, '--collector', collector?.url ?? '', '--state-dir', open], baseEnv({}));
+      const proc = startNode(
+        'agent/src/headless/main.ts',
+        ['--system', '--session-user', PUPIL, '--collector', collector?.url ?? '', '--state-dir', open],
+        baseEnv({}),
+      );
       expect((await proc.exited).code).toBe(2);
       expect(proc.stderr.join('\n')).toContain(`vigil-agent: state folder: ${open} was writable by others (mode 0777)`);
     } finally {

@@ -39,12 +39,17 @@ interface DeviceRow {
 
 const device = async (id: string) => (await db.pool.query<DeviceRow>('select status, previous_exit from devices where id = $1', [id])).rows[0];
 const untilDevice = (id: string, want: DeviceRow, what: string) =>
-  waitFor(async () => {
-    const row = await device(id);
-    return row?.status === want.status && row.previous_exit === want.previous_exit;
-  }, { timeoutMs: 20_000, intervalMs: 100, message: what });
-const audits = async (id: string, action: string) => Number((await db.pool.query<{ n: string }>('select count(*) as n from audit_log where target_id = $1 and action = $2', [id, action])).rows[0]?.n ?? 0);
-const healthReport = (id: string, match: (l: LogLine) => boolean) => (l: LogLine) => l.msg === 'agent reports lost records or restarts' && l.deviceId === id && match(l);
+  waitFor(
+    async () => {
+      const row = await device(id);
+      return row?.status === want.status && row.previous_exit === want.previous_exit;
+    },
+    { timeoutMs: 20_000, intervalMs: 100, message: what },
+  );
+const audits = async (id: string, action: string) =>
+  Number((await db.pool.query<{ n: string }>('select count(*) as n from audit_log where target_id = $1 and action = $2', [id, action])).rows[0]?.n ?? 0);
+const healthReport = (id: string, match: (l: LogLine) => boolean) => (l: LogLine) =>
+  l.msg === 'agent reports lost records or restarts' && l.deviceId === id && match(l);
 
 describe('tamper signals', () => {
   it('kill -9: the collector records a silent exit and the next start reports an unclean one', async () => {
@@ -84,13 +89,23 @@ describe('tamper signals', () => {
     await agent.waitForLog(() => agent.logs().filter((l) => l.msg === 'alert queued').length > queued, 10_000, 'the alert queued');
     await agent.stop();
     const outboxDir = join(agent.stateDir, 'outbox');
-    const newest = join(outboxDir, (await readdir(outboxDir)).filter((f) => f.startsWith('alert-') && f.endsWith('.seg')).sort().at(-1) ?? 'missing');
+    const newest = join(
+      outboxDir,
+      (await readdir(outboxDir))
+        .filter((f) => f.startsWith('alert-') && f.endsWith('.seg'))
+        .sort()
+        .at(-1) ?? 'missing',
+    );
     const file = await open(newest, 'r+');
     await file.write(Buffer.alloc(12, 0xee), 0, 12, (await stat(newest)).size - 12);
     await file.close();
     await collector.start();
     await agent.start();
-    const report = await collector.waitForLog(healthReport(deviceId, (l) => Number(l.outboxDamaged) >= 1), 30_000, 'the damage report');
+    const report = await collector.waitForLog(
+      healthReport(deviceId, (l) => Number(l.outboxDamaged) >= 1),
+      30_000,
+      'the damage report',
+    );
     expect(report.risen).toContain('outboxDamaged');
   });
 
@@ -101,9 +116,17 @@ describe('tamper signals', () => {
     try {
       const token = await collector.admin(['create-token', '--room', 'ICT Suite', '--uses', '1', '--expires', '1d']);
       const stateDir = join(root, 'state');
-      supervised = startNode('agent/src/headless/launch.mjs', ['--collector', collector.url, '--enrol-token', token, '--state-dir', stateDir, '--log-level', 'info'], baseEnv({ DISPLAY: system.x.display }));
+      supervised = startNode(
+        'agent/src/headless/launch.mjs',
+        ['--collector', collector.url, '--enrol-token', token, '--state-dir', stateDir, '--log-level', 'info'],
+        baseEnv({ DISPLAY: system.x.display }),
+      );
       const proc = supervised;
-      const agentPids = () => proc.logs().filter((l) => l.msg === 'agent started').map((l) => Number(l.agentPid));
+      const agentPids = () =>
+        proc
+          .logs()
+          .filter((l) => l.msg === 'agent started')
+          .map((l) => Number(l.agentPid));
       await waitFor(() => proc.logs().some((l) => l.msg === 'keyboard hook running'), { timeoutMs: 30_000, message: 'the supervised agent' });
       await waitFor(() => proc.logs().some((l) => l.msg === 'connected to the collector'), { timeoutMs: 15_000, message: 'the supervised agent connected' });
       const id = (JSON.parse(await readFile(join(stateDir, 'device.json'), 'utf8')) as { deviceId: string }).deviceId;
@@ -112,16 +135,33 @@ describe('tamper signals', () => {
       process.kill(agentPids()[0] ?? -1, 'SIGKILL');
       await waitFor(() => agentPids().length === 2, { timeoutMs: 20_000, message: 'the agent restarted' });
       await waitFor(async () => (await audits(id, 'agent.unclean-exit')) === 1, { timeoutMs: 30_000, message: 'the unclean-exit audit entry' });
-      await collector.waitForLog(healthReport(id, (l) => l.agentRestarts === 1), 30_000, 'the agent restart in a heartbeat');
+      await collector.waitForLog(
+        healthReport(id, (l) => l.agentRestarts === 1),
+        30_000,
+        'the agent restart in a heartbeat',
+      );
 
       // The keyboard hook's X connection is cut (`xkill`, as a pupil could; on Linux the hook is the agent's own
       // RECORD connection, not a child process): the agent connects again and counts it.
       const hooksRunning = () => proc.logs().filter((l) => l.msg === 'keyboard hook running').length;
       await waitFor(() => hooksRunning() === 2, { timeoutMs: 20_000, message: "the restarted agent's keyboard hook" });
-      const recordContext = await waitFor(() => proc.logs().filter((l) => l.msg === 'recording keys from the X server').at(-1)?.recordContext, { message: 'the X connection of the hook' });
-      await new Promise<void>((resolve, reject) => execFile('xkill', ['-id', String(recordContext)], { env: system.x.env }, (err) => (err ? reject(err) : resolve())));
+      const recordContext = await waitFor(
+        () =>
+          proc
+            .logs()
+            .filter((l) => l.msg === 'recording keys from the X server')
+            .at(-1)?.recordContext,
+        { message: 'the X connection of the hook' },
+      );
+      await new Promise<void>((resolve, reject) =>
+        execFile('xkill', ['-id', String(recordContext)], { env: system.x.env }, (err) => (err ? reject(err) : resolve())),
+      );
       await waitFor(() => hooksRunning() === 3, { timeoutMs: 20_000, message: 'the keyboard hook connected again' });
-      await collector.waitForLog(healthReport(id, (l) => l.keyboardHookRestarts === 1), 30_000, 'the hook restart in a heartbeat');
+      await collector.waitForLog(
+        healthReport(id, (l) => l.keyboardHookRestarts === 1),
+        30_000,
+        'the hook restart in a heartbeat',
+      );
 
       // SIGTERM to the supervisor: forwarded once, the agent says bye, both exit 0.
       await proc.stop('SIGTERM');
@@ -129,7 +169,11 @@ describe('tamper signals', () => {
       await untilDevice(id, { status: 'offline', previous_exit: 'bye' }, 'the supervised device offline after bye');
     } finally {
       // The agent runs in its own process group: stop it as well as the supervisor.
-      const agents = supervised?.logs().filter((l) => l.msg === 'agent started').map((l) => Number(l.agentPid)) ?? [];
+      const agents =
+        supervised
+          ?.logs()
+          .filter((l) => l.msg === 'agent started')
+          .map((l) => Number(l.agentPid)) ?? [];
       await supervised?.stop('SIGKILL');
       for (const pid of agents) {
         try {

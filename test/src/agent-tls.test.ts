@@ -120,7 +120,10 @@ describe('agent ↔ collector TLS with the collector pinned', () => {
 
   it("refuses a fake collector with another key on the collector's own address: no hello, no command obeyed", async () => {
     await collector.stop();
-    const commands = [makeEnvelope('lock', { on: true, lockId: 'L-FAKE', message: 'fake' }), makeEnvelope('screenshot-request', { requestId: 'R-FAKE', width: 640 })];
+    const commands = [
+      makeEnvelope('lock', { on: true, lockId: 'L-FAKE', message: 'fake' }),
+      makeEnvelope('screenshot-request', { requestId: 'R-FAKE', width: 640 }),
+    ];
     // It does not even wait for a request: 101 and two commands as soon as TLS is up.
     const fake = await impostorServer(collector.tlsPort, (socket) => {
       socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\n\r\n');
@@ -146,7 +149,13 @@ describe('agent ↔ collector TLS with the collector pinned', () => {
     await legacy.waitForLog((l) => l.msg === 'moved to TLS; plain ws:// to this collector is no longer used', 15_000, 'the move to TLS');
     const connected = await legacy.waitForLog((l) => l.msg === 'connected to the collector', 15_000, 'the pinned connection');
     expect(connected).toMatchObject({ pinned: true, url: `${collector.tlsUrl}/agent/v1` });
-    expect(await deviceJson(legacy)).toEqual({ deviceId, secret, collectorPins: [pin], collectorUrl: `${collector.tlsUrl}/agent/v1`, upgradedFrom: `${collector.url}/agent/v1` });
+    expect(await deviceJson(legacy)).toEqual({
+      deviceId,
+      secret,
+      collectorPins: [pin],
+      collectorUrl: `${collector.tlsUrl}/agent/v1`,
+      upgradedFrom: `${collector.url}/agent/v1`,
+    });
     await legacy.stop();
 
     // From now on straight to TLS, though its configuration still names ws://.

@@ -27,12 +27,14 @@ async function alertsFor(term: string): Promise<AlertRow[]> {
   return rows;
 }
 
-
 const untilRows = <T>(query: () => Promise<T[]>, what: string, timeoutMs = 15_000) =>
-  waitFor(async () => {
-    const rows = await query();
-    return rows.length > 0 ? rows : undefined;
-  }, { timeoutMs, intervalMs: 100, message: what });
+  waitFor(
+    async () => {
+      const rows = await query();
+      return rows.length > 0 ? rows : undefined;
+    },
+    { timeoutMs, intervalMs: 100, message: what },
+  );
 
 let system: WholeSystem;
 let typeLine: WholeSystem['typeLine'];
@@ -48,7 +50,10 @@ afterAll(async () => {
 
 describe('the headless agent under X with the real collector', () => {
   it('enrols through the real gateway and is online', async () => {
-    const [device] = await untilRows(async () => (await db.pool.query<{ status: string; hostname: string }>("select status, hostname from devices where status = 'online'")).rows, 'an online device');
+    const [device] = await untilRows(
+      async () => (await db.pool.query<{ status: string; hostname: string }>("select status, hostname from devices where status = 'online'")).rows,
+      'an online device',
+    );
     expect(device?.hostname).not.toBe('');
     expect((await readFile(join(agent.stateDir, 'device.json'), 'utf8')).length).toBeGreaterThan(0);
   });
@@ -60,7 +65,10 @@ describe('the headless agent under X with the real collector', () => {
     expect(alert?.app.toLowerCase()).toContain('xterm');
     const sha = alert?.screenshot_sha256 ?? '';
     expect(sha).toMatch(/^[0-9a-f]{64}$/);
-    const [shot] = await untilRows(async () => (await db.pool.query<{ width: number; bytes: number }>('select width, bytes from screenshots where sha256 = $1', [sha])).rows, 'the screenshot row');
+    const [shot] = await untilRows(
+      async () => (await db.pool.query<{ width: number; bytes: number }>('select width, bytes from screenshots where sha256 = $1', [sha])).rows,
+      'the screenshot row',
+    );
     expect(shot?.width).toBe(1280);
     const blob = await readFile(join(collector.dataDir, 'blobs', sha.slice(0, 2), sha.slice(2, 4), sha));
     expect(blob.byteLength).toBe(shot?.bytes);
@@ -81,7 +89,12 @@ describe('the headless agent under X with the real collector', () => {
     await agent.focused('Sign in - Google Accounts');
     await typeLine('i want to end my life');
     const span = await untilRows(
-      async () => (await db.pool.query<{ app: string; started_at: Date; ended_at: Date }>("select app, started_at, ended_at from activity_spans where title = 'History homework'")).rows,
+      async () =>
+        (
+          await db.pool.query<{ app: string; started_at: Date; ended_at: Date }>(
+            "select app, started_at, ended_at from activity_spans where title = 'History homework'",
+          )
+        ).rows,
       'the History homework activity span',
     );
     expect(span[0]?.ended_at.getTime()).toBeGreaterThan(span[0]?.started_at.getTime() ?? Infinity);

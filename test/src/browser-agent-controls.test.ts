@@ -30,7 +30,11 @@ async function typeLine(page: Page, selector: string, text: string): Promise<voi
 }
 
 async function alertsPendingAtLeast(n: number): Promise<void> {
-  await waitFor(async () => ((await browser.diagnostics()).outbox?.pendingAlerts ?? 0) >= n, { timeoutMs: 20_000, intervalMs: 100, message: `${n} alerts waiting in the outbox` });
+  await waitFor(async () => ((await browser.diagnostics()).outbox?.pendingAlerts ?? 0) >= n, {
+    timeoutMs: 20_000,
+    intervalMs: 100,
+    message: `${n} alerts waiting in the outbox`,
+  });
 }
 
 const lockShown = (page: Page) => page.locator('vigil-lock-screen').count();
@@ -61,7 +65,10 @@ describe('the browser agent under faults and teacher control', () => {
     await alertsPendingAtLeast(2);
     await collector.start();
     await browser.waitForPhase('connected');
-    await waitFor(async () => (await alertCount('kill myself')) === 1 && (await alertCount('nobody would miss me')) === 1, { timeoutMs: 30_000, message: 'both alerts after the outage' });
+    await waitFor(async () => (await alertCount('kill myself')) === 1 && (await alertCount('nobody would miss me')) === 1, {
+      timeoutMs: 30_000,
+      message: 'both alerts after the outage',
+    });
     await waitFor(async () => ((await browser.diagnostics()).outbox?.pending ?? -1) === 0, { timeoutMs: 30_000, message: 'the outbox drained' });
     // Acks were lost with the old connection for nothing: still exactly one row each.
     expect(await alertCount('kill myself')).toBe(1);
@@ -81,10 +88,12 @@ describe('the browser agent under faults and teacher control', () => {
     await alertsPendingAtLeast(1);
     await collector.start();
     await browser.waitForPhase('connected');
-    await waitFor(async () => (await alertCount('end my life')) === 1, { timeoutMs: 30_000, message: 'the alert typed before the restart' }).catch(async (err: unknown) => {
-      process.stderr.write(JSON.stringify((await browser.diagnostics()).logs.slice(-40), null, 1));
-      throw err;
-    });
+    await waitFor(async () => (await alertCount('end my life')) === 1, { timeoutMs: 30_000, message: 'the alert typed before the restart' }).catch(
+      async (err: unknown) => {
+        process.stderr.write(JSON.stringify((await browser.diagnostics()).logs.slice(-40), null, 1));
+        throw err;
+      },
+    );
   });
 
   it('a teacher lock covers every tab, new tabs, navigation and chrome:// pages, and the unlock lifts it', { timeout: 120_000 }, async () => {
@@ -92,11 +101,17 @@ describe('the browser agent under faults and teacher control', () => {
     await collector.admin(['lock', '--room', 'ICT Suite', '--message', 'Eyes on the board']);
     await browser.waitForLog('browser locked by a teacher');
     await waitFor(async () => (await lockShown(page)) === 1, { message: 'the overlay on the open tab' });
-    await page.locator('#notes').focus().catch(() => undefined);
+    await page
+      .locator('#notes')
+      .focus()
+      .catch(() => undefined);
     await page.keyboard.type('hello');
     expect(await page.locator('#notes').inputValue()).toBe('');
     // The browser's lock-state reached the collector: the console shows "Locked" from this row.
-    await waitFor(async () => (await count("select count(*)::int as n from idle_lock_events where cause = 'teacher' and kind = 'locked'")) === 1, { timeoutMs: 15_000, message: 'the lock row' });
+    await waitFor(async () => (await count("select count(*)::int as n from idle_lock_events where cause = 'teacher' and kind = 'locked'")) === 1, {
+      timeoutMs: 15_000,
+      message: 'the lock row',
+    });
 
     // A tab opened while locked starts on about:blank, which cannot carry the overlay: the extension may park it
     // on the lock page before the test's navigation commits (Playwright then reports the goto as interrupted).
@@ -120,7 +135,10 @@ describe('the browser agent under faults and teacher control', () => {
     await waitFor(async () => (await lockShown(page)) === 1, { message: 'the overlay after navigating' });
     const ntp = await browser.context.newPage();
     await ntp.goto('chrome://version').catch(() => undefined);
-    await waitFor(() => ntp.url().startsWith(`chrome-extension://${BROWSER_EXTENSION_ID}/lock.html`), { timeoutMs: 10_000, message: 'a chrome:// page sent to the lock page' });
+    await waitFor(() => ntp.url().startsWith(`chrome-extension://${BROWSER_EXTENSION_ID}/lock.html`), {
+      timeoutMs: 10_000,
+      message: 'a chrome:// page sent to the lock page',
+    });
 
     await collector.admin(['unlock', '--room', 'ICT Suite']);
     await browser.waitForLog('unlocked by a teacher');
@@ -132,8 +150,13 @@ describe('the browser agent under faults and teacher control', () => {
   });
 
   it('the live view shows the tab in front, with its title', { timeout: 120_000 }, async () => {
-    await collector.admin(['create-user', '--username', 'teacher.live', '--role', 'teacher', '--display-name', 'Ms Live', '--rooms', 'ICT Suite'], { VIGIL_NEW_PASSWORD: 'correct horse battery staple' });
-    const device = await waitFor(async () => (await db.pool.query<{ id: string }>("select id from devices where agent_kind = 'browser' and status = 'online'")).rows[0], { message: 'the online browser device' });
+    await collector.admin(['create-user', '--username', 'teacher.live', '--role', 'teacher', '--display-name', 'Ms Live', '--rooms', 'ICT Suite'], {
+      VIGIL_NEW_PASSWORD: 'correct horse battery staple',
+    });
+    const device = await waitFor(
+      async () => (await db.pool.query<{ id: string }>("select id from devices where agent_kind = 'browser' and status = 'online'")).rows[0],
+      { message: 'the online browser device' },
+    );
     const room = (await db.pool.query<{ id: string }>("select id from rooms where name = 'ICT Suite'")).rows[0]?.id ?? '';
     const pupilPage = await browser.open(`${pages.origin}/homework`);
     let staff: TestBrowser | undefined;
@@ -152,7 +175,11 @@ describe('the browser agent under faults and teacher control', () => {
       await expect.poll(() => tile.innerText(), { timeout: 20_000 }).toContain('History homework');
       const width = await waitFor(
         async () => {
-          const w = await page.locator(`[data-testid="tile-${device.id}"] img`).first().evaluate((el) => (el as unknown as { complete: boolean; naturalWidth: number }).naturalWidth).catch(() => 0);
+          const w = await page
+            .locator(`[data-testid="tile-${device.id}"] img`)
+            .first()
+            .evaluate((el) => (el as unknown as { complete: boolean; naturalWidth: number }).naturalWidth)
+            .catch(() => 0);
           return w > 0 ? w : undefined;
         },
         { timeoutMs: 20_000, intervalMs: 200, message: 'a live thumbnail of the tab' },
@@ -166,7 +193,7 @@ describe('the browser agent under faults and teacher control', () => {
       await page.getByRole('button', { name: 'Send', exact: true }).click();
       await browser.waitForLog('teacher message shown');
       expect((await browser.diagnostics()).logs.find((l) => l.msg === 'teacher message shown')?.where).toBe('page');
-      await waitFor(async () => (await pupilPage.locator('vigil-messages').count()) === 1, { timeoutMs: 10_000, message: 'the message on the pupil\'s page' });
+      await waitFor(async () => (await pupilPage.locator('vigil-messages').count()) === 1, { timeoutMs: 10_000, message: "the message on the pupil's page" });
       await expect.poll(() => accessibleText(pupilPage), { timeout: 10_000 }).toContain('Five minutes left, please save your work');
     } finally {
       await staff?.close();
@@ -175,7 +202,7 @@ describe('the browser agent under faults and teacher control', () => {
   });
 });
 
-describe('a browser without the school\'s configuration', () => {
+describe("a browser without the school's configuration", () => {
   it('says so on the extension page and sends nothing', { timeout: 120_000 }, async () => {
     await browser.dispose();
     await writeManagedPolicy(undefined);

@@ -32,7 +32,10 @@ describe('the browser agent idle lock under X', () => {
     await waitFor(async () => (await page.locator('vigil-idle-warning').count()) === 1, { timeoutMs: 10_000, message: 'the idle warning on the page' });
     await browser.waitForLog('browser locked after inactivity', 45_000);
     await waitFor(async () => (await page.locator('vigil-lock-screen').count()) === 1, { timeoutMs: 10_000, message: 'the idle lock over the page' });
-    await waitFor(async () => (await db.pool.query("select 1 from idle_lock_events where kind = 'locked' and cause = 'idle'")).rowCount === 1, { timeoutMs: 15_000, message: 'the idle lock row' });
+    await waitFor(async () => (await db.pool.query("select 1 from idle_lock_events where kind = 'locked' and cause = 'idle'")).rowCount === 1, {
+      timeoutMs: 15_000,
+      message: 'the idle lock row',
+    });
     // The Continue button has focus in the overlay's closed shadow root: Enter presses it, as a pupil would.
     await page.keyboard.press('Enter');
     await browser.waitForLog('the pupil came back after an idle lock', 10_000);

@@ -32,11 +32,20 @@ interface AlertRow {
 }
 
 async function alertsFor(term: string): Promise<AlertRow[]> {
-  return (await db.pool.query<AlertRow>('select id, term, source, context, window_title, app, url, os_user, screenshot_sha256 from alerts where term = $1 order by ts', [term])).rows;
+  return (
+    await db.pool.query<AlertRow>(
+      'select id, term, source, context, window_title, app, url, os_user, screenshot_sha256 from alerts where term = $1 order by ts',
+      [term],
+    )
+  ).rows;
 }
 
 function untilAlert(term: string, source = 'typed'): Promise<AlertRow> {
-  return waitFor(async () => (await alertsFor(term)).find((a) => a.source === source), { timeoutMs: 30_000, intervalMs: 100, message: `an alert for "${term}"` });
+  return waitFor(async () => (await alertsFor(term)).find((a) => a.source === source), {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+    message: `an alert for "${term}"`,
+  });
 }
 
 async function typeInto(page: Page, selector: string, text: string): Promise<void> {
@@ -68,7 +77,12 @@ describe('the browser agent in Chromium with the real collector', () => {
     expect(await page.locator('vigil-notice').count()).toBe(0);
 
     const device = await waitFor(
-      async () => (await db.pool.query<{ hostname: string; os: string; status: string; agent_kind: string; browser: string | null }>("select hostname, os, status, agent_kind, browser from devices where status = 'online'")).rows[0],
+      async () =>
+        (
+          await db.pool.query<{ hostname: string; os: string; status: string; agent_kind: string; browser: string | null }>(
+            "select hostname, os, status, agent_kind, browser from devices where status = 'online'",
+          )
+        ).rows[0],
       { timeoutMs: 15_000, message: 'the online browser device' },
     );
     expect(device).toMatchObject({ hostname: 'Chromebook 07', agent_kind: 'browser' });
@@ -84,10 +98,13 @@ describe('the browser agent in Chromium with the real collector', () => {
     expect(alert.url).toBe(`${pages.origin}/homework`);
     const sha = alert.screenshot_sha256 ?? '';
     expect(sha).toMatch(/^[0-9a-f]{64}$/);
-    const shot = await waitFor(async () => (await db.pool.query<{ width: number; bytes: number }>('select width, bytes from screenshots where sha256 = $1', [sha])).rows[0], {
-      timeoutMs: 20_000,
-      message: 'the screenshot row',
-    });
+    const shot = await waitFor(
+      async () => (await db.pool.query<{ width: number; bytes: number }>('select width, bytes from screenshots where sha256 = $1', [sha])).rows[0],
+      {
+        timeoutMs: 20_000,
+        message: 'the screenshot row',
+      },
+    );
     expect(shot.width).toBe(1280);
     const blob = await readFile(join(collector.dataDir, 'blobs', sha.slice(0, 2), sha.slice(2, 4), sha));
     expect(blob.byteLength).toBe(shot.bytes);
@@ -132,7 +149,10 @@ describe('the browser agent in Chromium with the real collector', () => {
 
     const page = await browser.open(`${pages.origin}/homework`);
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: pages.origin });
-    await page.evaluate((text) => (navigator as unknown as { clipboard: { writeText(t: string): Promise<void> } }).clipboard.writeText(text), 'i want to take my own life');
+    await page.evaluate(
+      (text) => (navigator as unknown as { clipboard: { writeText(t: string): Promise<void> } }).clipboard.writeText(text),
+      'i want to take my own life',
+    );
     await page.locator('#essay').click();
     await page.keyboard.press('Control+V');
     await page.keyboard.press('Enter');
@@ -146,7 +166,8 @@ describe('the browser agent in Chromium with the real collector', () => {
     await page.locator('#essay').click();
     const cdp = await page.context().newCDPSession(page);
     // Composing shows provisional text that is replaced many times; only the commit counts.
-    for (const partial of ['better', 'better off', 'better off de']) await cdp.send('Input.imeSetComposition', { text: partial, selectionStart: partial.length, selectionEnd: partial.length });
+    for (const partial of ['better', 'better off', 'better off de'])
+      await cdp.send('Input.imeSetComposition', { text: partial, selectionStart: partial.length, selectionEnd: partial.length });
     await cdp.send('Input.insertText', { text: 'better off dead' });
     await cdp.detach();
     await page.keyboard.press('Enter');

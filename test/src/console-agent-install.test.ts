@@ -44,7 +44,9 @@ describe('install lines on the enrolment page', () => {
     await page.getByRole('button', { name: 'Create token' }).click();
     const token = await page.getByTestId('new-token').innerText({ timeout: 10_000 });
     const deb = await page.getByTestId('install-deb-command').innerText({ timeout: 10_000 });
-    expect(deb).toBe(`curl -fsSLO ${PUBLIC_URL}/downloads/${DEB} && sudo VIGIL_COLLECTOR=wss://vigil.school.test:${collector.tlsPort} VIGIL_TOKEN=${token} apt install ./${DEB}`);
+    expect(deb).toBe(
+      `curl -fsSLO ${PUBLIC_URL}/downloads/${DEB} && sudo VIGIL_COLLECTOR=wss://vigil.school.test:${collector.tlsPort} VIGIL_TOKEN=${token} apt install ./${DEB}`,
+    );
     expect(await page.getByTestId('install-deb').getAttribute('data-served')).toBe('true');
     const msi = await page.getByTestId('install-msi-command').innerText();
     expect(msi).toContain(`msiexec /i "vigil-agent-<version>.msi" /qn`);

@@ -159,7 +159,10 @@ describe('a newcomer, following the README', () => {
     await agent.waitForLog((l) => l.msg === 'connected to the collector', 15_000, 'the agent to connect');
 
     await page.goto(`${base}/live`);
-    await page.getByRole('link', { name: /Room 12/ }).first().click();
+    await page
+      .getByRole('link', { name: /Room 12/ })
+      .first()
+      .click();
     const tile = page.locator('[data-testid^="tile-"]').first();
     await tile.waitFor({ timeout: 15_000 });
     const width = await waitFor(

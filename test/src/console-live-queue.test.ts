@@ -33,7 +33,10 @@ async function committed(term: string, after: Date): Promise<{ id: string; seenA
 /** Records every browser notification the page creates (headless Chromium shows none on screen). */
 async function recordNotifications(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    const w = globalThis as unknown as { Notification: { new (title: string, options?: { body?: string; tag?: string }): object }; __notices: Array<{ title: string; body: string; tag: string }> };
+    const w = globalThis as unknown as {
+      Notification: { new (title: string, options?: { body?: string; tag?: string }): object };
+      __notices: Array<{ title: string; body: string; tag: string }>;
+    };
     const Real = w.Notification;
     w.__notices = [];
     const Recording = function (this: object, title: string, options: { body?: string; tag?: string } = {}) {
@@ -73,7 +76,16 @@ describe('the triage queue is live', () => {
     await users.signIn(page, 'dsl.live');
     await page.goto(`${users.baseUrl}/triage`);
     await expectVisible(page.getByTestId(`alert-row-${first.id}`), 'the first alert in the queue');
-    await expect.poll(() => page.getByTestId('unread-badge').innerText().catch(() => ''), { timeout: 10_000 }).toMatch(/^1\b/);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('unread-badge')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 10_000 },
+      )
+      .toMatch(/^1\b/);
     await page.getByTestId('desktop-alerts').click();
     await expect.poll(() => page.getByTestId('desktop-alerts').innerText()).toBe('Desktop alerts on');
 
@@ -98,7 +110,10 @@ describe('the triage queue is live', () => {
     await expect.poll(() => page.getByTestId('unread-badge').innerText(), { timeout: 10_000 }).toMatch(/^2\b/);
     expect(await page.title()).toMatch(/^\(2\) /);
 
-    const shown = await waitFor(async () => (await notices(page)).find((notice) => notice.tag === `vigil-alert-${second.id}`), { timeoutMs: 10_000, message: 'a browser notification for the severity 4 alert' });
+    const shown = await waitFor(async () => (await notices(page)).find((notice) => notice.tag === `vigil-alert-${second.id}`), {
+      timeoutMs: 10_000,
+      message: 'a browser notification for the severity 4 alert',
+    });
     expect(shown.title).toBe('Vigil: severity 4 (High) · Weapons & violence');
     expect(shown.body).toMatch(/^ICT Suite · /);
     // The low-severity first alert gave no notification, and no notification says what was typed.
@@ -118,7 +133,10 @@ describe('the triage queue is live', () => {
     const { page, context } = await browser.newPage();
     await users.signIn(page, 'dsl.live');
     await page.goto(`${users.baseUrl}/triage`);
-    const target = await waitFor(() => one<{ id: string }>("select id from alerts where term = 'bet365' and status = 'new' limit 1"), { timeoutMs: 5_000, message: 'a new bet365 alert' });
+    const target = await waitFor(() => one<{ id: string }>("select id from alerts where term = 'bet365' and status = 'new' limit 1"), {
+      timeoutMs: 5_000,
+      message: 'a new bet365 alert',
+    });
     const row = page.getByTestId(`alert-row-${target.id}`);
     await expectVisible(row, 'the alert row');
     const badgeBefore = Number.parseInt(await page.getByTestId('unread-badge').innerText(), 10);
@@ -127,48 +145,72 @@ describe('the triage queue is live', () => {
     await users.signIn(other.page, 'tech.live');
     const status = await other.page.evaluate(async (id) => {
       const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
-      const response = await fetch(`/api/alerts/${id}/status`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify({ status: 'in-review' }) });
+      const response = await fetch(`/api/alerts/${id}/status`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        body: JSON.stringify({ status: 'in-review' }),
+      });
       return response.status;
     }, target.id);
     expect(status).toBe(200);
     await other.context.close();
 
     await expect.poll(() => row.innerText(), { timeout: 10_000 }).toMatch(/in review/i);
-    await expect.poll(async () => Number.parseInt((await page.getByTestId('unread-badge').innerText().catch(() => '0')) || '0', 10), { timeout: 10_000 }).toBe(badgeBefore - 1);
+    await expect
+      .poll(
+        async () =>
+          Number.parseInt(
+            (await page
+              .getByTestId('unread-badge')
+              .innerText()
+              .catch(() => '0')) || '0',
+            10,
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe(badgeBefore - 1);
     await context.close();
   });
 
-  it('a DSL on a phone (390 px) sees alerts before filters, no sideways scrolling, and the alert page with its actions in the first screen', { timeout: 120_000 }, async () => {
-    const typedAt = new Date();
-    await system.typeLine('is betfair legal for kids');
-    await committed('betfair', typedAt);
-    const { page, context } = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await users.create('dsl.phone', 'dsl');
-    await users.signIn(page, 'dsl.phone');
-    await page.goto(`${users.baseUrl}/triage`);
-    const firstRow = page.locator('[data-testid^="alert-row-"]').first();
-    await expectVisible(firstRow, 'an alert in the queue');
-    const screen = { width: 390, height: 844 };
-    const rowBox = await firstRow.boundingBox();
-    expect(rowBox?.y).toBeLessThan(screen.height);
-    // Filters are folded away; they open on demand.
-    await expect.poll(() => page.getByTestId('queue-filters-fold').evaluate((el) => (el as unknown as { open: boolean }).open)).toBe(false);
-    const scrollWidth = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
-    expect(scrollWidth).toBeLessThanOrEqual(screen.width);
-    await shoot(page, 'phone-queue');
+  it(
+    'a DSL on a phone (390 px) sees alerts before filters, no sideways scrolling, and the alert page with its actions in the first screen',
+    { timeout: 120_000 },
+    async () => {
+      const typedAt = new Date();
+      await system.typeLine('is betfair legal for kids');
+      await committed('betfair', typedAt);
+      const { page, context } = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      await users.create('dsl.phone', 'dsl');
+      await users.signIn(page, 'dsl.phone');
+      await page.goto(`${users.baseUrl}/triage`);
+      const firstRow = page.locator('[data-testid^="alert-row-"]').first();
+      await expectVisible(firstRow, 'an alert in the queue');
+      const screen = { width: 390, height: 844 };
+      const rowBox = await firstRow.boundingBox();
+      expect(rowBox?.y).toBeLessThan(screen.height);
+      // Filters are folded away; they open on demand.
+      await expect.poll(() => page.getByTestId('queue-filters-fold').evaluate((el) => (el as unknown as { open: boolean }).open)).toBe(false);
+      const scrollWidth = await page.evaluate(
+        () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
+      );
+      expect(scrollWidth).toBeLessThanOrEqual(screen.width);
+      await shoot(page, 'phone-queue');
 
-    await firstRow.locator('[data-testid^="alert-link-"]').click();
-    await expectVisible(page.getByTestId('alert-page'), 'the alert page');
-    const actions = page.getByRole('heading', { name: 'Actions' });
-    await expectVisible(actions, 'the actions');
-    const actionsBox = await actions.boundingBox();
-    expect(actionsBox?.y).toBeLessThan(screen.height);
-    const escalate = page.getByRole('button', { name: /Escalate/ }).first();
-    const escalateBox = await escalate.boundingBox();
-    expect(escalateBox === null ? Infinity : escalateBox.y + escalateBox.height).toBeLessThanOrEqual(screen.height);
-    const alertScrollWidth = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
-    expect(alertScrollWidth).toBeLessThanOrEqual(screen.width);
-    await shoot(page, 'phone-alert');
-    await context.close();
-  });
+      await firstRow.locator('[data-testid^="alert-link-"]').click();
+      await expectVisible(page.getByTestId('alert-page'), 'the alert page');
+      const actions = page.getByRole('heading', { name: 'Actions' });
+      await expectVisible(actions, 'the actions');
+      const actionsBox = await actions.boundingBox();
+      expect(actionsBox?.y).toBeLessThan(screen.height);
+      const escalate = page.getByRole('button', { name: /Escalate/ }).first();
+      const escalateBox = await escalate.boundingBox();
+      expect(escalateBox === null ? Infinity : escalateBox.y + escalateBox.height).toBeLessThanOrEqual(screen.height);
+      const alertScrollWidth = await page.evaluate(
+        () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
+      );
+      expect(alertScrollWidth).toBeLessThanOrEqual(screen.width);
+      await shoot(page, 'phone-alert');
+      await context.close();
+    },
+  );
 });

@@ -123,79 +123,87 @@ describe('restricted alerts in the console', () => {
     await context.close();
   });
 
-  it('the DSL finds it under Escalated, cannot dismiss it with d + Enter, reveals it with a reason, then closes it with a reason and a confirmation', { timeout: 150_000 }, async () => {
-    // The technician's test escalated it; run alone, escalate it here.
-    if ((await statusOf(alertId)) !== 'escalated') await system.db.pool.query("update alerts set status = 'escalated' where id = $1", [alertId]);
-    const { page, context } = await browser.newPage();
-    const api = recordApi(page);
-    await users.signIn(page, 'dsl.r');
-    await page.goto(`${users.baseUrl}/triage`);
-    await expectVisible(page.getByTestId('queue-count'), 'the open queue loaded');
-    expect(await page.getByTestId(`alert-row-${alertId}`).count()).toBe(0);
-    await expect.poll(() => page.getByTestId('view-escalated').innerText()).toBe('Escalated (1)');
-    await page.getByTestId('view-escalated').click();
-    const row = page.getByTestId(`alert-row-${alertId}`);
-    await expectVisible(row, 'the alert in the Escalated view');
-    await shoot(page, 'triage-escalated');
+  it(
+    'the DSL finds it under Escalated, cannot dismiss it with d + Enter, reveals it with a reason, then closes it with a reason and a confirmation',
+    { timeout: 150_000 },
+    async () => {
+      // The technician's test escalated it; run alone, escalate it here.
+      if ((await statusOf(alertId)) !== 'escalated') await system.db.pool.query("update alerts set status = 'escalated' where id = $1", [alertId]);
+      const { page, context } = await browser.newPage();
+      const api = recordApi(page);
+      await users.signIn(page, 'dsl.r');
+      await page.goto(`${users.baseUrl}/triage`);
+      await expectVisible(page.getByTestId('queue-count'), 'the open queue loaded');
+      expect(await page.getByTestId(`alert-row-${alertId}`).count()).toBe(0);
+      await expect.poll(() => page.getByTestId('view-escalated').innerText()).toBe('Escalated (1)');
+      await page.getByTestId('view-escalated').click();
+      const row = page.getByTestId(`alert-row-${alertId}`);
+      await expectVisible(row, 'the alert in the Escalated view');
+      await shoot(page, 'triage-escalated');
 
-    // j highlights it, o opens it: the keyboard path of the issue.
-    await page.getByRole('heading', { level: 1 }).click();
-    await page.keyboard.press('j');
-    await page.keyboard.press('o');
-    await page.waitForURL(`**/triage/${alertId}`);
-    await expect.poll(() => page.getByTestId('alert-term').innerText()).toBe('Withheld — restricted category');
+      // j highlights it, o opens it: the keyboard path of the issue.
+      await page.getByRole('heading', { level: 1 }).click();
+      await page.keyboard.press('j');
+      await page.keyboard.press('o');
+      await page.waitForURL(`**/triage/${alertId}`);
+      await expect.poll(() => page.getByTestId('alert-term').innerText()).toBe('Withheld — restricted category');
 
-    // d, Enter: the dialog asks for a reason and a confirmation; nothing is dismissed.
-    await page.getByRole('heading', { level: 1 }).click();
-    await page.keyboard.press('d');
-    const dialog = page.getByTestId('dismiss-dialog');
-    await expectVisible(dialog, 'the dismiss dialog');
-    await page.keyboard.press('Enter');
-    const submit = dialog.getByRole('button', { name: 'Dismiss severity 5 alert' });
-    await submit.press('Enter');
-    await expect.poll(() => dialog.getByRole('alert').innerText()).toMatch(/at least 10 visible characters/);
-    await dialog.getByTestId('close-reason').fill(zeroWidth);
-    await submit.press('Enter');
-    await expect.poll(() => dialog.getByRole('alert').innerText()).toMatch(/\(0 so far\)/);
-    await dialog.getByTestId('close-reason').fill('Reviewed with the head of year; see referral');
-    await submit.press('Enter');
-    await expect.poll(() => dialog.getByRole('alert').innerText()).toMatch(/Tick the box to confirm/);
-    await shoot(page, 'triage-close-confirm');
-    await page.keyboard.press('Escape');
-    await expect.poll(() => dialog.count()).toBe(0);
-    expect(await statusOf(alertId)).toBe('escalated');
+      // d, Enter: the dialog asks for a reason and a confirmation; nothing is dismissed.
+      await page.getByRole('heading', { level: 1 }).click();
+      await page.keyboard.press('d');
+      const dialog = page.getByTestId('dismiss-dialog');
+      await expectVisible(dialog, 'the dismiss dialog');
+      await page.keyboard.press('Enter');
+      const submit = dialog.getByRole('button', { name: 'Dismiss severity 5 alert' });
+      await submit.press('Enter');
+      await expect.poll(() => dialog.getByRole('alert').innerText()).toMatch(/at least 10 visible characters/);
+      await dialog.getByTestId('close-reason').fill(zeroWidth);
+      await submit.press('Enter');
+      await expect.poll(() => dialog.getByRole('alert').innerText()).toMatch(/\(0 so far\)/);
+      await dialog.getByTestId('close-reason').fill('Reviewed with the head of year; see referral');
+      await submit.press('Enter');
+      await expect.poll(() => dialog.getByRole('alert').innerText()).toMatch(/Tick the box to confirm/);
+      await shoot(page, 'triage-close-confirm');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => dialog.count()).toBe(0);
+      expect(await statusOf(alertId)).toBe('escalated');
 
-    // The reveal: invisible characters are no reason; a real one shows the text.
-    await page.getByRole('button', { name: 'Reveal', exact: true }).click();
-    const reveal = page.getByTestId('reveal-dialog');
-    await reveal.getByRole('textbox').fill(zeroWidth);
-    await reveal.getByRole('button', { name: 'Reveal screenshot' }).click();
-    await expect.poll(() => reveal.getByRole('alert').innerText()).toMatch(/at least 10 visible characters/);
-    expect(await one("select 1 as found from audit_log where action = 'screenshot.reveal' and target_id = $1", [alertId])).toBeUndefined();
-    const reason = 'Disclosure of suicidal thoughts; checking context for the referral';
-    await reveal.getByRole('textbox').fill(reason);
-    await reveal.getByRole('button', { name: 'Reveal screenshot' }).click();
-    await expect.poll(() => page.getByTestId('alert-term').innerText(), { timeout: 10_000 }).toBe(term);
-    expect(await page.getByTestId('alert-context').innerText()).toContain(term);
-    expect(await one<{ reason: string }>("select detail->>'reason' as reason from audit_log where action = 'screenshot.reveal' and target_id = $1", [alertId])).toEqual({ reason });
+      // The reveal: invisible characters are no reason; a real one shows the text.
+      await page.getByRole('button', { name: 'Reveal', exact: true }).click();
+      const reveal = page.getByTestId('reveal-dialog');
+      await reveal.getByRole('textbox').fill(zeroWidth);
+      await reveal.getByRole('button', { name: 'Reveal screenshot' }).click();
+      await expect.poll(() => reveal.getByRole('alert').innerText()).toMatch(/at least 10 visible characters/);
+      expect(await one("select 1 as found from audit_log where action = 'screenshot.reveal' and target_id = $1", [alertId])).toBeUndefined();
+      const reason = 'Disclosure of suicidal thoughts; checking context for the referral';
+      await reveal.getByRole('textbox').fill(reason);
+      await reveal.getByRole('button', { name: 'Reveal screenshot' }).click();
+      await expect.poll(() => page.getByTestId('alert-term').innerText(), { timeout: 10_000 }).toBe(term);
+      expect(await page.getByTestId('alert-context').innerText()).toContain(term);
+      expect(
+        await one<{ reason: string }>("select detail->>'reason' as reason from audit_log where action = 'screenshot.reveal' and target_id = $1", [alertId]),
+      ).toEqual({ reason });
 
-    // Closing with a reason and the confirmation.
-    await page.getByRole('button', { name: 'Dismiss as false positive' }).click();
-    await expectVisible(dialog, 'the dismiss dialog again');
-    const closing = 'Song lyric quoted in English class; spoke to the pupil';
-    await dialog.getByTestId('close-reason').fill(closing);
-    await dialog.getByTestId('close-confirm').check();
-    await dialog.getByRole('button', { name: 'Dismiss severity 5 alert' }).click();
-    await waitFor(async () => ((await statusOf(alertId)) === 'dismissed' ? true : undefined), { timeoutMs: 10_000, message: 'the alert dismissed' });
-    expect(await one<{ note: string }>("select note from alert_events where alert_id = $1 and to_status = 'dismissed'", [alertId])).toEqual({ note: closing });
+      // Closing with a reason and the confirmation.
+      await page.getByRole('button', { name: 'Dismiss as false positive' }).click();
+      await expectVisible(dialog, 'the dismiss dialog again');
+      const closing = 'Song lyric quoted in English class; spoke to the pupil';
+      await dialog.getByTestId('close-reason').fill(closing);
+      await dialog.getByTestId('close-confirm').check();
+      await dialog.getByRole('button', { name: 'Dismiss severity 5 alert' }).click();
+      await waitFor(async () => ((await statusOf(alertId)) === 'dismissed' ? true : undefined), { timeoutMs: 10_000, message: 'the alert dismissed' });
+      expect(await one<{ note: string }>("select note from alert_events where alert_id = $1 and to_status = 'dismissed'", [alertId])).toEqual({
+        note: closing,
+      });
 
-    await api.settled();
-    // Before the reveal the DSL's browser got no text either; after it, the term.
-    const revealAt = api.bodies.findIndex((answer) => answer.url.endsWith('/reveal'));
-    expect(revealAt).toBeGreaterThan(0);
-    for (const answer of api.bodies.slice(0, revealAt)) expect(answer.body, answer.url).not.toContain(term);
-    expect(api.bodies[revealAt]?.body).toContain(term);
-    expect(browser.incidents).toEqual([]);
-    await context.close();
-  });
+      await api.settled();
+      // Before the reveal the DSL's browser got no text either; after it, the term.
+      const revealAt = api.bodies.findIndex((answer) => answer.url.endsWith('/reveal'));
+      expect(revealAt).toBeGreaterThan(0);
+      for (const answer of api.bodies.slice(0, revealAt)) expect(answer.body, answer.url).not.toContain(term);
+      expect(api.bodies[revealAt]?.body).toContain(term);
+      expect(browser.incidents).toEqual([]);
+      await context.close();
+    },
+  );
 });

@@ -21,7 +21,9 @@ beforeAll(async () => {
   await ensureTools([X11_TEST_TOOLS.i3lock, X11_TEST_TOOLS.xprintidle]);
   // `i3lock -n` stays in the foreground while locked, so the agent holds its PID; the lock state is read every 0.5 s.
   system = await startWholeSystem('Idle homework', { lockCommand: ['i3lock', '-n'], lockPollMs: 500 });
-  await system.collector.admin(['create-user', '--username', 'ms.tile', '--role', 'teacher', '--display-name', 'Ms Tile', '--rooms', 'ICT Suite'], { VIGIL_NEW_PASSWORD: password });
+  await system.collector.admin(['create-user', '--username', 'ms.tile', '--role', 'teacher', '--display-name', 'Ms Tile', '--rooms', 'ICT Suite'], {
+    VIGIL_NEW_PASSWORD: password,
+  });
   browser = await launchBrowser();
 }, 240_000);
 

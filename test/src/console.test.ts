@@ -47,11 +47,14 @@ const signIn = (page: Page, username: string) => users.signIn(page, username);
 async function imageLoaded(page: Page, selector: string): Promise<{ width: number; src: string }> {
   return waitFor(
     async () => {
-      const info = await page.locator(selector).first().evaluate((el) => {
-        // (The test project has no DOM types: this runs in the page.)
-        const img = el as unknown as { complete: boolean; naturalWidth: number; currentSrc: string; src: string };
-        return { width: img.complete ? img.naturalWidth : 0, src: img.currentSrc || img.src };
-      });
+      const info = await page
+        .locator(selector)
+        .first()
+        .evaluate((el) => {
+          // (The test project has no DOM types: this runs in the page.)
+          const img = el as unknown as { complete: boolean; naturalWidth: number; currentSrc: string; src: string };
+          return { width: img.complete ? img.naturalWidth : 0, src: img.currentSrc || img.src };
+        });
       return info.width > 0 ? info : undefined;
     },
     { timeoutMs: 20_000, intervalMs: 200, message: `a loaded image at ${selector}` },
@@ -80,7 +83,10 @@ afterAll(async () => {
 
 describe('the console in a real browser, with a real agent under X', () => {
   it('a teacher sees the live tile with a real thumbnail, locks it, sees it locked, and unlocks it', { timeout: 120_000 }, async () => {
-    const device = await waitFor(() => one<{ id: string }>("select id from devices where status = 'online'"), { timeoutMs: 15_000, message: 'an online device' });
+    const device = await waitFor(() => one<{ id: string }>("select id from devices where status = 'online'"), {
+      timeoutMs: 15_000,
+      message: 'an online device',
+    });
     const { page, context } = await browser.newPage();
     await signIn(page, 'teacher.a');
     await page.goto(`${baseUrl}/live/${roomA}`);
@@ -95,7 +101,16 @@ describe('the console in a real browser, with a real agent under X', () => {
     await page.getByLabel('Message on the lock screen (optional)').fill('Eyes on the board, please');
     await page.getByRole('button', { name: 'Lock now' }).click();
     // "Locked by <teacher>" once the agent confirmed its lock screen is up (lock-state from the PC).
-    await expect.poll(() => tile.getByTestId('tile-lock').innerText().catch(() => ''), { timeout: 20_000 }).toMatch(/^Locked by /);
+    await expect
+      .poll(
+        () =>
+          tile
+            .getByTestId('tile-lock')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 20_000 },
+      )
+      .toMatch(/^Locked by /);
     const lock = await one<{ locked: boolean; message: string }>('select locked, message from device_locks where device_id = $1', [device.id]);
     expect(lock).toEqual({ locked: true, message: 'Eyes on the board, please' });
     await shoot(page, 'live-locked');
@@ -112,12 +127,15 @@ describe('the console in a real browser, with a real agent under X', () => {
     await page.goto(`${baseUrl}/live`);
     await expectVisible(page.getByTestId(`room-${roomA}`), 'room A in the picker');
     expect(await page.getByTestId(`room-${roomB}`).count()).toBe(0);
-    const statuses = await page.evaluate(async (ids) => {
-      const devices = await fetch(`/api/rooms/${ids.roomB}/devices`);
-      const rooms = (await (await fetch('/api/rooms')).json()) as { rooms: { id: string }[] };
-      const alerts = await fetch('/api/alerts');
-      return { devices: devices.status, roomIds: rooms.rooms.map((room) => room.id), alerts: alerts.status };
-    }, { roomB });
+    const statuses = await page.evaluate(
+      async (ids) => {
+        const devices = await fetch(`/api/rooms/${ids.roomB}/devices`);
+        const rooms = (await (await fetch('/api/rooms')).json()) as { rooms: { id: string }[] };
+        const alerts = await fetch('/api/alerts');
+        return { devices: devices.status, roomIds: rooms.rooms.map((room) => room.id), alerts: alerts.status };
+      },
+      { roomB },
+    );
     expect(statuses).toEqual({ devices: 403, roomIds: [roomA], alerts: 403 });
     await page.goto(`${baseUrl}/live/${roomB}`);
     await expectVisible(page.getByText(/not (allowed|have access)|forbidden|no access/i), 'a refusal for room B');
@@ -144,7 +162,10 @@ describe('the console in a real browser, with a real agent under X', () => {
     const dialog = page.getByTestId('dismiss-dialog');
     await dialog.getByLabel('Allow-list this word or phrase (optional)').fill('how a vpn works');
     await dialog.getByRole('button', { name: 'Dismiss alert' }).click();
-    await waitFor(() => one<{ status: string }>("select status from alerts where id = $1 and status = 'dismissed'", [alert.id]), { timeoutMs: 10_000, message: 'the alert dismissed' });
+    await waitFor(() => one<{ status: string }>("select status from alerts where id = $1 and status = 'dismissed'", [alert.id]), {
+      timeoutMs: 10_000,
+      message: 'the alert dismissed',
+    });
     const allowed = await one<{ n: string }>('select count(*)::text as n from allowlist_entries');
     expect(Number(allowed?.n)).toBe(Number(versionBefore?.n) + 1);
     expect(await one('select 1 as found from allowlist_entries where lower(term) = $1', ['how a vpn works'])).toBeDefined();
@@ -174,12 +195,18 @@ describe('the console in a real browser, with a real agent under X', () => {
     const dialog = page.getByTestId('reveal-dialog');
     await dialog.getByRole('textbox').fill('Disclosure of suicidal thoughts; checking context for the referral');
     await dialog.getByRole('button', { name: 'Reveal screenshot' }).click();
-    await waitFor(() => one("select 1 as found from audit_log where action = 'screenshot.reveal' and target_id = $1", [alert.id]), { timeoutMs: 10_000, message: 'the reveal audited' });
-    await expect.poll(() => page.getByTestId('screenshot-blurred').count(), { timeout: 10_000 }).toBe(0);
-    await waitFor(() => one("select 1 as found from audit_log where action = 'screenshot.view' and target_id = $1 and detail->>'blurred' = 'false'", [alert.id]), {
+    await waitFor(() => one("select 1 as found from audit_log where action = 'screenshot.reveal' and target_id = $1", [alert.id]), {
       timeoutMs: 10_000,
-      message: 'the unblurred view audited',
+      message: 'the reveal audited',
     });
+    await expect.poll(() => page.getByTestId('screenshot-blurred').count(), { timeout: 10_000 }).toBe(0);
+    await waitFor(
+      () => one("select 1 as found from audit_log where action = 'screenshot.view' and target_id = $1 and detail->>'blurred' = 'false'", [alert.id]),
+      {
+        timeoutMs: 10_000,
+        message: 'the unblurred view audited',
+      },
+    );
 
     await page.goto(`${baseUrl}/audit`);
     await expectVisible(page.locator('[data-testid^="audit-row-"]', { hasText: 'screenshot.reveal' }), 'the reveal on the audit page');
@@ -214,7 +241,9 @@ describe('the console in a real browser, with a real agent under X', () => {
       await page.getByLabel('User name').fill('teacher.b');
       await page.getByLabel('Password', { exact: true }).fill(`wrong password ${attempt}`);
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await expect.poll(() => one<{ n: number }>("select failed_login_attempts as n from users where username = 'teacher.b'").then((r) => r?.n), { timeout: 10_000 }).toBe(attempt === 3 ? 0 : attempt);
+      await expect
+        .poll(() => one<{ n: number }>("select failed_login_attempts as n from users where username = 'teacher.b'").then((r) => r?.n), { timeout: 10_000 })
+        .toBe(attempt === 3 ? 0 : attempt);
     }
     await page.getByLabel('User name').fill('teacher.b');
     await page.getByLabel('Password', { exact: true }).fill(users.password);

@@ -63,7 +63,10 @@ interface AlertRow {
 
 /** `vigil match` (the real CLI, the repository's word lists) over the typed lines. */
 async function vigilMatch(lines: readonly Line[]): Promise<Map<string, Set<string>>> {
-  const child = spawn(process.execPath, [join(repoRoot, 'collector/src/cli/main.ts'), 'match', '--wordlists', join(repoRoot, 'wordlists')], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(repoRoot, 'collector/src/cli/main.ts'), 'match', '--wordlists', join(repoRoot, 'wordlists')], {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   child.stdin.end(lines.map((line) => JSON.stringify({ id: line.id, text: line.text, source: 'typed' })).join('\n'));
@@ -90,7 +93,11 @@ beforeAll(async () => {
   const policiesBefore = policiesSeen();
   const status = await page.evaluate(async (siteId) => {
     const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
-    const response = await fetch(`/api/policies/site/${siteId}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify({ overrides: { alertCooldownSeconds: 0 } }) });
+    const response = await fetch(`/api/policies/site/${siteId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+      body: JSON.stringify({ overrides: { alertCooldownSeconds: 0 } }),
+    });
     return response.status;
   }, site);
   expect(status).toBe(200);
@@ -112,11 +119,15 @@ describe('obfuscated phrases typed with xdotool under X', () => {
     }
     const end = Date.now();
     await system.typeLine(sentinel);
-    await waitFor(
-      async () => ((await system.db.pool.query('select 1 from alerts where ts >= $1 limit 1', [new Date(end)])).rowCount ?? 0) > 0 || undefined,
-      { timeoutMs: 30_000, intervalMs: 100, message: 'the sentinel line to alert (everything before it has been sent)' },
+    await waitFor(async () => ((await system.db.pool.query('select 1 from alerts where ts >= $1 limit 1', [new Date(end)])).rowCount ?? 0) > 0 || undefined, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      message: 'the sentinel line to alert (everything before it has been sent)',
+    });
+    const { rows } = await system.db.pool.query<AlertRow>(
+      "select id, ts, term, terms, source from alerts where source = 'typed' and ts >= $1 and ts < $2 order by ts",
+      [new Date(started[0] ?? 0), new Date(end)],
     );
-    const { rows } = await system.db.pool.query<AlertRow>("select id, ts, term, terms, source from alerts where source = 'typed' and ts >= $1 and ts < $2 order by ts", [new Date(started[0] ?? 0), new Date(end)]);
     const expected = await vigilMatch(corpus);
 
     let found = 0;
@@ -130,7 +141,8 @@ describe('obfuscated phrases typed with xdotool under X', () => {
       const mine = rows.filter((row) => row.ts.getTime() >= from && row.ts.getTime() < to);
       const agentTerms = new Set(mine.flatMap((row) => [row.term, ...(row.terms ?? []).map((term) => term.term)]));
       const cliTerms = expected.get(line.id) ?? new Set<string>();
-      if ([...agentTerms].sort().join('|') !== [...cliTerms].sort().join('|')) mismatches.push(`${line.id}: agent [${[...agentTerms].join(', ')}] vs vigil match [${[...cliTerms].join(', ')}]`);
+      if ([...agentTerms].sort().join('|') !== [...cliTerms].sort().join('|'))
+        mismatches.push(`${line.id}: agent [${[...agentTerms].join(', ')}] vs vigil match [${[...cliTerms].join(', ')}]`);
       if (line.phrase === null) {
         if (mine.length > 0) falseAlerts++;
         return;

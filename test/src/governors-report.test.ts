@@ -35,7 +35,10 @@ beforeAll(async () => {
   await collector.admin(['create-room', '--name', 'ICT Suite', '--site', 'Northfield Academy']);
   await collector.admin(['create-room', '--name', 'Library', '--site', 'Northfield Academy']);
   users = new ConsoleUsers(collector);
-  await collector.admin(['create-user', '--username', 'clerk', '--role', 'viewer', '--display-name', 'Clerk to the governors', '--site', 'Northfield Academy'], { VIGIL_NEW_PASSWORD: users.password });
+  await collector.admin(
+    ['create-user', '--username', 'clerk', '--role', 'viewer', '--display-name', 'Clerk to the governors', '--site', 'Northfield Academy'],
+    { VIGIL_NEW_PASSWORD: users.password },
+  );
   await seedAlerts();
   browser = await launchBrowser();
 }, 180_000);
@@ -54,7 +57,12 @@ async function seedAlerts(): Promise<void> {
   const roomOf = (name: string) => rooms.rows.find((room) => room.name === name)?.id as string;
   const device = async (site: string, room: string | null) => {
     const id = newId();
-    await db.pool.query("insert into devices (id, site_id, room_id, hostname, os, secret_hash) values ($1, $2, $3, $4, 'linux', 'x')", [id, site, room, `pc-${id.slice(-4)}`]);
+    await db.pool.query("insert into devices (id, site_id, room_id, hostname, os, secret_hash) values ($1, $2, $3, $4, 'linux', 'x')", [
+      id,
+      site,
+      room,
+      `pc-${id.slice(-4)}`,
+    ]);
     return id;
   };
   const north = siteOf('Northfield Academy');
@@ -91,7 +99,7 @@ async function download(page: Page, name: string): Promise<{ bytes: Buffer; file
 }
 
 describe("the governors' report", () => {
-  it('a governors\' clerk downloads the PDF and the CSV from the Reports page; the figures are the database\'s', { timeout: 150_000 }, async () => {
+  it("a governors' clerk downloads the PDF and the CSV from the Reports page; the figures are the database's", { timeout: 150_000 }, async () => {
     const { page, context } = await browser.newPage();
     let pdf: { bytes: Buffer; fileName: string };
     let csv: { bytes: Buffer; fileName: string };
@@ -150,7 +158,9 @@ describe("the governors' report", () => {
     expect(line('room', 'Library')).toEqual(['13', '0']);
     expect(line('site', 'Northfield Academy')).toEqual(['', '']);
 
-    const audit = await db.pool.query<{ format: string }>("select detail ->> 'format' as format from audit_log where action = 'report.export' and actor_label = 'clerk' order by id");
+    const audit = await db.pool.query<{ format: string }>(
+      "select detail ->> 'format' as format from audit_log where action = 'report.export' and actor_label = 'clerk' order by id",
+    );
     expect(audit.rows.map((row) => row.format)).toEqual(['pdf', 'csv']);
   });
 });

@@ -51,8 +51,10 @@ interface LockRow {
   cause: string | null;
 }
 
-const idleLockRows = async () => (await db.pool.query<LockRow>("select kind, cause from idle_lock_events where kind in ('locked', 'unlocked') order by at, id")).rows;
-const alertCount = async (term: string) => Number((await db.pool.query<{ n: string }>('select count(*) as n from alerts where term = $1', [term])).rows[0]?.n ?? 0);
+const idleLockRows = async () =>
+  (await db.pool.query<LockRow>("select kind, cause from idle_lock_events where kind in ('locked', 'unlocked') order by at, id")).rows;
+const alertCount = async (term: string) =>
+  Number((await db.pool.query<{ n: string }>('select count(*) as n from alerts where term = $1', [term])).rows[0]?.n ?? 0);
 
 describe('the idle lock of the headless agent under X', () => {
   it('after the policy idle time: a warning, i3lock, the idle lock recorded, key matching paused until the unlock', { timeout: 240_000 }, async () => {
@@ -64,20 +66,31 @@ describe('the idle lock of the headless agent under X', () => {
     const warning = await agent.waitForLog((l) => l.msg === 'idle lock: warning shown', 90_000, 'the idle lock warning');
     expect(await idleMs()).toBeGreaterThanOrEqual(55_000);
     await waitFor(async () => (await idleMs()) >= 60_000, { timeoutMs: 30_000, intervalMs: 250, message: 'xprintidle past one minute' });
-    const [locker] = await waitFor(async () => {
-      const pids = await lockersOf(agentPid);
-      return pids.length > 0 ? pids : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 100, message: 'i3lock started by the agent' });
+    const [locker] = await waitFor(
+      async () => {
+        const pids = await lockersOf(agentPid);
+        return pids.length > 0 ? pids : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 100, message: 'i3lock started by the agent' },
+    );
     const locked = await agent.waitForLog((l) => l.msg === 'screen locked after the idle time', 10_000, 'the idle lock');
     expect(Number(locked.time)).toBeGreaterThanOrEqual(Number(warning.time) + 5_000);
-    await waitFor(async () => (await idleLockRows()).some((r) => r.kind === 'locked' && r.cause === 'idle'), { timeoutMs: 15_000, intervalMs: 200, message: 'the idle lock row' });
+    await waitFor(async () => (await idleLockRows()).some((r) => r.kind === 'locked' && r.cause === 'idle'), {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+      message: 'the idle lock row',
+    });
 
     // Typed while locked (into i3lock's password box, as a pupil might): heard by the hook, never matched.
     await x.xdotoolType('i want to end my life\n');
 
     // The locker goes away (killed here; at a real PC: the pupil's password): unlock detected and recorded.
     process.kill(locker ?? -1, 'SIGTERM');
-    await waitFor(async () => (await idleLockRows()).some((r) => r.kind === 'unlocked' && r.cause === 'idle'), { timeoutMs: 15_000, intervalMs: 200, message: 'the idle unlock row' });
+    await waitFor(async () => (await idleLockRows()).some((r) => r.kind === 'unlocked' && r.cause === 'idle'), {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+      message: 'the idle unlock row',
+    });
     expect(await idleLockRows()).toEqual([
       { kind: 'locked', cause: 'idle' },
       { kind: 'unlocked', cause: 'idle' },
@@ -87,7 +100,11 @@ describe('the idle lock of the headless agent under X', () => {
     await x.openXterm('After the lock');
     await agent.focused('After the lock');
     await x.xdotoolType('nobody would miss me\n');
-    await waitFor(async () => (await alertCount('nobody would miss me')) === 1, { timeoutMs: 20_000, intervalMs: 200, message: 'the alert typed after the unlock' });
+    await waitFor(async () => (await alertCount('nobody would miss me')) === 1, {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+      message: 'the alert typed after the unlock',
+    });
     // Alerts go out in order: anything matched while locked would be in by now.
     expect(await alertCount('end my life')).toBe(0);
     expect(await lockersOf(agentPid)).toEqual([]);

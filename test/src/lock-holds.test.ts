@@ -74,10 +74,13 @@ async function lockerPid(): Promise<number | undefined> {
  * killed one's id, so the PID tells them apart); the milliseconds from `since`.
  */
 async function lockBack(since: number, what: string, killed?: number): Promise<number> {
-  await waitFor(async () => {
-    const pid = await lockerPid();
-    return (killed === undefined || (pid !== undefined && pid !== killed)) && (await lockWindows()).length > 0;
-  }, { timeoutMs: 15_000, intervalMs: 10, message: what });
+  await waitFor(
+    async () => {
+      const pid = await lockerPid();
+      return (killed === undefined || (pid !== undefined && pid !== killed)) && (await lockWindows()).length > 0;
+    },
+    { timeoutMs: 15_000, intervalMs: 10, message: what },
+  );
   return Date.now() - since;
 }
 

@@ -108,7 +108,10 @@ describe('what the pupil sees on the Linux agent', () => {
 
     // The teacher unlocks: the window goes.
     await collector.admin(['unlock', '--room', 'ICT Suite']);
-    await waitFor(async () => ((await windowGeometry(x, 'Vigil lock')) === undefined ? true : undefined), { timeoutMs: 15_000, message: 'the lock window gone' });
+    await waitFor(async () => ((await windowGeometry(x, 'Vigil lock')) === undefined ? true : undefined), {
+      timeoutMs: 15_000,
+      message: 'the lock window gone',
+    });
   });
 
   it('a message with no notification daemon appears in the agent window, and the console says delivered and shown', { timeout: 240_000 }, async () => {
@@ -127,14 +130,24 @@ describe('what the pupil sees on the Linux agent', () => {
     const box = await waitFor(() => windowGeometry(x, 'Vigil message'), { timeoutMs: 15_000, message: 'the Vigil message window' });
     expect(box.left + box.width).toBeLessThanOrEqual(1280);
     await agent.waitForLog((l) => l.msg === 'teacher message handled' && l.via === 'window', 10_000, 'the message shown in the agent window');
-    await expect.poll(async () => (await page.getByTestId('live-status').innerText()).trim(), { timeout: 20_000 }).toBe('Message delivered to 1 computer · shown on 1.');
-    const shown = await db.pool.query<{ detail: { via: string } }>("select detail from audit_log where action = 'device.message-shown' and target_id = $1", [device.id]);
+    await expect
+      .poll(async () => (await page.getByTestId('live-status').innerText()).trim(), { timeout: 20_000 })
+      .toBe('Message delivered to 1 computer · shown on 1.');
+    const shown = await db.pool.query<{ detail: { via: string } }>("select detail from audit_log where action = 'device.message-shown' and target_id = $1", [
+      device.id,
+    ]);
     expect(shown.rows.map((r) => r.detail.via)).toEqual(['window']);
-    await save('agent-linux-message.png', await screenshot(x, { width: box.width + 48, height: box.height + 48, left: box.left - 24, top: Math.max(0, box.top - 24) }));
+    await save(
+      'agent-linux-message.png',
+      await screenshot(x, { width: box.width + 48, height: box.height + 48, left: box.left - 24, top: Math.max(0, box.top - 24) }),
+    );
 
     // The pupil closes it with OK.
     await x.xdotool('mousemove', String(box.left + box.width - 60), String(box.top + box.height - 36), 'click', '1');
-    await waitFor(async () => ((await windowGeometry(x, 'Vigil message')) === undefined ? true : undefined), { timeoutMs: 10_000, message: 'the message window closed by OK' });
+    await waitFor(async () => ((await windowGeometry(x, 'Vigil message')) === undefined ? true : undefined), {
+      timeoutMs: 10_000,
+      message: 'the message window closed by OK',
+    });
     expect(browser.incidents).toEqual([]);
   });
 
@@ -159,7 +172,10 @@ describe('what the pupil sees on the Linux agent', () => {
 
     // "I understand" (bottom right of the box) closes it.
     await x.xdotool('mousemove', String(box.left + box.width - 16 - 73), String(box.top + box.height - 36), 'click', '1');
-    await waitFor(async () => ((await windowGeometry(x, 'Vigil acceptable use')) === undefined ? true : undefined), { timeoutMs: 10_000, message: 'the notice closed' });
+    await waitFor(async () => ((await windowGeometry(x, 'Vigil acceptable use')) === undefined ? true : undefined), {
+      timeoutMs: 10_000,
+      message: 'the notice closed',
+    });
 
     // The next sign-in (a restart of the agent): the same version is not shown again.
     await agent.stop();

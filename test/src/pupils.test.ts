@@ -68,11 +68,23 @@ describe('the pupil directory', () => {
     } finally {
       await context.close();
     }
-    const { rows } = await system.db.pool.query<{ mis_id: string; given_name: string; family_name: string; year_group: string | null; tutor_group: string; classes: string[] }>(
-      'select mis_id, given_name, family_name, year_group, tutor_group, classes from pupils order by mis_id',
-    );
+    const { rows } = await system.db.pool.query<{
+      mis_id: string;
+      given_name: string;
+      family_name: string;
+      year_group: string | null;
+      tutor_group: string;
+      classes: string[];
+    }>('select mis_id, given_name, family_name, year_group, tutor_group, classes from pupils order by mis_id');
     expect(rows).toEqual([
-      { mis_id: 'K801200300001', given_name: 'Becky', family_name: 'Okafor', year_group: 'Year 9', tutor_group: '9RW', classes: ['9A/Ma1', '9A/En2', '9A/Cs1'] },
+      {
+        mis_id: 'K801200300001',
+        given_name: 'Becky',
+        family_name: 'Okafor',
+        year_group: 'Year 9',
+        tutor_group: '9RW',
+        classes: ['9A/Ma1', '9A/En2', '9A/Cs1'],
+      },
       { mis_id: 'K801200300002', given_name: 'Jon', family_name: 'Smith, Jr', year_group: 'Year 7', tutor_group: '7AB', classes: ['7A/Ma1'] },
       { mis_id: 'K801200300004', given_name: 'Aisha', family_name: 'Begum', year_group: null, tutor_group: '10GH', classes: ['10B/Sc2'] },
       { mis_id: 'K801200300005', given_name: 'Tom', family_name: 'Evans', year_group: 'Year 10', tutor_group: '10GH', classes: ['10B/Sc2', '10B/Ma3'] },
@@ -88,7 +100,13 @@ describe('the pupil directory', () => {
     const typedAt = new Date();
     await system.typeLine('my cousin has a bet365 account');
     const alert = await waitFor(
-      async () => (await system.db.pool.query<{ id: string; os_user: string }>('select id, os_user from alerts where term = $1 and received_at >= $2 order by ts desc limit 1', ['bet365', typedAt])).rows[0],
+      async () =>
+        (
+          await system.db.pool.query<{ id: string; os_user: string }>(
+            'select id, os_user from alerts where term = $1 and received_at >= $2 order by ts desc limit 1',
+            ['bet365', typedAt],
+          )
+        ).rows[0],
       { timeoutMs: 30_000, intervalMs: 100, message: 'the bet365 alert committed' },
     );
     expect(alert.os_user).toBe(osUser);

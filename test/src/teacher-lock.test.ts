@@ -57,12 +57,16 @@ async function lockersOn(display: string): Promise<{ pid: number; ppid: number }
 }
 
 const oneLocker = (what: string) =>
-  waitFor(async () => {
-    const lockers = await lockersOn(x.display);
-    return lockers.length === 1 ? lockers[0] : undefined;
-  }, { timeoutMs: 15_000, intervalMs: 100, message: what });
+  waitFor(
+    async () => {
+      const lockers = await lockersOn(x.display);
+      return lockers.length === 1 ? lockers[0] : undefined;
+    },
+    { timeoutMs: 15_000, intervalMs: 100, message: what },
+  );
 
-const lockRows = async () => (await db.pool.query<{ kind: string; cause: string | null }>("select kind, cause from idle_lock_events where cause = 'teacher' order by at, id")).rows;
+const lockRows = async () =>
+  (await db.pool.query<{ kind: string; cause: string | null }>("select kind, cause from idle_lock_events where cause = 'teacher' order by at, id")).rows;
 
 describe('a teacher lock under X', () => {
   it('holds through a kill -9 and a reboot with the collector down, and the collector unlock still lifts it', { timeout: 180_000 }, async () => {

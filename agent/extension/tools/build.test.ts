@@ -27,11 +27,15 @@ function extensionIdOf(keyBase64: string): string {
 
 describe('the built browser extension', () => {
   it('is a Manifest V3 extension whose pinned key gives the id the console and policies name', async () => {
-    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Record<string, unknown> & { key: string; background: { service_worker: string } };
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Record<string, unknown> & {
+      key: string;
+      background: { service_worker: string };
+    };
     expect(manifest.manifest_version).toBe(3);
     expect(extensionIdOf(manifest.key)).toBe(BROWSER_EXTENSION_ID);
     expect(manifest.background.service_worker).toBe('background.js');
-    for (const file of ['background.js', 'content.js', 'popup.html', 'popup.js', 'lock.html', 'lock.js', 'icons/icon-128.png']) expect((await readFile(join(out, file))).byteLength).toBeGreaterThan(0);
+    for (const file of ['background.js', 'content.js', 'popup.html', 'popup.js', 'lock.html', 'lock.js', 'icons/icon-128.png'])
+      expect((await readFile(join(out, file))).byteLength).toBeGreaterThan(0);
   });
 
   it('declares exactly collectorUrl and enrolmentToken (plus optional label and room) as managed configuration', async () => {

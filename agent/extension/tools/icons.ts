@@ -10,5 +10,7 @@ const SHIELD = (size: number) => `<svg xmlns="http://www.w3.org/2000/svg" width=
 export const ICON_SIZES = [16, 32, 48, 128] as const;
 
 export async function renderIcon(size: number): Promise<Buffer> {
-  return sharp(Buffer.from(SHIELD(size))).png().toBuffer();
+  return sharp(Buffer.from(SHIELD(size)))
+    .png()
+    .toBuffer();
 }

@@ -124,7 +124,11 @@ async function normaliseTree(stage: string): Promise<{ md5sums: string; installe
     }
     await chmod(path, (info.mode & 0o111) !== 0 ? 0o755 : 0o644);
     bytes += info.size;
-    lines.push(`${createHash('md5').update(await readFile(path)).digest('hex')}  ${rel}`);
+    lines.push(
+      `${createHash('md5')
+        .update(await readFile(path))
+        .digest('hex')}  ${rel}`,
+    );
   }
   return { md5sums: `${lines.join('\n')}\n`, installedKiB: Math.ceil(bytes / 1024) };
 }
@@ -138,7 +142,8 @@ export interface DebBuild {
 
 export async function buildDeb(options: { outDir: string; nodeBinary?: string }): Promise<DebBuild> {
   const arch = DEB_ARCH[process.arch];
-  if (process.platform !== 'linux' || arch === undefined) throw new Error(`build-deb: builds on Linux x64 or arm64 only (this is ${process.platform}-${process.arch})`);
+  if (process.platform !== 'linux' || arch === undefined)
+    throw new Error(`build-deb: builds on Linux x64 or arm64 only (this is ${process.platform}-${process.arch})`);
   try {
     await run('dpkg-deb', ['--version']);
   } catch {
@@ -159,7 +164,15 @@ export async function buildDeb(options: { outDir: string; nodeBinary?: string })
     await copyFile(await realpath(options.nodeBinary ?? process.execPath), join(root, 'node'));
     await chmod(join(root, 'node'), 0o755);
     await mkdir(join(root, 'lib'), { recursive: true });
-    await build({ entryPoints: [join(HERE, 'postinst-enrol.ts')], outfile: join(root, 'lib', 'postinst-enrol.mjs'), bundle: true, platform: 'node', format: 'esm', target: 'node22', logLevel: 'silent' });
+    await build({
+      entryPoints: [join(HERE, 'postinst-enrol.ts')],
+      outfile: join(root, 'lib', 'postinst-enrol.mjs'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      logLevel: 'silent',
+    });
 
     const unitOut = join(stage, UNIT_PATH);
     await mkdir(dirname(unitOut), { recursive: true });
@@ -185,7 +198,7 @@ export async function buildDeb(options: { outDir: string; nodeBinary?: string })
       'Homepage: https://github.com/vigil-safeguarding/vigil',
       'Description: Vigil safeguarding agent for school computers (system service)',
       ' The Vigil agent watches the focused window and what is typed on a school PC,',
-      ' matches both against the school\'s safeguarding word lists and reports hits to the',
+      " matches both against the school's safeguarding word lists and reports hits to the",
       " school's Vigil collector. It runs as a root system service holding the device",
       ' identity where pupils cannot read it, with a helper in the signed-in session.',
       ' Monitoring is never hidden: the collector lists every enrolled computer.',
@@ -214,6 +227,9 @@ export async function buildDeb(options: { outDir: string; nodeBinary?: string })
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { values } = parseArgs({ options: { out: { type: 'string' }, node: { type: 'string' } } });
-  const built = await buildDeb({ outDir: values.out ?? join(AGENT_DIR, 'dist', 'packages'), ...(values.node === undefined ? {} : { nodeBinary: values.node }) });
+  const built = await buildDeb({
+    outDir: values.out ?? join(AGENT_DIR, 'dist', 'packages'),
+    ...(values.node === undefined ? {} : { nodeBinary: values.node }),
+  });
   process.stdout.write(`built ${built.file} (${(built.bytes / 1024 / 1024).toFixed(1)} MiB)\n`);
 }

@@ -26,7 +26,17 @@ function rig() {
   const p = createFakePlatform();
   const windows = new ScriptedWindows();
   const outbox = new RecordingOutbox();
-  const activity = new ActivityService({ windows, idle: p.idle, clock: p.clock, outbox, osUser: 'pupil.jones', log: silentLog, maxSpanMs: 300_000, idleAfterSeconds: 60, idlePollMs: 5_000 });
+  const activity = new ActivityService({
+    windows,
+    idle: p.idle,
+    clock: p.clock,
+    outbox,
+    osUser: 'pupil.jones',
+    log: silentLog,
+    maxSpanMs: 300_000,
+    idleAfterSeconds: 60,
+    idlePollMs: 5_000,
+  });
   activity.start();
   const t0 = p.clock.now();
   const spans = () => outbox.of('activity').map((m) => ({ title: m.payload.title, start: m.payload.start - t0, end: m.payload.end - t0, url: m.payload.url }));

@@ -33,7 +33,13 @@ export const agentConfigSchema = z
      */
     insecure: z.boolean().default(false),
     /** One-time enrolment token from IT; needed only until device.json exists. */
-    enrolToken: z.string().trim().min(16).max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+    enrolToken: z
+      .string()
+      .trim()
+      .min(16)
+      .max(128)
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+      .optional(),
     /** Folder for device.json, the outbox and cached policy / word list. */
     stateDir: z.string().min(1),
     logLevel: z.enum(logLevels).default('info'),

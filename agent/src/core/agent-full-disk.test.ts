@@ -25,7 +25,14 @@ afterEach(async () => {
 
 async function makeAgent(collector: FakeCollector, stateDir: string) {
   const platform = { ...createFakePlatform(), clock: realClock };
-  const config = parseAgentConfig({ collector: collector.url, enrolToken: 'enrol-token-0123456789', stateDir, reconnectBaseMs: 20, reconnectCapMs: 200, stopFlushMs: 1_000 });
+  const config = parseAgentConfig({
+    collector: collector.url,
+    enrolToken: 'enrol-token-0123456789',
+    stateDir,
+    reconnectBaseMs: 20,
+    reconnectCapMs: 200,
+    stopFlushMs: 1_000,
+  });
   const agent: Agent = await createAgent({ platform, config });
   cleanup.push(() => agent.stop());
   return { agent, platform };
@@ -33,7 +40,10 @@ async function makeAgent(collector: FakeCollector, stateDir: string) {
 
 describe('agent on a full disk', () => {
   it('starts degraded, locks, sends alerts straight without a screenshot reference, reports it, and recovers', async () => {
-    const collector = await FakeCollector.start({ wordlist: TEST_WORDLIST, policy: { ...defaultPolicy, signInTitlePatterns: [], noCaptureCategories: [], heartbeatSeconds: 5 } });
+    const collector = await FakeCollector.start({
+      wordlist: TEST_WORDLIST,
+      policy: { ...defaultPolicy, signInTitlePatterns: [], noCaptureCategories: [], heartbeatSeconds: 5 },
+    });
     cleanup.push(() => collector.stop());
     const stateDir = await mkdtemp(join(tmpdir(), 'vigil-agent-full-'));
     cleanup.push(() => rm(stateDir, { recursive: true, force: true }));

@@ -14,7 +14,6 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-
 async function rig(opts: { collector?: FakeCollector; stateDir?: string; agentRestarts?: number; url?: string } = {}) {
   const collector = opts.collector ?? (await FakeCollector.start({ wordlist: TEST_WORDLIST }));
   if (opts.collector === undefined) cleanup.push(() => collector.stop());
@@ -26,7 +25,14 @@ async function rig(opts: { collector?: FakeCollector; stateDir?: string; agentRe
   }
   // Real time for the socket; the fakes for everything the person at the PC does.
   const platform = { ...createFakePlatform(), clock: realClock };
-  const config = parseAgentConfig({ collector: opts.url ?? collector.url, enrolToken: 'enrol-token-0123456789', stateDir, reconnectBaseMs: 20, reconnectCapMs: 200, stopFlushMs: 1_000 });
+  const config = parseAgentConfig({
+    collector: opts.url ?? collector.url,
+    enrolToken: 'enrol-token-0123456789',
+    stateDir,
+    reconnectBaseMs: 20,
+    reconnectCapMs: 200,
+    stopFlushMs: 1_000,
+  });
   const agent: Agent = await createAgent({ platform, config, agentRestarts: opts.agentRestarts });
   cleanup.push(() => agent.stop());
   return { collector, stateDir, platform, agent };

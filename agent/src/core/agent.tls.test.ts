@@ -23,7 +23,10 @@ afterEach(async () => {
 
 const TOKEN = 'vigil-enrol-0123456789abcdefghijklmnopqrstuv';
 /** What a collector would command at once: a lock and a screenshot. */
-const COMMANDS = [makeEnvelope('lock', { on: true, lockId: 'L-FAKE', message: 'gotcha' }), makeEnvelope('screenshot-request', { requestId: 'R-FAKE', width: 640 })];
+const COMMANDS = [
+  makeEnvelope('lock', { on: true, lockId: 'L-FAKE', message: 'gotcha' }),
+  makeEnvelope('screenshot-request', { requestId: 'R-FAKE', width: 640 }),
+];
 
 async function stateFolder(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-agent-tls-'));
@@ -42,7 +45,11 @@ async function startAgent(config: Record<string, unknown>) {
   const lines: string[] = [];
   const log = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }));
   const platform = { ...createFakePlatform(), clock: realClock };
-  const agent: Agent = await createAgent({ platform, config: parseAgentConfig({ reconnectBaseMs: 20, reconnectCapMs: 200, stopFlushMs: 200, ...config }), log });
+  const agent: Agent = await createAgent({
+    platform,
+    config: parseAgentConfig({ reconnectBaseMs: 20, reconnectCapMs: 200, stopFlushMs: 200, ...config }),
+    log,
+  });
   cleanup.push(() => agent.stop());
   await agent.start();
   return { agent, platform, lines, logged: (msg: string) => lines.some((line) => (JSON.parse(line) as { msg: string }).msg === msg) };

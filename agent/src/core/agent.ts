@@ -91,7 +91,8 @@ export async function createAgent(opts: CreateAgentOptions) {
     else throw new AgentStartError('state-dir', `cannot use state folder ${config.stateDir}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const stored = await readDeviceCredentials(config.stateDir);
-  if (!stored.ok && stored.code !== 'missing') log.error({ code: stored.code, detail: stored.detail }, 'device.json is unreadable; enrolling again if a token was given');
+  if (!stored.ok && stored.code !== 'missing')
+    log.error({ code: stored.code, detail: stored.detail }, 'device.json is unreadable; enrolling again if a token was given');
   const credentials = stored.ok ? stored.value : undefined;
   if (credentials === undefined && config.enrolToken === undefined) {
     throw new AgentStartError('not-enrolled', `not enrolled: no device.json in ${config.stateDir}; start once with --enrol-token <token from IT>`);
@@ -100,9 +101,23 @@ export async function createAgent(opts: CreateAgentOptions) {
   const socketUrl = agentSocketUrl(config.collector);
   const storedTrust = credentials === undefined ? {} : await readDeviceTrust(config.stateDir);
   const tokenPin = credentials === undefined && config.enrolToken !== undefined ? pinOfToken(config.enrolToken) : undefined;
-  const transport = chooseTransport({ url: socketUrl, insecure: config.insecure, configPins: config.collectorPins ?? [], tokenPin, stored: storedTrust, enrolled: credentials !== undefined });
+  const transport = chooseTransport({
+    url: socketUrl,
+    insecure: config.insecure,
+    configPins: config.collectorPins ?? [],
+    tokenPin,
+    stored: storedTrust,
+    enrolled: credentials !== undefined,
+  });
   if (!transport.ok) throw new AgentStartError(transport.code, transport.message);
-  const trust = new CollectorTrust({ transport: transport.transport, configuredUrl: socketUrl, insecure: config.insecure, stored: storedTrust, stateDir: config.stateDir, log: child('connection') });
+  const trust = new CollectorTrust({
+    transport: transport.transport,
+    configuredUrl: socketUrl,
+    insecure: config.insecure,
+    stored: storedTrust,
+    stateDir: config.stateDir,
+    log: child('connection'),
+  });
 
   const fixedOsUser = config.osUser ?? currentOsUser();
   const osUser = opts.osUser ?? (() => fixedOsUser);
@@ -153,7 +168,13 @@ export async function createAgent(opts: CreateAgentOptions) {
   const startedAt = p.clock.now();
   // The connection is created after `live`, which sends through it: a small indirection.
   let sendBinary: (frame: Uint8Array) => boolean = () => false;
-  const live = new LiveService({ capture: p.capture, clock: p.clock, send: (frame) => sendBinary(frame), log: child('live'), currentWindow: () => windows.last });
+  const live = new LiveService({
+    capture: p.capture,
+    clock: p.clock,
+    send: (frame) => sendBinary(frame),
+    log: child('live'),
+    currentWindow: () => windows.last,
+  });
   // One id for this run of the process, the same on every reconnect: the collector audits one unclean exit per run.
   const runId = ulid();
   // An unclean exit is told once: after a welcome (the collector has recorded it) this run's reconnects say 'clean'.
@@ -236,7 +257,10 @@ export async function createAgent(opts: CreateAgentOptions) {
         outbox.noteDiskError(err);
         log.error({ err, stateDir: config.stateDir }, 'state folder refuses writes: running degraded (records held in memory, sent straight)');
       }
-      log.info({ stateDir: config.stateDir, previousExit, pending: outbox.stats().pending, degraded: outbox.stats().degraded, version: AGENT_VERSION }, 'agent starting');
+      log.info(
+        { stateDir: config.stateDir, previousExit, pending: outbox.stats().pending, degraded: outbox.stats().degraded, version: AGENT_VERSION },
+        'agent starting',
+      );
       // A teacher lock kept from the last run is back on screen before the collector is asked.
       await lock.start();
       await detector.start();

@@ -46,7 +46,11 @@ export function alertRecords(facts: AlertFacts): OutboxInput[] {
   if (withImage) payload.screenshot = { sha256: image.sha256, width: image.width, height: image.height, mime: image.mime, bytes: image.bytes.byteLength };
   const records = [messageRecord(makeEnvelope('alert', payload, { id: facts.id, now: facts.now }))];
   if (withImage) {
-    const upload = makeEnvelope('screenshot', { sha256: image.sha256, width: image.width, height: image.height, mime: image.mime, alertId: facts.id }, { now: facts.now });
+    const upload = makeEnvelope(
+      'screenshot',
+      { sha256: image.sha256, width: image.width, height: image.height, mime: image.mime, alertId: facts.id },
+      { now: facts.now },
+    );
     records.push(binaryRecord(upload, image.bytes));
   }
   return records;

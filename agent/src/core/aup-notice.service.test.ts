@@ -65,7 +65,10 @@ describe('the acceptable-use notice on the headless agent', () => {
   });
 
   it('a state folder that cannot record it still shows it once per run, and a damaged record shows it again', async () => {
-    const failing = { acknowledged: (u: string, v: string) => store.acknowledged(u, v), record: () => Promise.reject(new Error('ENOSPC: no space left on device')) };
+    const failing = {
+      acknowledged: (u: string, v: string) => store.acknowledged(u, v),
+      record: () => Promise.reject(new Error('ENOSPC: no space left on device')),
+    };
     const aup = new AupNoticeService({ notifier, store: failing, policy: () => policy, osUser: () => user, clock: realClock, log: silentLog });
     expect(await aup.check()).toBe('shown');
     expect(await aup.check()).toBe('seen');

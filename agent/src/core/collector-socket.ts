@@ -27,13 +27,22 @@ export async function openCollectorSocket(transport: Transport, log: Logger, han
       return { ok: true, ws, verifiedPin: checked.pin };
     }
     case 'tls-unpinned':
-      log.warn({ url: transport.url }, 'connecting over TLS WITHOUT checking the collector key (--insecure): anyone on the network path can impersonate the collector');
+      log.warn(
+        { url: transport.url },
+        'connecting over TLS WITHOUT checking the collector key (--insecure): anyone on the network path can impersonate the collector',
+      );
       return { ok: true, ws: new WebSocket(transport.url, { ...options, rejectUnauthorized: false }), verifiedPin: undefined };
     case 'plain-insecure':
-      log.warn({ url: transport.url }, 'connecting over plain ws:// (--insecure): the device secret and everything sent can be read and the collector impersonated');
+      log.warn(
+        { url: transport.url },
+        'connecting over plain ws:// (--insecure): the device secret and everything sent can be read and the collector impersonated',
+      );
       return { ok: true, ws: new WebSocket(transport.url, options), verifiedPin: undefined };
     case 'plain-migrate':
-      log.warn({ url: transport.url }, "connecting over plain ws:// once to learn the collector's TLS address and key (enrolled before pinning); this connection is not protected and nothing the collector says on it is obeyed");
+      log.warn(
+        { url: transport.url },
+        "connecting over plain ws:// once to learn the collector's TLS address and key (enrolled before pinning); this connection is not protected and nothing the collector says on it is obeyed",
+      );
       return { ok: true, ws: new WebSocket(transport.url, options), verifiedPin: undefined };
     case 'plain-loopback':
       return { ok: true, ws: new WebSocket(transport.url, options), verifiedPin: undefined };

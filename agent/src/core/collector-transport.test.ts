@@ -8,11 +8,20 @@ const PIN_C = 'C'.repeat(43);
 const lan = 'ws://collector.school.lan:8080/agent/v1';
 const lanTls = 'wss://collector.school.lan:8443/agent/v1';
 
-const input = (over: Partial<TransportInput>): TransportInput => ({ url: lan, insecure: false, configPins: [], tokenPin: undefined, stored: {}, enrolled: false, ...over });
+const input = (over: Partial<TransportInput>): TransportInput => ({
+  url: lan,
+  insecure: false,
+  configPins: [],
+  tokenPin: undefined,
+  stored: {},
+  enrolled: false,
+  ...over,
+});
 
 describe('which connection the agent may make', () => {
   it('knows loopback: 127.0.0.0/8, ::1 and localhost, nothing else', () => {
-    for (const host of ['127.0.0.1', '127.8.9.10', '[::1]', '::1', 'localhost', 'LOCALHOST', 'agent.localhost', '::ffff:127.0.0.1']) expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ['127.0.0.1', '127.8.9.10', '[::1]', '::1', 'localhost', 'LOCALHOST', 'agent.localhost', '::ffff:127.0.0.1'])
+      expect(isLoopbackHost(host)).toBe(true);
     for (const host of ['10.0.0.1', '128.0.0.1', 'collector.school.lan', 'localhost.evil.com', '::2', '0.0.0.0']) expect(isLoopbackHost(host)).toBe(false);
   });
 
@@ -27,8 +36,15 @@ describe('which connection the agent may make', () => {
   });
 
   it('allows plain ws:// to loopback, and elsewhere only with --insecure or to migrate a pre-pinning enrolment', () => {
-    expect(chooseTransport(input({ url: 'ws://127.0.0.1:8080/agent/v1', tokenPin: PIN_A }))).toMatchObject({ ok: true, transport: { mode: 'plain-loopback', pins: [PIN_A] } });
-    expect(chooseTransport(input({ tokenPin: PIN_A }))).toMatchObject({ ok: false, code: 'plain-refused', message: expect.stringContaining('wss://collector.school.lan:8443') });
+    expect(chooseTransport(input({ url: 'ws://127.0.0.1:8080/agent/v1', tokenPin: PIN_A }))).toMatchObject({
+      ok: true,
+      transport: { mode: 'plain-loopback', pins: [PIN_A] },
+    });
+    expect(chooseTransport(input({ tokenPin: PIN_A }))).toMatchObject({
+      ok: false,
+      code: 'plain-refused',
+      message: expect.stringContaining('wss://collector.school.lan:8443'),
+    });
     expect(chooseTransport(input({}))).toMatchObject({ ok: false, code: 'plain-refused' });
     expect(chooseTransport(input({ insecure: true }))).toMatchObject({ ok: true, transport: { mode: 'plain-insecure' } });
     // Enrolled before pins existed (device.json without collectorPins): one migration connection.

@@ -72,7 +72,8 @@ export function chooseTransport(input: TransportInput): TransportChoice {
   if (isLoopbackHost(target.hostname)) return { ok: true, transport: { url, mode: 'plain-loopback', pins } };
   if (input.insecure) return { ok: true, transport: { url, mode: 'plain-insecure', pins } };
   // Enrolled before pins existed: one plain connection to learn where TLS is (README: migration).
-  if (input.enrolled && (stored.collectorPins ?? []).length === 0 && input.configPins.length === 0) return { ok: true, transport: { url, mode: 'plain-migrate', pins } };
+  if (input.enrolled && (stored.collectorPins ?? []).length === 0 && input.configPins.length === 0)
+    return { ok: true, transport: { url, mode: 'plain-migrate', pins } };
   return {
     ok: false,
     code: 'plain-refused',
@@ -103,7 +104,8 @@ export function judgeWelcomeTls(current: Transport, tls: WelcomeTls | undefined,
   }
   if (current.mode === 'tls-unpinned' || current.mode === 'plain-insecure') return { kind: 'continue' };
   if (tls === undefined) {
-    if (current.mode === 'plain-migrate') return { kind: 'refuse', why: `the collector at ${new URL(current.url).host} offers no TLS: update it (or run this agent with --insecure)` };
+    if (current.mode === 'plain-migrate')
+      return { kind: 'refuse', why: `the collector at ${new URL(current.url).host} offers no TLS: update it (or run this agent with --insecure)` };
     return { kind: 'continue' };
   }
   if (insecure) return { kind: 'continue' };

@@ -35,7 +35,14 @@ export class CollectorTrust {
 
   /** A fixed transport with nothing persisted (ConnectionService without a trust: tests). */
   static fixed(transport: Transport, log: Logger): CollectorTrust {
-    return new CollectorTrust({ transport, configuredUrl: transport.url, insecure: transport.mode === 'plain-insecure' || transport.mode === 'tls-unpinned', stored: {}, stateDir: undefined, log });
+    return new CollectorTrust({
+      transport,
+      configuredUrl: transport.url,
+      insecure: transport.mode === 'plain-insecure' || transport.mode === 'tls-unpinned',
+      stored: {},
+      stateDir: undefined,
+      log,
+    });
   }
 
   get transport(): Transport {

@@ -1,6 +1,14 @@
 import type { Logger } from 'pino';
 import type { RawData } from 'ws';
-import { decodeCollectorMessage, encode, makeEnvelope, type CollectorMessage, type DecodeResult, type HeartbeatPayload, type WelcomePayload } from '@vigil/shared/protocol';
+import {
+  decodeCollectorMessage,
+  encode,
+  makeEnvelope,
+  type CollectorMessage,
+  type DecodeResult,
+  type HeartbeatPayload,
+  type WelcomePayload,
+} from '@vigil/shared/protocol';
 import type { OutboxStats } from './outbox/index.ts';
 import { writeDeviceCredentials, type DeviceCredentials } from './state-dir.ts';
 
@@ -29,7 +37,8 @@ export function heartbeatText(status: Omit<HeartbeatPayload, 'outbox'>, stats: O
     damaged: stats.corruptRecordsSkipped + stats.segmentsQuarantined,
     rejected: stats.rejected,
   };
-  const degraded: HeartbeatPayload['degraded'] = stats.degraded === undefined ? undefined : { reason: stats.degraded.reason, since: stats.degraded.since, heldInMemory: stats.heldInMemory };
+  const degraded: HeartbeatPayload['degraded'] =
+    stats.degraded === undefined ? undefined : { reason: stats.degraded.reason, since: stats.degraded.since, heldInMemory: stats.heldInMemory };
   return encode(makeEnvelope('heartbeat', { ...status, outbox, ...(degraded === undefined ? {} : { degraded }) }, { now }));
 }
 
@@ -38,7 +47,12 @@ export function heartbeatText(status: Omit<HeartbeatPayload, 'outbox'>, stats: O
  * secret, written to device.json before anything else — the token is used up, so the secret
  * is the only way back in. Undefined when an enrolment welcome carries no secret.
  */
-export async function identityFromWelcome(welcome: WelcomePayload, stored: DeviceCredentials | undefined, stateDir: string, log: Logger): Promise<DeviceCredentials | undefined> {
+export async function identityFromWelcome(
+  welcome: WelcomePayload,
+  stored: DeviceCredentials | undefined,
+  stateDir: string,
+  log: Logger,
+): Promise<DeviceCredentials | undefined> {
   if (stored !== undefined) {
     if (welcome.deviceId !== stored.deviceId) log.warn({ deviceId: welcome.deviceId, stored: stored.deviceId }, 'the collector welcomed a different device id');
     return stored;

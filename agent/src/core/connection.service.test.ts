@@ -69,7 +69,8 @@ async function rig(opts: RigOptions = {}) {
   const policy = new PolicyState({ cacheDir: stateDir });
   const wordlist = new WordlistState({ cacheDir: stateDir });
   const lines = opts.logLines;
-  const log = lines === undefined ? silentLog : pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }));
+  const log =
+    lines === undefined ? silentLog : pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }));
   const calls: string[] = [];
   const handlers: CommandHandlers = {
     lock: async (cmd) => void calls.push(`lock ${String(cmd.on)} ${cmd.lockId}`),
@@ -97,7 +98,6 @@ async function rig(opts: RigOptions = {}) {
   cleanup.push(() => connection.stop());
   return { collector, stateDir, outbox, policy, wordlist, connection, calls };
 }
-
 
 describe('ConnectionService', () => {
   it('enrols with the token, keeps device.json owner-only, and later connects with the stored secret', async () => {
@@ -177,7 +177,13 @@ describe('ConnectionService', () => {
     clock.advance(9_000);
     clock.advance(1_000);
     await waitFor(() => collector.messages('heartbeat').length === 2);
-    expect(collector.messages('heartbeat')[1]?.payload).toEqual({ uptimeSeconds: 1, locked: false, idleSeconds: 0, keyboard: 'ok', outbox: { pending: 0, bytes: 0, droppedActivity: 0, droppedAlerts: 0, damaged: 0, rejected: 0 } });
+    expect(collector.messages('heartbeat')[1]?.payload).toEqual({
+      uptimeSeconds: 1,
+      locked: false,
+      idleSeconds: 0,
+      keyboard: 'ok',
+      outbox: { pending: 0, bytes: 0, droppedActivity: 0, droppedAlerts: 0, damaged: 0, rejected: 0 },
+    });
   });
 
   it('drops a record the collector refuses for good (an error naming it), counts it, and never sends it again', async () => {
@@ -203,7 +209,9 @@ describe('ConnectionService', () => {
     await waitFor(() => outbox.stats().pending === 0);
     expect(collector.messages('alert').map((m) => m.id)).toEqual([refused.id, kept.id, kept.id]);
     await waitFor(() => collector.messages('heartbeat').some((m) => m.payload.outbox.rejected === 1));
-    const logged = lines.map((l) => JSON.parse(l) as { msg: string; refId?: string }).find((l) => l.msg === 'the collector refused a record for good; dropped it from the outbox');
+    const logged = lines
+      .map((l) => JSON.parse(l) as { msg: string; refId?: string })
+      .find((l) => l.msg === 'the collector refused a record for good; dropped it from the outbox');
     expect(logged?.refId).toBe(refused.id);
   });
 
@@ -229,7 +237,13 @@ describe('ConnectionService', () => {
     cleanup.push(() => collector.stop());
     collector.refuseAll = true;
     const lines: string[] = [];
-    const { connection } = await rig({ collector, clock, logLines: lines, credentials: { deviceId: '01JGXDFAM0MSETZ78WDYHDT1E8', secret: 's'.repeat(43) }, reconnect: { baseMs: 20, capMs: 100, refusedMs: 600_000 } });
+    const { connection } = await rig({
+      collector,
+      clock,
+      logLines: lines,
+      credentials: { deviceId: '01JGXDFAM0MSETZ78WDYHDT1E8', secret: 's'.repeat(43) },
+      reconnect: { baseMs: 20, capMs: 100, refusedMs: 600_000 },
+    });
     connection.start();
     await waitFor(() => connection.phase === 'waiting');
     expect(lines.join('')).toContain("refused this device's stored credentials");

@@ -137,7 +137,8 @@ export class ConnectionService {
   /** No socket: the TLS check failed (a key we do not pin: the long wait) or the collector is unreachable. */
   #notOpened(url: string, pins: readonly string[], failed: Exclude<OpenedSocket, { ok: true }>): void {
     this.#trust.connectFailed();
-    if (failed.code !== 'pin-mismatch') return this.#retry(judgeClose(1006, '', false, this.#backoffAttempt(), this.#reconnect, this.#o.random), { url, detail: failed.detail }, false);
+    if (failed.code !== 'pin-mismatch')
+      return this.#retry(judgeClose(1006, '', false, this.#backoffAttempt(), this.#reconnect, this.#o.random), { url, detail: failed.detail }, false);
     this.stats.pinMismatches++;
     this.#o.log.error({ url, presented: failed.presented, pinned: pins, retryInMs: this.#reconnect.refusedMs }, 'collector key does not match the pinned key');
     this.#retry({ kind: 'quiet', delayMs: this.#reconnect.refusedMs }, {}, false);
@@ -201,7 +202,8 @@ export class ConnectionService {
       if (this.#phase === 'hello-sent') await this.#onWelcome(msg.payload);
       return;
     }
-    if (this.#phase === 'connected') return obeyCollector(msg, { sender: this.#sender, handlers: this.#o.handlers, policy: this.#o.policy, wordlist: this.#o.wordlist, log: this.#o.log });
+    if (this.#phase === 'connected')
+      return obeyCollector(msg, { sender: this.#sender, handlers: this.#o.handlers, policy: this.#o.policy, wordlist: this.#o.wordlist, log: this.#o.log });
     // Nothing is obeyed before a welcome that passed the transport checks — not even an `error`
     // naming a record to drop; it is only logged.
     if (msg.type === 'error') this.#o.log.warn({ code: msg.payload.code, message: msg.payload.message }, 'the collector reported an error');
@@ -305,4 +307,3 @@ export class ConnectionService {
     }
   }
 }
-

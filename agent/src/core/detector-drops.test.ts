@@ -16,7 +16,19 @@ class FullDiskOutbox extends RecordingOutbox {
   readonly dropped: OutboxKind[] = [];
 
   stats(): OutboxStats {
-    return { pending: 0, pendingAlerts: 0, bytes: 0, diskBytes: 0, droppedActivity: 0, droppedAlerts: 0, corruptRecordsSkipped: 0, segmentsQuarantined: 0, rejected: 0, heldInMemory: 0, ...(this.degraded === undefined ? {} : { degraded: this.degraded }) };
+    return {
+      pending: 0,
+      pendingAlerts: 0,
+      bytes: 0,
+      diskBytes: 0,
+      droppedActivity: 0,
+      droppedAlerts: 0,
+      corruptRecordsSkipped: 0,
+      segmentsQuarantined: 0,
+      rejected: 0,
+      heldInMemory: 0,
+      ...(this.degraded === undefined ? {} : { degraded: this.degraded }),
+    };
   }
 
   countDropped(kind: OutboxKind, count = 1): void {
@@ -39,7 +51,18 @@ async function rig(outbox: FullDiskOutbox): Promise<{ p: FakePlatform; detector:
   const p = createFakePlatform();
   const wordlist = new WordlistState();
   await wordlist.apply(TEST_WORDLIST);
-  const detector = new DetectorService({ keys: p.keys, windows: p.windows, capture: p.capture, clock: p.clock, outbox, policy: new PolicyState({ initial: defaultPolicy }), wordlist, lock: new SettableLock(), osUser: 'pupil', log: silentLog });
+  const detector = new DetectorService({
+    keys: p.keys,
+    windows: p.windows,
+    capture: p.capture,
+    clock: p.clock,
+    outbox,
+    policy: new PolicyState({ initial: defaultPolicy }),
+    wordlist,
+    lock: new SettableLock(),
+    osUser: 'pupil',
+    log: silentLog,
+  });
   running.push(detector);
   await detector.start();
   p.windows.set({ app: 'xterm', title: 'History homework' });

@@ -34,7 +34,18 @@ async function rig(policy: Partial<Policy> = {}, outbox: Pick<Outbox, 'enqueue'>
   const policyState = new PolicyState({ initial: { ...defaultPolicy, ...policy } });
   const wordlist = new WordlistState();
   await wordlist.apply(TEST_WORDLIST);
-  const detector = new DetectorService({ keys: p.keys, windows: p.windows, capture: p.capture, clock: p.clock, outbox, policy: policyState, wordlist, lock, osUser: 'pupil.jones', log: silentLog });
+  const detector = new DetectorService({
+    keys: p.keys,
+    windows: p.windows,
+    capture: p.capture,
+    clock: p.clock,
+    outbox,
+    policy: policyState,
+    wordlist,
+    lock,
+    osUser: 'pupil.jones',
+    log: silentLog,
+  });
   running.push(detector);
   await detector.start();
   p.windows.set(HOMEWORK);
@@ -136,7 +147,18 @@ describe('DetectorService', () => {
     const wordlist = new WordlistState();
     await wordlist.apply(TEST_WORDLIST);
     const policy = new PolicyState({ initial: defaultPolicy });
-    const detector = new DetectorService({ keys, windows: p.windows, capture: p.capture, clock: p.clock, outbox, policy, wordlist, lock: new SettableLock(), osUser: 'pupil', log: silentLog });
+    const detector = new DetectorService({
+      keys,
+      windows: p.windows,
+      capture: p.capture,
+      clock: p.clock,
+      outbox,
+      policy,
+      wordlist,
+      lock: new SettableLock(),
+      osUser: 'pupil',
+      log: silentLog,
+    });
     running.push(detector);
     await detector.start();
     p.windows.set(HOMEWORK);

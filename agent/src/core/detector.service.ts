@@ -103,7 +103,8 @@ export class DetectorService {
       (status, detail) => {
         if (status === 'unavailable' && this.#keyStatus === 'ok') this.stats.keyboardHookRestarts++;
         this.#keyStatus = status;
-        if (status === 'unavailable') this.#o.log.warn({ detail, keyboardHookRestarts: this.stats.keyboardHookRestarts }, 'keyboard unavailable: typed text is not checked');
+        if (status === 'unavailable')
+          this.#o.log.warn({ detail, keyboardHookRestarts: this.stats.keyboardHookRestarts }, 'keyboard unavailable: typed text is not checked');
         else this.#o.log.info('keyboard hook running');
       },
     );
@@ -187,7 +188,13 @@ export class DetectorService {
       if (this.#stream !== undefined) this.#reportAll(this.#stream.reset(), this.#window);
       this.#lineOpen = false;
     }
-    this.#o.log.debug({ paused, reason: paused ? (signIn ? 'sign-in window' : this.#o.lock.locked ? 'screen locked' : `lock screen: ${this.#foreignLock?.reason ?? ''}`) : undefined }, 'key matching paused state');
+    this.#o.log.debug(
+      {
+        paused,
+        reason: paused ? (signIn ? 'sign-in window' : this.#o.lock.locked ? 'screen locked' : `lock screen: ${this.#foreignLock?.reason ?? ''}`) : undefined,
+      },
+      'key matching paused state',
+    );
   }
 
   #reportAll(hits: readonly FoldedHit[], win: ActiveWindow | undefined): void {
@@ -233,7 +240,8 @@ export class DetectorService {
     if (!degraded && policy.captureScreenshots && !hit.categories.some((c) => policy.noCaptureCategories.includes(c))) {
       try {
         image = await this.#o.capture.capture({ maxWidth: this.#o.evidenceWidth, quality: this.#o.evidenceQuality });
-        if (image.bytes.byteLength > EVIDENCE_MAX_BYTES) image = await this.#o.capture.capture({ maxWidth: Math.min(1024, this.#o.evidenceWidth), quality: 40 });
+        if (image.bytes.byteLength > EVIDENCE_MAX_BYTES)
+          image = await this.#o.capture.capture({ maxWidth: Math.min(1024, this.#o.evidenceWidth), quality: 40 });
         if (image.bytes.byteLength > EVIDENCE_MAX_BYTES) {
           this.#o.log.warn({ alertId: id, bytes: image.bytes.byteLength }, 'screenshot too large even re-encoded; the alert goes without it');
           image = undefined;

@@ -129,7 +129,9 @@ describe('IdleLockService', () => {
     await advance(12 * MINUTE);
     await policy.apply({ ...policy.current, idleLockMinutes: 5, idleWarningSeconds: 20 });
     await advance(0);
-    expect(warnings()).toEqual([expect.objectContaining({ title: 'Screen lock', body: 'This computer will lock in 20 seconds — move the mouse or press a key to stay signed in' })]);
+    expect(warnings()).toEqual([
+      expect.objectContaining({ title: 'Screen lock', body: 'This computer will lock in 20 seconds — move the mouse or press a key to stay signed in' }),
+    ]);
     await advance(19 * SECOND);
     expect(p.locker.calls).toEqual([]);
     await advance(1 * SECOND);

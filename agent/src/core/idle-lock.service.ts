@@ -200,7 +200,9 @@ export class IdleLockService {
 
   #warn(seconds: number): void {
     const body = `This computer will lock in ${seconds} seconds — move the mouse or press a key to stay signed in`;
-    this.#o.notifier.notify('Screen lock', body, { countdownTo: this.#o.clock.now() + seconds * 1_000 }).catch((err: unknown) => this.#o.log.warn({ err }, 'idle lock warning not shown'));
+    this.#o.notifier
+      .notify('Screen lock', body, { countdownTo: this.#o.clock.now() + seconds * 1_000 })
+      .catch((err: unknown) => this.#o.log.warn({ err }, 'idle lock warning not shown'));
   }
 
   #enter(state: IdleLockState, why?: string): void {

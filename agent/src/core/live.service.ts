@@ -71,7 +71,11 @@ export class LiveService {
   async screenshot(req: ScreenshotRequestPayload): Promise<void> {
     try {
       const image = await this.#o.capture.capture({ maxWidth: req.width, quality: 75 });
-      const envelope = makeEnvelope('screenshot', { sha256: image.sha256, width: image.width, height: image.height, mime: image.mime }, { now: () => this.#o.clock.now() });
+      const envelope = makeEnvelope(
+        'screenshot',
+        { sha256: image.sha256, width: image.width, height: image.height, mime: image.mime },
+        { now: () => this.#o.clock.now() },
+      );
       if (!this.#o.send(encodeBinary(envelope, image.bytes))) this.#o.log.warn({ requestId: req.requestId }, 'requested screenshot not sent: not connected');
     } catch (err) {
       this.#o.log.warn({ err, requestId: req.requestId }, 'requested screenshot failed');
@@ -94,7 +98,14 @@ export class LiveService {
       const unchanged = image.sha256 === this.#lastSha;
       const envelope = makeEnvelope(
         'frame',
-        { seq: this.#seq++, width: image.width, height: image.height, mime: image.mime, ...(unchanged ? { unchanged: true } : {}), ...caption(this.#o.currentWindow?.()) },
+        {
+          seq: this.#seq++,
+          width: image.width,
+          height: image.height,
+          mime: image.mime,
+          ...(unchanged ? { unchanged: true } : {}),
+          ...caption(this.#o.currentWindow?.()),
+        },
         { now: () => this.#o.clock.now() },
       );
       const sent = this.#o.send(encodeBinary(envelope, unchanged ? new Uint8Array(0) : image.bytes));

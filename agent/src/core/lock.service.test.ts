@@ -296,7 +296,7 @@ describe('LockService teacher lock across restarts', () => {
     await expect(stat(join(dir, 'teacher-lock.json'))).rejects.toThrow(/ENOENT/);
   });
 
-  it("a restored timed lock lifts by itself at its end", async () => {
+  it('a restored timed lock lifts by itself at its end', async () => {
     const dir = await stateDir();
     const first = await rig({ dir });
     const until = first.p.clock.now() + 60_000;

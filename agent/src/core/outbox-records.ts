@@ -1,4 +1,13 @@
-import { agentMessageSchema, decodeAgentMessage, decodeBinary, encode, encodeBinary, type AgentMessage, type BinaryMessage, type DecodeResult } from '@vigil/shared/protocol';
+import {
+  agentMessageSchema,
+  decodeAgentMessage,
+  decodeBinary,
+  encode,
+  encodeBinary,
+  type AgentMessage,
+  type BinaryMessage,
+  type DecodeResult,
+} from '@vigil/shared/protocol';
 import type { OutboxInput, OutboxKind, OutboxRecord } from './outbox/index.ts';
 
 // What the agent puts in its outbox. A record's body is exactly what goes on the wire:
@@ -25,7 +34,8 @@ const KIND: Record<QueuedMessage['type'], OutboxKind> = {
  */
 export function messageRecord(message: QueuedMessage): OutboxInput {
   const checked = agentMessageSchema.safeParse(message);
-  if (!checked.success) throw new Error(`refusing to queue an invalid ${message.type}: ${checked.error.issues[0]?.path.join('.') ?? ''} ${checked.error.issues[0]?.message ?? ''}`);
+  if (!checked.success)
+    throw new Error(`refusing to queue an invalid ${message.type}: ${checked.error.issues[0]?.path.join('.') ?? ''} ${checked.error.issues[0]?.message ?? ''}`);
   return { id: message.id, kind: KIND[message.type], body: encode(message) };
 }
 

@@ -49,7 +49,18 @@ async function rig(list: WordlistPayload = lists): Promise<Rig> {
   await wordlist.apply(list);
   const policy = new PolicyState({ initial: { ...defaultPolicy, alertCooldownSeconds: 0 } });
   const lock = new SettableLock();
-  const detector = new DetectorService({ keys: p.keys, windows: p.windows, capture: p.capture, clock: p.clock, outbox, policy, wordlist, lock, osUser: 'pupil.jones', log: silentLog });
+  const detector = new DetectorService({
+    keys: p.keys,
+    windows: p.windows,
+    capture: p.capture,
+    clock: p.clock,
+    outbox,
+    policy,
+    wordlist,
+    lock,
+    osUser: 'pupil.jones',
+    log: silentLog,
+  });
   running.push(detector);
   await detector.start();
   p.windows.set(HOMEWORK);
@@ -71,12 +82,19 @@ async function agentAlerts({ p, outbox, detector }: Rig, line: Line): Promise<Al
   else p.windows.set({ app: 'chrome', title: 'New tab', url: line.text });
   p.windows.set(HOMEWORK);
   await detector.drain();
-  return outbox.of('alert').slice(before).map((a) => a.payload);
+  return outbox
+    .of('alert')
+    .slice(before)
+    .map((a) => a.payload);
 }
 
 /** term/category/severity of the alert, then every term it carries. */
-const describeAlert = (a: { term: string; category: string; severity: number; terms?: readonly { term: string; category: string; severity: number }[] }): string =>
-  `${a.term}/${a.category}/${a.severity}: ${(a.terms ?? [a]).map((x) => `${x.term}/${x.category}/${x.severity}`).join(', ')}`;
+const describeAlert = (a: {
+  term: string;
+  category: string;
+  severity: number;
+  terms?: readonly { term: string; category: string; severity: number }[];
+}): string => `${a.term}/${a.category}/${a.severity}: ${(a.terms ?? [a]).map((x) => `${x.term}/${x.category}/${x.severity}`).join(', ')}`;
 
 describe('one alert per phrase (real word lists)', () => {
   it('folds a phrase and the terms inside it into one alert carrying every term', async () => {
@@ -109,7 +127,9 @@ describe('one alert per phrase (real word lists)', () => {
     // makeWordlist marks only self-harm restricted: "go die" (bullying 5) holds "die" (self-harm 2)
     const custom = makeWordlist([term('go die', 'bullying', 5, 'phrase'), term('die', 'self-harm', 2, 'word')]);
     const r = await rig(custom);
-    expect((await agentAlerts(r, { id: 'f', text: 'just go die', source: 'typed' })).map(describeAlert)).toEqual(['die/self-harm/5: die/self-harm/2, go die/bullying/5']);
+    expect((await agentAlerts(r, { id: 'f', text: 'just go die', source: 'typed' })).map(describeAlert)).toEqual([
+      'die/self-harm/5: die/self-harm/2, go die/bullying/5',
+    ]);
   });
 });
 
@@ -164,7 +184,10 @@ interface CliHit {
 }
 
 async function vigilMatch(lines: readonly Line[]): Promise<Map<string, CliHit[]>> {
-  const child = spawn(process.execPath, [join(repoRoot, 'collector/src/cli/main.ts'), 'match', '--wordlists', wordlists], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(repoRoot, 'collector/src/cli/main.ts'), 'match', '--wordlists', wordlists], {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -193,7 +216,8 @@ describe('the agent and `vigil match` agree', () => {
       const agent = (await agentAlerts(r, line)).map(describeAlert).sort();
       const hits: MatchHit[] = (cli.get(line.id) ?? []).map((h) => ({ ...h, match: 'word', source: line.source, context: '' }));
       const folded = foldHits(hits, restricted).map(describeAlert).sort();
-      if (JSON.stringify(agent) !== JSON.stringify(folded)) differences.push(`${line.id}: agent ${JSON.stringify(agent)} vs vigil match ${JSON.stringify(folded)}`);
+      if (JSON.stringify(agent) !== JSON.stringify(folded))
+        differences.push(`${line.id}: agent ${JSON.stringify(agent)} vs vigil match ${JSON.stringify(folded)}`);
       const phrase = line.id.split(':')[1];
       if (phrase !== undefined && agent.length === 1 && agent[0]?.includes(`${phrase}/`)) phrasesFound++;
     }

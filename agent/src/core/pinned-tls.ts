@@ -13,13 +13,13 @@ import { connect, type TLSSocket } from 'node:tls';
 
 /** base64url SHA-256 of the key's SubjectPublicKeyInfo (DER): the collector's pin. */
 export function spkiPin(cert: X509Certificate): string {
-  return createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('base64url');
+  return createHash('sha256')
+    .update(cert.publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64url');
 }
 
 export type PinnedConnect =
-  | { ok: true; socket: TLSSocket; pin: string }
-  | { ok: false; code: 'pin-mismatch'; presented: string }
-  | { ok: false; code: 'unreachable'; detail: string };
+  { ok: true; socket: TLSSocket; pin: string } | { ok: false; code: 'pin-mismatch'; presented: string } | { ok: false; code: 'unreachable'; detail: string };
 
 /**
  * Opens TLS to `url`'s host and port and compares the server's key with `pins`. On a match the

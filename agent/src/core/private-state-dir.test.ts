@@ -41,7 +41,7 @@ describe('securePrivateStateDir', () => {
     expect(await securePrivateStateDir(dir)).toMatchObject({ ok: false, path: dir, problem: expect.stringMatching(/writable by others/) });
   });
 
-  it("refuses a folder owned by someone else, naming the path and the owner", async () => {
+  it('refuses a folder owned by someone else, naming the path and the owner', async () => {
     const dir = join(root, 'state');
     await mkdir(dir, { mode: 0o700 });
     const result = await securePrivateStateDir(dir, { uid: 4242 });

@@ -32,13 +32,15 @@ export async function securePrivateStateDir(dir: string, opts: PrivateDirOptions
     for (const ancestor of ancestorsOf(parent)) {
       const st = await lstat(ancestor);
       if (st.uid !== 0 && st.uid !== uid) return { ok: false, path: ancestor, problem: `is owned by uid ${st.uid}: whoever owns it can swap the state folder` };
-      if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) return { ok: false, path: ancestor, problem: `is writable by others (mode ${octal(st.mode)}) and not sticky: anyone could swap the state folder` };
+      if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0)
+        return { ok: false, path: ancestor, problem: `is writable by others (mode ${octal(st.mode)}) and not sticky: anyone could swap the state folder` };
     }
     const path = join(parent, parse(dir).base);
     const st = await lstat(path);
     if (st.isSymbolicLink() || !st.isDirectory()) return { ok: false, path, problem: 'is not a directory (a symlink?)' };
     if (st.uid !== uid) return { ok: false, path, problem: `is owned by uid ${st.uid}, not ${uid}: remove it or chown it to uid ${uid}` };
-    if ((st.mode & 0o022) !== 0) return { ok: false, path, problem: `was writable by others (mode ${octal(st.mode)}): entries may have been planted; check and chmod 0700 it by hand` };
+    if ((st.mode & 0o022) !== 0)
+      return { ok: false, path, problem: `was writable by others (mode ${octal(st.mode)}): entries may have been planted; check and chmod 0700 it by hand` };
     if ((st.mode & 0o077) !== 0) {
       await chmod(path, 0o700);
       fixed.push(`${path}: mode ${octal(st.mode)} → 0700 (readable by others until now: consider re-enrolling this device)`);

@@ -19,7 +19,14 @@ function why(reason: RefusalReason, enrolling: boolean): string {
 }
 
 /** The shared reading of a close (shared/src/protocol/reconnect-policy.ts), with what to tell the operator. */
-export function judgeClose(code: number, reason: string, enrolling: boolean, attempt: number, settings: ReconnectSettings, random?: () => number): CloseVerdict {
+export function judgeClose(
+  code: number,
+  reason: string,
+  enrolling: boolean,
+  attempt: number,
+  settings: ReconnectSettings,
+  random?: () => number,
+): CloseVerdict {
   const verdict = judge(code, reason, attempt, settings, random);
   return verdict.kind === 'retry' ? verdict : { kind: 'refused', delayMs: verdict.delayMs, why: why(verdict.reason, enrolling) };
 }

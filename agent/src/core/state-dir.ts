@@ -78,7 +78,11 @@ export async function writeDeviceCredentials(dir: string, creds: DeviceCredentia
 // Optional: a device.json from before pinning has none, and older agents ignore them.
 const trustFileSchema = z.object({
   collectorPins: z.array(pinSchema).max(16).optional(),
-  collectorUrl: z.string().max(2048).refine((raw) => URL.canParse(raw) && new URL(raw).protocol === 'wss:').optional(),
+  collectorUrl: z
+    .string()
+    .max(2048)
+    .refine((raw) => URL.canParse(raw) && new URL(raw).protocol === 'wss:')
+    .optional(),
   upgradedFrom: z.string().max(2048).optional(),
 });
 

@@ -63,7 +63,10 @@ export class WordlistState {
     const t0 = performance.now();
     const compiled: CompiledWordlist = Object.freeze({ version: wordlist.version, matcher: compile(wordlist), terms: wordlist.terms.length });
     this.#compiled = compiled;
-    this.#log?.info({ version: wordlist.version.slice(0, 12), terms: wordlist.terms.length, compileMs: Math.round(performance.now() - t0) }, 'word list in force');
+    this.#log?.info(
+      { version: wordlist.version.slice(0, 12), terms: wordlist.terms.length, compileMs: Math.round(performance.now() - t0) },
+      'word list in force',
+    );
     for (const listener of this.#listeners) listener(compiled);
   }
 }

@@ -55,7 +55,7 @@ describe('AupNotice', () => {
     expect(other.windows()).toHaveLength(1);
   });
 
-  it('does not take an acknowledgement stored for another user name as this user\'s', async () => {
+  it("does not take an acknowledgement stored for another user name as this user's", async () => {
     const { store, aup, windows } = await rig('pupil01');
     await store.record('pupil01', '1', 5);
     await writeFile(store.fileFor('pupil01'), JSON.stringify({ user: 'someone-else', version: '1', at: 0 }));

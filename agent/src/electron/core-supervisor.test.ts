@@ -57,7 +57,12 @@ describe('CoreSupervisor', () => {
 
   it('waits longer while the computer is not set up (no enrolment)', async () => {
     const clock = new FakeClock();
-    const supervisor = new CoreSupervisor({ clock, log, notSetUpRetryMs: 60_000, create: async () => Promise.reject(new AgentStartError('not-enrolled', 'not enrolled')) });
+    const supervisor = new CoreSupervisor({
+      clock,
+      log,
+      notSetUpRetryMs: 60_000,
+      create: async () => Promise.reject(new AgentStartError('not-enrolled', 'not enrolled')),
+    });
     await supervisor.start();
     expect(supervisor.problem).toBe('not set up, ask IT');
     await clock.advanceAsync(59_999);

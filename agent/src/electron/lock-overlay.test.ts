@@ -28,8 +28,23 @@ describe('LockOverlay', () => {
     expect(wins).toHaveLength(2);
     expect(wins.map((w) => w.bounds)).toEqual(twoDisplays.map((d) => d.bounds));
     for (const win of wins) {
-      expect(win.options).toMatchObject({ fullscreen: true, kiosk: true, frame: false, skipTaskbar: true, closable: false, minimizable: false, movable: false, resizable: false });
-      expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, devTools: false, preload: paths.preload('lock') });
+      expect(win.options).toMatchObject({
+        fullscreen: true,
+        kiosk: true,
+        frame: false,
+        skipTaskbar: true,
+        closable: false,
+        minimizable: false,
+        movable: false,
+        resizable: false,
+      });
+      expect(win.options.webPreferences).toMatchObject({
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        devTools: false,
+        preload: paths.preload('lock'),
+      });
       expect(win.alwaysOnTop).toEqual({ flag: true, level: 'screen-saver' });
       expect(win.allWorkspaces).toEqual({ visible: true, options: { visibleOnFullScreen: true } });
       expect(win.visible).toBe(true);
@@ -60,7 +75,11 @@ describe('LockOverlay', () => {
     first?.destroy();
     expect(lockWindows()).toHaveLength(2);
     expect(electron.windows).toHaveLength(3);
-    expect(lockWindows().map((w) => w.bounds.x).sort()).toEqual([0, 1920]);
+    expect(
+      lockWindows()
+        .map((w) => w.bounds.x)
+        .sort(),
+    ).toEqual([0, 1920]);
   });
 
   it('replaces a window whose page crashed or was killed', () => {
@@ -141,7 +160,8 @@ describe('LockOverlay', () => {
     electron.globalShortcut.reserved.add('Alt+Tab');
     overlay.show({});
     expect([...electron.globalShortcut.registered.keys()]).toEqual(BLOCKED_SHORTCUTS.filter((s) => s !== 'Alt+Tab'));
-    for (const combo of ['Alt+F4', 'CommandOrControl+W', 'CommandOrControl+Q', 'F11', 'Escape', 'Super+Tab']) expect(electron.globalShortcut.registered.has(combo)).toBe(true);
+    for (const combo of ['Alt+F4', 'CommandOrControl+W', 'CommandOrControl+Q', 'F11', 'Escape', 'Super+Tab'])
+      expect(electron.globalShortcut.registered.has(combo)).toBe(true);
     expect(overlay.refusedShortcuts).toEqual(['Alt+Tab']);
     overlay.hide();
     expect(electron.globalShortcut.registered.size).toBe(0);

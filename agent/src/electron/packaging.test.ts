@@ -21,7 +21,14 @@ interface BuilderConfig {
   win: { target: { target: string }[]; icon: string; extraResources: { from: string; to: string }[] };
   nsis: { oneClick: boolean; perMachine: boolean; include: string; runAfterFinish: boolean };
   msi: { oneClick: boolean; perMachine: boolean; upgradeCode: string };
-  mac: { target: { target: string }[]; icon: string; entitlements: string; entitlementsInherit: string; extraResources: { from: string }[]; extendInfo: Record<string, unknown> };
+  mac: {
+    target: { target: string }[];
+    icon: string;
+    entitlements: string;
+    entitlementsInherit: string;
+    extraResources: { from: string }[];
+    extendInfo: Record<string, unknown>;
+  };
   pkg: { scripts: string; installLocation: string };
   linux: { target: string[]; icon: string };
   deb: { afterInstall: string; afterRemove: string };
@@ -33,7 +40,10 @@ const text = (path: string) => readFile(at(path), 'utf8');
 /** Enough of an XML check for a plist: every tag closed in order. */
 function wellFormed(xml: string): boolean {
   const stack: string[] = [];
-  const body = xml.replace(/<\?xml[^>]*\?>/, '').replace(/<!DOCTYPE[^>]*>/, '').replace(/<!--[\s\S]*?-->/g, '');
+  const body = xml
+    .replace(/<\?xml[^>]*\?>/, '')
+    .replace(/<!DOCTYPE[^>]*>/, '')
+    .replace(/<!--[\s\S]*?-->/g, '');
   for (const [, close, name, selfClose] of body.matchAll(/<(\/?)([A-Za-z][\w.-]*)[^>]*?(\/?)>/g)) {
     if (selfClose === '/') continue;
     if (close === '/') {
@@ -88,7 +98,7 @@ describe('electron-builder configuration', () => {
     expect(await text('build/windows/vigil-machine-setup.ps1')).toContain("Join-Path $env:ProgramData 'Vigil'");
   });
 
-  it('installs the machine set-up script with the MSI, where the console\'s MSI line runs it from', async () => {
+  it("installs the machine set-up script with the MSI, where the console's MSI line runs it from", async () => {
     // The MSI takes no properties: `msiexec … /qn && powershell -File "%ProgramFiles%\Vigil Agent\resources\vigil-machine-setup.ps1" …`.
     const script = config.win.extraResources.find((r) => r.to === 'vigil-machine-setup.ps1');
     expect(script?.from).toBe('build/windows/vigil-machine-setup.ps1');

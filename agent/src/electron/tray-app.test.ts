@@ -25,7 +25,6 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-tray-'));
   cleanup.push(() => rm(dir, { recursive: true, force: true }));
@@ -45,14 +44,29 @@ interface Rig {
   stateDir: string;
 }
 
-async function launch(opts: { collectorUrl: string; stateDir?: string; user?: string; electron?: FakeElectron; clock?: Clock } & Partial<TrayAppOptions>): Promise<Rig> {
+async function launch(
+  opts: { collectorUrl: string; stateDir?: string; user?: string; electron?: FakeElectron; clock?: Clock } & Partial<TrayAppOptions>,
+): Promise<Rig> {
   const stateDir = opts.stateDir ?? (await tempDir());
-  const electron = opts.electron ?? createFakeElectron({ displays: [
-    { id: 1, bounds: { x: 0, y: 0, width: 1280, height: 800 }, scaleFactor: 1 },
-    { id: 2, bounds: { x: 1280, y: 0, width: 1024, height: 768 }, scaleFactor: 1 },
-  ], paths: { userData: stateDir } });
+  const electron =
+    opts.electron ??
+    createFakeElectron({
+      displays: [
+        { id: 1, bounds: { x: 0, y: 0, width: 1280, height: 800 }, scaleFactor: 1 },
+        { id: 2, bounds: { x: 1280, y: 0, width: 1024, height: 768 }, scaleFactor: 1 },
+      ],
+      paths: { userData: stateDir },
+    });
   const osLocker = new FakeScreenLocker();
-  const config = parseAgentConfig({ collector: opts.collectorUrl, enrolToken: 'enrol-token-0123456789', stateDir, reconnectBaseMs: 20, reconnectCapMs: 200, stopFlushMs: 500, lockPollMs: 100 });
+  const config = parseAgentConfig({
+    collector: opts.collectorUrl,
+    enrolToken: 'enrol-token-0123456789',
+    stateDir,
+    reconnectBaseMs: 20,
+    reconnectCapMs: 200,
+    stopFlushMs: 500,
+    lockPollMs: 100,
+  });
   const app = await startTrayApp(electron, {
     config: { ok: true, config },
     paths: builtShellPaths('/app/dist/electron'),
@@ -229,7 +243,12 @@ describe('tray app', () => {
   it('still says the computer is monitored, and why the agent is not running, without a configuration', async () => {
     const dir = await tempDir();
     const electron = createFakeElectron({ paths: { userData: dir } });
-    const app = await startTrayApp(electron, { config: { ok: false, message: '--config /etc/vigil/agent.json: ENOENT' }, paths: builtShellPaths('/app'), clock: realClock, osUser: 'pupil01' });
+    const app = await startTrayApp(electron, {
+      config: { ok: false, message: '--config /etc/vigil/agent.json: ENOENT' },
+      paths: builtShellPaths('/app'),
+      clock: realClock,
+      osUser: 'pupil01',
+    });
     if (app === undefined) throw new Error('not started');
     cleanup.push(() => app.shutdown('test over'));
     expect(app.tray.statusText).toBe('Status: not running — not set up, ask IT');

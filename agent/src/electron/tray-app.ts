@@ -108,7 +108,11 @@ export async function startTrayApp(electron: ElectronApi, options: TrayAppOption
   let connected = false;
   const refresh = () => {
     const agent = supervisor.agent;
-    tray.update({ connected: agent !== undefined && connected, locked: overlay.shown || (agent?.lock.locked ?? false), problem: configProblem ?? supervisor.problem });
+    tray.update({
+      connected: agent !== undefined && connected,
+      locked: overlay.shown || (agent?.lock.locked ?? false),
+      problem: configProblem ?? supervisor.problem,
+    });
   };
   const unsubscribe: (() => void)[] = [];
   supervisor.onChange(() => {
@@ -139,10 +143,13 @@ export async function startTrayApp(electron: ElectronApi, options: TrayAppOption
       // The orderly stop waits at most stopFlushMs for the outbox; this bounds anything else that hangs.
       let timer: { cancel(): void } | undefined;
       const timedOut = new Promise<void>((resolve) => {
-        timer = clock.setTimeout(() => {
-          log.warn('orderly stop took too long; quitting anyway');
-          resolve();
-        }, (config?.stopFlushMs ?? 2_000) + 5_000);
+        timer = clock.setTimeout(
+          () => {
+            log.warn('orderly stop took too long; quitting anyway');
+            resolve();
+          },
+          (config?.stopFlushMs ?? 2_000) + 5_000,
+        );
       });
       await Promise.race([supervisor.stop(), timedOut]);
       timer?.cancel();

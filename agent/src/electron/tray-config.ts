@@ -32,7 +32,11 @@ export function trayStateDir(platform: NodeJS.Platform = process.platform, env: 
   return defaultStateDir();
 }
 
-export function loadTrayConfig(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, path = machineConfigPath(platform, env)): TrayConfigResult {
+export function loadTrayConfig(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  path = machineConfigPath(platform, env),
+): TrayConfigResult {
   const loaded = loadOptions(['--config', path], env);
   if (loaded.ok === 'help') return { ok: false, message: 'unexpected --help', path };
   if (!loaded.ok) return { ok: false, message: loaded.message, path };

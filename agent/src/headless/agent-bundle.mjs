@@ -57,7 +57,13 @@ export function agentScript({ env = process.env, log }) {
     log('info', { bundle, ms: Math.round(performance.now() - started) }, 'built the agent bundle');
     return bundle;
   }
-  const reason = result.error?.message ?? result.stderr.trim().split('\n').find((l) => l.trim() !== '') ?? `exit ${String(result.status)}`;
+  const reason =
+    result.error?.message ??
+    result.stderr
+      .trim()
+      .split('\n')
+      .find((l) => l.trim() !== '') ??
+    `exit ${String(result.status)}`;
   log('warn', { reason }, 'could not build the agent bundle; running the TypeScript sources');
   return SOURCE_SCRIPT;
 }

@@ -36,8 +36,8 @@ describe('the headless agent bundle (build.ts)', { timeout: 30_000 }, () => {
     expect(listed.some((p) => p.includes('node_modules'))).toBe(false);
     const source = await readFile(bundle, 'utf8');
     expect(source).toMatch(/from "uiohook-napi"|from "pino"/);
-    expect(source).toContain("new URL(\"./key-hook.child.mjs\", import.meta.url)");
-    expect(source).toContain("new URL(\"./image-worker.child.mjs\", import.meta.url)");
+    expect(source).toContain('new URL("./key-hook.child.mjs", import.meta.url)');
+    expect(source).toContain('new URL("./image-worker.child.mjs", import.meta.url)');
     expect(listed).toContain(join(here, '..', 'platform', 'node', 'image-worker.child.mjs'));
   });
 
@@ -79,11 +79,17 @@ describe('the headless agent bundle (build.ts)', { timeout: 30_000 }, () => {
     expect(help.stderr).toBe('');
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--collector');
-    const bad = spawnSync(process.execPath, [...AGENT_BUNDLE_NODE_FLAGS, bundle, '--collector', 'ftp://nowhere'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    const bad = spawnSync(process.execPath, [...AGENT_BUNDLE_NODE_FLAGS, bundle, '--collector', 'ftp://nowhere'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^vigil-agent: .*collector/);
     // The `--system` session helper beside it runs under the same flags and wants its channel.
-    const helper = spawnSync(process.execPath, [...AGENT_BUNDLE_NODE_FLAGS, join(dirname(bundle), 'session-helper.mjs')], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    const helper = spawnSync(process.execPath, [...AGENT_BUNDLE_NODE_FLAGS, join(dirname(bundle), 'session-helper.mjs')], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
     expect(helper.status).toBe(2);
     expect(helper.stderr).toMatch(/^vigil-session-helper: must be started by the Vigil system service/);
   });

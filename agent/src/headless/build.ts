@@ -77,7 +77,12 @@ export async function buildHeadlessAgent(outDir: string = HEADLESS_OUT_DIR): Pro
     const sources = new Set([...Object.keys(result.metafile.inputs), ...Object.keys(helper.metafile.inputs)]);
     const inputs = [...sources].map((p) => resolve(AGENT_DIR, p));
     // A change to the externals or to this script makes a different bundle too.
-    inputs.push(join(NODE_PLATFORM_DIR, childName), join(NODE_PLATFORM_DIR, IMAGE_WORKER_CHILD), join(AGENT_DIR, 'package.json'), fileURLToPath(import.meta.url));
+    inputs.push(
+      join(NODE_PLATFORM_DIR, childName),
+      join(NODE_PLATFORM_DIR, IMAGE_WORKER_CHILD),
+      join(AGENT_DIR, 'package.json'),
+      fileURLToPath(import.meta.url),
+    );
     // NodeKeySource and ImageWorker fork their children from the folder of the module they are in — main.mjs
     // once bundled. The children are plain JavaScript importing only uiohook-napi or sharp, which resolve
     // from agent/node_modules.

@@ -43,7 +43,8 @@ const platform =
   createNodePlatform({
     log,
     // Teacher locks show the agent's own lock screen (message, teacher, countdown) unless a locker is configured.
-    locker: config.lockCommand === undefined ? { pidFile: lockerPidFile, overlay: true } : { mode: 'command', command: config.lockCommand, pidFile: lockerPidFile },
+    locker:
+      config.lockCommand === undefined ? { pidFile: lockerPidFile, overlay: true } : { mode: 'command', command: config.lockCommand, pidFile: lockerPidFile },
   });
 
 // Set by supervisor.ts: how often it restarted this agent after it died (a tamper signal).

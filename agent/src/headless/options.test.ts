@@ -21,9 +21,25 @@ const ok = (result: ReturnType<typeof loadOptions>) => {
 describe('headless agent options', () => {
   it('takes flags over environment over the config file, and freezes the result', async () => {
     const file = join(dir, 'agent.json');
-    await writeFile(file, JSON.stringify({ collector: 'ws://file:1', stateDir: '/from/file', logLevel: 'warn', idleAfterSeconds: 120, lockCommand: ['slock'] }));
-    const config = ok(loadOptions(['--', '--config', file, '--collector', 'ws://flag:8080'], { VIGIL_COLLECTOR: 'ws://env:2', VIGIL_STATE_DIR: '/from/env', VIGIL_ENROL_TOKEN: 'token-from-env-123456' }));
-    expect(config).toMatchObject({ collector: 'ws://flag:8080', stateDir: '/from/env', logLevel: 'warn', idleAfterSeconds: 120, lockCommand: ['slock'], enrolToken: 'token-from-env-123456' });
+    await writeFile(
+      file,
+      JSON.stringify({ collector: 'ws://file:1', stateDir: '/from/file', logLevel: 'warn', idleAfterSeconds: 120, lockCommand: ['slock'] }),
+    );
+    const config = ok(
+      loadOptions(['--', '--config', file, '--collector', 'ws://flag:8080'], {
+        VIGIL_COLLECTOR: 'ws://env:2',
+        VIGIL_STATE_DIR: '/from/env',
+        VIGIL_ENROL_TOKEN: 'token-from-env-123456',
+      }),
+    );
+    expect(config).toMatchObject({
+      collector: 'ws://flag:8080',
+      stateDir: '/from/env',
+      logLevel: 'warn',
+      idleAfterSeconds: 120,
+      lockCommand: ['slock'],
+      enrolToken: 'token-from-env-123456',
+    });
     expect(Object.isFrozen(config)).toBe(true);
     expect(describeOptions(config).enrolToken).toBe('***');
   });
@@ -74,11 +90,20 @@ describe('headless agent options', () => {
     const base = ['--collector', 'ws://c:1', '--state-dir', '/var/lib/vigil-agent'];
     expect(loadOptions([...base], {})).not.toHaveProperty('system');
     expect(loadOptions([...base, '--system'], {})).toMatchObject({ ok: true, system: {} });
-    expect(loadOptions([...base, '--system', '--session-user', 'pupil', '--display', ':1'], {})).toMatchObject({ ok: true, system: { session: { user: 'pupil', display: ':1' } } });
+    expect(loadOptions([...base, '--system', '--session-user', 'pupil', '--display', ':1'], {})).toMatchObject({
+      ok: true,
+      system: { session: { user: 'pupil', display: ':1' } },
+    });
     expect(loadOptions([...base, '--system', '--session-user', 'pupil'], {})).toMatchObject({ system: { session: { display: ':0' } } });
-    expect(loadOptions([...base, '--session-user', 'pupil'], {})).toEqual({ ok: false, message: '--session-user, --display and --xauthority go with --system' });
+    expect(loadOptions([...base, '--session-user', 'pupil'], {})).toEqual({
+      ok: false,
+      message: '--session-user, --display and --xauthority go with --system',
+    });
     expect(loadOptions([...base, '--system', '--display', ':1'], {})).toMatchObject({ ok: false, message: expect.stringMatching(/go with --session-user/) });
-    expect(loadOptions([...base, '--system', '--session-user', 'pupil', '--display', 'evil.host:0'], {})).toMatchObject({ ok: false, message: expect.stringMatching(/^--display/) });
+    expect(loadOptions([...base, '--system', '--session-user', 'pupil', '--display', 'evil.host:0'], {})).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^--display/),
+    });
     expect(loadOptions([...base, '--system', '--session-user', '../x'], {})).toMatchObject({ ok: false, message: expect.stringMatching(/^--session-user/) });
   });
 

@@ -57,8 +57,19 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const FLAG_KEYS: Record<string, string> = { collector: 'collector', 'enrol-token': 'enrolToken', 'state-dir': 'stateDir', 'log-level': 'logLevel', hostname: 'hostname' };
-const ENV_KEYS: Record<string, string> = { VIGIL_COLLECTOR: 'collector', VIGIL_ENROL_TOKEN: 'enrolToken', VIGIL_STATE_DIR: 'stateDir', VIGIL_LOG_LEVEL: 'logLevel' };
+const FLAG_KEYS: Record<string, string> = {
+  collector: 'collector',
+  'enrol-token': 'enrolToken',
+  'state-dir': 'stateDir',
+  'log-level': 'logLevel',
+  hostname: 'hostname',
+};
+const ENV_KEYS: Record<string, string> = {
+  VIGIL_COLLECTOR: 'collector',
+  VIGIL_ENROL_TOKEN: 'enrolToken',
+  VIGIL_STATE_DIR: 'stateDir',
+  VIGIL_LOG_LEVEL: 'logLevel',
+};
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -125,7 +136,8 @@ export function loadOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Op
     const key = issue?.code === 'unrecognized_keys' ? (issue.keys[0] ?? '') : String(issue?.path[0] ?? '');
     const where = origin.get(key) ?? (key === '' ? 'options' : key);
     if (issue?.code === 'unrecognized_keys') return { ok: false, message: `${where}: unknown option (see --help)` };
-    if (key === 'collector' && merged.collector === undefined) return { ok: false, message: 'no collector given: use --collector wss://host:8443 (or VIGIL_COLLECTOR)' };
+    if (key === 'collector' && merged.collector === undefined)
+      return { ok: false, message: 'no collector given: use --collector wss://host:8443 (or VIGIL_COLLECTOR)' };
     return { ok: false, message: `${where}: ${issue?.message ?? 'invalid'}` };
   }
   const config = result.data;

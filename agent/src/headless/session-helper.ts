@@ -37,7 +37,10 @@ const log = pino({ level: options.logLevel, base: { pid: process.pid } }, pino.d
 const helperLog = log.child({ module: 'session-helper' });
 const platform = createNodePlatform({
   log,
-  locker: options.lockCommand === undefined ? { pidFile: options.lockerPidFile, overlay: true } : { mode: 'command', command: options.lockCommand, pidFile: options.lockerPidFile },
+  locker:
+    options.lockCommand === undefined
+      ? { pidFile: options.lockerPidFile, overlay: true }
+      : { mode: 'command', command: options.lockCommand, pidFile: options.lockerPidFile },
 });
 
 const send = (msg: HelperMessage) => {

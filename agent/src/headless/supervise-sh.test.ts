@@ -19,7 +19,6 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-
 async function rig(mode: string, env: Record<string, string> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-supervise-sh-'));
   cleanup.push(() => rm(dir, { recursive: true, force: true }));
@@ -56,7 +55,13 @@ describe('supervise.sh (real /bin/sh, real child processes)', { timeout: 30_000 
     const { proc, exited, starts, events, logged, stderr } = await rig('run');
     const [first] = await waitFor(async () => ((await starts()).length === 1 ? starts() : undefined), { message: 'the first start' });
     expect(first?.restarts).toBe(0);
-    expect(logged().find((l) => l.msg === 'agent started')).toMatchObject({ level: 30, module: 'supervisor', agentPid: first?.pid, restarts: 0, pid: proc.pid });
+    expect(logged().find((l) => l.msg === 'agent started')).toMatchObject({
+      level: 30,
+      module: 'supervisor',
+      agentPid: first?.pid,
+      restarts: 0,
+      pid: proc.pid,
+    });
     // The agent has its own session: a terminal's signals reach the supervisor only.
     const stat = (await readFile(`/proc/${first?.pid ?? -1}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
     expect(Number(stat[3])).toBe(first?.pid); // session id
@@ -73,7 +78,11 @@ describe('supervise.sh (real /bin/sh, real child processes)', { timeout: 30_000 
     expect(alive(again.pid)).toBe(false);
     expect(logged().at(-1)).toMatchObject({ msg: 'agent stopped', code: 0 });
     // Nothing but JSON lines: the shell's own "Killed" notices do not leak into the log.
-    expect(stderr().split('\n').filter((l) => l !== '' && !l.startsWith('{'))).toEqual([]);
+    expect(
+      stderr()
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith('{')),
+    ).toEqual([]);
   });
 
   it('a Ctrl-C at the terminal (SIGINT to the whole group) reaches the agent once', async () => {

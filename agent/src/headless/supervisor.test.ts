@@ -48,7 +48,6 @@ async function rig(mode: string, opts: { maxRestarts?: number; windowMs?: number
   return { supervisor, events, starts, logged };
 }
 
-
 describe('Supervisor (real child processes)', { timeout: 30_000 }, () => {
   it('starts the agent again after kill -9, tells it how often, and forwards SIGTERM once', async () => {
     const { supervisor, starts, events } = await rig('run');
@@ -91,10 +90,14 @@ describe('pnpm agent (launch.mjs → supervise.sh → the bundle) with the real 
     cleanup.push(() => collector.stop());
     const dir = await mkdtemp(join(tmpdir(), 'vigil-supervised-agent-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
-    const proc = spawn(process.execPath, [LAUNCH, '--collector', collector.url, '--enrol-token', 'enrol-token-0123456789', '--state-dir', join(dir, 'state'), '--log-level', 'warn'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DISPLAY: x.display },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const proc = spawn(
+      process.execPath,
+      [LAUNCH, '--collector', collector.url, '--enrol-token', 'enrol-token-0123456789', '--state-dir', join(dir, 'state'), '--log-level', 'warn'],
+      {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, DISPLAY: x.display },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = once(proc, 'exit');
@@ -104,8 +107,15 @@ describe('pnpm agent (launch.mjs → supervise.sh → the bundle) with the real 
         await exited;
       }
     });
-    const lines = () => stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    const agentPids = () => lines().filter((l) => l.msg === 'agent started').map((l) => Number(l.agentPid));
+    const lines = () =>
+      stderr
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const agentPids = () =>
+      lines()
+        .filter((l) => l.msg === 'agent started')
+        .map((l) => Number(l.agentPid));
 
     await waitFor(() => collector.messages('heartbeat').length >= 1, { timeoutMs: 30_000, message: 'the first heartbeat' });
     expect(collector.messages('hello')[0]?.payload.previousExit).toBe('first-run');
@@ -114,10 +124,16 @@ describe('pnpm agent (launch.mjs → supervise.sh → the bundle) with the real 
     expect(cmdline).toContain(join(BUNDLE_DIR, 'main.mjs'));
     expect(cmdline).toEqual(expect.arrayContaining([...AGENT_BUNDLE_NODE_FLAGS]));
     // On Linux `pnpm agent` became the shell supervisor (same PID): no second Node process beside the agent.
-    expect((await readFile(`/proc/${proc.pid ?? -1}/cmdline`, 'utf8')).split('\0').slice(0, 2)).toEqual(['/bin/sh', fileURLToPath(new URL('./supervise.sh', import.meta.url))]);
+    expect((await readFile(`/proc/${proc.pid ?? -1}/cmdline`, 'utf8')).split('\0').slice(0, 2)).toEqual([
+      '/bin/sh',
+      fileURLToPath(new URL('./supervise.sh', import.meta.url)),
+    ]);
     process.kill(agentPids()[0] ?? -1, 'SIGKILL');
 
-    await waitFor(() => collector.messages('hello').length >= 2 && collector.messages('heartbeat').length >= 2, { timeoutMs: 30_000, message: 'the restarted agent' });
+    await waitFor(() => collector.messages('hello').length >= 2 && collector.messages('heartbeat').length >= 2, {
+      timeoutMs: 30_000,
+      message: 'the restarted agent',
+    });
     expect(collector.messages('hello')[1]?.payload.previousExit).toBe('unclean');
     expect(collector.messages('heartbeat').at(-1)?.payload.health?.agentRestarts).toBe(1);
     expect(agentPids()).toHaveLength(2);

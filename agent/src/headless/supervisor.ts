@@ -172,7 +172,11 @@ export class Supervisor {
     if (this.#restartTimes.length >= this.#o.maxRestarts) {
       const windowClears = (this.#restartTimes[0] ?? now) + this.#o.windowMs - now;
       delayMs = Math.max(delayMs, windowClears);
-      this.#o.log('error', { restartsInWindow: this.#restartTimes.length, windowMs: this.#o.windowMs, retryInMs: delayMs }, 'the agent keeps dying; restarting more slowly');
+      this.#o.log(
+        'error',
+        { restartsInWindow: this.#restartTimes.length, windowMs: this.#o.windowMs, retryInMs: delayMs },
+        'the agent keeps dying; restarting more slowly',
+      );
     }
     this.#o.log('warn', { code, signal, ranMs, retryInMs: delayMs, restarts: this.#restarts + 1 }, 'the agent died; restarting it');
     this.#timer = setTimeout(() => {

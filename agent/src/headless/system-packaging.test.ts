@@ -11,7 +11,10 @@ const text = (path: string) => readFile(fileURLToPath(new URL(`../../build/${pat
 /** Enough of an XML check for a plist: every tag closed in order (as electron/packaging.test.ts). */
 function wellFormed(xml: string): boolean {
   const stack: string[] = [];
-  const body = xml.replace(/<\?xml[^>]*\?>/, '').replace(/<!DOCTYPE[^>]*>/, '').replace(/<!--[\s\S]*?-->/g, '');
+  const body = xml
+    .replace(/<\?xml[^>]*\?>/, '')
+    .replace(/<!DOCTYPE[^>]*>/, '')
+    .replace(/<!--[\s\S]*?-->/g, '');
   for (const [, close, name, selfClose] of body.matchAll(/<(\/?)([A-Za-z][\w.-]*)[^>]*?(\/?)>/g)) {
     if (selfClose === '/') continue;
     if (close === '/') {
@@ -28,7 +31,11 @@ describe('system-mode packaging', () => {
     const exec = setting('ExecStart')[0] ?? '';
     expect(exec).toMatch(/main\.mjs .*--system/);
     // The flags after the script are ones the agent accepts.
-    const args = exec.slice(exec.indexOf('main.mjs') + 'main.mjs'.length).trim().split(/\s+/).filter((a) => a !== '--config' && !a.endsWith('.json'));
+    const args = exec
+      .slice(exec.indexOf('main.mjs') + 'main.mjs'.length)
+      .trim()
+      .split(/\s+/)
+      .filter((a) => a !== '--config' && !a.endsWith('.json'));
     expect(loadOptions([...args, '--collector', 'ws://c:1'], {})).toMatchObject({ ok: true, config: { stateDir: '/var/lib/vigil-agent' }, system: {} });
     expect(setting('StateDirectory')).toEqual(['vigil-agent']);
     expect(setting('StateDirectoryMode')).toEqual(['0700']);

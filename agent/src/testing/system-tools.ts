@@ -49,8 +49,7 @@ function aptInstall(packages: string[], hint: string): void {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const install = ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...packages];
   // flock: parallel test files may try to install at once and apt's own lock would fail one of them.
-  const attempt = (args: string[]) =>
-    spawnSync('flock', ['/tmp/vigil-apt.lock', ...args], { env, stdio: 'pipe', encoding: 'utf8', timeout: 600_000 });
+  const attempt = (args: string[]) => spawnSync('flock', ['/tmp/vigil-apt.lock', ...args], { env, stdio: 'pipe', encoding: 'utf8', timeout: 600_000 });
   let result = attempt(install);
   if (result.status !== 0) {
     attempt(['apt-get', 'update', '-qq']);

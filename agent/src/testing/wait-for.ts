@@ -11,10 +11,7 @@ export interface WaitForOptions {
  * Polls `cond` until it returns a truthy value and resolves with that value.
  * A thrown error counts as "not yet"; the last one is quoted if the wait times out.
  */
-export async function waitFor<T>(
-  cond: () => T | Promise<T>,
-  opts: WaitForOptions = {},
-): Promise<Exclude<T, false | 0 | '' | null | undefined>> {
+export async function waitFor<T>(cond: () => T | Promise<T>, opts: WaitForOptions = {}): Promise<Exclude<T, false | 0 | '' | null | undefined>> {
   const timeoutMs = opts.timeoutMs ?? 5_000;
   const intervalMs = opts.intervalMs ?? 25;
   const deadline = Date.now() + timeoutMs;

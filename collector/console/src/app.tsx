@@ -64,7 +64,13 @@ export function App(): JSX.Element | null {
     () =>
       onSignedOut(() => {
         setCsrfToken(undefined);
-        setAuth((previous) => (previous.kind === 'signed-in' ? { kind: 'signed-out', notice: 'Your session has ended. Sign in again to continue.' } : previous.kind === 'loading' ? { kind: 'signed-out' } : previous));
+        setAuth((previous) =>
+          previous.kind === 'signed-in'
+            ? { kind: 'signed-out', notice: 'Your session has ended. Sign in again to continue.' }
+            : previous.kind === 'loading'
+              ? { kind: 'signed-out' }
+              : previous,
+        );
       }),
     [],
   );
@@ -84,10 +90,7 @@ export function App(): JSX.Element | null {
   // 401 still ends the session through onSignedOut.
   const refresh = useCallback(async () => signedIn(await api.get<MeResponse>('/api/auth/me')), [signedIn]);
 
-  const session = useMemo<Session | undefined>(
-    () => (auth.kind === 'signed-in' ? { me: auth.me, refresh, signOut } : undefined),
-    [auth, refresh, signOut],
-  );
+  const session = useMemo<Session | undefined>(() => (auth.kind === 'signed-in' ? { me: auth.me, refresh, signOut } : undefined), [auth, refresh, signOut]);
 
   if (route.path === '/setup' && auth.kind !== 'signed-in') {
     return <SetupPage token={route.query.get('token')} onSignedIn={signedIn} />;

@@ -46,7 +46,13 @@ async function termRows(db: Executor, id?: string): Promise<CustomWordRow[]> {
 
 async function allowRows(db: Executor, id?: string): Promise<CustomWordRow[]> {
   const rows = await db
-    .select({ id: allowlistEntries.id, term: allowlistEntries.term, enabled: allowlistEntries.enabled, createdBy: users.username, createdAt: allowlistEntries.createdAt })
+    .select({
+      id: allowlistEntries.id,
+      term: allowlistEntries.term,
+      enabled: allowlistEntries.enabled,
+      createdBy: users.username,
+      createdAt: allowlistEntries.createdAt,
+    })
     .from(allowlistEntries)
     .leftJoin(users, eq(users.id, allowlistEntries.createdBy))
     .where(id === undefined ? isNull(allowlistEntries.siteId) : eq(allowlistEntries.id, id))

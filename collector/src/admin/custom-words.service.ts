@@ -32,7 +32,13 @@ export interface CustomWordResult {
 export async function viewWordlists(context: AdminContext, wordlists: WordlistService): Promise<WordlistsView> {
   const current = wordlists.current();
   const builtin = wordlists.builtin();
-  return { version: current.version, categories: current.categories, builtin: builtin.terms, builtinAllow: builtin.allow, custom: await listCustomWords(context.db) };
+  return {
+    version: current.version,
+    categories: current.categories,
+    builtin: builtin.terms,
+    builtinAllow: builtin.allow,
+    custom: await listCustomWords(context.db),
+  };
 }
 
 // One list goes to every agent of the collector (per-site lists do not exist yet), so a
@@ -78,7 +84,12 @@ export async function addCustomWord(context: AdminContext, wordlists: WordlistSe
       return created;
     });
   } catch (error) {
-    if (uniqueViolation(error) !== undefined) throw new AppError('wordlist-entry-exists', 409, entry.kind === 'term' ? `"${term}" is already a custom term in this category` : `"${term}" is already on the allow-list`);
+    if (uniqueViolation(error) !== undefined)
+      throw new AppError(
+        'wordlist-entry-exists',
+        409,
+        entry.kind === 'term' ? `"${term}" is already a custom term in this category` : `"${term}" is already on the allow-list`,
+      );
     throw error;
   }
   return resultFor(context, wordlists, id);

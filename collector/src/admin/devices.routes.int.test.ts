@@ -27,7 +27,13 @@ describe('GET /api/devices', () => {
     const response = await t.call(await t.as('dsl'), 'GET', '/api/devices');
     const { devices: rows } = devicesResponseSchema.parse(response.json());
     expect(rows.map((row) => row.hostname).sort()).toEqual(['ict1-pc01', 'ict1-pc02', 'ict2-pc01', 'library-pc', 'south-pc01']);
-    expect(rows.find((row) => row.id === t.estate.device.a1)).toMatchObject({ roomId: t.estate.roomA, roomName: 'ICT 1', siteId: t.estate.siteId, status: 'offline', retired: false });
+    expect(rows.find((row) => row.id === t.estate.device.a1)).toMatchObject({
+      roomId: t.estate.roomA,
+      roomName: 'ICT 1',
+      siteId: t.estate.siteId,
+      status: 'offline',
+      retired: false,
+    });
   });
 
   it("shows site staff their site's devices only, and refuses another site's filter", async () => {
@@ -56,7 +62,9 @@ describe('PATCH /api/devices/:deviceId', () => {
     expect(response.statusCode).toBe(200);
     expect(deviceAnswer.parse(response.json()).device).toMatchObject({ id: t.estate.device.a2, roomId: t.estate.roomB, roomName: 'ICT 2' });
     expect((await t.app.policies.forDevice(t.estate.device.a2)).idleLockMinutes).toBe(17);
-    expect(await t.audited('device.move', t.estate.device.a2)).toMatchObject([{ actorUserId: tech.user.id, detail: { fromRoomId: t.estate.roomA, toRoomId: t.estate.roomB } }]);
+    expect(await t.audited('device.move', t.estate.device.a2)).toMatchObject([
+      { actorUserId: tech.user.id, detail: { fromRoomId: t.estate.roomA, toRoomId: t.estate.roomB } },
+    ]);
   });
 
   it("stops a technician of one site moving another site's device, or moving theirs into another site", async () => {
@@ -67,7 +75,9 @@ describe('PATCH /api/devices/:deviceId', () => {
     expect(await placement(t.estate.device.c1)).toEqual({ siteId: t.estate.otherSiteId, roomId: null, retired: false });
 
     const admin = await t.as('admin');
-    const southRoom = z.object({ room: z.object({ id: z.string() }) }).parse((await t.call(admin, 'POST', '/api/rooms', { siteId: t.estate.otherSiteId, name: 'South ICT' })).json()).room.id;
+    const southRoom = z
+      .object({ room: z.object({ id: z.string() }) })
+      .parse((await t.call(admin, 'POST', '/api/rooms', { siteId: t.estate.otherSiteId, name: 'South ICT' })).json()).room.id;
     const away = await t.call(north, 'PATCH', `/api/devices/${t.estate.device.b1}`, { roomId: southRoom });
     expect(away.statusCode).toBe(403);
     expect(await placement(t.estate.device.b1)).toMatchObject({ siteId: t.estate.siteId, roomId: t.estate.roomB });

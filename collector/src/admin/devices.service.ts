@@ -40,13 +40,22 @@ export async function changeDevice(context: AdminContext, deviceId: string, chan
         action: 'device.move',
         targetType: 'device',
         targetId: device.id,
-        detail: { fromRoomId: current.roomId, toRoomId: target.roomId, ...(target.siteId === current.siteId ? {} : { fromSiteId: current.siteId, toSiteId: target.siteId }) },
+        detail: {
+          fromRoomId: current.roomId,
+          toRoomId: target.roomId,
+          ...(target.siteId === current.siteId ? {} : { fromSiteId: current.siteId, toSiteId: target.siteId }),
+        },
       });
       await notifyControl(tx, { kind: 'policy', scope: 'device', scopeId: device.id });
     }
     if (change.retired !== undefined && change.retired !== current.retired) {
       await setDeviceRetired(tx, device.id, change.retired);
-      await auditChange(tx, context, { action: change.retired ? 'device.retire' : 'device.reinstate', targetType: 'device', targetId: device.id, detail: { hostname: device.hostname } });
+      await auditChange(tx, context, {
+        action: change.retired ? 'device.retire' : 'device.reinstate',
+        targetType: 'device',
+        targetId: device.id,
+        detail: { hostname: device.hostname },
+      });
     }
   });
 

@@ -15,7 +15,13 @@ describe('enrolment tokens', () => {
   it('creates a token, shown once, that really enrols an agent into the room', async () => {
     const tech = await t.as('technician', { site: 'north' });
     const before = Date.now();
-    const response = await t.call(tech, 'POST', '/api/enrolment-tokens', { siteId: t.estate.siteId, roomId: t.estate.roomB, label: 'Spring refresh', uses: 2, days: 3 });
+    const response = await t.call(tech, 'POST', '/api/enrolment-tokens', {
+      siteId: t.estate.siteId,
+      roomId: t.estate.roomB,
+      label: 'Spring refresh',
+      uses: 2,
+      days: 3,
+    });
     expect(response.statusCode).toBe(201);
     expect(response.headers['cache-control']).toBe('no-store');
     const { token, row } = createEnrolmentTokenResponseSchema.parse(response.json());
@@ -26,7 +32,9 @@ describe('enrolment tokens', () => {
     const [stored] = await t.db.select().from(enrolmentTokens).where(eq(enrolmentTokens.id, row.id));
     expect(stored?.tokenHash).toBe(hashSecret(token));
     expect(stored?.createdBy).toBe(tech.user.id);
-    expect(await t.audited('enrolment-token.create', row.id)).toMatchObject([{ actorUserId: tech.user.id, detail: { siteId: t.estate.siteId, roomId: t.estate.roomB, uses: 2 } }]);
+    expect(await t.audited('enrolment-token.create', row.id)).toMatchObject([
+      { actorUserId: tech.user.id, detail: { siteId: t.estate.siteId, roomId: t.estate.roomB, uses: 2 } },
+    ]);
     expect(JSON.stringify(await t.audited('enrolment-token.create', row.id))).not.toContain(token);
 
     const { agent, welcome } = await TestAgent.login(t.agentUrl, { kind: 'enrol', token }, { hostname: 'ict2-pc09' });
@@ -67,7 +75,9 @@ describe('enrolment tokens', () => {
 
   it("keeps site staff to their site's tokens", async () => {
     const admin = await t.as('admin');
-    const southToken = createEnrolmentTokenResponseSchema.parse((await t.call(admin, 'POST', '/api/enrolment-tokens', { siteId: t.estate.otherSiteId })).json()).row;
+    const southToken = createEnrolmentTokenResponseSchema.parse(
+      (await t.call(admin, 'POST', '/api/enrolment-tokens', { siteId: t.estate.otherSiteId })).json(),
+    ).row;
     const north = await t.as('technician', { site: 'north' });
     const listed = enrolmentTokensResponseSchema.parse((await t.call(north, 'GET', '/api/enrolment-tokens')).json());
     expect(listed.tokens.length).toBeGreaterThan(0);
@@ -86,7 +96,12 @@ describe('enrolment tokens', () => {
     expect(otherRoom.json().error.details.fields).toEqual([{ path: 'roomId', message: 'the room is not on this site' }]);
     const uses = await t.call(admin, 'POST', '/api/enrolment-tokens', { siteId: t.estate.siteId, uses: 0, days: 91 });
     expect(uses.statusCode).toBe(400);
-    expect(uses.json().error.details.fields.map((field: { path: string }) => field.path).sort()).toEqual(['days', 'uses']);
+    expect(
+      uses
+        .json()
+        .error.details.fields.map((field: { path: string }) => field.path)
+        .sort(),
+    ).toEqual(['days', 'uses']);
     expect((await t.call(admin, 'POST', '/api/enrolment-tokens', { siteId: 'nope' })).json().error.code).toBe('site-not-found');
   });
 });

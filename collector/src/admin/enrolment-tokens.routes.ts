@@ -26,7 +26,10 @@ export const enrolmentTokensRoutes: FastifyPluginAsync = async (app) => {
     const publicHost = app.config.publicUrl === undefined ? undefined : new URL(app.config.publicUrl).hostname;
     const agentUrl = tls === undefined ? {} : { agentUrl: tls.agentUrl(publicHost ?? request.hostname).replace(/\/agent\/v1$/, '') };
     // The token is in this answer only: never cached, never logged.
-    return reply.status(201).header('cache-control', 'no-store').send({ token: created.token, row: tokenJson(created.row), ...agentUrl });
+    return reply
+      .status(201)
+      .header('cache-control', 'no-store')
+      .send({ token: created.token, row: tokenJson(created.row), ...agentUrl });
   });
 
   app.post<{ Params: { tokenId: string } }>('/api/enrolment-tokens/:tokenId/revoke', async (request) => {

@@ -48,7 +48,10 @@ describe('gettingStartedProgress', () => {
     expect(await done()).toMatchObject({ room: true, token: false });
     await createEnrolmentToken(db, { siteId: site.id, roomId: room.id, expiresAt: new Date(Date.now() + 86_400_000), uses: 1 });
     expect(await done()).toMatchObject({ token: true, device: false });
-    const [device] = await db.insert(devices).values({ siteId: site.id, roomId: room.id, hostname: 'ICT-01', os: 'linux', secretHash: 'x'.repeat(64) }).returning();
+    const [device] = await db
+      .insert(devices)
+      .values({ siteId: site.id, roomId: room.id, hostname: 'ICT-01', os: 'linux', secretHash: 'x'.repeat(64) })
+      .returning();
     if (device === undefined) throw new Error('no device row');
     const withDevice = await gettingStartedProgress(db, null, null);
     expect(withDevice.liveRoomId).toBe(room.id);
@@ -86,7 +89,11 @@ describe('testPhraseFor', () => {
   });
 
   it('falls back to another unrestricted term when the preferred one no longer hits, and to null when none does', () => {
-    const withoutUnblocked: WordlistPayload = { ...wordlist, version: 'a'.repeat(64), terms: wordlist.terms.filter((entry) => !entry.term.includes('unblocked')) };
+    const withoutUnblocked: WordlistPayload = {
+      ...wordlist,
+      version: 'a'.repeat(64),
+      terms: wordlist.terms.filter((entry) => !entry.term.includes('unblocked')),
+    };
     const fallback = testPhraseFor(withoutUnblocked);
     expect(fallback).not.toBeNull();
     expect(fallback?.phrase).not.toBe(preferredTestPhrase);

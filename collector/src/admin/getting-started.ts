@@ -57,13 +57,20 @@ const exists = async (query: Promise<unknown[]>): Promise<boolean> => (await que
  * so), and an alert received. `siteId` limits every count to one site (null: the trust).
  */
 export async function gettingStartedProgress(db: Db, siteId: string | null, testPhrase: TestPhrase | null): Promise<GettingStartedResponse> {
-  const inSite = (column: typeof sites.id | typeof rooms.siteId | typeof enrolmentTokens.siteId | typeof devices.siteId | typeof alerts.siteId): SQL | undefined =>
-    siteId === null ? undefined : eq(column, siteId);
+  const inSite = (
+    column: typeof sites.id | typeof rooms.siteId | typeof enrolmentTokens.siteId | typeof devices.siteId | typeof alerts.siteId,
+  ): SQL | undefined => (siteId === null ? undefined : eq(column, siteId));
   const [site, room, token, device, alert] = await Promise.all([
     exists(db.select({ id: sites.id }).from(sites).where(inSite(sites.id)).limit(1)),
     exists(db.select({ id: rooms.id }).from(rooms).where(inSite(rooms.siteId)).limit(1)),
     exists(db.select({ id: enrolmentTokens.id }).from(enrolmentTokens).where(inSite(enrolmentTokens.siteId)).limit(1)),
-    exists(db.select({ id: devices.id }).from(devices).where(and(inSite(devices.siteId), eq(devices.retired, false))).limit(1)),
+    exists(
+      db
+        .select({ id: devices.id })
+        .from(devices)
+        .where(and(inSite(devices.siteId), eq(devices.retired, false)))
+        .limit(1),
+    ),
     exists(db.select({ id: alerts.id }).from(alerts).where(inSite(alerts.siteId)).limit(1)),
   ]);
   // Where the first PC can be watched: the room of the earliest enrolled computer that has one.

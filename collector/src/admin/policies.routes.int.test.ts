@@ -29,12 +29,16 @@ describe('policies', () => {
 
   it("replaces a room's overrides: stored as given, audited, in force for its devices and pushed to a connected agent", async () => {
     const tech = await t.as('technician', { site: 'north' });
-    const { token } = createEnrolmentTokenResponseSchema.parse((await t.call(tech, 'POST', '/api/enrolment-tokens', { siteId: t.estate.siteId, roomId: t.estate.roomA })).json());
+    const { token } = createEnrolmentTokenResponseSchema.parse(
+      (await t.call(tech, 'POST', '/api/enrolment-tokens', { siteId: t.estate.siteId, roomId: t.estate.roomA })).json(),
+    );
     const { agent, welcome } = await TestAgent.login(t.agentUrl, { kind: 'enrol', token }, { hostname: 'ict1-pc30' });
     expect(welcome.payload.policy.idleLockMinutes).toBe(0);
     try {
       await t.call(tech, 'PUT', `/api/policies/site/${t.estate.siteId}`, { overrides: { heartbeatSeconds: 45 } });
-      const response = await t.call(tech, 'PUT', `/api/policies/room/${t.estate.roomA}`, { overrides: { idleLockMinutes: 5, signInTitlePatterns: ['sign in'] } });
+      const response = await t.call(tech, 'PUT', `/api/policies/room/${t.estate.roomA}`, {
+        overrides: { idleLockMinutes: 5, signInTitlePatterns: ['sign in'] },
+      });
       expect(response.statusCode).toBe(200);
       const view = policyView(response);
       // Only the keys given: not the defaults the schema would fill in (idleWarningSeconds).
@@ -42,7 +46,9 @@ describe('policies', () => {
       expect(view.effective).toEqual({ ...defaultPolicy, heartbeatSeconds: 45, idleLockMinutes: 5, signInTitlePatterns: ['sign in'] });
       expect((await t.app.policies.forDevice(t.estate.device.a1)).idleLockMinutes).toBe(5);
       expect((await t.app.policies.forDevice(t.estate.device.b1)).idleLockMinutes).toBe(0);
-      expect(await t.audited('policy.change', t.estate.roomA)).toMatchObject([{ actorUserId: tech.user.id, targetType: 'room', detail: { settings: { idleLockMinutes: 5 } } }]);
+      expect(await t.audited('policy.change', t.estate.roomA)).toMatchObject([
+        { actorUserId: tech.user.id, targetType: 'room', detail: { settings: { idleLockMinutes: 5 } } },
+      ]);
 
       let pushed = await agent.next('policy');
       if (pushed.payload.idleLockMinutes !== 5) pushed = await agent.next('policy'); // the site change's push may come first
@@ -78,7 +84,9 @@ describe('policies', () => {
     // A pattern every agent would run on every title: refused when it could backtrack for ever.
     const catastrophic = await t.call(admin, 'PUT', `/api/policies/room/${t.estate.roomB}`, { overrides: { signInTitlePatterns: ['sign ?in', '(a+)+$'] } });
     expect(catastrophic.statusCode).toBe(400);
-    expect(catastrophic.json().error.details.fields).toEqual([{ path: 'overrides.signInTitlePatterns.1', message: 'pattern may take exponential time: nested quantifier at 4' }]);
+    expect(catastrophic.json().error.details.fields).toEqual([
+      { path: 'overrides.signInTitlePatterns.1', message: 'pattern may take exponential time: nested quantifier at 4' },
+    ]);
     expect(await t.db.select().from(policies)).toEqual(rowsBefore);
   });
 

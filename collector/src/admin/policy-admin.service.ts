@@ -63,7 +63,13 @@ const strictOverrides = policySchema.partial().strict();
  * problem named as `overrides.<key>`; `{}` clears the level). Connected agents it applies
  * to get their new policy through the control channel once the change commits.
  */
-export async function writePolicy(context: AdminContext, policies: PolicyService, scope: PolicyScope, scopeId: string, overrides: unknown): Promise<PolicyView> {
+export async function writePolicy(
+  context: AdminContext,
+  policies: PolicyService,
+  scope: PolicyScope,
+  scopeId: string,
+  overrides: unknown,
+): Promise<PolicyView> {
   const checked = strictOverrides.safeParse(overrides);
   if (!checked.success) {
     const fields = checked.error.issues.flatMap((issue) =>

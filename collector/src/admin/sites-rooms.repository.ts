@@ -9,7 +9,11 @@ export type Room = typeof rooms.$inferSelect;
 export const defaultSiteName = 'School';
 
 export async function findSite(db: Db, idOrName: string): Promise<Site | undefined> {
-  const [site] = await db.select().from(sites).where(or(eq(sites.id, idOrName), eq(sites.name, idOrName))).limit(1);
+  const [site] = await db
+    .select()
+    .from(sites)
+    .where(or(eq(sites.id, idOrName), eq(sites.name, idOrName)))
+    .limit(1);
   return site;
 }
 
@@ -36,7 +40,11 @@ export async function createRoom(db: Db, siteId: string, name: string): Promise<
 }
 
 export async function findRoom(db: Db, idOrName: string): Promise<Room | undefined> {
-  const [room] = await db.select().from(rooms).where(or(eq(rooms.id, idOrName), eq(rooms.name, idOrName))).limit(1);
+  const [room] = await db
+    .select()
+    .from(rooms)
+    .where(or(eq(rooms.id, idOrName), eq(rooms.name, idOrName)))
+    .limit(1);
   return room;
 }
 
@@ -73,7 +81,10 @@ export async function roomById(db: Executor, id: string): Promise<Room | undefin
 
 export async function roomsByIds(db: Executor, ids: readonly string[]): Promise<Room[]> {
   if (ids.length === 0) return [];
-  return db.select().from(rooms).where(inArray(rooms.id, [...new Set(ids)]));
+  return db
+    .select()
+    .from(rooms)
+    .where(inArray(rooms.id, [...new Set(ids)]));
 }
 
 /** A room as the console lists it: with its site's name and how many devices are in it (and connected). */
@@ -109,7 +120,10 @@ export async function renameRoom(db: Executor, id: string, name: string): Promis
 
 /** Devices placed in the room, retired ones included (they keep their room for history). */
 export async function devicesInRoomCount(db: Executor, id: string): Promise<number> {
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(devices).where(eq(devices.roomId, id));
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(devices)
+    .where(eq(devices.roomId, id));
   return row?.count ?? 0;
 }
 

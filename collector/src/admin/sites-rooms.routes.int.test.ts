@@ -24,7 +24,9 @@ describe('sites', () => {
     expect(created.statusCode).toBe(201);
     const { site } = siteAnswer.parse(created.json());
     expect(site.name).toBe('Eastfield');
-    expect(await t.audited('site.create', site.id)).toMatchObject([{ actorUserId: admin.user.id, actorLabel: admin.user.username, detail: { name: 'Eastfield' } }]);
+    expect(await t.audited('site.create', site.id)).toMatchObject([
+      { actorUserId: admin.user.id, actorLabel: admin.user.username, detail: { name: 'Eastfield' } },
+    ]);
 
     const again = await t.call(admin, 'POST', '/api/sites', { name: 'Eastfield' });
     expect(again.statusCode).toBe(409);
@@ -40,7 +42,10 @@ describe('sites', () => {
   it('names the bad field', async () => {
     const response = await t.call(await t.as('admin'), 'POST', '/api/sites', { name: '', extra: 1 });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error).toMatchObject({ code: 'validation-failed', details: { fields: expect.arrayContaining([expect.objectContaining({ path: 'name' })]) } });
+    expect(response.json().error).toMatchObject({
+      code: 'validation-failed',
+      details: { fields: expect.arrayContaining([expect.objectContaining({ path: 'name' })]) },
+    });
     const blank = await t.call(await t.as('admin'), 'POST', '/api/rooms', { siteId: t.estate.siteId, name: '   ' });
     expect(blank.statusCode).toBe(400);
     expect(blank.json().error.details.fields).toEqual([{ path: 'name', message: 'must not be blank' }]);

@@ -96,7 +96,12 @@ export async function listUserRows(db: Executor, filter: { siteId?: string | nul
     .select({ userId: userRooms.userId, id: rooms.id, name: rooms.name, siteId: rooms.siteId })
     .from(userRooms)
     .innerJoin(rooms, eq(rooms.id, userRooms.roomId))
-    .where(inArray(userRooms.userId, rows.map((row) => row.id)))
+    .where(
+      inArray(
+        userRooms.userId,
+        rows.map((row) => row.id),
+      ),
+    )
     .orderBy(asc(rooms.name));
   return rows.map(({ totpEnabledAt, ...row }) => ({
     ...row,
@@ -111,7 +116,10 @@ export async function findUserRow(db: Executor, id: string): Promise<UserAdminRo
 }
 
 /** The account's row, locked for the rest of the transaction. */
-export async function lockUser(db: Executor, id: string): Promise<{ id: string; username: string; role: UserRole; siteId: string | null; disabled: boolean } | undefined> {
+export async function lockUser(
+  db: Executor,
+  id: string,
+): Promise<{ id: string; username: string; role: UserRole; siteId: string | null; disabled: boolean } | undefined> {
   const [row] = await db
     .select({ id: users.id, username: users.username, role: users.role, siteId: users.siteId, disabled: users.disabled })
     .from(users)

@@ -25,7 +25,9 @@ async function sessionsOf(userId: string): Promise<number> {
 /** A teacher made through the API, signed in through the real sign-in route. */
 async function teacherSignedIn(): Promise<{ id: string; username: string; cookie: string }> {
   const username = uniqueName('teacher');
-  const created = userAnswer.parse((await t.call(await t.as('admin'), 'POST', '/api/users', { username, displayName: 'Ms Teacher', role: 'teacher', password })).json());
+  const created = userAnswer.parse(
+    (await t.call(await t.as('admin'), 'POST', '/api/users', { username, displayName: 'Ms Teacher', role: 'teacher', password })).json(),
+  );
   const signedIn = await login(username, password);
   expect(signedIn.statusCode).toBe(200);
   const cookie = String(signedIn.headers['set-cookie']).split(';')[0] ?? '';
@@ -47,7 +49,15 @@ describe('creating users', () => {
     });
     expect(response.statusCode).toBe(201);
     const { user } = userAnswer.parse(response.json());
-    expect(user).toMatchObject({ username, displayName: 'Jo Smith', role: 'teacher', siteId: t.estate.siteId, rooms: [{ id: t.estate.roomA, name: 'ICT 1', siteId: t.estate.siteId }], totpEnrolled: false, disabled: false });
+    expect(user).toMatchObject({
+      username,
+      displayName: 'Jo Smith',
+      role: 'teacher',
+      siteId: t.estate.siteId,
+      rooms: [{ id: t.estate.roomA, name: 'ICT 1', siteId: t.estate.siteId }],
+      totpEnrolled: false,
+      disabled: false,
+    });
     expect(response.body).not.toContain('argon2');
     const audit = await t.audited('user.create', user.id);
     expect(audit).toMatchObject([{ actorUserId: admin.user.id, detail: { username, role: 'teacher', roomIds: [t.estate.roomA] } }]);
@@ -67,7 +77,12 @@ describe('creating users', () => {
     const sameAsName = await t.call(admin, 'POST', '/api/users', { ...base, username: 'longusername1', password: 'LongUserName1' });
     expect(fieldsOf(sameAsName.json())).toEqual(['password']);
     // Guessable passwords are refused with the rule named, never the password echoed.
-    for (const [weak, rule] of [['password1234', /common password/], ['aaaaaaaaaaaa', /repetitive/], ['123456789012', /sequence/], ['mr.wilkins rocks', /user name/]] as const) {
+    for (const [weak, rule] of [
+      ['password1234', /common password/],
+      ['aaaaaaaaaaaa', /repetitive/],
+      ['123456789012', /sequence/],
+      ['mr.wilkins rocks', /user name/],
+    ] as const) {
       const response = await t.call(admin, 'POST', '/api/users', { ...base, username: 'mr.wilkins', password: weak });
       expect(response.statusCode, weak).toBe(400);
       expect(response.json().error.details.fields, weak).toEqual([{ path: 'password', message: expect.stringMatching(rule) }]);
@@ -83,7 +98,13 @@ describe('creating users', () => {
     expect(email.statusCode).toBe(409);
     expect(email.json().error.code).toBe('email-taken');
 
-    const offSite = await t.call(admin, 'POST', '/api/users', { ...base, username: uniqueName('t'), role: 'teacher', siteId: t.estate.otherSiteId, roomIds: [t.estate.roomA] });
+    const offSite = await t.call(admin, 'POST', '/api/users', {
+      ...base,
+      username: uniqueName('t'),
+      role: 'teacher',
+      siteId: t.estate.otherSiteId,
+      roomIds: [t.estate.roomA],
+    });
     expect(offSite.statusCode).toBe(400);
     expect(fieldsOf(offSite.json())).toEqual(['roomIds.0']);
     expect((await t.call(admin, 'POST', '/api/users', { ...base, username: uniqueName('t'), roomIds: ['nope'] })).json().error.code).toBe('room-not-found');
@@ -97,20 +118,33 @@ describe('listing users', () => {
   it('gives admins full rows and IT staff the list without rooms, e-mail or sign-in state', async () => {
     const admin = await t.as('admin');
     const username = uniqueName('listed');
-    await t.call(admin, 'POST', '/api/users', { username, displayName: 'Listed', email: `${username}@x.example`, role: 'teacher', roomIds: [t.estate.roomB], password });
+    await t.call(admin, 'POST', '/api/users', {
+      username,
+      displayName: 'Listed',
+      email: `${username}@x.example`,
+      role: 'teacher',
+      roomIds: [t.estate.roomB],
+      password,
+    });
     await login(username, password);
 
     const full = usersResponseSchema.parse((await t.call(admin, 'GET', '/api/users')).json()).users.find((user) => user.username === username);
     expect(full).toMatchObject({ email: `${username}@x.example`, rooms: [{ id: t.estate.roomB }] });
     expect(full?.lastLoginAt).not.toBeNull();
 
-    const trimmed = usersResponseSchema.parse((await t.call(await t.as('technician'), 'GET', '/api/users')).json()).users.find((user) => user.username === username);
+    const trimmed = usersResponseSchema
+      .parse((await t.call(await t.as('technician'), 'GET', '/api/users')).json())
+      .users.find((user) => user.username === username);
     expect(trimmed).toMatchObject({ id: full?.id, displayName: 'Listed', role: 'teacher', email: null, rooms: [], lastLoginAt: null });
   });
 
   it('shows site staff their site’s accounts and the trust-wide ones only', async () => {
     const admin = await t.as('admin');
-    const southUser = userAnswer.parse((await t.call(admin, 'POST', '/api/users', { username: uniqueName('south'), displayName: 'S', role: 'viewer', siteId: t.estate.otherSiteId, password })).json()).user;
+    const southUser = userAnswer.parse(
+      (
+        await t.call(admin, 'POST', '/api/users', { username: uniqueName('south'), displayName: 'S', role: 'viewer', siteId: t.estate.otherSiteId, password })
+      ).json(),
+    ).user;
     const listed = usersResponseSchema.parse((await t.call(await t.as('dsl', { site: 'north' }), 'GET', '/api/users')).json()).users;
     expect(listed.map((user) => user.id)).not.toContain(southUser.id);
     expect(listed.every((user) => user.siteId === null || user.siteId === t.estate.siteId)).toBe(true);
@@ -154,7 +188,10 @@ describe('changing users', () => {
 
   it('unlocks a locked-out account', async () => {
     const teacher = await teacherSignedIn();
-    await t.db.update(users).set({ failedLoginAttempts: 2, lockedUntil: new Date(Date.now() + 600_000) }).where(eq(users.id, teacher.id));
+    await t.db
+      .update(users)
+      .set({ failedLoginAttempts: 2, lockedUntil: new Date(Date.now() + 600_000) })
+      .where(eq(users.id, teacher.id));
     expect((await login(teacher.username, password)).statusCode).toBe(401);
     const response = await t.call(await t.as('admin'), 'PATCH', `/api/users/${teacher.id}`, { unlock: true });
     expect(userAnswer.parse(response.json()).user.lockedUntil).toBeNull();
@@ -176,7 +213,12 @@ describe('changing users', () => {
   it('changes role, name, site and rooms, audited field by field; an empty change changes nothing', async () => {
     const teacher = await teacherSignedIn();
     const admin = await t.as('admin');
-    const response = await t.call(admin, 'PATCH', `/api/users/${teacher.id}`, { role: 'dsl', displayName: 'Dr Teacher', siteId: t.estate.siteId, roomIds: [t.estate.roomA, t.estate.roomB] });
+    const response = await t.call(admin, 'PATCH', `/api/users/${teacher.id}`, {
+      role: 'dsl',
+      displayName: 'Dr Teacher',
+      siteId: t.estate.siteId,
+      roomIds: [t.estate.roomA, t.estate.roomB],
+    });
     expect(response.statusCode).toBe(200);
     const { user } = userAnswer.parse(response.json());
     expect(user).toMatchObject({ role: 'dsl', displayName: 'Dr Teacher', siteId: t.estate.siteId });
@@ -203,9 +245,26 @@ describe('changing users', () => {
     const northAdmin = await t.as('admin', { site: 'north' });
     const trustWide = await t.call(northAdmin, 'POST', '/api/users', { username: uniqueName('tw'), displayName: 'X', role: 'viewer', password });
     expect(trustWide.statusCode).toBe(403);
-    const local = await t.call(northAdmin, 'POST', '/api/users', { username: uniqueName('local'), displayName: 'X', role: 'teacher', siteId: t.estate.siteId, roomIds: [t.estate.roomA], password });
+    const local = await t.call(northAdmin, 'POST', '/api/users', {
+      username: uniqueName('local'),
+      displayName: 'X',
+      role: 'teacher',
+      siteId: t.estate.siteId,
+      roomIds: [t.estate.roomA],
+      password,
+    });
     expect(local.statusCode).toBe(201);
-    const southUser = userAnswer.parse((await t.call(await t.as('admin'), 'POST', '/api/users', { username: uniqueName('s'), displayName: 'S', role: 'viewer', siteId: t.estate.otherSiteId, password })).json()).user;
+    const southUser = userAnswer.parse(
+      (
+        await t.call(await t.as('admin'), 'POST', '/api/users', {
+          username: uniqueName('s'),
+          displayName: 'S',
+          role: 'viewer',
+          siteId: t.estate.otherSiteId,
+          password,
+        })
+      ).json(),
+    ).user;
     const touch = await t.call(northAdmin, 'PATCH', `/api/users/${southUser.id}`, { disabled: true });
     expect(touch.statusCode).toBe(403);
     expect(touch.json().error.code).toBe('site-forbidden');
@@ -218,7 +277,10 @@ describe('the last enabled admin', () => {
   it('cannot demote or disable themselves (409); once there is another admin, they can', async () => {
     const me = await t.as('admin');
     // Make `me` the only enabled admin.
-    await t.db.update(users).set({ disabled: true }).where(and(eq(users.role, 'admin'), ne(users.id, me.user.id)));
+    await t.db
+      .update(users)
+      .set({ disabled: true })
+      .where(and(eq(users.role, 'admin'), ne(users.id, me.user.id)));
 
     const demote = await t.call(me, 'PATCH', `/api/users/${me.user.id}`, { role: 'technician' });
     expect(demote.statusCode).toBe(409);

@@ -23,7 +23,10 @@ export const usersRoutes: FastifyPluginAsync = async (app) => {
 
   app.patch<{ Params: { userId: string } }>('/api/users/:userId', async (request) => {
     const body = decodeBody(updateUserRequestSchema, request.body);
-    const user = await changeAccount(adminContext(request, db), request.params.userId, { ...body, displayName: body.displayName === undefined ? undefined : nonBlank(body.displayName, 'displayName') });
+    const user = await changeAccount(adminContext(request, db), request.params.userId, {
+      ...body,
+      displayName: body.displayName === undefined ? undefined : nonBlank(body.displayName, 'displayName'),
+    });
     return { user: userJson(user) };
   });
 };

@@ -9,7 +9,17 @@ import { AppError } from '../errors/app-error.ts';
 import { auditChange, type AdminContext, type Executor } from './admin-context.ts';
 import { assertSite, assertTrustWide, invalidField, notFound, uniqueViolation } from './admin-scope.ts';
 import { roomsByIds, siteById } from './sites-rooms.repository.ts';
-import { createUser, findUserRow, listUserRows, lockEnabledAdmins, lockUser, replaceUserRooms, updateUser, type UserAdminRow, type UserChanges } from './users.repository.ts';
+import {
+  createUser,
+  findUserRow,
+  listUserRows,
+  lockEnabledAdmins,
+  lockUser,
+  replaceUserRooms,
+  updateUser,
+  type UserAdminRow,
+  type UserChanges,
+} from './users.repository.ts';
 
 export interface NewAccount {
   readonly username: string;
@@ -62,7 +72,8 @@ async function checkRooms(context: AdminContext, roomIds: readonly string[], sit
     const room = found.find((candidate) => candidate.id === roomId);
     if (room === undefined) throw notFound('room', roomId);
     assertSite(context.user, room.siteId);
-    if (siteId !== null && room.siteId !== siteId) throw invalidField(field === 'roomIds' ? `roomIds.${index}` : field, `room "${roomId}" is not on the account's site`);
+    if (siteId !== null && room.siteId !== siteId)
+      throw invalidField(field === 'roomIds' ? `roomIds.${index}` : field, `room "${roomId}" is not on the account's site`);
   }
 }
 
@@ -94,7 +105,12 @@ export async function createAccount(context: AdminContext, input: NewAccount): P
     id = await context.db.transaction(async (tx) => {
       const created = await createUser(tx, { ...input, passwordHash });
       const { username, displayName, role, siteId, roomIds } = input;
-      await auditChange(tx, context, { action: 'user.create', targetType: 'user', targetId: created.id, detail: { username, displayName, role, siteId, roomIds: [...new Set(roomIds)] } });
+      await auditChange(tx, context, {
+        action: 'user.create',
+        targetType: 'user',
+        targetId: created.id,
+        detail: { username, displayName, role, siteId, roomIds: [...new Set(roomIds)] },
+      });
       return created.id;
     });
   } catch (error) {
@@ -141,7 +157,14 @@ export async function changeAccount(context: AdminContext, userId: string, chang
     detail.disabled = change.disabled;
   }
   const roomIds = change.roomIds === undefined ? undefined : [...new Set(change.roomIds)];
-  if (roomIds !== undefined && !sameSet(roomIds, before.rooms.map((room) => room.id))) detail.roomIds = { from: before.rooms.map((room) => room.id), to: roomIds };
+  if (
+    roomIds !== undefined &&
+    !sameSet(
+      roomIds,
+      before.rooms.map((room) => room.id),
+    )
+  )
+    detail.roomIds = { from: before.rooms.map((room) => room.id), to: roomIds };
   if (change.unlock === true) changes.unlock = true;
   if (passwordHash !== undefined) changes.passwordHash = passwordHash;
   fields.push(...Object.keys(detail));
@@ -160,7 +183,12 @@ export async function changeAccount(context: AdminContext, userId: string, chang
       if (roomIds !== undefined && detail.roomIds !== undefined) await replaceUserRooms(tx, userId, roomIds);
       if (change.resetTotp === true) await resetTotp(tx, userId, context.now);
       const sessionsEnded = endsSessions ? await deleteUserSessions(tx, userId) : 0;
-      await auditChange(tx, context, { action: 'user.update', targetType: 'user', targetId: userId, detail: { username: before.username, fields, ...detail, sessionsEnded } });
+      await auditChange(tx, context, {
+        action: 'user.update',
+        targetType: 'user',
+        targetId: userId,
+        detail: { username: before.username, fields, ...detail, sessionsEnded },
+      });
     });
   } catch (error) {
     throw accountConflict(error);

@@ -35,11 +35,21 @@ describe('word lists', () => {
       const response = await t.call(tech, 'POST', '/api/wordlists/custom', { kind: 'term', term: ' numpty ', category: 'bullying' });
       expect(response.statusCode).toBe(201);
       const { entry, version } = entryAnswer.parse(response.json());
-      expect(entry).toMatchObject({ kind: 'term', term: 'numpty', category: 'bullying', severity: 3, match: 'phrase', enabled: true, createdBy: tech.user.username });
+      expect(entry).toMatchObject({
+        kind: 'term',
+        term: 'numpty',
+        category: 'bullying',
+        severity: 3,
+        match: 'phrase',
+        enabled: true,
+        createdBy: tech.user.username,
+      });
       expect(version).not.toBe(before);
       expect(t.app.wordlists.current().version).toBe(version);
       expect(t.app.wordlists.current().terms.map((term) => term.term)).toContain('numpty');
-      expect(await t.audited('wordlist.term.add', entry.id)).toMatchObject([{ actorUserId: tech.user.id, detail: { term: 'numpty', category: 'bullying', severity: 3 } }]);
+      expect(await t.audited('wordlist.term.add', entry.id)).toMatchObject([
+        { actorUserId: tech.user.id, detail: { term: 'numpty', category: 'bullying', severity: 3 } },
+      ]);
 
       // The first wordlist message may be the one sent on connect (the agent had none).
       let pushed = await agent.next('wordlist');
@@ -67,7 +77,9 @@ describe('word lists', () => {
   });
 
   it('disables and re-enables an entry, each a new version and one audit entry', async () => {
-    const { entry, version: withIt } = entryAnswer.parse((await t.call(tech, 'POST', '/api/wordlists/custom', { kind: 'term', term: 'div', category: 'bullying', severity: 1, match: 'word' })).json());
+    const { entry, version: withIt } = entryAnswer.parse(
+      (await t.call(tech, 'POST', '/api/wordlists/custom', { kind: 'term', term: 'div', category: 'bullying', severity: 1, match: 'word' })).json(),
+    );
     const off = entryAnswer.parse((await t.call(tech, 'PATCH', `/api/wordlists/custom/${entry.id}`, { enabled: false })).json());
     expect(off.entry.enabled).toBe(false);
     expect(off.version).not.toBe(withIt);

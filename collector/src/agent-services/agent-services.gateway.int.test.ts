@@ -65,10 +65,13 @@ describe('agent services through the real gateway', () => {
     const countWordlists = () => first.agent.received.filter((message) => message.type === 'wordlist').length;
     const before = countWordlists();
     await writeFile(join(lists.dir, 'self-harm.tsv'), `${termsHeader}kms\tself-harm\tfour\tword\n`);
-    await vi.waitFor(async () => {
-      const health = (await app.inject({ method: 'GET', url: '/health' })).json<{ checks: Record<string, { status: string; detail?: string }> }>();
-      expect(health.checks.wordlists?.detail).toMatch(/^self-harm\.tsv:2: /);
-    }, { timeout: 5_000, interval: 25 });
+    await vi.waitFor(
+      async () => {
+        const health = (await app.inject({ method: 'GET', url: '/health' })).json<{ checks: Record<string, { status: string; detail?: string }> }>();
+        expect(health.checks.wordlists?.detail).toMatch(/^self-harm\.tsv:2: /);
+      },
+      { timeout: 5_000, interval: 25 },
+    );
     expect(app.wordlists.current().version).toBe(good);
     expect(countWordlists()).toBe(before);
 

@@ -94,7 +94,12 @@ describe('agent services plugin', () => {
     hub.clear();
     await app.agentServices.policies.setPolicy('site', estate.siteId, { aupVersion: '7' }, cliActor);
     await vi.waitFor(() => expect(hub.ofType('policy')).toHaveLength(2), { timeout: 5_000, interval: 10 });
-    expect(hub.ofType('policy').map((record) => record.deviceId).sort()).toEqual([estate.device.a1, estate.device.b1].sort());
+    expect(
+      hub
+        .ofType('policy')
+        .map((record) => record.deviceId)
+        .sort(),
+    ).toEqual([estate.device.a1, estate.device.b1].sort());
     expect(hub.receivedBy(estate.device.a1, 'policy')[0]?.payload).toMatchObject({ idleLockMinutes: 5, aupVersion: '7' });
     expect(hub.receivedBy(estate.device.b1, 'policy')[0]?.payload).toMatchObject({ idleLockMinutes: 0, aupVersion: '7' });
     expect(await app.policies.forDevice(estate.device.a2)).toMatchObject({ idleLockMinutes: 5, aupVersion: '7' });
@@ -104,7 +109,10 @@ describe('agent services plugin', () => {
     const locked = await app.agentServices.locks.lockDevices([estate.device.a1, estate.device.a2], { message: 'Eyes front', by: cliActor });
     if (!locked.ok) throw new Error(locked.message);
     await vi.waitFor(() => expect(hub.ofType('lock')).toHaveLength(1), { timeout: 5_000, interval: 10 });
-    expect(hub.ofType('lock')[0]).toMatchObject({ deviceId: estate.device.a1, message: { payload: { on: true, lockId: locked.lockId, message: 'Eyes front' } } });
+    expect(hub.ofType('lock')[0]).toMatchObject({
+      deviceId: estate.device.a1,
+      message: { payload: { on: true, lockId: locked.lockId, message: 'Eyes front' } },
+    });
     expect(await app.locks.forDevice(estate.device.a2)).toEqual({ on: true, lockId: locked.lockId, message: 'Eyes front' });
 
     const unlocked = await app.agentServices.locks.unlockDevices([estate.device.a1], cliActor);
@@ -136,9 +144,16 @@ describe('agent services plugin', () => {
     await app.agentServices.locks.lockDevices([estate.device.c1], { by: cliActor });
     await vi.waitFor(() => expect(hub.ofType('lock')).toHaveLength(1), { timeout: 5_000, interval: 10 });
     hub.clear();
-    await database.pool.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'vigil-collector-control' and datname = current_database()`);
+    await database.pool.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'vigil-collector-control' and datname = current_database()`,
+    );
     await vi.waitFor(() => expect(hub.receivedBy(estate.device.c1, 'lock')).toHaveLength(1), { timeout: 10_000, interval: 25 });
-    expect(hub.ofType('policy').map((record) => record.deviceId).sort()).toEqual([estate.device.a1, estate.device.b1, estate.device.c1].sort());
+    expect(
+      hub
+        .ofType('policy')
+        .map((record) => record.deviceId)
+        .sort(),
+    ).toEqual([estate.device.a1, estate.device.b1, estate.device.c1].sort());
     expect((await health()).checks['agent-control']).toEqual({ status: 'ok' });
   });
 });

@@ -71,7 +71,9 @@ const agentServicesPlugin: FastifyPluginAsync<AgentServicesOptions> = async (app
   app.decorate('agentServices', Object.freeze({ wordlists, policies, locks }) satisfies AgentServices);
   app.health.register('wordlists', () => wordlists.health());
   app.health.register('agent-control', () =>
-    listener.listening ? { status: 'ok' } : { status: 'degraded', detail: `policy and lock pushes paused, reconnecting: ${listener.lastError ?? 'not connected'}` },
+    listener.listening
+      ? { status: 'ok' }
+      : { status: 'degraded', detail: `policy and lock pushes paused, reconnecting: ${listener.lastError ?? 'not connected'}` },
   );
   app.addHook('onClose', async () => {
     await listener.close();

@@ -116,7 +116,8 @@ export class AgentConnection implements AgentSession {
     this.#closing = true;
     clearTimeout(this.#helloTimer);
     // `logged`: the caller already reported it (bad frames go through ctx.badFrames, rate-limited).
-    if (options.logged !== true && frame.code !== 4409 && frame.code !== 1001) this.#log.info({ code: frame.code, reason: frame.reason }, 'closing agent connection');
+    if (options.logged !== true && frame.code !== 4409 && frame.code !== 1001)
+      this.#log.info({ code: frame.code, reason: frame.reason }, 'closing agent connection');
     try {
       this.#socket.close(frame.code, frame.reason);
     } catch (error) {

@@ -107,12 +107,7 @@ export async function touchDevices(db: Executor, deviceIds: readonly string[]): 
     .where(inArray(devices.id, [...deviceIds]));
 }
 
-export async function markDeviceDisconnected(
-  db: Executor,
-  deviceId: string,
-  status: DeviceStatus,
-  previousExit: DeviceExitKind | undefined,
-): Promise<void> {
+export async function markDeviceDisconnected(db: Executor, deviceId: string, status: DeviceStatus, previousExit: DeviceExitKind | undefined): Promise<void> {
   await db
     .update(devices)
     .set({ status, lastSeenAt: sql`now()`, ...(previousExit === undefined ? {} : { previousExit }) })

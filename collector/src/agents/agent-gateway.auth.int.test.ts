@@ -38,18 +38,36 @@ describe('enrolment and device authentication', () => {
 
   it('enrols an agent with a token: welcome carries a device id and a secret, only its hash is stored', async () => {
     const token = await school.token({ uses: 5 });
-    const { agent, welcome } = await TestAgent.login(gateway.agentUrl, { kind: 'enrol', token }, { hostname: 'ICT-01', os: { platform: 'win32', release: '10.0.22631', arch: 'x64' } });
+    const { agent, welcome } = await TestAgent.login(
+      gateway.agentUrl,
+      { kind: 'enrol', token },
+      { hostname: 'ICT-01', os: { platform: 'win32', release: '10.0.22631', arch: 'x64' } },
+    );
     const { deviceId, secret, policy, wordlistVersion } = welcome.payload;
     expect(secret).toMatch(/^[\w-]{43}$/);
     expect(policy).toEqual(gateway.services.policy);
     expect(wordlistVersion).toBe(gateway.services.wordlist.version);
     const [row] = await database.db.select().from(devices).where(eq(devices.id, deviceId));
-    expect(row).toMatchObject({ siteId: school.siteId, roomId: school.roomId, hostname: 'ICT-01', os: 'windows', osVersion: '10.0.22631', agentVersion: '0.1.0-test', status: 'online' });
+    expect(row).toMatchObject({
+      siteId: school.siteId,
+      roomId: school.roomId,
+      hostname: 'ICT-01',
+      os: 'windows',
+      osVersion: '10.0.22631',
+      agentVersion: '0.1.0-test',
+      status: 'online',
+    });
     expect(row?.secretHash).toBe(hashSecret(secret ?? ''));
     expect(JSON.stringify(row)).not.toContain(secret);
-    const [tokenRow] = await database.db.select().from(enrolmentTokens).where(eq(enrolmentTokens.tokenHash, hashSecret(token)));
+    const [tokenRow] = await database.db
+      .select()
+      .from(enrolmentTokens)
+      .where(eq(enrolmentTokens.tokenHash, hashSecret(token)));
     expect(tokenRow?.usesLeft).toBe(4);
-    const audit = await database.db.select().from(auditLog).where(and(eq(auditLog.action, 'device.enrol'), eq(auditLog.targetId, deviceId)));
+    const audit = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'device.enrol'), eq(auditLog.targetId, deviceId)));
     expect(audit).toHaveLength(1);
     agent.close();
   });
@@ -225,4 +243,3 @@ describe('a busy collector', () => {
     }
   });
 });
-

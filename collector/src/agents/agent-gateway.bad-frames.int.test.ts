@@ -64,7 +64,9 @@ describe('bad frames before hello', () => {
 
     const written = lines.slice(before);
     expect(written.length, JSON.stringify(written.map((line) => line.msg))).toBeLessThanOrEqual(2);
-    expect(written.filter((line) => line.code === 'bad-utf8')).toEqual([expect.objectContaining({ level: 40, msg: expect.stringContaining('refused a bad agent frame') })]);
+    expect(written.filter((line) => line.code === 'bad-utf8')).toEqual([
+      expect.objectContaining({ level: 40, msg: expect.stringContaining('refused a bad agent frame') }),
+    ]);
     expect(written.every((line) => line.level < 50 && line.err?.stack === undefined)).toBe(true);
   });
 
@@ -90,6 +92,12 @@ describe('bad frames before hello', () => {
   it('summarises the repeats when the summaries are due (here: at shutdown), with the count', async () => {
     await gateway.close();
     const summaries = lines.filter((line) => line.count !== undefined).map((line) => [line.code, line.count]);
-    expect(summaries).toEqual(expect.arrayContaining([['bad-utf8', 199], ['not-json', 49], ['WS_ERR_INVALID_OPCODE', 49]]));
+    expect(summaries).toEqual(
+      expect.arrayContaining([
+        ['bad-utf8', 199],
+        ['not-json', 49],
+        ['WS_ERR_INVALID_OPCODE', 49],
+      ]),
+    );
   });
 });

@@ -48,7 +48,12 @@ describe('presence', () => {
     const beats = setInterval(() => agent.send(heartbeatMessage()), 100);
     try {
       // Well past the timeout on heartbeats alone: still connected, and last_seen moved on.
-      await expect.poll(async () => ((await deviceRow(deviceId))?.lastSeenAt?.getTime() ?? 0) > firstSeen + 2_500, { message: 'last seen to move well past the timeout', timeout: 8_000 }).toBe(true);
+      await expect
+        .poll(async () => ((await deviceRow(deviceId))?.lastSeenAt?.getTime() ?? 0) > firstSeen + 2_500, {
+          message: 'last seen to move well past the timeout',
+          timeout: 8_000,
+        })
+        .toBe(true);
       expect(agent.socket.readyState).toBe(agent.socket.OPEN);
       expect((await deviceRow(deviceId))?.status).toBe('online');
     } finally {
@@ -62,7 +67,10 @@ describe('presence', () => {
     agent.drop();
     await expect.poll(async () => (await deviceRow(deviceId))?.status === 'silent', { message: 'status silent', timeout: 5_000 }).toBe(true);
     expect((await deviceRow(deviceId))?.previousExit).toBe('silent');
-    const rows = await database.db.select().from(auditLog).where(and(eq(auditLog.targetId, deviceId), eq(auditLog.action, 'agent.silent')));
+    const rows = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, deviceId), eq(auditLog.action, 'agent.silent')));
     expect(rows).toHaveLength(1);
     expect(rows[0]?.detail).toMatchObject({ event: 'agent went silent' });
   });
@@ -80,8 +88,14 @@ describe('presence', () => {
     const enrolled = await enrolAgent(gateway.agentUrl, school);
     enrolled.agent.send(makeEnvelope('bye', { reason: 'restart' }));
     enrolled.agent.close();
-    const { agent } = await TestAgent.login(gateway.agentUrl, { kind: 'device', deviceId: enrolled.deviceId, secret: enrolled.secret }, { previousExit: 'unclean' });
-    await expect.poll(async () => (await auditActions(enrolled.deviceId)).includes('agent.unclean-exit'), { message: 'agent.unclean-exit audited', timeout: 5_000 }).toBe(true);
+    const { agent } = await TestAgent.login(
+      gateway.agentUrl,
+      { kind: 'device', deviceId: enrolled.deviceId, secret: enrolled.secret },
+      { previousExit: 'unclean' },
+    );
+    await expect
+      .poll(async () => (await auditActions(enrolled.deviceId)).includes('agent.unclean-exit'), { message: 'agent.unclean-exit audited', timeout: 5_000 })
+      .toBe(true);
     agent.close();
   });
 
@@ -111,7 +125,10 @@ describe('presence', () => {
       const next = ulid();
       await reconnect(restarted.agentUrl, next);
       expect(await uncleanExits()).toBe(2);
-      const rows = await database.db.select({ detail: auditLog.detail }).from(auditLog).where(and(eq(auditLog.targetId, enrolled.deviceId), eq(auditLog.action, 'agent.unclean-exit')));
+      const rows = await database.db
+        .select({ detail: auditLog.detail })
+        .from(auditLog)
+        .where(and(eq(auditLog.targetId, enrolled.deviceId), eq(auditLog.action, 'agent.unclean-exit')));
       expect(rows.map((row) => row.detail?.runId).sort()).toEqual([run, next].sort());
     } finally {
       await restarted.close();

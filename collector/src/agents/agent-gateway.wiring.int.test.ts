@@ -77,7 +77,11 @@ describe('the agent gateway in the real app', () => {
     enrolled.agent.close();
     await enrolled.agent.closed;
 
-    const { agent } = await TestAgent.login(agentUrl, { kind: 'device', deviceId: enrolled.deviceId, secret: enrolled.secret }, { wordlistVersion: app.wordlists.current().version });
+    const { agent } = await TestAgent.login(
+      agentUrl,
+      { kind: 'device', deviceId: enrolled.deviceId, secret: enrolled.secret },
+      { wordlistVersion: app.wordlists.current().version },
+    );
     expect((await agent.next('lock')).payload).toMatchObject({ on: true, lockId: pushed.payload.lockId });
     agent.close();
   });

@@ -47,12 +47,18 @@ export type DeviceEvent =
       /** bye: it said goodbye; silent: the socket dropped without one; closed: the collector closed it (heartbeat timeout, protocol error). */
       readonly exit: 'bye' | 'silent' | 'closed';
     }
-  | ({ readonly kind: 'heartbeat'; readonly deviceId: string; readonly receivedAt: number } & Pick<HeartbeatPayload, 'locked' | 'idleSeconds' | 'keyboard' | 'degraded' | 'teacherLockId'>)
+  | ({ readonly kind: 'heartbeat'; readonly deviceId: string; readonly receivedAt: number } & Pick<
+      HeartbeatPayload,
+      'locked' | 'idleSeconds' | 'keyboard' | 'degraded' | 'teacherLockId'
+    >)
   | ({ readonly kind: 'activity'; readonly deviceId: string; readonly receivedAt: number; readonly osUser: string | null; readonly url: string | null } & Pick<
       ActivityPayload,
       'id' | 'app' | 'title' | 'start' | 'end'
     >)
-  | ({ readonly kind: 'lock-state'; readonly deviceId: string; readonly receivedAt: number; readonly lockId: string | null } & Pick<LockStatePayload, 'id' | 'locked' | 'reason' | 'at'>)
+  | ({ readonly kind: 'lock-state'; readonly deviceId: string; readonly receivedAt: number; readonly lockId: string | null } & Pick<
+      LockStatePayload,
+      'id' | 'locked' | 'reason' | 'at'
+    >)
   | ({ readonly kind: 'idle-state'; readonly deviceId: string; readonly receivedAt: number } & Pick<IdleStatePayload, 'id' | 'idle' | 'idleSeconds' | 'at'>);
 
 export type DeviceEventKind = DeviceEvent['kind'];

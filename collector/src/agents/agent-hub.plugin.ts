@@ -24,10 +24,7 @@ export interface AgentHubPluginOptions {
 const agentHubPlugin: FastifyPluginAsync<AgentHubPluginOptions> = async (app, options) => {
   const log = app.log.child({ module: 'agents' });
   app.decorate('agentHub', new AgentHubRegistry(log));
-  app.decorate(
-    'agentAuth',
-    new DeviceAuthService({ db: app.database.db, log, ...(options.authLimits === undefined ? {} : { limits: options.authLimits }) }),
-  );
+  app.decorate('agentAuth', new DeviceAuthService({ db: app.database.db, log, ...(options.authLimits === undefined ? {} : { limits: options.authLimits }) }));
 };
 
 export default fp(agentHubPlugin, { name: 'vigil-agent-hub', fastify: '5.x', dependencies: ['vigil-context'] });

@@ -3,13 +3,7 @@ import { appendAudit } from '../audit/audit.repository.ts';
 import type { Db } from '../db/database.ts';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { generateSecret, hashSecret, secretMatchesHash } from '../security/secrets.ts';
-import {
-  consumeEnrolmentToken,
-  findDeviceCredentials,
-  insertEnrolledDevice,
-  type DeviceFacts,
-  type DeviceIdentity,
-} from './agent-devices.repository.ts';
+import { consumeEnrolmentToken, findDeviceCredentials, insertEnrolledDevice, type DeviceFacts, type DeviceIdentity } from './agent-devices.repository.ts';
 import { agentClose } from './agent-close.ts';
 import { FailureLimiter, type FailureLimit } from './failure-limiter.ts';
 

@@ -24,7 +24,18 @@ export function deviceEventOf(deviceId: string, message: StateMessage, receivedA
     }
     case 'activity': {
       const p = message.payload;
-      return { kind: 'activity', deviceId, receivedAt, id: p.id, app: p.app, title: p.title, url: orNull(p.url), osUser: orNull(p.osUser), start: p.start, end: p.end };
+      return {
+        kind: 'activity',
+        deviceId,
+        receivedAt,
+        id: p.id,
+        app: p.app,
+        title: p.title,
+        url: orNull(p.url),
+        osUser: orNull(p.osUser),
+        start: p.start,
+        end: p.end,
+      };
     }
     case 'lock-state': {
       const p = message.payload;

@@ -12,7 +12,11 @@ describe('device facts from hello', () => {
   it('uses a browser agent profile e-mail as the user only when there is no OS user', () => {
     const auth = { kind: 'enrol', token: 'x'.repeat(32) } as const;
     const browser = { agentKind: 'browser', profileEmail: 'pupil@school.example', browser: { name: 'Edge', version: '131.0' } } as const;
-    expect(deviceFacts(helloMessage(auth, { ...browser, osUser: '' }).payload)).toMatchObject({ osUser: 'pupil@school.example', agentKind: 'browser', browser: 'Edge 131.0' });
+    expect(deviceFacts(helloMessage(auth, { ...browser, osUser: '' }).payload)).toMatchObject({
+      osUser: 'pupil@school.example',
+      agentKind: 'browser',
+      browser: 'Edge 131.0',
+    });
     expect(deviceFacts(helloMessage(auth, { ...browser, osUser: 'pupil' }).payload)).toMatchObject({ osUser: 'pupil', profileEmail: 'pupil@school.example' });
     // A desktop agent never reports a profile; an empty OS user means nobody signed in.
     expect(deviceFacts(helloMessage(auth, { osUser: '' }).payload)).toMatchObject({ osUser: null, agentKind: 'desktop', browser: null, profileEmail: null });

@@ -3,13 +3,7 @@ import { appendAudit } from '../audit/audit.repository.ts';
 import { auditLog } from '../db/schema/index.ts';
 import type { Db } from '../db/database.ts';
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import {
-  markDeviceConnected,
-  markDeviceDisconnected,
-  markDevicesOffline,
-  touchDevices,
-  type DeviceFacts,
-} from './agent-devices.repository.ts';
+import { markDeviceConnected, markDeviceDisconnected, markDevicesOffline, touchDevices, type DeviceFacts } from './agent-devices.repository.ts';
 
 /** How a connection ended, as far as the device's status is concerned. */
 export type DisconnectKind =
@@ -153,7 +147,14 @@ async function uncleanExitAudited(db: Pick<Db, 'select'>, deviceId: string, runI
   const rows = await db
     .select({ id: auditLog.id })
     .from(auditLog)
-    .where(and(eq(auditLog.targetType, 'device'), eq(auditLog.targetId, deviceId), eq(auditLog.action, 'agent.unclean-exit'), sql`${auditLog.detail}->>'runId' = ${runId}`))
+    .where(
+      and(
+        eq(auditLog.targetType, 'device'),
+        eq(auditLog.targetId, deviceId),
+        eq(auditLog.action, 'agent.unclean-exit'),
+        sql`${auditLog.detail}->>'runId' = ${runId}`,
+      ),
+    )
     .limit(1);
   return rows.length > 0;
 }

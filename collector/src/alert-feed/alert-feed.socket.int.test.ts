@@ -17,7 +17,10 @@ class FeedClient {
   readonly received: AlertFeedServerMessage[] = [];
   readonly raw: string[] = [];
   #closedWith: SocketClosed | undefined;
-  readonly #waiters = new SocketWaiters(() => this.#closedWith, () => JSON.stringify(this.received.slice(-3)));
+  readonly #waiters = new SocketWaiters(
+    () => this.#closedWith,
+    () => JSON.stringify(this.received.slice(-3)),
+  );
   readonly closed: Promise<SocketClosed>;
   #cursor = 0;
 
@@ -41,7 +44,10 @@ class FeedClient {
   }
 
   static connect(url: string, headers: { cookie?: string; origin?: string }): Promise<FeedClient> {
-    const socket = new WebSocket(url, { headers: headers.cookie === undefined ? {} : { cookie: headers.cookie }, ...(headers.origin === undefined ? {} : { origin: headers.origin }) });
+    const socket = new WebSocket(url, {
+      headers: headers.cookie === undefined ? {} : { cookie: headers.cookie },
+      ...(headers.origin === undefined ? {} : { origin: headers.origin }),
+    });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new FeedClient(socket)));
       socket.once('unexpected-response', (_request, response) => reject(new RefusedUpgrade(response.statusCode ?? 0, '')));
@@ -121,14 +127,32 @@ describe('what the triage socket tells', () => {
     const feed = await open(dsl);
     const hello = await feed.next('hello');
     const started = Date.now();
-    const id = await sendAlert(northAgent, { term: 'secret term', context: 'typed secret context', windowTitle: 'Private title', app: 'private-app', url: 'https://private.example/', osUser: 'pupil.secret', severity: 5, category: 'self-harm' });
+    const id = await sendAlert(northAgent, {
+      term: 'secret term',
+      context: 'typed secret context',
+      windowTitle: 'Private title',
+      app: 'private-app',
+      url: 'https://private.example/',
+      osUser: 'pupil.secret',
+      severity: 5,
+      category: 'self-harm',
+    });
     const message = await feed.next('alerts', (m) => m.created.some((alert) => alert.id === id));
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(message.created.find((alert) => alert.id === id)).toEqual({ id, severity: 5, category: 'self-harm', categoryLabel: expect.any(String), restricted: expect.any(Boolean), roomName: 'Room A', ts: expect.any(String) });
+    expect(message.created.find((alert) => alert.id === id)).toEqual({
+      id,
+      severity: 5,
+      category: 'self-harm',
+      categoryLabel: expect.any(String),
+      restricted: expect.any(Boolean),
+      roomName: 'Room A',
+      ts: expect.any(String),
+    });
     expect(message.open).toBe(hello.open + 1);
     // Nothing that identifies what was typed or seen, in any field of the raw frame.
     const frame = feed.raw.find((text) => text.includes(id)) ?? '';
-    for (const secret of ['secret term', 'typed secret context', 'Private title', 'private-app', 'private.example', 'pupil.secret']) expect(frame).not.toContain(secret);
+    for (const secret of ['secret term', 'typed secret context', 'Private title', 'private-app', 'private.example', 'pupil.secret'])
+      expect(frame).not.toContain(secret);
     feed.socket.close();
   });
 

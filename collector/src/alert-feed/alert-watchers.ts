@@ -139,9 +139,14 @@ export class AlertWatchers {
     const { db, catalog } = this.#options;
     const roomIds = [...new Set(created.map((alert) => alert.roomId).filter((id): id is string => id !== null))];
     const roomNames = new Map(
-      roomIds.length === 0 ? [] : (await db.select({ id: rooms.id, name: rooms.name }).from(rooms).where(inArray(rooms.id, roomIds))).map((row) => [row.id, row.name]),
+      roomIds.length === 0
+        ? []
+        : (await db.select({ id: rooms.id, name: rooms.name }).from(rooms).where(inArray(rooms.id, roomIds))).map((row) => [row.id, row.name]),
     );
-    const changedRows = changedIds.length === 0 ? [] : await db.select({ id: alerts.id, siteId: alerts.siteId, roomId: alerts.roomId }).from(alerts).where(inArray(alerts.id, changedIds));
+    const changedRows =
+      changedIds.length === 0
+        ? []
+        : await db.select({ id: alerts.id, siteId: alerts.siteId, roomId: alerts.roomId }).from(alerts).where(inArray(alerts.id, changedIds));
     const categories = catalog();
     const counts = new Map<string, Promise<number>>();
     for (const watcher of watchers) {
@@ -156,14 +161,25 @@ export class AlertWatchers {
       }
       const notices: AlertNotice[] = mine.map((alert) => {
         const facts = categories.facts(alert.category);
-        return { id: alert.id, severity: alert.severity, category: alert.category, categoryLabel: facts.label, restricted: facts.restricted, roomName: alert.roomId === null ? null : (roomNames.get(alert.roomId) ?? null), ts: alert.ts };
+        return {
+          id: alert.id,
+          severity: alert.severity,
+          category: alert.category,
+          categoryLabel: facts.label,
+          restricted: facts.restricted,
+          roomName: alert.roomId === null ? null : (roomNames.get(alert.roomId) ?? null),
+          ts: alert.ts,
+        };
       });
       this.#send(watcher, { type: 'alerts', created: notices, changed, open: await open });
     }
   }
 
   async #openCount(scope: AlertScope): Promise<number> {
-    const [row] = await this.#options.db.select({ n: count() }).from(alerts).where(and(eq(alerts.status, 'new'), alertScopeCondition(scope)));
+    const [row] = await this.#options.db
+      .select({ n: count() })
+      .from(alerts)
+      .where(and(eq(alerts.status, 'new'), alertScopeCondition(scope)));
     return row?.n ?? 0;
   }
 

@@ -48,12 +48,24 @@ describe('audit CSV lines', () => {
       detail: { reason: 'a "quoted" reason' },
       ip: '192.0.2.1',
     });
-    expect(line).toBe(`"7","2025-03-03T08:30:00.000Z","'-rm","screenshot.reveal","alert","01J","192.0.2.1","{""reason"":""a \\""quoted\\"" reason""}","",""\r\n`);
+    expect(line).toBe(
+      `"7","2025-03-03T08:30:00.000Z","'-rm","screenshot.reveal","alert","01J","192.0.2.1","{""reason"":""a \\""quoted\\"" reason""}","",""\r\n`,
+    );
   });
 
   it('adds the actor and target names, defused like every other cell', () => {
     const line = auditCsvLine(
-      { id: 8, at: new Date('2025-03-03T08:30:00.000Z'), actorUserId: 'U1', actorLabel: 'ms.patel', action: 'device.lock', targetType: 'device', targetId: 'D1', detail: null, ip: null },
+      {
+        id: 8,
+        at: new Date('2025-03-03T08:30:00.000Z'),
+        actorUserId: 'U1',
+        actorLabel: 'ms.patel',
+        action: 'device.lock',
+        targetType: 'device',
+        targetId: 'D1',
+        detail: null,
+        ip: null,
+      },
       { actorName: 'Ms Patel', targetName: '=ICT-PC-01' },
     );
     expect(line.endsWith(`,"Ms Patel","'=ICT-PC-01"\r\n`)).toBe(true);

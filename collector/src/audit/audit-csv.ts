@@ -46,6 +46,10 @@ export function auditCsvLine(row: AuditLogRow, names: { readonly actorName?: str
 
 /** `vigil-audit-20250303-083000Z.csv` */
 export function auditCsvFilename(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace('T', '-')
+    .replace(/\.\d+Z$/, 'Z');
   return `vigil-audit-${stamp}.csv`;
 }

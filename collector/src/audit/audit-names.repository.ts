@@ -38,7 +38,9 @@ export function actorNameOf(names: AuditNames, row: Pick<AuditLogRow, 'actorUser
  * `categoryLabel` turns an alert's category id into words.
  */
 export async function resolveAuditNames(db: Db, rows: readonly AuditLogRow[], categoryLabel: (category: string) => string): Promise<AuditNames> {
-  const ids = (type: string): string[] => [...new Set(rows.filter((row) => row.targetType === type && row.targetId !== null).map((row) => row.targetId as string))];
+  const ids = (type: string): string[] => [
+    ...new Set(rows.filter((row) => row.targetType === type && row.targetId !== null).map((row) => row.targetId as string)),
+  ];
   const userIds = [...new Set([...rows.map((row) => row.actorUserId).filter((id): id is string => id !== null), ...ids('user')])];
   const deviceIds = ids('device');
   const roomIds = ids('room');
@@ -51,10 +53,16 @@ export async function resolveAuditNames(db: Db, rows: readonly AuditLogRow[], ca
     deviceIds.length === 0 ? [] : db.select({ id: devices.id, hostname: devices.hostname }).from(devices).where(inArray(devices.id, deviceIds)),
     roomIds.length === 0
       ? []
-      : db.select({ id: rooms.id, name: rooms.name, siteName: sites.name }).from(rooms).innerJoin(sites, eq(rooms.siteId, sites.id)).where(inArray(rooms.id, roomIds)),
+      : db
+          .select({ id: rooms.id, name: rooms.name, siteName: sites.name })
+          .from(rooms)
+          .innerJoin(sites, eq(rooms.siteId, sites.id))
+          .where(inArray(rooms.id, roomIds)),
     siteIds.length === 0 ? [] : db.select({ id: sites.id, name: sites.name }).from(sites).where(inArray(sites.id, siteIds)),
     alertIds.length === 0 ? [] : db.select({ id: alerts.id, category: alerts.category, ts: alerts.ts }).from(alerts).where(inArray(alerts.id, alertIds)),
-    tokenIds.length === 0 ? [] : db.select({ id: enrolmentTokens.id, label: enrolmentTokens.label }).from(enrolmentTokens).where(inArray(enrolmentTokens.id, tokenIds)),
+    tokenIds.length === 0
+      ? []
+      : db.select({ id: enrolmentTokens.id, label: enrolmentTokens.label }).from(enrolmentTokens).where(inArray(enrolmentTokens.id, tokenIds)),
   ]);
 
   const usersById = new Map(userRows.map((row) => [row.id, row.displayName]));

@@ -16,7 +16,14 @@ export interface AuditPluginOptions {
   readonly retention?: RetentionPluginOptions;
 }
 
-function filterOf(query: { action?: string | undefined; actor?: string | undefined; targetType?: string | undefined; targetId?: string | undefined; from?: string | undefined; to?: string | undefined }): AuditFilter {
+function filterOf(query: {
+  action?: string | undefined;
+  actor?: string | undefined;
+  targetType?: string | undefined;
+  targetId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}): AuditFilter {
   return {
     action: query.action,
     actor: query.actor,

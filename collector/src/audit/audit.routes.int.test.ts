@@ -24,7 +24,14 @@ const seeded = [
   { at: minutes(2), actorLabel: 'mr.jones', action: 'screenshot.reveal', targetType: 'alert', targetId: 'A2', detail: { reason: 'police referral' } },
   { at: minutes(3), actorLabel: 'MR.JONES', action: 'screenshotx.other', targetType: 'device', targetId: 'D1' },
   { at: minutes(4), actorLabel: 'system', action: 'device.lock', targetType: 'device', targetId: 'D1', ip: '192.0.2.44' },
-  { at: minutes(5), actorLabel: '=HYPERLINK("http://evil.example","x")', action: 'auth.login-failed', targetType: 'user', targetId: null, detail: { note: 'line one\nline "two", three' } },
+  {
+    at: minutes(5),
+    actorLabel: '=HYPERLINK("http://evil.example","x")',
+    action: 'auth.login-failed',
+    targetType: 'user',
+    targetId: null,
+    detail: { note: 'line one\nline "two", three' },
+  },
   { at: minutes(6), actorLabel: 'Ms Patel', action: 'ab%_.view', targetType: 'alert', targetId: 'A3' },
 ] as const;
 
@@ -75,7 +82,14 @@ describe('GET /api/audit', () => {
     expect(body.entries.map((entry) => entry.action)).toEqual([...seeded].reverse().map((entry) => entry.action));
     expect(body.nextBefore).toBeNull();
     const reveal = body.entries.find((entry) => entry.action === 'screenshot.reveal');
-    expect(reveal).toMatchObject({ actor: 'mr.jones', targetType: 'alert', targetId: 'A2', detail: { reason: 'police referral' }, ip: null, at: minutes(2).toISOString() });
+    expect(reveal).toMatchObject({
+      actor: 'mr.jones',
+      targetType: 'alert',
+      targetId: 'A2',
+      detail: { reason: 'police referral' },
+      ip: null,
+      at: minutes(2).toISOString(),
+    });
     expect(body.entries.find((entry) => entry.action === 'device.lock')?.ip).toBe('192.0.2.44');
   });
 

@@ -13,7 +13,15 @@ export interface RecordedRoute {
 const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Denials the access gate itself answers with (tests tell them apart from handler errors). */
-export const accessDenialCodes: readonly string[] = ['unauthenticated', 'session-expired', 'forbidden', 'no-access-rule', 'totp-enrolment-required', 'csrf-invalid', 'json-required'];
+export const accessDenialCodes: readonly string[] = [
+  'unauthenticated',
+  'session-expired',
+  'forbidden',
+  'no-access-rule',
+  'totp-enrolment-required',
+  'csrf-invalid',
+  'json-required',
+];
 
 function staticRootOf(config: unknown): string | undefined {
   return typeof config === 'object' && config !== null && 'rootPath' in config && typeof config.rootPath === 'string' ? config.rootPath : undefined;

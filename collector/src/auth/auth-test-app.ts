@@ -48,7 +48,12 @@ export async function buildAuthTestApp(
   const app = Fastify({ loggerInstance });
   await app.register(contextPlugin, { config: loaded.config, database: database.database });
   await app.register(errorHandlerPlugin);
-  await app.register(authPlugin, { consoleDir: join(dataDir, 'no-console'), accessRules, now: clock.now, ...(options.loginRateLimit === undefined ? {} : { loginRateLimit: options.loginRateLimit }) });
+  await app.register(authPlugin, {
+    consoleDir: join(dataDir, 'no-console'),
+    accessRules,
+    now: clock.now,
+    ...(options.loginRateLimit === undefined ? {} : { loginRateLimit: options.loginRateLimit }),
+  });
   app.routeAccess.allowTestRoute('GET', '/test/staff', ['technician', 'dsl', 'admin']);
   app.routeAccess.allowTestRoute('POST', '/test/staff', ['technician', 'dsl', 'admin']);
   app.routeAccess.allowTestRoute('GET', '/test/anyone', ['teacher', 'technician', 'dsl', 'admin', 'viewer']);

@@ -34,7 +34,13 @@ export interface TestUser {
 export async function createTestUser(app: FastifyInstance, options: TestUserOptions): Promise<TestUser> {
   const username = options.username ?? `${options.role}-${ulid().slice(-8).toLowerCase()}`;
   const passwordHash = options.password === undefined ? null : await hashPassword(options.password);
-  const { id } = await insertUser(app.database.db, { username, displayName: `Test ${options.role}`, role: options.role, passwordHash, siteId: options.siteId ?? null });
+  const { id } = await insertUser(app.database.db, {
+    username,
+    displayName: `Test ${options.role}`,
+    role: options.role,
+    passwordHash,
+    siteId: options.siteId ?? null,
+  });
   if (options.totpEnrolled === true) await app.database.db.update(users).set({ totpEnabledAt: new Date() }).where(eq(users.id, id));
   if (options.rooms !== undefined && options.rooms.length > 0) {
     await app.database.db.insert(userRooms).values(options.rooms.map((roomId) => ({ userId: id, roomId })));

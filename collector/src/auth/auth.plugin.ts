@@ -73,7 +73,15 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, options) =
   await app.register(authRoutes, { prefix: '/api/auth', db, secretBox, now, publicUrl, loginRateLimit: options.loginRateLimit ?? defaultLoginRateLimit, sso });
   // School sign-in (OpenID Connect): /auth/oidc/* (browser navigations), /api/auth/oidc*, /api/sso/settings.
   const oidcClient = new OidcClient(options.oidcFetch === undefined ? {} : { fetch: options.oidcFetch });
-  await app.register(ssoRoutes, { db, secretBox, now, publicUrl, oidcEnv: app.config.oidc, oidcClient, loginRateLimit: options.loginRateLimit ?? defaultLoginRateLimit });
+  await app.register(ssoRoutes, {
+    db,
+    secretBox,
+    now,
+    publicUrl,
+    oidcEnv: app.config.oidc,
+    oidcClient,
+    loginRateLimit: options.loginRateLimit ?? defaultLoginRateLimit,
+  });
 };
 
 export default fp(authPlugin, { name: 'vigil-auth', fastify: '5.x', dependencies: ['vigil-context', 'vigil-errors'] });

@@ -25,7 +25,12 @@ export interface AuthRoutesOptions {
   readonly sso?: SsoDeps;
 }
 
-async function meBody(db: Db, user: Pick<AuthUser, 'id' | 'username' | 'displayName' | 'role'>, csrfToken: string, totpEnrolmentRequired: boolean): Promise<MeResponse> {
+async function meBody(
+  db: Db,
+  user: Pick<AuthUser, 'id' | 'username' | 'displayName' | 'role'>,
+  csrfToken: string,
+  totpEnrolmentRequired: boolean,
+): Promise<MeResponse> {
   const rooms = await assignedRooms(db, user.id);
   return { user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role, rooms }, csrfToken, totpEnrolmentRequired };
 }

@@ -11,7 +11,10 @@ let database: TestDatabase;
 const ids = { siteA: '', siteB: '', roomA1: '', roomA2: '', roomB1: '' };
 beforeAll(async () => {
   database = await createTestDatabase();
-  const [siteA, siteB] = await database.db.insert(sites).values([{ name: 'North' }, { name: 'South' }]).returning();
+  const [siteA, siteB] = await database.db
+    .insert(sites)
+    .values([{ name: 'North' }, { name: 'South' }])
+    .returning();
   if (siteA === undefined || siteB === undefined) throw new Error('no sites');
   const made = await database.db
     .insert(rooms)
@@ -26,14 +29,25 @@ beforeAll(async () => {
 afterAll(() => database.drop());
 
 async function user(role: UserRole, siteId: string | null, assigned: string[] = []): Promise<AuthUser> {
-  const { id } = await insertUser(database.db, { username: `${role}-${Math.random().toString(36).slice(2, 10)}`, displayName: role, role, passwordHash: null, siteId });
+  const { id } = await insertUser(database.db, {
+    username: `${role}-${Math.random().toString(36).slice(2, 10)}`,
+    displayName: role,
+    role,
+    passwordHash: null,
+    siteId,
+  });
   if (assigned.length > 0) await database.db.insert(userRooms).values(assigned.map((roomId) => ({ userId: id, roomId })));
   return { id, username: role, displayName: role, role, siteId, totpEnrolled: false };
 }
 
 async function accessible(subject: AuthUser): Promise<string[]> {
   const names: string[] = [];
-  for (const [name, roomId] of [['A1', ids.roomA1], ['A2', ids.roomA2], ['B1', ids.roomB1], ['missing', '01JAAAAAAAAAAAAAAAAAAAAAAA']] as const) {
+  for (const [name, roomId] of [
+    ['A1', ids.roomA1],
+    ['A2', ids.roomA2],
+    ['B1', ids.roomB1],
+    ['missing', '01JAAAAAAAAAAAAAAAAAAAAAAA'],
+  ] as const) {
     if (await canAccessRoom(database.db, subject, roomId)) names.push(name);
   }
   return names;

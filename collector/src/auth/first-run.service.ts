@@ -66,7 +66,15 @@ export async function completeSetup(db: Db, body: SetupBody, now: Date, ip: stri
       .returning({ tokenHash: setupTokens.tokenHash });
     if (spent.length !== 1) throw new AppError('setup-token-invalid', 403, 'This set-up link is invalid or has expired; restart the collector for a new one');
     const { id } = await insertUser(tx, { username: body.username, displayName: body.displayName, role: 'admin', passwordHash, siteId: null });
-    await appendAudit(tx, { actorUserId: id, actorLabel: body.username, action: 'auth.setup', targetType: 'user', targetId: id, detail: { role: 'admin' }, ip });
+    await appendAudit(tx, {
+      actorUserId: id,
+      actorLabel: body.username,
+      action: 'auth.setup',
+      targetType: 'user',
+      targetId: id,
+      detail: { role: 'admin' },
+      ip,
+    });
     return { id, username: body.username };
   });
 }

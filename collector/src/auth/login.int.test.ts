@@ -61,7 +61,11 @@ describe('signing in', () => {
 
   it('marks the cookie Secure with the __Host- prefix unless it is plain HTTP on localhost', async () => {
     const teacher = await createTestUser(t.app, { role: 'teacher', password });
-    const secureCases: Array<Record<string, string>> = [{ host: 'vigil.school.example' }, { host: 'localhost', 'x-forwarded-proto': 'https' }, { host: '192.168.1.20:8080' }];
+    const secureCases: Array<Record<string, string>> = [
+      { host: 'vigil.school.example' },
+      { host: 'localhost', 'x-forwarded-proto': 'https' },
+      { host: '192.168.1.20:8080' },
+    ];
     for (const headers of secureCases) {
       const response = await signIn(teacher.username, password, headers);
       expect(response.statusCode).toBe(200);

@@ -35,9 +35,12 @@ describe('the new-password policy', () => {
     expect(ruleOf(password)).toBe(rule);
   });
 
-  it.each(['correct horse battery staple', 'Tea-kettle orbits Jupiter', 'my cat eats 3 carrots daily', 'purple elephant umbrella 42'])('accepts the passphrase "%s"', (password) => {
-    expect(passwordWeakness(password, owner)).toBeUndefined();
-  });
+  it.each(['correct horse battery staple', 'Tea-kettle orbits Jupiter', 'my cat eats 3 carrots daily', 'purple elephant umbrella 42'])(
+    'accepts the passphrase "%s"',
+    (password) => {
+      expect(passwordWeakness(password, owner)).toBeUndefined();
+    },
+  );
 
   it('names the rule in plain words and never echoes the password', () => {
     for (const password of ['password1234', 'aaaaaaaaaaaa', '123456789012', 'qwertyuiop12', 'jsmith is the best']) {

@@ -96,7 +96,19 @@ function isRepetitive(text: string): boolean {
 }
 
 // Look-alike characters folded back to letters: p4ssw0rd, $ummer, l3tm3in.
-const lookAlikes: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's', '!': 'i', '|': 'l' };
+const lookAlikes: Readonly<Record<string, string>> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'l',
+};
 const unLeet = (text: string) => text.replace(/[0134578@$!|]/g, (char) => lookAlikes[char] ?? char);
 
 /** A common word, alone or two joined by digits or symbols (welcome2school), in plain or look-alike spelling. */
@@ -132,7 +144,8 @@ export function passwordWeakness(password: string, owner: PasswordOwner = {}): P
   if (basic !== undefined) return { rule: basic.includes('spaces') ? 'spaces' : 'length', message: basic };
 
   const compact = compactOf(password.toLowerCase());
-  if (nameParts(owner).some((part) => compact.includes(part) || unLeet(compact).includes(part))) return { rule: 'contains-name', message: messages['contains-name'] };
+  if (nameParts(owner).some((part) => compact.includes(part) || unLeet(compact).includes(part)))
+    return { rule: 'contains-name', message: messages['contains-name'] };
   if (isRepetitive(compact)) return { rule: 'repetitive', message: messages.repetitive };
   if (isSequence(compact)) return { rule: 'sequence', message: messages.sequence };
   if (isCommon(compact)) return { rule: 'common', message: messages.common };

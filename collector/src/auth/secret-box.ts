@@ -31,7 +31,11 @@ export function decodeSecretKey(raw: string): KeyResult {
   const text = raw.trim();
   const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64url');
   if (key.length !== keyBytes) {
-    return { ok: false, code: 'secret-key-invalid', message: `${secretKeyEnvVar} must be ${keyBytes} bytes as 64 hex digits or base64 (got ${key.length} bytes)` };
+    return {
+      ok: false,
+      code: 'secret-key-invalid',
+      message: `${secretKeyEnvVar} must be ${keyBytes} bytes as 64 hex digits or base64 (got ${key.length} bytes)`,
+    };
   }
   return { ok: true, key };
 }
@@ -85,7 +89,7 @@ export class SecretBox {
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
-      throw new AppError('secret-unreadable', 500, 'A stored secret cannot be decrypted with this collector\'s key');
+      throw new AppError('secret-unreadable', 500, "A stored secret cannot be decrypted with this collector's key");
     }
   }
 }

@@ -26,10 +26,12 @@ async function appWithConsole(consoleDir: string, env: Record<string, string> = 
 
 function directives(header: string | string[] | number | undefined): Map<string, string> {
   if (typeof header !== 'string') throw new Error(`no CSP header (got ${JSON.stringify(header)})`);
-  return new Map(header.split(';').map((part) => {
-    const [name = '', ...values] = part.trim().split(/\s+/);
-    return [name, values.join(' ')] as const;
-  }));
+  return new Map(
+    header.split(';').map((part) => {
+      const [name = '', ...values] = part.trim().split(/\s+/);
+      return [name, values.join(' ')] as const;
+    }),
+  );
 }
 
 describe('security headers', () => {

@@ -5,7 +5,10 @@ import { securitySettings } from '../db/schema/index.ts';
 
 /** The stored settings, or the defaults while no admin has saved any. */
 export async function readSecuritySettings(db: Pick<Executor, 'select'>): Promise<SecuritySettings> {
-  const [row] = await db.select({ requireTotpForTeachers: securitySettings.requireTotpForTeachers }).from(securitySettings).where(eq(securitySettings.id, 'default'));
+  const [row] = await db
+    .select({ requireTotpForTeachers: securitySettings.requireTotpForTeachers })
+    .from(securitySettings)
+    .where(eq(securitySettings.id, 'default'));
   return row ?? { ...defaultSecuritySettings };
 }
 

@@ -53,7 +53,14 @@ export async function confirmTotpEnrolment(
     if (!(await enableTotp(tx, user.id, now, step))) throw alreadyEnrolled();
     await deleteSession(tx, session.idHash);
     const fresh = await createSession(tx, { userId: user.id, now, mfaVerified: true, ip: client.ip, userAgent: client.userAgent });
-    await appendAudit(tx, { actorUserId: user.id, actorLabel: user.username, action: 'auth.totp-enrolled', targetType: 'user', targetId: user.id, ip: client.ip });
+    await appendAudit(tx, {
+      actorUserId: user.id,
+      actorLabel: user.username,
+      action: 'auth.totp-enrolled',
+      targetType: 'user',
+      targetId: user.id,
+      ip: client.ip,
+    });
     return fresh;
   });
 }

@@ -34,7 +34,10 @@ const loginColumns = {
 
 /** User names compare case-insensitively (the unique index is on lower(username)). */
 export async function findLoginAccount(db: Db, username: string): Promise<LoginAccount | undefined> {
-  const [row] = await db.select(loginColumns).from(users).where(sql`lower(${users.username}) = lower(${username.trim()})`);
+  const [row] = await db
+    .select(loginColumns)
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${username.trim()})`);
   return row;
 }
 
@@ -46,7 +49,8 @@ export async function findAccountById(db: Db, id: string): Promise<LoginAccount 
 /** Unlocked now: never locked, or the lock has run out. */
 const unlockedAt = (now: Date) => or(isNull(users.lockedUntil), lte(users.lockedUntil, now));
 
-export type FailureOutcome = { readonly kind: 'counted'; readonly attempts: number } | { readonly kind: 'locked'; readonly until: Date } | { readonly kind: 'already-locked' };
+export type FailureOutcome =
+  { readonly kind: 'counted'; readonly attempts: number } | { readonly kind: 'locked'; readonly until: Date } | { readonly kind: 'already-locked' };
 
 /**
  * Counts one failed sign-in. The `maxAttempts`-th failure in a row locks the account

@@ -39,7 +39,10 @@ describe('vigil admin set-policy / show-policy / lock / unlock', () => {
     expect(result).toMatchObject({ code: 0, out: '{"idleLockMinutes":10}' });
     const [row] = await database.db.select().from(policies).where(eq(policies.scopeId, estate.roomA));
     expect(row).toMatchObject({ scope: 'room', settings: { idleLockMinutes: 10 } });
-    const audit = await database.db.select().from(auditLog).where(and(eq(auditLog.action, 'policy.change'), eq(auditLog.targetId, estate.roomA)));
+    const audit = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'policy.change'), eq(auditLog.targetId, estate.roomA)));
     expect(audit).toEqual([expect.objectContaining({ actorLabel: 'cli' })]);
 
     expect(await admin('set-policy', '--scope', 'device', '--id', 'ict1-pc01', '--json', '{"aupVersion": "2"}')).toMatchObject({ code: 0 });
@@ -55,13 +58,22 @@ describe('vigil admin set-policy / show-policy / lock / unlock', () => {
   });
 
   it('set-policy names the bad flag or setting', async () => {
-    expect(await admin('set-policy', '--scope', 'floor', '--id', 'x', '--json', '{}')).toMatchObject({ code: 2, err: '--scope must be one of site|room|device' });
-    expect(await admin('set-policy', '--scope', 'room', '--id', 'ICT 1', '--json', '{idle')).toMatchObject({ code: 2, err: expect.stringMatching(/^--json is not valid JSON/) as unknown as string });
+    expect(await admin('set-policy', '--scope', 'floor', '--id', 'x', '--json', '{}')).toMatchObject({
+      code: 2,
+      err: '--scope must be one of site|room|device',
+    });
+    expect(await admin('set-policy', '--scope', 'room', '--id', 'ICT 1', '--json', '{idle')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^--json is not valid JSON/) as unknown as string,
+    });
     expect(await admin('set-policy', '--scope', 'room', '--id', 'ICT 1', '--json', '{"idleLockMinutes": -5}')).toMatchObject({
       code: 2,
       err: expect.stringMatching(/^--json: idleLockMinutes: /) as unknown as string,
     });
-    expect(await admin('set-policy', '--scope', 'room', '--id', 'ICT 1', '--json', '{"idle": 5}')).toMatchObject({ code: 2, err: '--json: unknown setting "idle"' });
+    expect(await admin('set-policy', '--scope', 'room', '--id', 'ICT 1', '--json', '{"idle": 5}')).toMatchObject({
+      code: 2,
+      err: '--json: unknown setting "idle"',
+    });
     expect(await admin('set-policy', '--scope', 'room', '--id', 'Gym', '--json', '{}')).toMatchObject({ code: 1, err: '--id: no room "Gym"' });
     expect(await admin('set-policy', '--scope', 'room', '--json', '{}')).toMatchObject({ code: 2, err: '--id is required' });
   });
@@ -96,7 +108,19 @@ describe('vigil admin set-policy / show-policy / lock / unlock', () => {
   });
 
   it('every subcommand explains itself with --help and exits 0', async () => {
-    for (const name of ['migrate', 'create-site', 'create-room', 'list-rooms', 'create-token', 'list-devices', 'create-user', 'set-policy', 'show-policy', 'lock', 'unlock']) {
+    for (const name of [
+      'migrate',
+      'create-site',
+      'create-room',
+      'list-rooms',
+      'create-token',
+      'list-devices',
+      'create-user',
+      'set-policy',
+      'show-policy',
+      'lock',
+      'unlock',
+    ]) {
       const result = await admin(name, '--help');
       expect(result.code, name).toBe(0);
       expect(result.out).toMatch(new RegExp(`^usage: vigil admin ${name}`));

@@ -59,7 +59,7 @@ export const agentSubcommands: Record<string, Subcommand> = {
     help: [
       'The effective policy of a device is the default, overlaid by its site, its room, then the',
       'device itself. --json holds the settings of this level only, e.g. \'{"idleLockMinutes": 10}\';',
-      'it replaces what the level had (\'{}\' clears it) unless --merge. --id takes an id, a site or',
+      "it replaces what the level had ('{}' clears it) unless --merge. --id takes an id, a site or",
       'room name, or a device host name. Connected agents receive the new policy at once.',
     ].join('\n'),
     options: { scope: { type: 'string' }, id: { type: 'string' }, json: { type: 'string' }, merge: { type: 'boolean' } },
@@ -121,7 +121,7 @@ export const agentSubcommands: Record<string, Subcommand> = {
         const ids = await devices(db, refs, room);
         const until = minutes === undefined ? undefined : new Date(Date.now() + minutes * 60_000);
         const result = await new LockService({ db, log: quietLog(log) }).lockDevices(ids, { message, until, by: cliActor });
-        if (!result.ok) throw (result.code === 'lock-invalid' ? new CliUsageError(result.message) : new CliError(result.message));
+        if (!result.ok) throw result.code === 'lock-invalid' ? new CliUsageError(result.message) : new CliError(result.message);
         console.log(result.lockId);
         console.error(`${ids.length} device(s) locked${until === undefined ? '' : ` until ${until.toISOString()}`}`);
         return 0;

@@ -36,7 +36,10 @@ export function required(values: Values, name: string): string {
 export function list(values: Values, name: string): string[] {
   const raw = values[name];
   const items = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  return items.flatMap((item) => (typeof item === 'string' ? item.split(',') : [])).map((item) => item.trim()).filter((item) => item !== '');
+  return items
+    .flatMap((item) => (typeof item === 'string' ? item.split(',') : []))
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 /** An integer flag within bounds, or undefined when absent. */
@@ -52,7 +55,14 @@ export function integer(values: Values, name: string, min: number, max: number):
 
 export function pad(rows: string[][]): string {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 const unitMs: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -19,7 +19,8 @@ function cliConfig() {
   return loaded.config;
 }
 
-const cliLog = (): Logger => createLogger(process.env.LOG_LEVEL === undefined || process.env.LOG_LEVEL === '' ? 'warn' : cliConfig().logLevel, pino.destination(2));
+const cliLog = (): Logger =>
+  createLogger(process.env.LOG_LEVEL === undefined || process.env.LOG_LEVEL === '' ? 'warn' : cliConfig().logLevel, pino.destination(2));
 
 /**
  * The pin a new enrolment token carries: the collector's key (made now if the collector never
@@ -43,11 +44,14 @@ export const tlsSubcommands: Record<string, Subcommand> = {
     run: async (values) => {
       const file = text(values, 'file');
       if (file !== undefined) {
-        console.log(await pinOfFile(file, '--file').catch((error: unknown) => Promise.reject(new CliUsageError(error instanceof Error ? error.message : String(error)))));
+        console.log(
+          await pinOfFile(file, '--file').catch((error: unknown) => Promise.reject(new CliUsageError(error instanceof Error ? error.message : String(error)))),
+        );
         return 0;
       }
       const material = await loadTlsMaterial(cliConfig(), cliLog());
-      if (material === undefined) throw new CliError('TLS=off: this collector has no key of its own (pin the reverse proxy\'s key: tls-pin --file <its certificate>)');
+      if (material === undefined)
+        throw new CliError("TLS=off: this collector has no key of its own (pin the reverse proxy's key: tls-pin --file <its certificate>)");
       for (const pin of material.pins) console.log(pin);
       console.error(`${material.source} key; ${material.pins.length - 1} next pin(s) announced; agents: wss://<host>:${material.port}`);
       return 0;
@@ -63,7 +67,8 @@ export const tlsSubcommands: Record<string, Subcommand> = {
     ].join('\n'),
     run: async () => {
       const config = cliConfig();
-      if (config.tls.mode === 'off' || config.tls.certFile !== undefined) throw new CliError('tls-next-key is for the self-issued key; with TLS_CERT_FILE set TLS_NEXT_KEY_FILE or TLS_NEXT_PIN');
+      if (config.tls.mode === 'off' || config.tls.certFile !== undefined)
+        throw new CliError('tls-next-key is for the self-issued key; with TLS_CERT_FILE set TLS_NEXT_KEY_FILE or TLS_NEXT_PIN');
       await loadTlsMaterial(config, cliLog());
       const path = tlsFiles(config.dataDir).nextKey;
       if ((await stat(path).catch(() => undefined)) !== undefined) {

@@ -60,10 +60,14 @@ describe('vigil admin create-user', () => {
   });
 
   it('creates a teacher as a real process, storing an argon2id hash and never the password', async () => {
-    const result = await runNode(cliScript, ['admin', 'create-user', '--username', 'JSmith', '--role', 'teacher', '--display-name', 'Mr Smith', '--rooms', 'ICT 1,ICT 2'], {
-      ...env,
-      VIGIL_NEW_PASSWORD: password,
-    });
+    const result = await runNode(
+      cliScript,
+      ['admin', 'create-user', '--username', 'JSmith', '--role', 'teacher', '--display-name', 'Mr Smith', '--rooms', 'ICT 1,ICT 2'],
+      {
+        ...env,
+        VIGIL_NEW_PASSWORD: password,
+      },
+    );
     expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/) as unknown as string });
     const [user] = await database.db.select().from(users).where(eq(users.id, result.stdout));
     expect(user).toMatchObject({ username: 'JSmith', displayName: 'Mr Smith', role: 'teacher', siteId: null });
@@ -94,19 +98,40 @@ describe('vigil admin create-user', () => {
   it('names the bad flag and exits 2 on bad usage, creating nothing', async () => {
     vi.stubEnv('VIGIL_NEW_PASSWORD', password);
     const before = (await database.db.select().from(users)).length;
-    expect(await admin('create-user', '--username', 'x1', '--role', 'pupil')).toMatchObject({ code: 2, err: '--role must be one of teacher|technician|dsl|admin|viewer' });
+    expect(await admin('create-user', '--username', 'x1', '--role', 'pupil')).toMatchObject({
+      code: 2,
+      err: '--role must be one of teacher|technician|dsl|admin|viewer',
+    });
     expect(await admin('create-user', '--role', 'admin')).toMatchObject({ code: 2, err: '--username is required' });
-    expect(await admin('create-user', '--username', 'bad name', '--role', 'admin')).toMatchObject({ code: 2, err: expect.stringMatching(/^--username/) as unknown as string });
-    expect(await admin('create-user', '--username', 'tech1', '--role', 'technician', '--rooms', 'ICT 1')).toMatchObject({ code: 2, err: expect.stringMatching(/^--rooms/) as unknown as string });
-    expect(await admin('create-user', '--username', 'x2', '--role', 'teacher', '--rooms', 'Nowhere')).toMatchObject({ code: 1, err: '--rooms: no room "Nowhere"' });
+    expect(await admin('create-user', '--username', 'bad name', '--role', 'admin')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^--username/) as unknown as string,
+    });
+    expect(await admin('create-user', '--username', 'tech1', '--role', 'technician', '--rooms', 'ICT 1')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^--rooms/) as unknown as string,
+    });
+    expect(await admin('create-user', '--username', 'x2', '--role', 'teacher', '--rooms', 'Nowhere')).toMatchObject({
+      code: 1,
+      err: '--rooms: no room "Nowhere"',
+    });
     vi.stubEnv('VIGIL_NEW_PASSWORD', 'short');
     expect(await admin('create-user', '--username', 'x3', '--role', 'admin')).toMatchObject({ code: 2, err: 'the password must be at least 12 characters' });
     vi.stubEnv('VIGIL_NEW_PASSWORD', 'Password1234!');
-    expect(await admin('create-user', '--username', 'x3', '--role', 'admin')).toMatchObject({ code: 2, err: expect.stringMatching(/^the password is a common password/) as unknown as string });
+    expect(await admin('create-user', '--username', 'x3', '--role', 'admin')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^the password is a common password/) as unknown as string,
+    });
     vi.stubEnv('VIGIL_NEW_PASSWORD', 'mrsbrown likes long walks');
-    expect(await admin('create-user', '--username', 'mrsbrown', '--role', 'teacher')).toMatchObject({ code: 2, err: expect.stringMatching(/must not contain the user name/) as unknown as string });
+    expect(await admin('create-user', '--username', 'mrsbrown', '--role', 'teacher')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/must not contain the user name/) as unknown as string,
+    });
     vi.stubEnv('VIGIL_NEW_PASSWORD', '');
-    expect(await admin('create-user', '--username', 'x4', '--role', 'admin')).toMatchObject({ code: 2, err: expect.stringContaining('VIGIL_NEW_PASSWORD') as unknown as string });
+    expect(await admin('create-user', '--username', 'x4', '--role', 'admin')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('VIGIL_NEW_PASSWORD') as unknown as string,
+    });
     expect(await database.db.select().from(users)).toHaveLength(before);
   });
 });

@@ -60,7 +60,13 @@ const baseSubcommands: Record<string, Subcommand> = {
         if (site === undefined) throw new CliError(`--site: no site "${siteRef ?? ''}"`);
         const room = await db.transaction(async (tx) => {
           const created = await createRoom(tx, site.id, name);
-          await appendAudit(tx, { ...cliAudit, action: 'room.create', targetType: 'room', targetId: created.id, detail: { name: created.name, siteId: site.id } });
+          await appendAudit(tx, {
+            ...cliAudit,
+            action: 'room.create',
+            targetType: 'room',
+            targetId: created.id,
+            detail: { name: created.name, siteId: site.id },
+          });
           return created;
         });
         console.log(room.id);
@@ -102,13 +108,19 @@ const baseSubcommands: Record<string, Subcommand> = {
             label: text(values, 'label'),
             pin,
           });
-          await appendAudit(tx, { ...cliAudit, action: 'enrolment-token.create', targetType: 'enrolment-token', targetId: token.id, detail: { roomId: room.id, uses } });
+          await appendAudit(tx, {
+            ...cliAudit,
+            action: 'enrolment-token.create',
+            targetType: 'enrolment-token',
+            targetId: token.id,
+            detail: { roomId: room.id, uses },
+          });
           return token;
         });
         console.log(created.token);
         console.error(
           `enrolment token for room "${room.name}": ${uses} use(s), expires ${created.expiresAt.toISOString()}; it is shown only once` +
-            (pin === undefined ? '; TLS=off: no key pin in it (agents need --pin <proxy pin> or --insecure)' : '; it carries the collector\'s key pin'),
+            (pin === undefined ? '; TLS=off: no key pin in it (agents need --pin <proxy pin> or --insecure)' : "; it carries the collector's key pin"),
         );
         return 0;
       });

@@ -10,10 +10,7 @@ export class CliError extends Error {}
  * attaching to it when a collector is running) for one CLI command, then closes it.
  * Logs go to stderr at LOG_LEVEL, default warn, so stdout carries only the result.
  */
-export async function withDatabase<T>(
-  work: (database: Database, log: Logger) => Promise<T>,
-  options: { readonly migrate?: boolean } = {},
-): Promise<T> {
+export async function withDatabase<T>(work: (database: Database, log: Logger) => Promise<T>, options: { readonly migrate?: boolean } = {}): Promise<T> {
   const loaded = loadConfig(process.env);
   if (!loaded.ok) throw new CliError(loaded.message);
   const level = process.env.LOG_LEVEL === undefined || process.env.LOG_LEVEL === '' ? 'warn' : loaded.config.logLevel;

@@ -19,7 +19,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vigil-match-'));
   folder = join(dir, 'lists');
   await mkdir(folder);
-  await writeFile(join(folder, 'categories.tsv'), 'id\tlabel\tseverity\trestricted\nself-harm\tSelf-harm\t4\tyes\nbullying\tBullying\t3\tno\ncircumvention\tCircumvention\t2\tno\n');
+  await writeFile(
+    join(folder, 'categories.tsv'),
+    'id\tlabel\tseverity\trestricted\nself-harm\tSelf-harm\t4\tyes\nbullying\tBullying\t3\tno\ncircumvention\tCircumvention\t2\tno\n',
+  );
   await writeFile(join(folder, 'allow.tsv'), 'term\tnote\nscunthorpe\tcunt\n');
   await writeFile(
     join(folder, 'terms.tsv'),
@@ -51,7 +54,11 @@ async function runCli(args: string[], input: string, command = process.execPath,
 }
 
 const lines = (...objs: unknown[]): string => objs.map((o) => (typeof o === 'string' ? o : JSON.stringify(o))).join('\n') + '\n';
-const parse = (out: string): unknown[] => out.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+const parse = (out: string): unknown[] =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as unknown);
 
 describe('vigil match', () => {
   it('writes one line of hits per input line, in order', async () => {
@@ -93,7 +100,11 @@ describe('vigil match', () => {
   it('answers a malformed line with an error and carries on; blank lines are skipped', async () => {
     const run = await runCli(
       ['--wordlists', folder],
-      lines('{not json', '', { id: 'x', text: 5, source: 'typed' }, { id: 'y', text: 'die', source: 'email' }, '   ', { id: 'z', text: 'die', source: 'typed' }),
+      lines('{not json', '', { id: 'x', text: 5, source: 'typed' }, { id: 'y', text: 'die', source: 'email' }, '   ', {
+        id: 'z',
+        text: 'die',
+        source: 'typed',
+      }),
     );
     expect(run.code).toBe(0);
     const out = parse(run.stdout) as Array<{ id: unknown; error?: string; hits?: unknown[] }>;

@@ -99,7 +99,10 @@ describe('loadConfig', () => {
       { DATABASE_URL: 'postgres://vigil@db/vigil', DATABASE_MIGRATION_URL: 'owner@db/vigil' },
       'config error: DATABASE_MIGRATION_URL must be a postgres:// URL (got "owner@db/vigil")',
     ],
-    [{ DATABASE_MIGRATION_URL: 'postgres://owner@db/vigil' }, 'config error: DATABASE_MIGRATION_URL needs DATABASE_URL (the embedded database sets up its own roles)'],
+    [
+      { DATABASE_MIGRATION_URL: 'postgres://owner@db/vigil' },
+      'config error: DATABASE_MIGRATION_URL needs DATABASE_URL (the embedded database sets up its own roles)',
+    ],
     [{ LOG_LEVEL: 'verbose' }, 'config error: LOG_LEVEL must be one of fatal|error|warn|info|debug|trace|silent (got "verbose")'],
     [{ LOG_FORMAT: 'text' }, 'config error: LOG_FORMAT must be one of pretty|json (got "text")'],
     [{ PUBLIC_URL: 'ftp://vigil' }, 'config error: PUBLIC_URL must be an http:// or https:// URL (got "ftp://vigil")'],

@@ -48,8 +48,7 @@ export interface CollectorConfig {
 }
 
 export type ConfigResult =
-  | { readonly ok: true; readonly config: CollectorConfig }
-  | { readonly ok: false; readonly code: 'config-invalid'; readonly message: string };
+  { readonly ok: true; readonly config: CollectorConfig } | { readonly ok: false; readonly code: 'config-invalid'; readonly message: string };
 
 type Env = Readonly<Record<string, string | undefined>>;
 

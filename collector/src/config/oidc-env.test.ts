@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { describeConfig, loadConfig } from './config.ts';
 
 describe('OIDC_* environment', () => {
-  const full = { OIDC_ISSUER: 'https://login.microsoftonline.com/0b3c2a1e-1111-2222-3333-444455556666/v2.0', OIDC_CLIENT_ID: 'app-id', OIDC_CLIENT_SECRET: 'sup3r-s3cret' };
+  const full = {
+    OIDC_ISSUER: 'https://login.microsoftonline.com/0b3c2a1e-1111-2222-3333-444455556666/v2.0',
+    OIDC_CLIENT_ID: 'app-id',
+    OIDC_CLIENT_SECRET: 'sup3r-s3cret',
+  };
 
   it('reads issuer, client id and secret together, naming the provider after the issuer', () => {
     const result = loadConfig(full, '/srv/vigil');

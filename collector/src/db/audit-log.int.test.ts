@@ -48,7 +48,10 @@ describe('audit_log is append-only in the database itself', () => {
   });
 
   it('refuses TRUNCATE', async () => {
-    expect(await refusal(database.ownerPool.query('truncate audit_log'))).toEqual({ code: '42501', message: 'audit_log is append-only: TRUNCATE is not allowed' });
+    expect(await refusal(database.ownerPool.query('truncate audit_log'))).toEqual({
+      code: '42501',
+      message: 'audit_log is append-only: TRUNCATE is not allowed',
+    });
   });
 
   it('still holds the original row afterwards', async () => {

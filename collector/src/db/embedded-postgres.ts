@@ -225,12 +225,7 @@ function ownedServer(
  * A server already running on this PGDATA either belongs to a live collector (attach
  * to it) or was orphaned by one that crashed (shut it down so we can own a fresh one).
  */
-async function attachOrClearRunning(
-  paths: EmbeddedPaths,
-  password: string,
-  database: string,
-  log: Logger,
-): Promise<EmbeddedPostgresServer | undefined> {
+async function attachOrClearRunning(paths: EmbeddedPaths, password: string, database: string, log: Logger): Promise<EmbeddedPostgresServer | undefined> {
   const running = await readPostmasterPid(paths);
   if (running === undefined || !isProcessAlive(running.pid)) return undefined;
   const ownerPid = await readOwnerPid(paths);

@@ -47,11 +47,26 @@ describe(`the collector's database role (${inject('databaseServerKind')} server)
   it('still writes audit entries and does its normal work on the other tables', async () => {
     await appendAudit(database.db, { actorLabel: 'Mr Second', action: 'alert.reveal', targetType: 'alert', targetId: '01JROLETEST000000000000001' });
     const [site] = await database.db.insert(sites).values({ name: 'Least Privilege Academy' }).returning();
-    const [device] = await database.db.insert(devices).values({ siteId: site!.id, hostname: 'LP-01', os: 'linux', secretHash: 'x'.repeat(64) }).returning();
-    await database.db.update(sites).set({ name: 'Renamed Academy' }).where(sql`id = ${site!.id}`);
+    const [device] = await database.db
+      .insert(devices)
+      .values({ siteId: site!.id, hostname: 'LP-01', os: 'linux', secretHash: 'x'.repeat(64) })
+      .returning();
+    await database.db
+      .update(sites)
+      .set({ name: 'Renamed Academy' })
+      .where(sql`id = ${site!.id}`);
     const [alert] = await database.db
       .insert(alerts)
-      .values({ id: '01JROLEALERT00000000000000', deviceId: device!.id, siteId: site!.id, ts: new Date(), source: 'typed', term: 'x', category: 'bullying', severity: 1 })
+      .values({
+        id: '01JROLEALERT00000000000000',
+        deviceId: device!.id,
+        siteId: site!.id,
+        ts: new Date(),
+        source: 'typed',
+        term: 'x',
+        category: 'bullying',
+        severity: 1,
+      })
       .returning();
     // bigserial: the app role needs USAGE on the sequence.
     await database.db.insert(alertEvents).values({ alertId: alert!.id, actorLabel: 'system', kind: 'note', note: 'checked' });

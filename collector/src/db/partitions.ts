@@ -8,12 +8,7 @@ export const monthlyPartitionedTables = [{ table: 'activity_spans', column: 'sta
  * custom migration 0001). Run at start-up and daily by the retention job, so ingest
  * never falls into the default partition in normal operation.
  */
-export async function ensureMonthlyPartitions(
-  pool: pg.Pool,
-  now: Date = new Date(),
-  monthsBack = 1,
-  monthsAhead = 2,
-): Promise<string[]> {
+export async function ensureMonthlyPartitions(pool: pg.Pool, now: Date = new Date(), monthsBack = 1, monthsAhead = 2): Promise<string[]> {
   const created: string[] = [];
   for (const { table, column } of monthlyPartitionedTables) {
     const result = await pool.query<{ name: string }>(

@@ -42,7 +42,8 @@ export class ScreenshotService {
       mime: upload.mime,
       deviceId: upload.deviceId,
     });
-    if (created) this.#log.debug({ deviceId: upload.deviceId, sha256: upload.sha256, bytes: upload.bytes.byteLength, newBlob: blob.created }, 'screenshot stored');
+    if (created)
+      this.#log.debug({ deviceId: upload.deviceId, sha256: upload.sha256, bytes: upload.bytes.byteLength, newBlob: blob.created }, 'screenshot stored');
     return { created };
   }
 }

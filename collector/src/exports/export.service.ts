@@ -40,7 +40,13 @@ const contentTypes: Record<ExportFormat, string> = {
   zip: 'application/zip',
 };
 
-const formatNames: Record<ExportFormat | 'selection', string> = { pdf: 'PDF', json: 'JSON', csv: 'CSV', zip: 'evidence bundle', selection: 'part of a selection (zip)' };
+const formatNames: Record<ExportFormat | 'selection', string> = {
+  pdf: 'PDF',
+  json: 'JSON',
+  csv: 'CSV',
+  zip: 'evidence bundle',
+  selection: 'part of a selection (zip)',
+};
 
 const extensions: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 
@@ -108,7 +114,12 @@ export class IncidentExports {
     const records = facts.map(incidentRecord);
     const now = this.#now();
     const bytes = await this.#bundle(facts, records, { pdf: (id) => `incidents/${id}.pdf`, json: 'incidents.json', csv: 'incidents.csv' }, (all) =>
-      incidentSelectionSchema.parse({ schema: 'vigil.incidents/1', exportedAt: now.toISOString(), exportedBy: caller.user.displayName, incidents: [...all] } satisfies IncidentSelection),
+      incidentSelectionSchema.parse({
+        schema: 'vigil.incidents/1',
+        exportedAt: now.toISOString(),
+        exportedBy: caller.user.displayName,
+        incidents: [...all],
+      } satisfies IncidentSelection),
     );
     const file = { filename: `vigil-incidents-${stamp(now)}.zip`, contentType: contentTypes.zip, bytes };
     await this.#record(caller, facts, 'selection', file);
@@ -205,8 +216,24 @@ export class IncidentExports {
         });
       }
       if (held.length > 0) {
-        await tx.update(alerts).set({ legalHold: true }).where(inArray(alerts.id, held.map((fact) => fact.alert.id)));
-        await tx.update(screenshots).set({ legalHold: true }).where(inArray(screenshots.sha256, held.flatMap((fact) => (fact.capture === null ? [] : [fact.capture.sha256]))));
+        await tx
+          .update(alerts)
+          .set({ legalHold: true })
+          .where(
+            inArray(
+              alerts.id,
+              held.map((fact) => fact.alert.id),
+            ),
+          );
+        await tx
+          .update(screenshots)
+          .set({ legalHold: true })
+          .where(
+            inArray(
+              screenshots.sha256,
+              held.flatMap((fact) => (fact.capture === null ? [] : [fact.capture.sha256])),
+            ),
+          );
       }
     });
   }
@@ -214,5 +241,9 @@ export class IncidentExports {
 
 /** `20261207-064604Z` */
 function stamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\.\d+Z$/, 'Z');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace('T', '-')
+    .replace(/\.\d+Z$/, 'Z');
 }

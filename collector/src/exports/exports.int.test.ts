@@ -11,7 +11,17 @@ import type { SignedIn } from '../auth/auth-test-kit.ts';
 import { alertEvents, alerts, pupilAccounts, pupils, screenshots } from '../db/schema/index.ts';
 import { sha256Hex } from '../evidence/blob-store.ts';
 import { parseCsv } from '../pupils/csv-parser.ts';
-import { auditEntriesFor, buildTriageTestApp, call, insertAlert, insertSpan, screenImage, staff, storeScreenshot, type TriageTestApp } from '../triage/testing/triage-fixtures.ts';
+import {
+  auditEntriesFor,
+  buildTriageTestApp,
+  call,
+  insertAlert,
+  insertSpan,
+  screenImage,
+  staff,
+  storeScreenshot,
+  type TriageTestApp,
+} from '../triage/testing/triage-fixtures.ts';
 
 // Incident exports with the real collector, PostgreSQL, the disk blob store and poppler's
 // pdftotext / pdfimages reading the PDFs (poppler-utils: scripts/bootstrap.sh installs it).
@@ -40,7 +50,10 @@ beforeAll(async () => {
   await storeScreenshot(t, image, t.estate.device.a1);
   await storeScreenshot(t, indecentImage, t.estate.device.a1);
   // The pupil directory knows `jsmith` on the first site.
-  const [pupil] = await t.database.db.insert(pupils).values({ siteId: t.estate.siteId, misId: 'A123456789012', givenName: 'Jamie', familyName: 'Smith', yearGroup: '9', tutorGroup: '9R' }).returning();
+  const [pupil] = await t.database.db
+    .insert(pupils)
+    .values({ siteId: t.estate.siteId, misId: 'A123456789012', givenName: 'Jamie', familyName: 'Smith', yearGroup: '9', tutorGroup: '9R' })
+    .returning();
   if (pupil === undefined) throw new Error('no pupil');
   await t.database.db.insert(pupilAccounts).values({ pupilId: pupil.id, siteId: t.estate.siteId, kind: 'os', username: 'jsmith' });
 });
@@ -84,7 +97,11 @@ async function checkBundle(bytes: Buffer): Promise<Record<string, Uint8Array>> {
     const checked = stdout.trim().split('\n');
     expect(checked.every((line) => line.endsWith(': OK'))).toBe(true);
     // Every file but the manifest is in it.
-    expect(checked.map((line) => line.replace(/: OK$/, '')).sort()).toEqual(Object.keys(entries).filter((path) => path !== 'manifest.sha256').sort());
+    expect(checked.map((line) => line.replace(/: OK$/, '')).sort()).toEqual(
+      Object.keys(entries)
+        .filter((path) => path !== 'manifest.sha256')
+        .sort(),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -141,8 +158,22 @@ describe('one alert', () => {
   it('produces a PDF whose text is the record (Unicode included), embeds the capture, and audits it', async () => {
     const context = 'he said “you’re a loser” — ты неудачник';
     const ts = new Date(Date.now() - 5 * 60_000);
-    const alert = await insertAlert(t, { deviceId: t.estate.device.a1, ts, context, windowTitle: 'Chat — Teams', app: 'teams', osUser: 'jsmith', screenshotSha256: image.sha256 });
-    await insertSpan(t, { deviceId: t.estate.device.a1, start: new Date(ts.getTime() - 60_000), end: new Date(ts.getTime() + 60_000), app: 'teams', title: 'Chat — Teams' });
+    const alert = await insertAlert(t, {
+      deviceId: t.estate.device.a1,
+      ts,
+      context,
+      windowTitle: 'Chat — Teams',
+      app: 'teams',
+      osUser: 'jsmith',
+      screenshotSha256: image.sha256,
+    });
+    await insertSpan(t, {
+      deviceId: t.estate.device.a1,
+      start: new Date(ts.getTime() - 60_000),
+      end: new Date(ts.getTime() + 60_000),
+      app: 'teams',
+      title: 'Chat — Teams',
+    });
     const note = await call(t, dsl, 'POST', `/api/alerts/${alert.id}/notes`, { note: 'Spoke to the pupil with the form tutor' });
     expect(note.statusCode).toBe(200);
 
@@ -212,7 +243,14 @@ describe('one alert', () => {
     await call(t, dsl, 'GET', `/api/alerts/${alert.id}`);
     const zip = await exportAs(dsl, alert.id, 'zip');
     const entries = await checkBundle(zip);
-    expect(Object.keys(entries).sort()).toEqual(['audit.csv', 'incident.csv', 'incident.json', 'incident.pdf', 'manifest.sha256', `screenshots/${image.sha256}.png`]);
+    expect(Object.keys(entries).sort()).toEqual([
+      'audit.csv',
+      'incident.csv',
+      'incident.json',
+      'incident.pdf',
+      'manifest.sha256',
+      `screenshots/${image.sha256}.png`,
+    ]);
     const stored = await t.blobs.get(image.sha256);
     const capture = entries[`screenshots/${image.sha256}.png`];
     expect(capture && stored && Buffer.from(capture).equals(Buffer.from(stored))).toBe(true);
@@ -226,7 +264,14 @@ describe('one alert', () => {
 
 describe('restricted alerts', () => {
   it('refuses a restricted alert until the DSL reveals it (409, nothing audited), then exports its text and its capture', async () => {
-    const alert = await insertAlert(t, { deviceId: t.estate.device.a1, term: 'kms', category: 'self-harm', severity: 4, context: 'i want to kms tonight', screenshotSha256: image.sha256 });
+    const alert = await insertAlert(t, {
+      deviceId: t.estate.device.a1,
+      term: 'kms',
+      category: 'self-harm',
+      severity: 4,
+      context: 'i want to kms tonight',
+      screenshotSha256: image.sha256,
+    });
     for (const format of ['pdf', 'json', 'csv', 'zip']) {
       const refused = await call(t, dsl, 'GET', `/api/alerts/${alert.id}/export.${format}`);
       expect(refused.statusCode, format).toBe(409);
@@ -248,7 +293,14 @@ describe('restricted alerts', () => {
   });
 
   it('never puts a possibly indecent capture in a bundle or a PDF: its hash, the legal-hold statement, and the hold set', async () => {
-    const alert = await insertAlert(t, { deviceId: t.estate.device.a1, term: 'nudes', category: 'sexual-content', severity: 4, context: 'send nudes', screenshotSha256: indecentImage.sha256 });
+    const alert = await insertAlert(t, {
+      deviceId: t.estate.device.a1,
+      term: 'nudes',
+      category: 'sexual-content',
+      severity: 4,
+      context: 'send nudes',
+      screenshotSha256: indecentImage.sha256,
+    });
     await reveal(alert.id);
     const pdf = await exportAs(dsl, alert.id, 'pdf');
     expect(await pdfImageCount(pdf)).toBe(0);
@@ -258,7 +310,14 @@ describe('restricted alerts', () => {
 
     const zip = await exportAs(dsl, alert.id, 'zip');
     const entries = await checkBundle(zip);
-    expect(Object.keys(entries).sort()).toEqual(['audit.csv', 'incident.csv', 'incident.json', 'incident.pdf', 'manifest.sha256', `screenshots/${indecentImage.sha256}.WITHHELD.txt`]);
+    expect(Object.keys(entries).sort()).toEqual([
+      'audit.csv',
+      'incident.csv',
+      'incident.json',
+      'incident.pdf',
+      'manifest.sha256',
+      `screenshots/${indecentImage.sha256}.WITHHELD.txt`,
+    ]);
     for (const [path, content] of Object.entries(entries)) {
       // No entry holds the image or a recognisable slice of it (the PNG's header and first chunk).
       expect(contains(content, indecentImage.bytes.subarray(0, 64)), path).toBe(false);
@@ -270,7 +329,9 @@ describe('restricted alerts', () => {
     expect(statement).toContain(`${indecentImage.bytes.byteLength} bytes`);
     expect(statement).toContain('The original is held under legal hold by Northfield for the police; it has not been copied into this bundle.');
     const record = incidentRecordSchema.parse(JSON.parse(new TextDecoder().decode(entries['incident.json'])));
-    expect(record.evidence).toEqual([{ kind: 'screenshot', sha256: indecentImage.sha256, bytes: indecentImage.bytes.byteLength, mime: 'image/png', withheld: true }]);
+    expect(record.evidence).toEqual([
+      { kind: 'screenshot', sha256: indecentImage.sha256, bytes: indecentImage.bytes.byteLength, mime: 'image/png', withheld: true },
+    ]);
     expect(record.legalHold).toBe(true);
 
     const [held] = await t.database.db.select({ legalHold: alerts.legalHold }).from(alerts).where(eq(alerts.id, alert.id));
@@ -291,7 +352,15 @@ describe('POST /api/exports (a selection)', () => {
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="vigil-incidents-\d{8}-\d{6}Z\.zip"$/);
     const entries = await checkBundle(response.rawPayload);
     expect(Object.keys(entries).sort()).toEqual(
-      ['audit.csv', 'incidents.csv', 'incidents.json', `incidents/${first.id}.pdf`, `incidents/${second.id}.pdf`, 'manifest.sha256', `screenshots/${image.sha256}.png`].sort(),
+      [
+        'audit.csv',
+        'incidents.csv',
+        'incidents.json',
+        `incidents/${first.id}.pdf`,
+        `incidents/${second.id}.pdf`,
+        'manifest.sha256',
+        `screenshots/${image.sha256}.png`,
+      ].sort(),
     );
     const selection = incidentSelectionSchema.parse(JSON.parse(new TextDecoder().decode(entries['incidents.json'])));
     expect(selection.incidents.map((incident) => incident.incidentId)).toEqual([first.id, second.id]);

@@ -13,7 +13,12 @@ import { directoryPupils } from './pupil-lookup.ts';
 const exportsPlugin: FastifyPluginAsync = async (app) => {
   const db = app.database.db;
   const wordlists = app.agentServices.wordlists;
-  const exports = new IncidentExports({ db, catalog: catalogSource(() => wordlists.current()), blobs: createBlobStore(app.config.dataDir), pupils: directoryPupils });
+  const exports = new IncidentExports({
+    db,
+    catalog: catalogSource(() => wordlists.current()),
+    blobs: createBlobStore(app.config.dataDir),
+    pupils: directoryPupils,
+  });
   await app.register(exportRoutes, { db, exports, changed: (alertIds) => app.alertFeed.emit({ kind: 'changed', alertIds: [...alertIds] }) });
 };
 

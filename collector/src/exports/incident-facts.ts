@@ -22,7 +22,10 @@ export interface ExportPupil {
 }
 
 /** Who each alert belongs to, by alert id (alerts whose login matches no pupil are absent). */
-export type PupilLookup = (db: Db, alerts: readonly { readonly id: string; readonly siteId: string; readonly osUser: string | null }[]) => Promise<ReadonlyMap<string, ExportPupil>>;
+export type PupilLookup = (
+  db: Db,
+  alerts: readonly { readonly id: string; readonly siteId: string; readonly osUser: string | null }[],
+) => Promise<ReadonlyMap<string, ExportPupil>>;
 
 /** The capture, as far as an export may use it. */
 export interface CaptureFacts {
@@ -153,7 +156,12 @@ export function incidentRecord(facts: IncidentFacts): IncidentRecord {
     osUser: alert.osUser,
     location: { site: facts.siteName, room: alert.roomName, device: alert.hostname },
     where: { app: alert.app, windowTitle: alert.windowTitle, url: alert.url },
-    flagged: { source: alert.source, term: alert.term, terms: terms.map(({ term, category, severity }) => ({ term, category, severity })), context: alert.context },
+    flagged: {
+      source: alert.source,
+      term: alert.term,
+      terms: terms.map(({ term, category, severity }) => ({ term, category, severity })),
+      context: alert.context,
+    },
     description: describeIncident(facts),
     actions: facts.events.map((event) => ({ at: event.at.toISOString(), by: event.actorLabel, kind: event.kind, note: eventNote(event) })),
     linkedStaff: [...staff.values()],
@@ -161,7 +169,15 @@ export function incidentRecord(facts: IncidentFacts): IncidentRecord {
     evidence:
       capture === null
         ? []
-        : [{ kind: 'screenshot', sha256: capture.sha256, bytes: capture.stored?.bytes ?? null, mime: capture.stored?.mime ?? null, withheld: capture.withheld }],
+        : [
+            {
+              kind: 'screenshot',
+              sha256: capture.sha256,
+              bytes: capture.stored?.bytes ?? null,
+              mime: capture.stored?.mime ?? null,
+              withheld: capture.withheld,
+            },
+          ],
     // An export that withholds a capture puts it under legal hold (export.service.ts).
     legalHold: facts.legalHold || (capture?.withheld ?? false),
     exportedAt: facts.exportedAt.toISOString(),

@@ -10,7 +10,10 @@ import type { ExportPupil } from './incident-facts.ts';
  * `pupil.upn` carries. Not redacted: the export service only asks once the caller may
  * read the alert's OS user (a restricted alert needs the DSL's reveal first).
  */
-export async function directoryPupils(db: Db, alerts: readonly { id: string; siteId: string; osUser: string | null }[]): Promise<ReadonlyMap<string, ExportPupil>> {
+export async function directoryPupils(
+  db: Db,
+  alerts: readonly { id: string; siteId: string; osUser: string | null }[],
+): Promise<ReadonlyMap<string, ExportPupil>> {
   const found = await pupilsFor(db, alerts);
   const matched = alerts.flatMap((alert, index) => {
     const pupil = found[index];

@@ -24,7 +24,7 @@ describe('HeartbeatHealth', () => {
     });
   });
 
-  it('names a restarted session helper (the system service\'s pupil-side process) as a tamper signal', () => {
+  it("names a restarted session helper (the system service's pupil-side process) as a tamper signal", () => {
     const health = new HeartbeatHealth();
     expect(health.note(beat())).toBeUndefined();
     const rose = health.note({ ...beat(), health: { sessionHelperRestarts: 1 } });

@@ -54,7 +54,9 @@ describe('ingest over the agent socket', () => {
     const other = await enrolAgent(gateway.agentUrl, school, 'victim');
     const alert = alertMessage();
     // Extra fields naming the other device, in the payload and the envelope: dropped by the decoder.
-    agent.agent.sendRaw(JSON.stringify({ ...alert, deviceId: other.deviceId, payload: { ...alert.payload, deviceId: other.deviceId, device_id: other.deviceId } }));
+    agent.agent.sendRaw(
+      JSON.stringify({ ...alert, deviceId: other.deviceId, payload: { ...alert.payload, deviceId: other.deviceId, device_id: other.deviceId } }),
+    );
     await agent.agent.acked([alert.id]);
     const [row] = await database.db.select().from(alerts).where(eq(alerts.id, alert.payload.id));
     expect(row).toMatchObject({ deviceId: agent.deviceId, siteId: school.siteId, roomId: school.roomId });
@@ -122,7 +124,10 @@ describe('ingest over the agent socket', () => {
     const before = agent.agent.received.length;
     const batch = Array.from({ length: 800 }, () => alertMessage());
     for (const alert of batch) agent.agent.send(alert);
-    await agent.agent.acked(batch.map((alert) => alert.id), 15_000);
+    await agent.agent.acked(
+      batch.map((alert) => alert.id),
+      15_000,
+    );
     const acks = agent.agent.received.slice(before).filter((message) => message.type === 'ack');
     expect(acks.length).toBeLessThan(100);
     const ids = batch.map((alert) => alert.payload.id);

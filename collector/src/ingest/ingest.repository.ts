@@ -83,14 +83,7 @@ export async function insertIdleLockEvents(db: Queryable, rows: readonly IdleLoc
   const result = await db.query({
     name: 'vigil_ingest_idle_lock',
     text: insertIdleLockSql,
-    values: [
-      column(rows, 'id'),
-      column(rows, 'deviceId'),
-      column(rows, 'osUser'),
-      column(rows, 'kind'),
-      column(rows, 'cause'),
-      column(rows, 'at'),
-    ],
+    values: [column(rows, 'id'), column(rows, 'deviceId'), column(rows, 'osUser'), column(rows, 'kind'), column(rows, 'cause'), column(rows, 'at')],
   });
   return result.rowCount ?? 0;
 }

@@ -36,7 +36,13 @@ describe('IngestService', () => {
     const told: AlertFeedEvent[] = [];
     feed.on((event) => told.push(event));
     const restricted = new Set(['self-harm']);
-    const ingest = new IngestService({ pool: database.pool, ownerPool: database.ownerPool, log: testLogger(), alertFeed: feed, isRestricted: (category) => restricted.has(category) });
+    const ingest = new IngestService({
+      pool: database.pool,
+      ownerPool: database.ownerPool,
+      log: testLogger(),
+      alertFeed: feed,
+      isRestricted: (category) => restricted.has(category),
+    });
     // An agent that put the open-category term first (the new agent never does).
     const folded = alertMessage({
       term: 'suicide squad',

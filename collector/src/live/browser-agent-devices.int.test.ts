@@ -38,7 +38,12 @@ const chromebookHello = {
 } satisfies Partial<HelloPayload>;
 
 async function enrol(hello: Partial<HelloPayload>): Promise<{ deviceId: string; secret: string }> {
-  const { token } = await createEnrolmentToken(live.app.database.db, { siteId: rooms.siteId, roomId: rooms.roomA, uses: 1, expiresAt: new Date(Date.now() + 3_600_000) });
+  const { token } = await createEnrolmentToken(live.app.database.db, {
+    siteId: rooms.siteId,
+    roomId: rooms.roomA,
+    uses: 1,
+    expiresAt: new Date(Date.now() + 3_600_000),
+  });
   const { agent, welcome } = await TestAgent.login(live.agentUrl, { kind: 'enrol', token }, { previousExit: 'first-run', ...hello });
   agents.push(agent);
   if (welcome.payload.secret === undefined) throw new Error('no secret in welcome');
@@ -84,7 +89,12 @@ describe('browser agents in rooms and the devices list', () => {
   });
 
   it('keeps the OS user of Chrome on Windows and maps the browser platform name', async () => {
-    const { deviceId } = await enrol({ ...chromebookHello, os: { platform: 'win', release: '10.0.22631', arch: 'x86-64' }, hostname: 'Chrome on Windows', osUser: 'pupil.two' });
+    const { deviceId } = await enrol({
+      ...chromebookHello,
+      os: { platform: 'win', release: '10.0.22631', arch: 'x86-64' },
+      hostname: 'Chrome on Windows',
+      osUser: 'pupil.two',
+    });
     expect(await rowOf(deviceId)).toMatchObject({ os: 'windows', agentKind: 'browser', lastOsUser: 'pupil.two', profileEmail: 'pupil.one@school.example' });
     expect(await tileOf(deviceId)).toMatchObject({ osUser: 'pupil.two', profileEmail: 'pupil.one@school.example' });
   });
@@ -101,9 +111,16 @@ describe('browser agents in rooms and the devices list', () => {
     agents.at(-1)?.close();
     await agents.at(-1)?.closed;
     const auth = { kind: 'device', deviceId, secret } as const;
-    const second = await TestAgent.login(live.agentUrl, auth, { ...chromebookHello, hostname: 'Chromebook 7', profileEmail: 'pupil.three@school.example', browser: { name: 'Chrome', version: '132.0' } });
+    const second = await TestAgent.login(live.agentUrl, auth, {
+      ...chromebookHello,
+      hostname: 'Chromebook 7',
+      profileEmail: 'pupil.three@school.example',
+      browser: { name: 'Chrome', version: '132.0' },
+    });
     agents.push(second.agent);
-    await expect.poll(async () => (await rowOf(deviceId))?.profileEmail, { message: 'the new profile on the row', timeout: 5_000 }).toBe('pupil.three@school.example');
+    await expect
+      .poll(async () => (await rowOf(deviceId))?.profileEmail, { message: 'the new profile on the row', timeout: 5_000 })
+      .toBe('pupil.three@school.example');
     expect(await rowOf(deviceId)).toMatchObject({ browser: 'Chrome 132.0', lastOsUser: 'pupil.three@school.example' });
     expect(await tileOf(deviceId)).toMatchObject({ profileEmail: 'pupil.three@school.example', osUser: 'pupil.three@school.example' });
 

@@ -42,9 +42,28 @@ describe('AgentHub.onDeviceEvent', () => {
 
     const received = expect.any(Number);
     expect(events).toEqual([
-      { kind: 'connected', deviceId, receivedAt: received, hostname: 'events-1', osUser: 'pupil.jones', capabilities: ['keyboard', 'window', 'screenshot'], roomId: school.roomId },
+      {
+        kind: 'connected',
+        deviceId,
+        receivedAt: received,
+        hostname: 'events-1',
+        osUser: 'pupil.jones',
+        capabilities: ['keyboard', 'window', 'screenshot'],
+        roomId: school.roomId,
+      },
       { kind: 'heartbeat', deviceId, receivedAt: received, locked: false, idleSeconds: 0, keyboard: 'ok' },
-      { kind: 'activity', deviceId, receivedAt: received, id: activity.payload.id, app: 'firefox', title: 'Photosynthesis — Wikipedia', url: 'https://example.org/', osUser: 'pupil.jones', start: activity.payload.start, end: activity.payload.end },
+      {
+        kind: 'activity',
+        deviceId,
+        receivedAt: received,
+        id: activity.payload.id,
+        app: 'firefox',
+        title: 'Photosynthesis — Wikipedia',
+        url: 'https://example.org/',
+        osUser: 'pupil.jones',
+        start: activity.payload.start,
+        end: activity.payload.end,
+      },
       { kind: 'lock-state', deviceId, receivedAt: received, id: lockState.payload.id, locked: true, reason: 'teacher', at: 1_700_000_000_000, lockId: 'L1' },
       { kind: 'idle-state', deviceId, receivedAt: received, id: idleState.payload.id, idle: true, idleSeconds: 300, at: 1_700_000_001_000 },
       { kind: 'disconnected', deviceId, receivedAt: received, exit: 'bye' },

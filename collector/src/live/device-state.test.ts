@@ -3,7 +3,17 @@ import type { DeviceEvent } from '../agents/agent-hub.contract.ts';
 import { DeviceStateStore } from './device-state.ts';
 
 const base = { deviceId: 'd1', receivedAt: 1_000 } as const;
-const activity = (app: string, end: number, osUser: string | null = 'pupil'): DeviceEvent => ({ ...base, kind: 'activity', id: `${app}${end}`, app, title: `${app} window`, url: null, osUser, start: end - 10, end });
+const activity = (app: string, end: number, osUser: string | null = 'pupil'): DeviceEvent => ({
+  ...base,
+  kind: 'activity',
+  id: `${app}${end}`,
+  app,
+  title: `${app} window`,
+  url: null,
+  osUser,
+  start: end - 10,
+  end,
+});
 
 describe('DeviceStateStore', () => {
   it('keeps the newest window: a replayed older span does not replace it', () => {
@@ -41,7 +51,9 @@ describe('DeviceStateStore', () => {
   it('shows a full disk from the heartbeat while it lasts', () => {
     const store = new DeviceStateStore();
     store.apply({ ...base, kind: 'heartbeat', locked: false, idleSeconds: 0, keyboard: 'ok' });
-    expect(store.apply({ ...base, kind: 'heartbeat', locked: false, idleSeconds: 0, keyboard: 'ok', degraded: { reason: 'ENOSPC', since: 5, heldInMemory: 2 } })).toBe(true);
+    expect(
+      store.apply({ ...base, kind: 'heartbeat', locked: false, idleSeconds: 0, keyboard: 'ok', degraded: { reason: 'ENOSPC', since: 5, heldInMemory: 2 } }),
+    ).toBe(true);
     expect(store.get('d1')?.degraded).toEqual({ reason: 'ENOSPC', since: 5, heldInMemory: 2 });
     expect(store.apply({ ...base, kind: 'heartbeat', locked: false, idleSeconds: 0, keyboard: 'ok' })).toBe(true);
     expect(store.get('d1')?.degraded).toBeUndefined();

@@ -53,7 +53,10 @@ export class DeviceTiles {
     const [locks, stored] = await Promise.all([this.#deps.locks.forDevices(ids), latestActivity(this.#deps.pool, needActivity)]);
     const tiles = rows.map((row) => toTile(row, states.get(row.id), locks.get(row.id), stored.get(row.id)));
     // Who is at each PC, from the pupil directory: teachers see their own rooms' pupils by name.
-    const pupils = await pupilsForDevices(this.#deps.db, tiles.map((tile) => ({ deviceId: tile.id, osUser: tile.osUser, profileEmail: tile.profileEmail })));
+    const pupils = await pupilsForDevices(
+      this.#deps.db,
+      tiles.map((tile) => ({ deviceId: tile.id, osUser: tile.osUser, profileEmail: tile.profileEmail })),
+    );
     return tiles.map((tile, index) => ({ ...tile, pupil: pupils[index] ?? null }));
   }
 }
@@ -61,7 +64,12 @@ export class DeviceTiles {
 const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
 
 /** One tile from its parts; `state` wins over the stored row where it knows better. */
-export function toTile(row: DeviceTileRow, state: Readonly<LiveDeviceState> | undefined, lock: LockPayload | undefined, stored: LatestActivity | undefined): DeviceTile {
+export function toTile(
+  row: DeviceTileRow,
+  state: Readonly<LiveDeviceState> | undefined,
+  lock: LockPayload | undefined,
+  stored: LatestActivity | undefined,
+): DeviceTile {
   // This node's own view of the socket wins; a device it never saw goes by the row
   // (another node may hold it: the row's status is kept by that node's gateway).
   const online = state?.connected ?? row.status === 'online';

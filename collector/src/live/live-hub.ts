@@ -98,7 +98,10 @@ export class LiveHub {
     }
     viewers.add(viewer);
     this.#roomOfViewer.set(viewer, roomId);
-    this.#setRoomDevices(roomId, snapshot.devices.map((tile) => tile.id));
+    this.#setRoomDevices(
+      roomId,
+      snapshot.devices.map((tile) => tile.id),
+    );
     // Sent before any frame or change of this room can reach the viewer (same tick).
     viewer.send({ type: 'room', room: snapshot.room, devices: snapshot.devices });
     if (previous !== undefined && previous !== roomId) this.#reconcile(previous);
@@ -132,7 +135,12 @@ export class LiveHub {
   }
 
   stats(): { viewers: number; watchedRooms: number; streamingDevices: number; framesForwarded: number } {
-    return { viewers: this.#roomOfViewer.size, watchedRooms: this.#viewersByRoom.size, streamingDevices: this.#demand.streaming, framesForwarded: this.#framesForwarded };
+    return {
+      viewers: this.#roomOfViewer.size,
+      watchedRooms: this.#viewersByRoom.size,
+      streamingDevices: this.#demand.streaming,
+      framesForwarded: this.#framesForwarded,
+    };
   }
 
   #leave(viewer: Viewer): string | undefined {
@@ -207,7 +215,8 @@ export class LiveHub {
   #onFrame(frame: AgentFrame): void {
     const room = this.#roomOfDevice.get(frame.deviceId);
     if (room === undefined) return;
-    if (frame.app !== undefined && frame.title !== undefined && this.#states.applyWindow(frame.deviceId, frame.app, frame.title)) this.#markDirty(frame.deviceId);
+    if (frame.app !== undefined && frame.title !== undefined && this.#states.applyWindow(frame.deviceId, frame.app, frame.title))
+      this.#markDirty(frame.deviceId);
     if (frame.unchanged === true || frame.bytes.length === 0) return;
     let encoded: Uint8Array | undefined;
     for (const viewer of this.#viewersByRoom.get(room) ?? noViewers) {

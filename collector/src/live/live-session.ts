@@ -13,7 +13,12 @@ import type { UserRole } from '../db/schema/index.ts';
  * message from the console is the person using it; a passive socket does not keep a
  * session alive on its own.
  */
-export async function liveSessionUser(db: Db, token: string, roles: readonly UserRole[], options: { now: Date; active: boolean }): Promise<AuthUser | undefined> {
+export async function liveSessionUser(
+  db: Db,
+  token: string,
+  roles: readonly UserRole[],
+  options: { now: Date; active: boolean },
+): Promise<AuthUser | undefined> {
   const stored = await findSession(db, token);
   if (stored === undefined || stored.user.disabled || sessionExpired(stored, options.now)) return undefined;
   const totpEnrolled = stored.user.totpEnabledAt !== null;

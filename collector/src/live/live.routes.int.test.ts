@@ -41,8 +41,24 @@ beforeAll(async () => {
   retired = await insertDevice('ict-a-old', rooms.roomA, { retired: true });
   // Stored spans: the newest is the tile's app and title until the device says something.
   await database.db.insert(activitySpans).values([
-    { id: ulid(), deviceId: a2, app: 'word', title: 'Essay draft', osUser: 'pupil.brown', startedAt: new Date('2030-01-06T07:00:00Z'), endedAt: new Date('2030-01-06T07:10:00Z') },
-    { id: ulid(), deviceId: a2, app: 'chrome', title: 'BBC Bitesize', osUser: 'pupil.brown', startedAt: new Date('2030-01-06T07:10:00Z'), endedAt: new Date('2030-01-06T07:20:00Z') },
+    {
+      id: ulid(),
+      deviceId: a2,
+      app: 'word',
+      title: 'Essay draft',
+      osUser: 'pupil.brown',
+      startedAt: new Date('2030-01-06T07:00:00Z'),
+      endedAt: new Date('2030-01-06T07:10:00Z'),
+    },
+    {
+      id: ulid(),
+      deviceId: a2,
+      app: 'chrome',
+      title: 'BBC Bitesize',
+      osUser: 'pupil.brown',
+      startedAt: new Date('2030-01-06T07:10:00Z'),
+      endedAt: new Date('2030-01-06T07:20:00Z'),
+    },
   ]);
 });
 afterAll(async () => {
@@ -70,7 +86,11 @@ describe('who may call the live routes', () => {
     ['anonymous', async () => undefined, 401],
     ['viewer', () => signInAs(live.app, { role: 'viewer' }), 403],
     ['teacher of room A', () => teacherOf(rooms.roomA), 200],
-    ...(['technician', 'dsl', 'admin'] as const).map((role: UserRole): [string, () => Promise<SignedIn>, number] => [role, () => signInAs(live.app, { role }), 200]),
+    ...(['technician', 'dsl', 'admin'] as const).map((role: UserRole): [string, () => Promise<SignedIn>, number] => [
+      role,
+      () => signInAs(live.app, { role }),
+      200,
+    ]),
     ['technician of this site', () => signInAs(live.app, { role: 'technician', siteId: rooms.siteId }), 200],
   ];
 
@@ -141,7 +161,12 @@ describe('GET /api/rooms/:roomId/devices', () => {
     const byId = await tiles();
     expect([...byId.keys()].sort()).toEqual([a1.deviceId, a2].sort());
     expect(byId.has(retired)).toBe(false);
-    expect(byId.get(a1.deviceId)).toMatchObject({ hostname: 'ict-a1', connection: 'online', osUser: 'pupil.jones', capabilities: ['live', 'lock', 'message', 'window'] });
+    expect(byId.get(a1.deviceId)).toMatchObject({
+      hostname: 'ict-a1',
+      connection: 'online',
+      osUser: 'pupil.jones',
+      capabilities: ['live', 'lock', 'message', 'window'],
+    });
     expect(byId.get(a2)).toMatchObject({
       hostname: 'ict-a2',
       os: 'windows',
@@ -167,12 +192,20 @@ describe('GET /api/rooms/:roomId/devices', () => {
   });
 
   it('shows the lock in force; an expired timed lock is not in force', async () => {
-    const [teacherRow] = await database.db.insert(users).values({ username: `t-${ulid()}`, displayName: 'Ms Patel', role: 'teacher' }).returning();
+    const [teacherRow] = await database.db
+      .insert(users)
+      .values({ username: `t-${ulid()}`, displayName: 'Ms Patel', role: 'teacher' })
+      .returning();
     const until = new Date(Date.now() + 600_000);
     await database.db.delete(deviceLocks).where(eq(deviceLocks.deviceId, a2));
-    await database.db.insert(deviceLocks).values({ deviceId: a2, locked: true, lockId: 'L-active', message: 'Eyes front', until, byUserId: teacherRow?.id ?? null });
+    await database.db
+      .insert(deviceLocks)
+      .values({ deviceId: a2, locked: true, lockId: 'L-active', message: 'Eyes front', until, byUserId: teacherRow?.id ?? null });
     expect((await tiles()).get(a2)?.lock).toEqual({ lockId: 'L-active', message: 'Eyes front', until: until.toISOString(), by: 'Ms Patel', confirmed: false });
-    await database.db.update(deviceLocks).set({ until: new Date(Date.now() - 1_000) }).where(eq(deviceLocks.deviceId, a2));
+    await database.db
+      .update(deviceLocks)
+      .set({ until: new Date(Date.now() - 1_000) })
+      .where(eq(deviceLocks.deviceId, a2));
     expect((await tiles()).get(a2)?.lock).toBeNull();
     await database.db.delete(deviceLocks).where(eq(deviceLocks.deviceId, a2));
   });
@@ -209,8 +242,14 @@ describe('room commands', () => {
     expect(body).toEqual({ deviceIds: expect.arrayContaining([a1.deviceId, a2]), delivered: 1, messageId: expect.any(String) });
     const message = await a1.agent.next('message');
     expect(message.payload).toMatchObject({ id: body.messageId, text: 'Five minutes left', from: 'Test teacher', reportShown: true });
-    const ofThisMessage = async (deviceId: string) => (await audits(deviceId, 'device.message')).filter((entry) => entry.detail?.messageId === message.payload.id);
-    expect(await ofThisMessage(a2)).toEqual([expect.objectContaining({ actorUserId: teacher.user.id, detail: { text: 'Five minutes left', connected: false, roomId: rooms.roomA, messageId: message.payload.id } })]);
+    const ofThisMessage = async (deviceId: string) =>
+      (await audits(deviceId, 'device.message')).filter((entry) => entry.detail?.messageId === message.payload.id);
+    expect(await ofThisMessage(a2)).toEqual([
+      expect.objectContaining({
+        actorUserId: teacher.user.id,
+        detail: { text: 'Five minutes left', connected: false, roomId: rooms.roomA, messageId: message.payload.id },
+      }),
+    ]);
     expect(await ofThisMessage(a1.deviceId)).toEqual([expect.objectContaining({ detail: expect.objectContaining({ connected: true }) })]);
   });
 
@@ -220,7 +259,11 @@ describe('room commands', () => {
     const message = await a1.agent.next('message');
     const url = `/api/rooms/${rooms.roomA}/messages/${message.payload.id}`;
     const receipts = async (session: SignedIn = teacher) => call(session, 'GET', url);
-    expect(messageReceiptsResponseSchema.parse((await receipts()).json())).toEqual({ messageId: body.messageId, deviceIds: expect.arrayContaining([a1.deviceId, a2]), shown: [] });
+    expect(messageReceiptsResponseSchema.parse((await receipts()).json())).toEqual({
+      messageId: body.messageId,
+      deviceIds: expect.arrayContaining([a1.deviceId, a2]),
+      shown: [],
+    });
     const shown = makeEnvelope('message-shown', { id: ulid(), messageId: message.payload.id, via: 'window', at: 1_900_000_000_000 });
     a1.agent.send(shown);
     await a1.agent.acked([shown.id]);

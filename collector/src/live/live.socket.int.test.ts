@@ -39,7 +39,12 @@ const teacherOf = (...roomIds: string[]) => signInAs(live.app, { role: 'teacher'
 async function settle(agent: LiveAgent, roomId: string): Promise<void> {
   const admin = await signInAs(live.app, { role: 'admin' });
   const text = `marker ${Math.random()}`;
-  const response = await live.app.inject({ method: 'POST', url: `/api/rooms/${roomId}/message`, headers: admin.headers, payload: { deviceIds: [agent.deviceId], text } });
+  const response = await live.app.inject({
+    method: 'POST',
+    url: `/api/rooms/${roomId}/message`,
+    headers: admin.headers,
+    payload: { deviceIds: [agent.deviceId], text },
+  });
   expect(response.statusCode).toBe(200);
   await agent.agent.next('message', 5_000);
 }
@@ -81,7 +86,8 @@ describe('who may use the console socket (every role, every client message)', ()
     expect(viewer.received.filter((message) => message.type === 'error' && message.code !== 'room-forbidden')).toEqual([]);
     viewer.close();
     // An accepted watch is on the record (twice here); a refused one is not.
-    const watches = () => database.db.$count(auditLog, and(eq(auditLog.action, 'live.watch'), eq(auditLog.actorUserId, signedIn.user.id), eq(auditLog.targetId, rooms.roomA)));
+    const watches = () =>
+      database.db.$count(auditLog, and(eq(auditLog.action, 'live.watch'), eq(auditLog.actorUserId, signedIn.user.id), eq(auditLog.targetId, rooms.roomA)));
     await expect.poll(watches, { message: 'the live.watch audit entries', timeout: 5_000 }).toBe(expected === 'room' ? 2 : 0);
   });
 });
@@ -103,7 +109,10 @@ describe('the console socket', () => {
 
     const heartbeat = heartbeatMessage();
     agent.agent.send({ ...heartbeat, payload: { ...heartbeat.payload, locked: true, keyboard: 'paused' } });
-    expect((await viewer.next('device', 5_000, (message) => message.device.keyboard === 'paused')).device).toMatchObject({ id: agent.deviceId, screenLocked: true });
+    expect((await viewer.next('device', 5_000, (message) => message.device.keyboard === 'paused')).device).toMatchObject({
+      id: agent.deviceId,
+      screenLocked: true,
+    });
 
     agent.agent.close();
     expect((await viewer.next('device', 5_000, (message) => message.device.connection === 'offline')).device.id).toBe(agent.deviceId);
@@ -117,14 +126,22 @@ describe('the console socket', () => {
     viewer.send({ type: 'watch', roomId: rooms.roomA });
     await viewer.next('room');
     const other = await signInAs(live.app, { role: 'technician' });
-    const locked = await live.app.inject({ method: 'POST', url: `/api/rooms/${rooms.roomA}/lock`, headers: other.headers, payload: { deviceIds: [agent.deviceId], message: 'Stop' } });
+    const locked = await live.app.inject({
+      method: 'POST',
+      url: `/api/rooms/${rooms.roomA}/lock`,
+      headers: other.headers,
+      payload: { deviceIds: [agent.deviceId], message: 'Stop' },
+    });
     const { lockId } = locked.json<{ lockId: string }>();
     const tile = await viewer.next('device', 5_000, (message) => message.device.id === agent.deviceId && message.device.lock !== null);
     expect(tile.device.lock).toMatchObject({ lockId, message: 'Stop', confirmed: false });
     // The agent puts its lock screen up and says so: the lock is confirmed.
     await agent.agent.next('lock');
     agent.agent.send(makeEnvelope('lock-state', { id: ulid(), locked: true, reason: 'teacher', at: Date.now(), lockId }));
-    expect((await viewer.next('device', 5_000, (message) => message.device.lock?.confirmed === true)).device).toMatchObject({ id: agent.deviceId, screenLocked: true });
+    expect((await viewer.next('device', 5_000, (message) => message.device.lock?.confirmed === true)).device).toMatchObject({
+      id: agent.deviceId,
+      screenLocked: true,
+    });
     await live.app.inject({ method: 'POST', url: `/api/rooms/${rooms.roomA}/unlock`, headers: other.headers, payload: { deviceIds: [agent.deviceId] } });
     await viewer.next('device', 5_000, (message) => message.device.id === agent.deviceId && message.device.lock === null);
     viewer.close();
@@ -137,7 +154,12 @@ describe('the console socket', () => {
     viewer.send({ type: 'watch', roomId: rooms.roomA });
     await viewer.next('room');
     const admin = await signInAs(live.app, { role: 'admin' });
-    const locked = await live.app.inject({ method: 'POST', url: `/api/rooms/${rooms.roomA}/lock`, headers: admin.headers, payload: { deviceIds: [agent.deviceId], message: 'Pens down' } });
+    const locked = await live.app.inject({
+      method: 'POST',
+      url: `/api/rooms/${rooms.roomA}/lock`,
+      headers: admin.headers,
+      payload: { deviceIds: [agent.deviceId], message: 'Pens down' },
+    });
     const { lockId } = locked.json<{ lockId: string }>();
     await agent.agent.next('lock');
     // The heartbeat names the teacher lock on screen (as after a collector restart, with no lock-state): confirmed.
@@ -153,7 +175,11 @@ describe('the console socket', () => {
     // A fresh look at the room (a console opened later) says the same.
     const later = await openAs(await teacherOf(rooms.roomA));
     later.send({ type: 'watch', roomId: rooms.roomA });
-    expect((await later.next('room')).devices.find((tile) => tile.id === agent.deviceId)).toMatchObject({ agentGone: true, screenLocked: false, lock: { confirmed: false } });
+    expect((await later.next('room')).devices.find((tile) => tile.id === agent.deviceId)).toMatchObject({
+      agentGone: true,
+      screenLocked: false,
+      lock: { confirmed: false },
+    });
     later.close();
     viewer.close();
   });
@@ -330,7 +356,10 @@ describe('thumbnails', () => {
     await viewer.next('room');
     const late = await enrolInto(live.app, live.agentUrl, rooms.siteId, rooms.roomB, 'thumb-late');
     expect((await late.agent.next('live')).payload.on).toBe(true);
-    expect((await viewer.next('device', 5_000, (message) => message.device.id === late.deviceId)).device).toMatchObject({ hostname: 'thumb-late', connection: 'online' });
+    expect((await viewer.next('device', 5_000, (message) => message.device.id === late.deviceId)).device).toMatchObject({
+      hostname: 'thumb-late',
+      connection: 'online',
+    });
     viewer.close();
     late.agent.close();
   });

@@ -27,13 +27,27 @@ export async function recordMessageShown(db: Db, deviceId: string, p: MessageSho
     const sent = await tx
       .select({ id: auditLog.id })
       .from(auditLog)
-      .where(and(eq(auditLog.targetType, 'device'), eq(auditLog.targetId, deviceId), eq(auditLog.action, 'device.message'), sql`${auditLog.detail}->>'messageId' = ${p.messageId}`))
+      .where(
+        and(
+          eq(auditLog.targetType, 'device'),
+          eq(auditLog.targetId, deviceId),
+          eq(auditLog.action, 'device.message'),
+          sql`${auditLog.detail}->>'messageId' = ${p.messageId}`,
+        ),
+      )
       .limit(1);
     if (sent.length === 0) return 'unknown-message';
     const seen = await tx
       .select({ id: auditLog.id })
       .from(auditLog)
-      .where(and(eq(auditLog.targetType, 'device'), eq(auditLog.targetId, deviceId), eq(auditLog.action, MESSAGE_SHOWN_ACTION), sql`${auditLog.detail}->>'messageId' = ${p.messageId}`))
+      .where(
+        and(
+          eq(auditLog.targetType, 'device'),
+          eq(auditLog.targetId, deviceId),
+          eq(auditLog.action, MESSAGE_SHOWN_ACTION),
+          sql`${auditLog.detail}->>'messageId' = ${p.messageId}`,
+        ),
+      )
       .limit(1);
     if (seen.length > 0) return 'duplicate';
     await appendAudit(tx, {
@@ -62,7 +76,14 @@ export async function messageReceipts(db: Db, messageId: string, deviceIds: read
   const rows = await db
     .select({ deviceId: auditLog.targetId, detail: auditLog.detail })
     .from(auditLog)
-    .where(and(eq(auditLog.action, MESSAGE_SHOWN_ACTION), eq(auditLog.targetType, 'device'), inArray(auditLog.targetId, [...deviceIds]), sql`${auditLog.detail}->>'messageId' = ${messageId}`));
+    .where(
+      and(
+        eq(auditLog.action, MESSAGE_SHOWN_ACTION),
+        eq(auditLog.targetType, 'device'),
+        inArray(auditLog.targetId, [...deviceIds]),
+        sql`${auditLog.detail}->>'messageId' = ${messageId}`,
+      ),
+    );
   const byDevice = new Map<string, MessageReceipt>();
   for (const row of rows) {
     const via = row.detail?.via;

@@ -55,7 +55,11 @@ async function targets(db: Db, roomId: string, named: readonly string[] | undefi
   const members = new Set(inRoom);
   const outside = [...new Set(named)].filter((id) => !members.has(id));
   if (outside.length > 0) {
-    throw new AppError('device-not-in-room', 400, `Not in this room: ${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ` and ${outside.length - 5} more` : ''}`);
+    throw new AppError(
+      'device-not-in-room',
+      400,
+      `Not in this room: ${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ` and ${outside.length - 5} more` : ''}`,
+    );
   }
   return [...new Set(named)];
 }

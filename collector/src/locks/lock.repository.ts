@@ -76,6 +76,9 @@ export async function clearExpired(db: Db, deviceIds: readonly string[], now: Da
 /** Which of these ids are enrolled devices. */
 export async function existingDevices(db: Db, deviceIds: readonly string[]): Promise<Set<string>> {
   if (deviceIds.length === 0) return new Set();
-  const rows = await db.select({ id: devices.id }).from(devices).where(inArray(devices.id, [...deviceIds]));
+  const rows = await db
+    .select({ id: devices.id })
+    .from(devices)
+    .where(inArray(devices.id, [...deviceIds]));
   return new Set(rows.map((row) => row.id));
 }

@@ -83,7 +83,10 @@ describe('LockService', () => {
     expect(await service.lockDevices(['01JNOSUCHDEVICE00000000000'], { by: cliActor })).toMatchObject({ ok: false, code: 'device-unknown' });
     expect(await service.lockDevices([], { by: cliActor })).toMatchObject({ ok: false, code: 'lock-invalid' });
     expect(await service.lockDevices([estate.device.a1], { message: 'x'.repeat(501), by: cliActor })).toMatchObject({ ok: false, code: 'lock-invalid' });
-    expect(await service.lockDevices([estate.device.a1], { until: new Date(clock.getTime() - 1), by: cliActor })).toMatchObject({ ok: false, code: 'lock-invalid' });
+    expect(await service.lockDevices([estate.device.a1], { until: new Date(clock.getTime() - 1), by: cliActor })).toMatchObject({
+      ok: false,
+      code: 'lock-invalid',
+    });
     expect(await service.lockDevices([estate.device.a1], { until: new Date(Number.NaN), by: cliActor })).toMatchObject({ ok: false, code: 'lock-invalid' });
     expect(await database.db.select().from(deviceLocks)).toEqual([]);
   });

@@ -64,7 +64,11 @@ export class LockService implements LockProvider {
     const rows = await lockRows(this.#db, deviceIds);
     const now = this.#now();
     const expired = rows.filter((row) => row.locked && row.until !== null && row.until <= now);
-    if (expired.length > 0) await this.#clearExpired(expired.map((row) => row.deviceId), now);
+    if (expired.length > 0)
+      await this.#clearExpired(
+        expired.map((row) => row.deviceId),
+        now,
+      );
     const expiredIds = new Set(expired.map((row) => row.deviceId));
     return new Map(rows.map((row) => [row.deviceId, toPayload(row, expiredIds.has(row.deviceId))]));
   }
@@ -105,11 +109,22 @@ export class LockService implements LockProvider {
     }
     const known = await existingDevices(this.#db, ids);
     const unknown = ids.filter((id) => !known.has(id));
-    if (unknown.length > 0) return { ok: false, code: 'device-unknown', message: `no device with id ${unknown.slice(0, 5).map((id) => `"${id}"`).join(', ')}` };
+    if (unknown.length > 0)
+      return {
+        ok: false,
+        code: 'device-unknown',
+        message: `no device with id ${unknown
+          .slice(0, 5)
+          .map((id) => `"${id}"`)
+          .join(', ')}`,
+      };
     // One id per command, so the agents' acks of a lock-all can be matched to it.
     const lockId = ulid();
     await this.#db.transaction(async (tx) => {
-      await storeLocks(tx, ids.map((deviceId) => ({ deviceId, locked: change.locked, lockId, message: change.message, until: change.until, byUserId: change.by.userId })));
+      await storeLocks(
+        tx,
+        ids.map((deviceId) => ({ deviceId, locked: change.locked, lockId, message: change.message, until: change.until, byUserId: change.by.userId })),
+      );
       for (const deviceId of ids) {
         await appendAudit(tx, {
           ...auditActor(change.by),
@@ -129,7 +144,13 @@ export class LockService implements LockProvider {
     await this.#db.transaction(async (tx) => {
       // Only rows this call actually changed are audited: two nodes may race here.
       for (const { deviceId, lockId } of await clearExpired(tx, deviceIds, now)) {
-        await appendAudit(tx, { ...auditActor(systemActor), action: 'lock.off', targetType: 'device', targetId: deviceId, detail: { lockId, reason: 'expired' } });
+        await appendAudit(tx, {
+          ...auditActor(systemActor),
+          action: 'lock.off',
+          targetType: 'device',
+          targetId: deviceId,
+          detail: { lockId, reason: 'expired' },
+        });
       }
     });
   }

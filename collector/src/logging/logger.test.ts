@@ -19,7 +19,10 @@ describe('pretty log lines', () => {
     const log = createLogger('info', prettyStream(out.stream));
     moduleLogger(log, 'db').info({ applied: 8 }, 'database migrations applied');
     log.warn('First run: no admin account yet');
-    const lines = out.text().split('\n').filter((line) => line !== '');
+    const lines = out
+      .text()
+      .split('\n')
+      .filter((line) => line !== '');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^\[\d{2}:\d{2}:\d{2}\] INFO: \[db\] database migrations applied \{"applied":8\}$/);
     expect(lines[1]).toMatch(/^\[\d{2}:\d{2}:\d{2}\] WARN: First run: no admin account yet$/);
@@ -31,7 +34,10 @@ describe('pretty log lines', () => {
     const out = sink();
     const log = createLogger('info', prettyStream(out.stream));
     moduleLogger(log, 'main').error({ err: new Error('connect ECONNREFUSED 127.0.0.1:5432') }, 'could not open the database');
-    const lines = out.text().split('\n').filter((line) => line !== '');
+    const lines = out
+      .text()
+      .split('\n')
+      .filter((line) => line !== '');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/ERROR: \[main\] could not open the database: connect ECONNREFUSED 127\.0\.0\.1:5432$/);
   });
@@ -57,7 +63,12 @@ describe('writeNotice', () => {
     const stdout = sink();
     const stderr = sink();
     writeNotice('pretty', ['First run: open this link', '', link], { stdout: stdout.stream, stderr: stderr.stream });
-    expect(stdout.text().split('\n').map((line) => line.trim())).toContain(link);
+    expect(
+      stdout
+        .text()
+        .split('\n')
+        .map((line) => line.trim()),
+    ).toContain(link);
     expect(stderr.text()).toBe('');
   });
 
@@ -66,7 +77,12 @@ describe('writeNotice', () => {
     const stderr = sink();
     writeNotice('json', [link], { stdout: stdout.stream, stderr: stderr.stream });
     expect(stdout.text()).toBe('');
-    expect(stderr.text().split('\n').map((line) => line.trim())).toContain(link);
+    expect(
+      stderr
+        .text()
+        .split('\n')
+        .map((line) => line.trim()),
+    ).toContain(link);
     expect(stderr.text()).not.toContain('{');
   });
 });

@@ -57,14 +57,7 @@ export function createLogger(level: LogLevel, destination?: DestinationStream, f
     level,
     base: { service: 'vigil-collector' },
     redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers.cookie',
-        'res.headers["set-cookie"]',
-        '*.password',
-        '*.secret',
-        '*.token',
-      ],
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.secret', '*.token'],
       censor: '[redacted]',
     },
   };
@@ -83,7 +76,11 @@ export function moduleLogger(parent: Logger, module: string): Logger {
  * else): on stdout beside pretty logs; on stderr beside JSON logs, keeping stdout pure
  * JSON for log shippers. Written synchronously, before anything that could exit.
  */
-export function writeNotice(format: LogFormat, lines: readonly string[], out: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process): void {
+export function writeNotice(
+  format: LogFormat,
+  lines: readonly string[],
+  out: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process,
+): void {
   const text = `\n${lines.map((line) => (line === '' ? '' : `  ${line}`)).join('\n')}\n\n`;
   (format === 'pretty' ? out.stdout : out.stderr).write(text);
 }

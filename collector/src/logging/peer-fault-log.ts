@@ -75,7 +75,10 @@ export class PeerFaultLog {
   }
 
   #summarise(key: string, tally: Tally & { ip: string; code: string }, now: number): void {
-    this.#log.warn({ ip: tally.ip, code: tally.code, count: tally.repeats, periodMs: now - tally.since }, `refused ${tally.repeats} more ${this.#what}s from this address`);
+    this.#log.warn(
+      { ip: tally.ip, code: tally.code, count: tally.repeats, periodMs: now - tally.since },
+      `refused ${tally.repeats} more ${this.#what}s from this address`,
+    );
     // Kept (with a fresh window) so the next repeat is counted, not logged as a first.
     this.#tallies.set(key, { ...tally, since: now, repeats: 0 });
   }

@@ -9,9 +9,22 @@ export const defaultTimezone = 'Europe/London';
  * What a notification may say about alerts, by id: category, severity, site and room
  * names, time (in the site's time zone) and the console link. Reads no other column.
  */
-export async function alertSummaries(pool: pg.Pool, alertIds: readonly string[], catalog: CategoryCatalog, consoleUrl: string): Promise<Map<string, AlertSummary>> {
+export async function alertSummaries(
+  pool: pg.Pool,
+  alertIds: readonly string[],
+  catalog: CategoryCatalog,
+  consoleUrl: string,
+): Promise<Map<string, AlertSummary>> {
   if (alertIds.length === 0) return new Map();
-  const { rows } = await pool.query<{ id: string; category: string; severity: number; ts: Date; site_name: string | null; room_name: string | null; timezone: string | null }>(
+  const { rows } = await pool.query<{
+    id: string;
+    category: string;
+    severity: number;
+    ts: Date;
+    site_name: string | null;
+    room_name: string | null;
+    timezone: string | null;
+  }>(
     `select a.id, a.category, a.severity, a.ts, s.name as site_name, r.name as room_name, h.timezone
        from alerts a left join sites s on s.id = a.site_id left join rooms r on r.id = a.room_id left join school_hours h on h.site_id = a.site_id
       where a.id = any($1::text[])`,

@@ -24,6 +24,8 @@ export function healthOf(statuses: readonly ChannelStatus[]): HealthCheckResult 
   const failing = statuses.filter((status) => status.failing);
   const queued = statuses.reduce((sum, status) => sum + status.queued, 0);
   if (failing.length === 0) return { status: 'ok', detail: `${queued} queued` };
-  const parts = failing.map((status) => `${status.channel} failing since ${status.failingSince ?? '?'} (${status.queued} queued): ${status.lastError ?? 'unknown error'}`);
+  const parts = failing.map(
+    (status) => `${status.channel} failing since ${status.failingSince ?? '?'} (${status.queued} queued): ${status.lastError ?? 'unknown error'}`,
+  );
   return { status: 'degraded', detail: parts.join('; ') };
 }

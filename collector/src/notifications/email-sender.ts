@@ -51,7 +51,14 @@ export async function sendEmail(config: SmtpConfig, to: string, content: EmailCo
     socketTimeout: 30_000,
   });
   try {
-    const info = await transport.sendMail({ from: config.from, to, subject: content.subject, text: content.text, html: content.html, attachments: attachments.map((file) => ({ ...file })) });
+    const info = await transport.sendMail({
+      from: config.from,
+      to,
+      subject: content.subject,
+      text: content.text,
+      html: content.html,
+      attachments: attachments.map((file) => ({ ...file })),
+    });
     return typeof info.response === 'string' ? info.response.slice(0, 200) : 'accepted';
   } catch (error) {
     throw new DeliveryError(describeSmtpError(error), { cause: error });

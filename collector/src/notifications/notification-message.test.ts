@@ -28,7 +28,17 @@ describe('notification messages', () => {
       type: 'vigil.alert',
       version: 1,
       reason: 'unacted',
-      alert: { id: '01ALERT', category: 'self-harm', categoryLabel: 'Self-harm', severity: 5, severityLabel: 'Critical', site: 'Northfield', room: 'Room 12', ts: '2026-06-15T08:41:00.000Z', link: summary.link },
+      alert: {
+        id: '01ALERT',
+        category: 'self-harm',
+        categoryLabel: 'Self-harm',
+        severity: 5,
+        severityLabel: 'Critical',
+        site: 'Northfield',
+        room: 'Room 12',
+        ts: '2026-06-15T08:41:00.000Z',
+        link: summary.link,
+      },
     });
   });
 

@@ -82,7 +82,7 @@ export function emailOf(summary: AlertSummary, reason: MessageReason): EmailCont
     '',
     `Open it in the console: ${summary.link}`,
     '',
-    'The alert\'s details are only in the console. Do not forward this message outside the safeguarding team.',
+    "The alert's details are only in the console. Do not forward this message outside the safeguarding team.",
   ].join('\n');
   const rows = facts.map(([name, value]) => `<tr><th align="left">${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`).join('');
   const html = `<!doctype html><html><body><p>${escapeHtml(heading)} in Vigil.</p><table>${rows}</table><p><a href="${escapeHtml(summary.link)}">Open the alert in the console</a></p><p>The alert's details are only in the console.</p></body></html>`;

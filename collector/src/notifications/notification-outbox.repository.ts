@@ -58,7 +58,15 @@ export async function unroutedAlerts(pool: pg.Pool, since: Date, limit = 500): P
       order by a.received_at limit $2`,
     [since, limit],
   );
-  return rows.map((row) => ({ id: row.id, deviceId: row.device_id, siteId: row.site_id, roomId: row.room_id, category: row.category, severity: row.severity, ts: row.ts.toISOString() }));
+  return rows.map((row) => ({
+    id: row.id,
+    deviceId: row.device_id,
+    siteId: row.site_id,
+    roomId: row.room_id,
+    category: row.category,
+    severity: row.severity,
+    ts: row.ts.toISOString(),
+  }));
 }
 
 /**
@@ -81,7 +89,14 @@ export async function enqueueUnacted(pool: pg.Pool, delivery: Delivery, options:
 
 /** Takes up to `limit` due messages for `leaseMs` (another collector skips them meanwhile). */
 export async function claimDue(pool: pg.Pool, limit: number, now: Date, leaseMs: number): Promise<ClaimedMessage[]> {
-  const { rows } = await pool.query<{ id: string; alert_id: string; reason: NotificationReason; channel: NotificationChannel; target: string; attempts: number }>(
+  const { rows } = await pool.query<{
+    id: string;
+    alert_id: string;
+    reason: NotificationReason;
+    channel: NotificationChannel;
+    target: string;
+    attempts: number;
+  }>(
     `update notification_outbox o set attempts = o.attempts + 1, locked_until = $2::timestamptz + make_interval(secs => $3 / 1000.0)
       where o.id in (
         select id from notification_outbox
@@ -90,7 +105,14 @@ export async function claimDue(pool: pg.Pool, limit: number, now: Date, leaseMs:
       returning o.id, o.alert_id, o.reason, o.channel, o.target, o.attempts`,
     [limit, now, leaseMs],
   );
-  return rows.map((row) => ({ id: Number(row.id), alertId: row.alert_id, reason: row.reason, channel: row.channel, target: row.target, attempts: row.attempts }));
+  return rows.map((row) => ({
+    id: Number(row.id),
+    alertId: row.alert_id,
+    reason: row.reason,
+    channel: row.channel,
+    target: row.target,
+    attempts: row.attempts,
+  }));
 }
 
 export async function markSent(pool: pg.Pool, id: number, now: Date): Promise<void> {
@@ -122,7 +144,14 @@ export interface ChannelRow {
  * been failing and the last error.
  */
 export async function channelRows(pool: pg.Pool, now: Date): Promise<ChannelRow[]> {
-  const { rows } = await pool.query<{ channel: NotificationChannel; target: string; queued: string; last_ok: Date | null; failing_since: Date | null; last_error: string | null }>(
+  const { rows } = await pool.query<{
+    channel: NotificationChannel;
+    target: string;
+    queued: string;
+    last_ok: Date | null;
+    failing_since: Date | null;
+    last_error: string | null;
+  }>(
     `with recent as (
        select case when channel = 'email' then 'email' else target end as target, channel, state, sent_at, last_error, first_failed_at, last_attempt_at
          from notification_outbox where created_at > $1::timestamptz - interval '1 day'),
@@ -137,5 +166,12 @@ export async function channelRows(pool: pg.Pool, now: Date): Promise<ChannelRow[
       order by r.channel, r.target`,
     [now],
   );
-  return rows.map((row) => ({ channel: row.channel, target: row.target, queued: Number(row.queued), lastSuccessAt: row.last_ok, failingSince: row.failing_since, lastError: row.last_error }));
+  return rows.map((row) => ({
+    channel: row.channel,
+    target: row.target,
+    queued: Number(row.queued),
+    lastSuccessAt: row.last_ok,
+    failingSince: row.failing_since,
+    lastError: row.last_error,
+  }));
 }

@@ -31,7 +31,12 @@ export class NotificationRouter {
   }
 
   async #config(): Promise<RoutingConfig> {
-    const [rules, webhooks, escalation, hours] = await Promise.all([routingRules(this.#db), listWebhooks(this.#db), readEscalationRule(this.#db), listSchoolHours(this.#db)]);
+    const [rules, webhooks, escalation, hours] = await Promise.all([
+      routingRules(this.#db),
+      listWebhooks(this.#db),
+      readEscalationRule(this.#db),
+      listSchoolHours(this.#db),
+    ]);
     return { rules, webhooks, escalation, hours: new Map(hours.map((row) => [row.siteId, row])) };
   }
 

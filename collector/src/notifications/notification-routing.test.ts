@@ -3,7 +3,16 @@ import type { NewAlertFacts } from '../alert-feed/alert-feed.ts';
 import { deliveriesFor, ruleMatches, unactedDelivery, type RoutingConfig, type UserRule } from './notification-routing.ts';
 
 const alert: NewAlertFacts = { id: 'A1', deviceId: 'd', siteId: 'north', roomId: 'r', category: 'self-harm', severity: 5, ts: '2026-01-12T10:00:00Z' };
-const dsl: UserRule = { userId: 'u1', role: 'dsl', siteId: null, disabled: false, emailEnabled: true, categories: [], minSeverity: 4, address: 'DSL@School.org' };
+const dsl: UserRule = {
+  userId: 'u1',
+  role: 'dsl',
+  siteId: null,
+  disabled: false,
+  emailEnabled: true,
+  categories: [],
+  minSeverity: 4,
+  address: 'DSL@School.org',
+};
 const none: RoutingConfig = { rules: [], webhooks: [], escalation: undefined, hours: new Map() };
 
 describe('notification rules', () => {
@@ -46,7 +55,11 @@ describe('notification rules', () => {
 
   it('tell the escalation contact out of school hours only, at or above its severity', () => {
     const hours = new Map([['north', { timezone: 'Europe/London', weekdays: [1, 2, 3, 4, 5], startMinute: 480, endMinute: 1020 }]]);
-    const config: RoutingConfig = { ...none, hours, escalation: { address: 'head@school.org', outOfHoursMinSeverity: 4, unactedMinSeverity: null, unactedMinutes: null } };
+    const config: RoutingConfig = {
+      ...none,
+      hours,
+      escalation: { address: 'head@school.org', outOfHoursMinSeverity: 4, unactedMinSeverity: null, unactedMinutes: null },
+    };
     const escalated = { reason: 'out-of-hours', channel: 'email', target: 'head@school.org' };
     expect(deliveriesFor(alert, config)).toEqual([]); // Monday 10:00: in hours
     expect(deliveriesFor({ ...alert, ts: '2026-01-12T19:00:00Z' }, config)).toEqual([escalated]);

@@ -74,7 +74,8 @@ export function deliveriesFor(alert: NewAlertFacts, config: RoutingConfig): Deli
   }
   const escalation = config.escalation;
   if (escalation?.address != null && escalation.outOfHoursMinSeverity !== null && alert.severity >= escalation.outOfHoursMinSeverity) {
-    if (!withinSchoolHours(config.hours.get(alert.siteId), new Date(alert.ts))) add({ reason: 'out-of-hours', channel: 'email', target: escalation.address.toLowerCase() });
+    if (!withinSchoolHours(config.hours.get(alert.siteId), new Date(alert.ts)))
+      add({ reason: 'out-of-hours', channel: 'email', target: escalation.address.toLowerCase() });
   }
   return [...out.values()];
 }

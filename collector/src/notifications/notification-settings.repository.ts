@@ -17,7 +17,10 @@ export async function readSmtp(db: Executor): Promise<SmtpRow | undefined> {
 }
 
 export async function saveSmtp(db: Executor, values: SmtpValues): Promise<void> {
-  await db.insert(smtpSettings).values({ id: 'default', ...values }).onConflictDoUpdate({ target: smtpSettings.id, set: values });
+  await db
+    .insert(smtpSettings)
+    .values({ id: 'default', ...values })
+    .onConflictDoUpdate({ target: smtpSettings.id, set: values });
 }
 
 export async function listWebhooks(db: Executor): Promise<WebhookRow[]> {
@@ -48,7 +51,10 @@ export async function listSchoolHours(db: Executor): Promise<Array<SchoolHoursRu
 
 export async function saveSchoolHours(db: Executor, siteId: string, rule: SchoolHoursRule): Promise<void> {
   const values = { timezone: rule.timezone, weekdays: [...rule.weekdays], startMinute: rule.startMinute, endMinute: rule.endMinute };
-  await db.insert(schoolHours).values({ siteId, ...values }).onConflictDoUpdate({ target: schoolHours.siteId, set: values });
+  await db
+    .insert(schoolHours)
+    .values({ siteId, ...values })
+    .onConflictDoUpdate({ target: schoolHours.siteId, set: values });
 }
 
 export async function readEscalationRow(db: Executor): Promise<EscalationRow | undefined> {
@@ -56,7 +62,10 @@ export async function readEscalationRow(db: Executor): Promise<EscalationRow | u
 }
 
 export async function saveEscalation(db: Executor, values: Omit<typeof escalationSettings.$inferInsert, 'id'>): Promise<void> {
-  await db.insert(escalationSettings).values({ id: 'default', ...values }).onConflictDoUpdate({ target: escalationSettings.id, set: values });
+  await db
+    .insert(escalationSettings)
+    .values({ id: 'default', ...values })
+    .onConflictDoUpdate({ target: escalationSettings.id, set: values });
 }
 
 /** The escalation settings with the contact's address resolved (a user's e-mail, or the address given). */
@@ -81,7 +90,10 @@ export async function readRule(db: Executor, userId: string): Promise<RuleRow | 
 }
 
 export async function saveRule(db: Executor, userId: string, values: Omit<typeof notificationRules.$inferInsert, 'userId'>): Promise<void> {
-  await db.insert(notificationRules).values({ userId, ...values }).onConflictDoUpdate({ target: notificationRules.userId, set: values });
+  await db
+    .insert(notificationRules)
+    .values({ userId, ...values })
+    .onConflictDoUpdate({ target: notificationRules.userId, set: values });
 }
 
 /** Every rule that sends e-mail, joined with its user. */

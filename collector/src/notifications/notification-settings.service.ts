@@ -37,7 +37,15 @@ function urlHint(url: string): string {
 }
 
 export function webhookBody(row: WebhookRow): Webhook {
-  return { id: row.id, name: row.name, kind: row.kind, urlHint: row.urlHint, secretSet: row.secretSealed !== null, enabled: row.enabled, minSeverity: row.minSeverity };
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    urlHint: row.urlHint,
+    secretSet: row.secretSealed !== null,
+    enabled: row.enabled,
+    minSeverity: row.minSeverity,
+  };
 }
 
 export class NotificationSettings {
@@ -52,7 +60,15 @@ export class NotificationSettings {
   async smtpForAdmin(): Promise<SmtpSettings | null> {
     const row = await repo.readSmtp(this.#db);
     if (row === undefined) return null;
-    return { host: row.host, port: row.port, security: row.security, username: row.username, passwordSet: row.passwordSealed !== null, from: row.fromAddress, caCertificate: row.caCertificate };
+    return {
+      host: row.host,
+      port: row.port,
+      security: row.security,
+      username: row.username,
+      passwordSet: row.passwordSealed !== null,
+      from: row.fromAddress,
+      caCertificate: row.caCertificate,
+    };
   }
 
   /** The settings to send with (password opened), or undefined when no server is set. */
@@ -60,12 +76,25 @@ export class NotificationSettings {
     const row = await repo.readSmtp(this.#db);
     if (row === undefined) return undefined;
     const password = row.passwordSealed === null ? null : await this.#box.open(row.passwordSealed, smtpPasswordContext);
-    return { host: row.host, port: row.port, security: row.security, username: row.username, password, from: row.fromAddress, caCertificate: row.caCertificate };
+    return {
+      host: row.host,
+      port: row.port,
+      security: row.security,
+      username: row.username,
+      password,
+      from: row.fromAddress,
+      caCertificate: row.caCertificate,
+    };
   }
 
   async updateSmtp(context: AdminContext, body: UpdateSmtpSettingsRequest): Promise<void> {
     const current = await repo.readSmtp(this.#db);
-    const passwordSealed = body.password === undefined ? (current?.passwordSealed ?? null) : body.password === null ? null : await this.#box.seal(body.password, smtpPasswordContext);
+    const passwordSealed =
+      body.password === undefined
+        ? (current?.passwordSealed ?? null)
+        : body.password === null
+          ? null
+          : await this.#box.seal(body.password, smtpPasswordContext);
     const username = body.username?.trim() === '' ? null : (body.username?.trim() ?? null);
     await this.#db.transaction(async (tx) => {
       await repo.saveSmtp(tx, {
@@ -79,7 +108,14 @@ export class NotificationSettings {
         updatedAt: context.now,
         updatedBy: context.user.id,
       });
-      const detail = { host: body.host, port: body.port, security: body.security, username, passwordChanged: body.password !== undefined, caCertificate: body.caCertificate !== null };
+      const detail = {
+        host: body.host,
+        port: body.port,
+        security: body.security,
+        username,
+        passwordChanged: body.password !== undefined,
+        caCertificate: body.caCertificate !== null,
+      };
       await auditChange(tx, context, { action: 'notifications.smtp', targetType: 'notification-settings', targetId: 'smtp', detail });
     });
   }
@@ -98,7 +134,8 @@ export class NotificationSettings {
   }
 
   async createWebhook(context: AdminContext, body: z.output<typeof createWebhookRequestSchema>): Promise<Webhook> {
-    if (body.kind === 'generic' && (body.secret ?? null) === null) throw invalidField('secret', 'a generic webhook needs a signing secret (16 characters or more)');
+    if (body.kind === 'generic' && (body.secret ?? null) === null)
+      throw invalidField('secret', 'a generic webhook needs a signing secret (16 characters or more)');
     const id = ulid();
     const row = await this.#db.transaction(async (tx) => {
       const inserted = await repo.insertWebhook(tx, {
@@ -111,7 +148,12 @@ export class NotificationSettings {
         enabled: body.enabled,
         minSeverity: body.minSeverity,
       });
-      await auditChange(tx, context, { action: 'notifications.webhook.create', targetType: 'webhook', targetId: id, detail: { name: inserted.name, kind: inserted.kind, host: inserted.urlHint } });
+      await auditChange(tx, context, {
+        action: 'notifications.webhook.create',
+        targetType: 'webhook',
+        targetId: id,
+        detail: { name: inserted.name, kind: inserted.kind, host: inserted.urlHint },
+      });
       return inserted;
     });
     return webhookBody(row);
@@ -120,7 +162,8 @@ export class NotificationSettings {
   async updateWebhook(context: AdminContext, id: string, body: UpdateWebhookRequest): Promise<Webhook> {
     const current = await repo.findWebhook(this.#db, id);
     if (current === undefined) throw new AppError('webhook-not-found', 404, `No webhook with id "${id}"`);
-    const secretSealed = body.secret === undefined ? current.secretSealed : body.secret === null ? null : await this.#box.seal(body.secret, webhookSecretContext(id));
+    const secretSealed =
+      body.secret === undefined ? current.secretSealed : body.secret === null ? null : await this.#box.seal(body.secret, webhookSecretContext(id));
     if (current.kind === 'generic' && secretSealed === null) throw invalidField('secret', 'a generic webhook needs a signing secret (16 characters or more)');
     const row = await this.#db.transaction(async (tx) => {
       const updated = await repo.updateWebhook(tx, id, {
@@ -130,7 +173,13 @@ export class NotificationSettings {
         secretSealed,
         ...(body.url === undefined ? {} : { urlSealed: await this.#box.seal(body.url, webhookUrlContext(id)), urlHint: urlHint(body.url) }),
       });
-      const detail = { name: body.name, enabled: body.enabled, minSeverity: body.minSeverity, urlChanged: body.url !== undefined, secretChanged: body.secret !== undefined };
+      const detail = {
+        name: body.name,
+        enabled: body.enabled,
+        minSeverity: body.minSeverity,
+        urlChanged: body.url !== undefined,
+        secretChanged: body.secret !== undefined,
+      };
       await auditChange(tx, context, { action: 'notifications.webhook.update', targetType: 'webhook', targetId: id, detail });
       return updated;
     });
@@ -147,7 +196,13 @@ export class NotificationSettings {
 
   async schoolHours(): Promise<SchoolHours[]> {
     const rows = await repo.listSchoolHours(this.#db);
-    return rows.map((row) => ({ siteId: row.siteId, timezone: row.timezone, weekdays: [...row.weekdays].sort(), start: clockOf(row.startMinute), end: clockOf(row.endMinute) }));
+    return rows.map((row) => ({
+      siteId: row.siteId,
+      timezone: row.timezone,
+      weekdays: [...row.weekdays].sort(),
+      start: clockOf(row.startMinute),
+      end: clockOf(row.endMinute),
+    }));
   }
 
   async setSchoolHours(context: AdminContext, siteId: string, body: SetSchoolHoursRequest): Promise<void> {
@@ -179,11 +234,13 @@ export class NotificationSettings {
       throw invalidField('unactedMinutes', 'give both the severity and the minutes for the "not acted on" escalation, or neither');
     }
     const anyThreshold = body.outOfHoursMinSeverity !== null || body.unactedMinSeverity !== null;
-    if (anyThreshold && body.contactUserId === null && body.contactEmail === null) throw invalidField('contactEmail', 'choose the escalation contact (a user or an address)');
+    if (anyThreshold && body.contactUserId === null && body.contactEmail === null)
+      throw invalidField('contactEmail', 'choose the escalation contact (a user or an address)');
     if (body.contactUserId !== null) {
       const [user] = await this.#db.select({ email: users.email }).from(users).where(eq(users.id, body.contactUserId));
       if (user === undefined) throw invalidField('contactUserId', 'no such user');
-      if (user.email === null && body.contactEmail === null) throw invalidField('contactUserId', 'that user has no e-mail address; add one on the Users page or give an address');
+      if (user.email === null && body.contactEmail === null)
+        throw invalidField('contactUserId', 'that user has no e-mail address; add one on the Users page or give an address');
     }
     await this.#db.transaction(async (tx) => {
       await repo.saveEscalation(tx, { ...body, updatedAt: context.now });
@@ -204,7 +261,13 @@ export class NotificationSettings {
     if (rule.email && rule.address === null && current.accountEmail === null) {
       throw invalidField('address', 'your account has no e-mail address: enter the address to send to');
     }
-    await repo.saveRule(this.#db, userId, { emailEnabled: rule.email, categories: [...new Set(rule.categories)], minSeverity: rule.minSeverity, address: rule.address, updatedAt: new Date() });
+    await repo.saveRule(this.#db, userId, {
+      emailEnabled: rule.email,
+      categories: [...new Set(rule.categories)],
+      minSeverity: rule.minSeverity,
+      address: rule.address,
+      updatedAt: new Date(),
+    });
     return this.myRule(userId);
   }
 }

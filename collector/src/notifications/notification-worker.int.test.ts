@@ -47,7 +47,19 @@ function worker(options: { concurrency?: number; maxAttempts?: number } = {}): N
 async function alertsOnA1(count: number): Promise<string[]> {
   const rows = await database.db
     .insert(alerts)
-    .values(Array.from({ length: count }, (_, i) => ({ id: `01WORKERTEST${String(Date.now()).slice(-8)}${String(i).padStart(4, '0')}`, deviceId: estate.device.a1, siteId: estate.siteId, roomId: estate.roomA, ts: new Date(), source: 'typed' as const, term: 'x', category: 'bullying', severity: 4 })))
+    .values(
+      Array.from({ length: count }, (_, i) => ({
+        id: `01WORKERTEST${String(Date.now()).slice(-8)}${String(i).padStart(4, '0')}`,
+        deviceId: estate.device.a1,
+        siteId: estate.siteId,
+        roomId: estate.roomA,
+        ts: new Date(),
+        source: 'typed' as const,
+        term: 'x',
+        category: 'bullying',
+        severity: 4,
+      })),
+    )
     .returning({ id: alerts.id });
   return rows.map((row) => row.id);
 }
@@ -72,7 +84,10 @@ describe('the notification worker', () => {
     try {
       const hook = await settings.createWebhook(context(), { name: 'Slow', kind: 'slack', url: `${slow.baseUrl}/ok`, enabled: true, minSeverity: 1 });
       const ids = await alertsOnA1(8);
-      await routeAlerts(database.pool, ids.map((alertId) => ({ alertId, deliveries: [{ reason: 'rule', channel: 'webhook', target: hook.id }] })));
+      await routeAlerts(
+        database.pool,
+        ids.map((alertId) => ({ alertId, deliveries: [{ reason: 'rule', channel: 'webhook', target: hook.id }] })),
+      );
       await worker({ concurrency: 2 }).drain();
       expect(slow.received).toHaveLength(8);
       expect(slow.maxConcurrent()).toBe(2);
@@ -84,7 +99,14 @@ describe('the notification worker', () => {
   });
 
   it('retries with backoff, then gives up after the last attempt and records why; /health says so', async () => {
-    const hook = await settings.createWebhook(context(), { name: 'Down', kind: 'generic', url: `${receiver.baseUrl}/down`, secret: 'a-signing-secret-for-the-down-hook', enabled: true, minSeverity: 1 });
+    const hook = await settings.createWebhook(context(), {
+      name: 'Down',
+      kind: 'generic',
+      url: `${receiver.baseUrl}/down`,
+      secret: 'a-signing-secret-for-the-down-hook',
+      enabled: true,
+      minSeverity: 1,
+    });
     const [alertId] = await alertsOnA1(1);
     if (alertId === undefined) throw new Error('no alert');
     await routeAlerts(database.pool, [{ alertId, deliveries: [{ reason: 'rule', channel: 'webhook', target: hook.id }] }]);

@@ -84,7 +84,12 @@ export class NotificationWorker {
   }
 
   async #sendBatch(batch: readonly ClaimedMessage[]): Promise<void> {
-    const summaries = await alertSummaries(this.#options.pool, [...new Set(batch.map((message) => message.alertId))], this.#options.catalog(), this.#options.consoleUrl);
+    const summaries = await alertSummaries(
+      this.#options.pool,
+      [...new Set(batch.map((message) => message.alertId))],
+      this.#options.catalog(),
+      this.#options.consoleUrl,
+    );
     const queue = [...batch];
     const lane = async () => {
       for (let message = queue.shift(); message !== undefined; message = queue.shift()) await this.#sendOne(message, summaries.get(message.alertId));
@@ -98,14 +103,24 @@ export class NotificationWorker {
       if (summary === undefined) throw new PermanentFailure('the alert no longer exists');
       const result = await this.#deliver(message, summary);
       await markSent(pool, message.id, this.#now());
-      log.info({ messageId: message.id, alertId: message.alertId, channel: message.channel, reason: message.reason, attempt: message.attempts, result }, 'notification sent');
+      log.info(
+        { messageId: message.id, alertId: message.alertId, channel: message.channel, reason: message.reason, attempt: message.attempts, result },
+        'notification sent',
+      );
     } catch (error) {
       const problem = error instanceof DeliveryError || error instanceof PermanentFailure ? error.message : 'unexpected error while sending';
       const retry = !(error instanceof PermanentFailure) && shouldRetry(message.attempts, this.#retry);
       const now = this.#now();
       const retryAt = retry ? new Date(now.getTime() + retryDelayMs(message.attempts, this.#options.random, this.#retry)) : null;
       await markAttemptFailed(pool, message.id, problem, now, retryAt);
-      const fields = { messageId: message.id, alertId: message.alertId, channel: message.channel, attempt: message.attempts, problem, retryAt: retryAt?.toISOString() ?? null };
+      const fields = {
+        messageId: message.id,
+        alertId: message.alertId,
+        channel: message.channel,
+        attempt: message.attempts,
+        problem,
+        retryAt: retryAt?.toISOString() ?? null,
+      };
       if (retryAt === null) log.error(fields, 'notification given up');
       else log.warn(fields, 'notification failed; will retry');
       if (!(error instanceof DeliveryError || error instanceof PermanentFailure)) log.error({ err: error, messageId: message.id }, 'notification send threw');

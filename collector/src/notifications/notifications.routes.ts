@@ -30,7 +30,17 @@ export interface NotificationRoutesOptions {
 }
 
 function testSummary(consoleUrl: string): AlertSummary {
-  return { id: 'test', category: 'test', categoryLabel: 'Test', severity: 1, siteName: 'Test', roomName: 'Test', ts: new Date(), timezone: 'Europe/London', link: `${consoleUrl}/triage` };
+  return {
+    id: 'test',
+    category: 'test',
+    categoryLabel: 'Test',
+    severity: 1,
+    siteName: 'Test',
+    roomName: 'Test',
+    ts: new Date(),
+    timezone: 'Europe/London',
+    link: `${consoleUrl}/triage`,
+  };
 }
 
 function testFailed(error: unknown, what: string): never {
@@ -54,7 +64,13 @@ export const notificationRoutes: FastifyPluginAsync<NotificationRoutesOptions> =
   const db = app.database.db;
 
   const settingsBody = async (): Promise<NotificationSettingsResponse> => {
-    const [smtp, webhooks, schoolHours, escalation, channelList] = await Promise.all([settings.smtpForAdmin(), settings.webhooks(), settings.schoolHours(), settings.escalation(), channels()]);
+    const [smtp, webhooks, schoolHours, escalation, channelList] = await Promise.all([
+      settings.smtpForAdmin(),
+      settings.webhooks(),
+      settings.schoolHours(),
+      settings.escalation(),
+      channels(),
+    ]);
     return { smtp, webhooks, schoolHours, escalation, channels: channelList };
   };
   const trustWideAdmin = (request: Parameters<typeof adminContext>[0]) => {
@@ -76,7 +92,10 @@ export const notificationRoutes: FastifyPluginAsync<NotificationRoutesOptions> =
 
   app.post('/api/notifications/smtp/test', async (request): Promise<TestSendResponse> => {
     const body = decodeBody(smtpTestRequestSchema, request.body ?? {});
-    const [me] = await db.select({ email: users.email }).from(users).where(eq(users.id, signedInUser(request).id));
+    const [me] = await db
+      .select({ email: users.email })
+      .from(users)
+      .where(eq(users.id, signedInUser(request).id));
     const to = body.to ?? me?.email ?? undefined;
     if (to === undefined) throw invalidField('to', 'your account has no e-mail address: enter one to send the test to');
     const smtp = await settings.smtpConfig();

@@ -21,7 +21,9 @@ export function isKnownTimezone(timezone: string): boolean {
 
 /** The wall clock in `timezone` at `instant`: ISO weekday and minutes after midnight (DST applied by Intl). */
 export function localClock(instant: Date, timezone: string): { weekday: number; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(instant);
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(
+    instant,
+  );
   const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
   return { weekday: isoWeekday[get('weekday')] ?? 0, minute: Number(get('hour')) * 60 + Number(get('minute')) };
 }

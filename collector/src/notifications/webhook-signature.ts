@@ -19,7 +19,12 @@ export function signatureHeaderValue(secret: string, body: string, now: Date = n
 export type SignatureCheck = { readonly ok: true } | { readonly ok: false; readonly code: 'signature-malformed' | 'signature-stale' | 'signature-mismatch' };
 
 /** What a receiver does: parse the header, check the age, compare in constant time. */
-export function verifySignature(secret: string, header: string | undefined, body: string, options: { now?: Date; toleranceSeconds?: number } = {}): SignatureCheck {
+export function verifySignature(
+  secret: string,
+  header: string | undefined,
+  body: string,
+  options: { now?: Date; toleranceSeconds?: number } = {},
+): SignatureCheck {
   const fields = new Map((header ?? '').split(',').map((part) => part.trim().split('=', 2) as [string, string | undefined]));
   const t = Number(fields.get('t'));
   const v1 = fields.get('v1');

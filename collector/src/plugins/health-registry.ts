@@ -22,9 +22,7 @@ export class HealthRegistry {
   }
 
   async run(timeoutMs: number): Promise<Record<string, HealthCheckResult>> {
-    const entries = await Promise.all(
-      [...this.#checks].map(async ([name, check]) => [name, await runCheck(check, timeoutMs)] as const),
-    );
+    const entries = await Promise.all([...this.#checks].map(async ([name, check]) => [name, await runCheck(check, timeoutMs)] as const));
     return Object.fromEntries(entries);
   }
 }

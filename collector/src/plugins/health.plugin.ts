@@ -47,7 +47,10 @@ const healthPlugin: FastifyPluginAsync = async (app) => {
       uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
       ...(statuses.length > 0 ? { checks } : {}),
     };
-    return reply.status(status === 'down' ? 503 : 200).header('cache-control', 'no-store').send(body);
+    return reply
+      .status(status === 'down' ? 503 : 200)
+      .header('cache-control', 'no-store')
+      .send(body);
   });
 };
 

@@ -50,7 +50,12 @@ describe('resolvePolicy', () => {
       { idleLockMinutes: 5, noCaptureCategories: ['abuse'] },
       { idleLockMinutes: 2 },
     ]);
-    expect(policy).toMatchObject({ idleLockMinutes: 2, aupVersion: 'site-1', noCaptureCategories: ['abuse'], heartbeatSeconds: defaultPolicy.heartbeatSeconds });
+    expect(policy).toMatchObject({
+      idleLockMinutes: 2,
+      aupVersion: 'site-1',
+      noCaptureCategories: ['abuse'],
+      heartbeatSeconds: defaultPolicy.heartbeatSeconds,
+    });
     expect(policySchema.safeParse(policy).success).toBe(true);
   });
 });

@@ -8,8 +8,7 @@ import type { z } from 'zod';
 export type PolicyPatch = Partial<Policy>;
 
 export type PolicyPatchResult =
-  | { readonly ok: true; readonly value: PolicyPatch }
-  | { readonly ok: false; readonly code: 'policy-invalid'; readonly message: string };
+  { readonly ok: true; readonly value: PolicyPatch } | { readonly ok: false; readonly code: 'policy-invalid'; readonly message: string };
 
 const patchSchema = policySchema.partial();
 const strictPatchSchema = patchSchema.strict();
@@ -54,7 +53,11 @@ export function decodeStoredLayer(input: unknown): PolicyPatchResult {
 
 /** The default policy overlaid with each layer in order (site, room, device). */
 export function resolvePolicy(layers: readonly PolicyPatch[]): Policy {
-  const merged: Policy = { ...defaultPolicy, signInTitlePatterns: [...defaultPolicy.signInTitlePatterns], noCaptureCategories: [...defaultPolicy.noCaptureCategories] };
+  const merged: Policy = {
+    ...defaultPolicy,
+    signInTitlePatterns: [...defaultPolicy.signInTitlePatterns],
+    noCaptureCategories: [...defaultPolicy.noCaptureCategories],
+  };
   for (const layer of layers) Object.assign(merged, layer);
   return merged;
 }

@@ -12,7 +12,10 @@ export interface DevicePlacement {
 
 export async function devicePlacements(db: Db, deviceIds: readonly string[]): Promise<DevicePlacement[]> {
   if (deviceIds.length === 0) return [];
-  return db.select({ id: devices.id, siteId: devices.siteId, roomId: devices.roomId }).from(devices).where(inArray(devices.id, [...deviceIds]));
+  return db
+    .select({ id: devices.id, siteId: devices.siteId, roomId: devices.roomId })
+    .from(devices)
+    .where(inArray(devices.id, [...deviceIds]));
 }
 
 /** Every stored layer that applies to any of these sites, rooms or devices. */
@@ -26,7 +29,10 @@ export async function layersFor(db: Db, ids: { siteIds: readonly string[]; roomI
   add('room', ids.roomIds);
   add('device', ids.deviceIds);
   if (conditions.length === 0) return [];
-  return db.select().from(policies).where(or(...conditions));
+  return db
+    .select()
+    .from(policies)
+    .where(or(...conditions));
 }
 
 export async function findLayer(db: Db, scope: PolicyScope, scopeId: string): Promise<PolicyRow | undefined> {

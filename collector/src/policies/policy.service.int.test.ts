@@ -67,7 +67,11 @@ describe('PolicyService', () => {
       code: 'policy-invalid',
       message: expect.stringContaining('idleLockMinutes') as unknown as string,
     });
-    expect(await service.setPolicy('room', estate.roomA, { idleLockMinuts: 5 }, cliActor)).toEqual({ ok: false, code: 'policy-invalid', message: 'unknown setting "idleLockMinuts"' });
+    expect(await service.setPolicy('room', estate.roomA, { idleLockMinuts: 5 }, cliActor)).toEqual({
+      ok: false,
+      code: 'policy-invalid',
+      message: 'unknown setting "idleLockMinuts"',
+    });
     expect(await service.setPolicy('room', '01JNOSUCHROOM0000000000000', { idleLockMinutes: 5 }, cliActor)).toMatchObject({ ok: false, code: 'scope-unknown' });
     expect(await database.db.select().from(policies)).toEqual([]);
   });

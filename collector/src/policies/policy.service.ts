@@ -64,7 +64,10 @@ export class PolicyService implements PolicyProvider {
     };
     const policies = new Map<string, Policy>();
     for (const placement of placements) {
-      policies.set(placement.id, resolvePolicy([...layerOf('site', placement.siteId), ...layerOf('room', placement.roomId), ...layerOf('device', placement.id)]));
+      policies.set(
+        placement.id,
+        resolvePolicy([...layerOf('site', placement.siteId), ...layerOf('room', placement.roomId), ...layerOf('device', placement.id)]),
+      );
     }
     return policies;
   }

@@ -42,18 +42,20 @@ describe('parseCsv', () => {
 
 describe('proposeMapping', () => {
   it('maps SIMS, Arbor and Bromcom headers and leaves unknown columns out', () => {
-    expect(proposeMapping(['UPN', 'Legal Forename', 'Legal Surname', 'Preferred Forename', 'Preferred Surname', 'Year', 'Reg Group', 'Username', 'Email', 'Dietary Needs'])).toEqual([
-      'misId',
-      'legalGivenName',
-      'legalFamilyName',
-      'givenName',
-      'familyName',
-      'yearGroup',
-      'tutorGroup',
-      'osUsername',
-      'microsoftAccount',
-      'ignore',
-    ]);
+    expect(
+      proposeMapping([
+        'UPN',
+        'Legal Forename',
+        'Legal Surname',
+        'Preferred Forename',
+        'Preferred Surname',
+        'Year',
+        'Reg Group',
+        'Username',
+        'Email',
+        'Dietary Needs',
+      ]),
+    ).toEqual(['misId', 'legalGivenName', 'legalFamilyName', 'givenName', 'familyName', 'yearGroup', 'tutorGroup', 'osUsername', 'microsoftAccount', 'ignore']);
     expect(proposeMapping(['Admission Number', 'First Name', 'Last Name', 'Year Group', 'Form', 'Class 1', 'Class 2', 'Google Email'])).toEqual([
       'misId',
       'givenName',
@@ -78,7 +80,16 @@ describe('usernames', () => {
 
 describe('readPupils', () => {
   it('normalises year groups and refuses what is not one', () => {
-    expect(['Year 7', 'Y10', 'yr 11', '7', 'NC Year 12', 'R', 'Reception', 'N1'].map(normaliseYearGroup)).toEqual(['Year 7', 'Year 10', 'Year 11', 'Year 7', 'Year 12', 'Reception', 'Reception', 'Nursery']);
+    expect(['Year 7', 'Y10', 'yr 11', '7', 'NC Year 12', 'R', 'Reception', 'N1'].map(normaliseYearGroup)).toEqual([
+      'Year 7',
+      'Year 10',
+      'Year 11',
+      'Year 7',
+      'Year 12',
+      'Reception',
+      'Reception',
+      'Nursery',
+    ]);
     expect(normaliseYearGroup('Year 15')).toBeUndefined();
     expect(normaliseYearGroup('Blue')).toBeUndefined();
   });
@@ -99,8 +110,29 @@ describe('readPupils', () => {
     const table = parseCsv(messy);
     const { pupils, problems } = readPupils(table, proposeMapping(table.header));
     expect(pupils).toEqual([
-      { row: 2, misId: 'A1', givenName: 'Jon', familyName: 'Smith', yearGroup: 'Year 7', tutorGroup: '7AB', classes: ['7A/Ma1', '7A/En2'], accounts: [{ kind: 'os', username: 'jsmith' }, { kind: 'microsoft', username: 'jon.smith@school.org' }] },
-      { row: 5, misId: 'A2', givenName: 'Aoife', familyName: "O'Brien, Jr", yearGroup: 'Year 8', tutorGroup: '8CD', classes: ['8B/Ma2', '8B/Sc1'], accounts: [{ kind: 'os', username: 'aobrien' }] },
+      {
+        row: 2,
+        misId: 'A1',
+        givenName: 'Jon',
+        familyName: 'Smith',
+        yearGroup: 'Year 7',
+        tutorGroup: '7AB',
+        classes: ['7A/Ma1', '7A/En2'],
+        accounts: [
+          { kind: 'os', username: 'jsmith' },
+          { kind: 'microsoft', username: 'jon.smith@school.org' },
+        ],
+      },
+      {
+        row: 5,
+        misId: 'A2',
+        givenName: 'Aoife',
+        familyName: "O'Brien, Jr",
+        yearGroup: 'Year 8',
+        tutorGroup: '8CD',
+        classes: ['8B/Ma2', '8B/Sc1'],
+        accounts: [{ kind: 'os', username: 'aobrien' }],
+      },
       { row: 7, misId: 'A4', givenName: 'Megan', familyName: 'Jones', yearGroup: null, tutorGroup: '10GH', classes: [], accounts: [] },
     ]);
     expect(problems.map((problem) => [problem.row, problem.code])).toEqual([

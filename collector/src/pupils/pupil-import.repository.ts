@@ -58,7 +58,11 @@ export async function applyImport(tx: Executor, plan: ImportPlan, problems: Impo
         if (held !== undefined) releaseIds.push(held.id);
         return true;
       }
-      problems.push({ row: pupil.row, code: 'username-taken', message: `Row ${pupil.row} (${pupil.misId}): ${account.kind} username "${account.username}" belongs to another pupil not in this file; left out.` });
+      problems.push({
+        row: pupil.row,
+        code: 'username-taken',
+        message: `Row ${pupil.row} (${pupil.misId}): ${account.kind} username "${account.username}" belongs to another pupil not in this file; left out.`,
+      });
       return false;
     });
     const accounts = [...kept.map(({ kind, username }) => ({ kind, username })), ...fromFile];
@@ -87,7 +91,11 @@ export async function applyImport(tx: Executor, plan: ImportPlan, problems: Impo
       before.tutorGroup !== values.tutorGroup ||
       sorted(before.classes) !== sorted(values.classes) ||
       before.status !== 'active';
-    if (detailsChanged) await tx.update(pupils).set({ ...values, status: 'active', leftAt: null, updatedAt: plan.now }).where(eq(pupils.id, before.id));
+    if (detailsChanged)
+      await tx
+        .update(pupils)
+        .set({ ...values, status: 'active', leftAt: null, updatedAt: plan.now })
+        .where(eq(pupils.id, before.id));
     if (accountsChanged) {
       replaceFor.push(before.id);
       for (const account of accounts) inserts.push({ ...account, pupilId: before.id });
@@ -102,12 +110,26 @@ export async function applyImport(tx: Executor, plan: ImportPlan, problems: Impo
 
   if (plan.full) {
     const leaving = existing.filter((row) => row.status === 'active' && !inFile.has(row.misId)).map((row) => row.id);
-    if (leaving.length > 0) await tx.update(pupils).set({ status: 'left', leftAt: plan.now, updatedAt: plan.now }).where(and(inArray(pupils.id, leaving), eq(pupils.status, 'active')));
+    if (leaving.length > 0)
+      await tx
+        .update(pupils)
+        .set({ status: 'left', leftAt: plan.now, updatedAt: plan.now })
+        .where(and(inArray(pupils.id, leaving), eq(pupils.status, 'active')));
     counts.left = leaving.length;
   }
   const [run] = await tx
     .insert(pupilImportRuns)
-    .values({ siteId: plan.siteId, actorUserId: plan.actor.userId, actorLabel: plan.actor.label, fileName: plan.fileName, fullImport: plan.full, rows: plan.rows, ...counts, problems, createdAt: plan.now })
+    .values({
+      siteId: plan.siteId,
+      actorUserId: plan.actor.userId,
+      actorLabel: plan.actor.label,
+      fileName: plan.fileName,
+      fullImport: plan.full,
+      rows: plan.rows,
+      ...counts,
+      problems,
+      createdAt: plan.now,
+    })
     .returning({ id: pupilImportRuns.id });
   if (run === undefined) throw new Error('import run insert returned nothing');
   return { runId: run.id, rows: plan.rows, ...counts, problems };

@@ -29,13 +29,17 @@ async function assertSiteExists(context: AdminContext, siteId: string): Promise<
   if (site === undefined) throw notFound('site', siteId);
 }
 
-export async function previewImport(context: AdminContext, request: { siteId: string; csv: string; mapping?: readonly PupilField[] | undefined }): Promise<PupilImportPreview> {
+export async function previewImport(
+  context: AdminContext,
+  request: { siteId: string; csv: string; mapping?: readonly PupilField[] | undefined },
+): Promise<PupilImportPreview> {
   await assertSiteExists(context, request.siteId);
   const table = tableOf(request.csv);
   const proposed = proposeMapping(table.header);
   const mapping = request.mapping?.length === table.header.length ? [...request.mapping] : proposed;
   const { pupils, problems } = readPupils(table, mapping);
-  if (!mapping.includes('misId')) problems.unshift({ row: null, code: 'missing-key', message: 'No column holds the UPN or MIS id: choose one before importing.' });
+  if (!mapping.includes('misId'))
+    problems.unshift({ row: null, code: 'missing-key', message: 'No column holds the UPN or MIS id: choose one before importing.' });
   return {
     delimiter: table.delimiter,
     columns: table.header.map((header, index) => ({
@@ -100,7 +104,17 @@ export async function runImport(
       action: 'pupils.import',
       targetType: 'site',
       targetId: request.siteId,
-      detail: { runId: result.runId, fileName: request.fileName ?? null, full: request.full, rows: result.rows, added: result.added, updated: result.updated, unchanged: result.unchanged, left: result.left, problems: result.problems.length },
+      detail: {
+        runId: result.runId,
+        fileName: request.fileName ?? null,
+        full: request.full,
+        rows: result.rows,
+        added: result.added,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        left: result.left,
+        problems: result.problems.length,
+      },
     });
     return result;
   });

@@ -83,7 +83,10 @@ export async function pupilsForAlerts(db: Db, alertIds: readonly string[]): Prom
 }
 
 /** The pupil at each device (its site from the device row), in the same order: one query for a wall of tiles. */
-export async function pupilsForDevices(db: Db, logins: readonly { deviceId: string; osUser: string | null; profileEmail: string | null }[]): Promise<(PupilRef | null)[]> {
+export async function pupilsForDevices(
+  db: Db,
+  logins: readonly { deviceId: string; osUser: string | null; profileEmail: string | null }[],
+): Promise<(PupilRef | null)[]> {
   if (logins.length === 0) return [];
   const input = JSON.stringify(logins.map((login, index) => ({ i: index, d: login.deviceId, u: login.osUser, e: login.profileEmail })));
   const result = await db.execute<{ i: number; pupil: PupilRef | null }>(sql`

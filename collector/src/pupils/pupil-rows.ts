@@ -29,10 +29,18 @@ function splitFullName(full: string): { givenName: string; familyName: string } 
   return space < 0 ? { givenName: name, familyName: '' } : { givenName: name.slice(0, space), familyName: name.slice(space + 1) };
 }
 
-const splitList = (value: string): string[] => value.split(/[,;|]/).map((part) => part.trim()).filter((part) => part !== '');
+const splitList = (value: string): string[] =>
+  value
+    .split(/[,;|]/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 
 function sameAccounts(a: MappedPupil['accounts'], b: MappedPupil['accounts']): boolean {
-  const key = (list: MappedPupil['accounts']) => list.map((account) => `${account.kind}:${account.username}`).sort().join('\n');
+  const key = (list: MappedPupil['accounts']) =>
+    list
+      .map((account) => `${account.kind}:${account.username}`)
+      .sort()
+      .join('\n');
   return key(a) === key(b);
 }
 
@@ -87,7 +95,12 @@ function readRow(fields: readonly string[], mapping: readonly PupilField[], row:
   const rawYear = one('yearGroup');
   if (rawYear !== '') {
     yearGroup = normaliseYearGroup(rawYear) ?? null;
-    if (yearGroup === null) problems.push({ row, code: 'bad-year-group', message: `Row ${row} (${misId}): year group "${rawYear}" is not a year (Nursery, Reception, Year 1–14); imported without a year group.` });
+    if (yearGroup === null)
+      problems.push({
+        row,
+        code: 'bad-year-group',
+        message: `Row ${row} (${misId}): year group "${rawYear}" is not a year (Nursery, Reception, Year 1–14); imported without a year group.`,
+      });
   }
   const accounts: MappedPupil['accounts'] = [];
   const os = one('osUsername');
@@ -96,11 +109,15 @@ function readRow(fields: readonly string[], mapping: readonly PupilField[], row:
     if (username === '') problems.push({ row, code: 'bad-username', message: `Row ${row} (${misId}): username "${os}" is empty once its domain is removed.` });
     else accounts.push({ kind: 'os', username });
   }
-  for (const [field, kind] of [['googleAccount', 'google'], ['microsoftAccount', 'microsoft']] as const) {
+  for (const [field, kind] of [
+    ['googleAccount', 'google'],
+    ['microsoftAccount', 'microsoft'],
+  ] as const) {
     const raw = one(field);
     if (raw === '') continue;
     const username = emailAccountName(raw);
-    if (username === undefined) problems.push({ row, code: 'bad-username', message: `Row ${row} (${misId}): ${kind} account "${raw}" is not an e-mail address; left out.` });
+    if (username === undefined)
+      problems.push({ row, code: 'bad-username', message: `Row ${row} (${misId}): ${kind} account "${raw}" is not an e-mail address; left out.` });
     else accounts.push({ kind, username });
   }
   return {
@@ -118,14 +135,24 @@ function readRow(fields: readonly string[], mapping: readonly PupilField[], row:
 /** Every pupil in `table` under `mapping`, merged by key, with a username claimed by two pupils kept by the first. */
 export function readPupils(table: CsvTable, mapping: readonly PupilField[]): ReadPupils {
   const problems: ImportProblem[] = [];
-  if (table.unclosedQuoteAt !== null) problems.push({ row: table.unclosedQuoteAt, code: 'unclosed-quote', message: `Row ${table.unclosedQuoteAt}: a quoted field is never closed; the rest of the file was read as one field.` });
+  if (table.unclosedQuoteAt !== null)
+    problems.push({
+      row: table.unclosedQuoteAt,
+      code: 'unclosed-quote',
+      message: `Row ${table.unclosedQuoteAt}: a quoted field is never closed; the rest of the file was read as one field.`,
+    });
   table.header.forEach((header, index) => {
-    if ((mapping[index] ?? 'ignore') === 'ignore') problems.push({ row: null, code: 'unknown-column', message: `Column "${header || `#${index + 1}`}" is not imported.` });
+    if ((mapping[index] ?? 'ignore') === 'ignore')
+      problems.push({ row: null, code: 'unknown-column', message: `Column "${header || `#${index + 1}`}" is not imported.` });
   });
   const byKey = new Map<string, MappedPupil>();
   for (const record of table.records) {
     if (record.fields.length !== table.header.length) {
-      problems.push({ row: record.line, code: 'ragged-row', message: `Row ${record.line}: ${record.fields.length} fields where the header has ${table.header.length}.` });
+      problems.push({
+        row: record.line,
+        code: 'ragged-row',
+        message: `Row ${record.line}: ${record.fields.length} fields where the header has ${table.header.length}.`,
+      });
     }
     const pupil = readRow(record.fields, mapping, record.line, problems);
     if (pupil === undefined) continue;
@@ -137,7 +164,11 @@ export function readPupils(table: CsvTable, mapping: readonly PupilField[]): Rea
       problems.push({ row: record.line, code: 'duplicate-row', message: `Row ${record.line} repeats row ${earlier.row} (${pupil.misId}); merged.` });
     } else {
       byKey.set(key, merge(earlier, pupil));
-      problems.push({ row: record.line, code: 'conflicting-row', message: `Row ${record.line} has the same UPN / MIS id as row ${earlier.row} (${pupil.misId}) with different details; merged into row ${earlier.row}, which wins where both have a value.` });
+      problems.push({
+        row: record.line,
+        code: 'conflicting-row',
+        message: `Row ${record.line} has the same UPN / MIS id as row ${earlier.row} (${pupil.misId}) with different details; merged into row ${earlier.row}, which wins where both have a value.`,
+      });
     }
   }
   const owners = new Map<string, MappedPupil>();

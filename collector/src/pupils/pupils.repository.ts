@@ -11,7 +11,10 @@ type PupilTableRow = typeof pupils.$inferSelect;
 
 async function withAccounts(db: Db, rows: readonly PupilTableRow[]): Promise<PupilRow[]> {
   const ids = rows.map((row) => row.id);
-  const accounts = ids.length === 0 ? [] : await db.select().from(pupilAccounts).where(inArray(pupilAccounts.pupilId, ids)).orderBy(asc(pupilAccounts.kind), asc(pupilAccounts.username));
+  const accounts =
+    ids.length === 0
+      ? []
+      : await db.select().from(pupilAccounts).where(inArray(pupilAccounts.pupilId, ids)).orderBy(asc(pupilAccounts.kind), asc(pupilAccounts.username));
   return rows.map((row) => ({
     id: row.id,
     siteId: row.siteId,
@@ -36,7 +39,10 @@ export interface PupilSearch {
 
 /** Pupils by surname, forename; `q` matches names, UPN, groups and usernames. */
 export async function listPupils(db: Db, search: PupilSearch): Promise<{ pupils: PupilRow[]; total: number }> {
-  const conditions: (SQL | undefined)[] = [search.siteId === null ? undefined : eq(pupils.siteId, search.siteId), search.status === 'all' ? undefined : eq(pupils.status, search.status)];
+  const conditions: (SQL | undefined)[] = [
+    search.siteId === null ? undefined : eq(pupils.siteId, search.siteId),
+    search.status === 'all' ? undefined : eq(pupils.status, search.status),
+  ];
   const q = search.q?.trim();
   if (q !== undefined && q !== '') {
     const like = `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
@@ -54,7 +60,10 @@ export async function listPupils(db: Db, search: PupilSearch): Promise<{ pupils:
   const where = and(...conditions);
   const [rows, [counted]] = await Promise.all([
     db.select().from(pupils).where(where).orderBy(asc(pupils.familyName), asc(pupils.givenName), asc(pupils.id)).limit(search.limit),
-    db.select({ total: sql<number>`count(*)::int` }).from(pupils).where(where),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(pupils)
+      .where(where),
   ]);
   return { pupils: await withAccounts(db, rows), total: counted?.total ?? 0 };
 }
@@ -74,10 +83,21 @@ export function alertsOfPupil(pupil: Pick<PupilRow, 'id' | 'siteId'>): SQL {
  * login shows there) and from alerts in categories that are NOT restricted — a restricted
  * alert's OS user is withheld from IT, so it must not surface here either.
  */
-export async function unmatchedUsernames(db: Db, siteId: string | null, openCategories: readonly string[], now: Date): Promise<UnmatchedUsernamesResponse['usernames']> {
+export async function unmatchedUsernames(
+  db: Db,
+  siteId: string | null,
+  openCategories: readonly string[],
+  now: Date,
+): Promise<UnmatchedUsernamesResponse['usernames']> {
   const since = new Date(now.getTime() - 30 * 24 * 3600_000);
   const siteFilter = siteId === null ? sql`true` : sql`site_id = ${siteId}`;
-  const alertCategories = openCategories.length === 0 ? sql`false` : sql`a.category in (${sql.join(openCategories.map((category) => sql`${category}`), sql`, `)})`;
+  const alertCategories =
+    openCategories.length === 0
+      ? sql`false`
+      : sql`a.category in (${sql.join(
+          openCategories.map((category) => sql`${category}`),
+          sql`, `,
+        )})`;
   const result = await db.execute<{ site_id: string; username: string; source: 'alert' | 'activity'; last_seen: Date | string; seen: number }>(sql`
     with seen as (
       select a.site_id, a.os_user as username, 'alert' as source, max(a.ts) as last_seen, count(*)::int as seen
@@ -93,11 +113,20 @@ export async function unmatchedUsernames(db: Db, siteId: string | null, openCate
      where ${siteFilter} and ${pupilMatchSql(sql`seen.site_id`, sql`seen.username`)} is null
      order by last_seen desc
      limit 500`);
-  return result.rows.map((row) => ({ siteId: row.site_id, username: row.username, source: row.source, lastSeenAt: new Date(row.last_seen).toISOString(), count: row.seen }));
+  return result.rows.map((row) => ({
+    siteId: row.site_id,
+    username: row.username,
+    source: row.source,
+    lastSeenAt: new Date(row.last_seen).toISOString(),
+    count: row.seen,
+  }));
 }
 
 /** Retention: pupils who left more than `days` ago are deleted (their accounts with them). */
 export async function deleteLeaversBefore(db: Db, cutoff: Date): Promise<number> {
-  const deleted = await db.delete(pupils).where(and(eq(pupils.status, 'left'), sql`${pupils.leftAt} < ${cutoff}`)).returning({ id: pupils.id });
+  const deleted = await db
+    .delete(pupils)
+    .where(and(eq(pupils.status, 'left'), sql`${pupils.leftAt} < ${cutoff}`))
+    .returning({ id: pupils.id });
   return deleted.length;
 }

@@ -39,7 +39,13 @@ const preview = async (csv: string) => {
 };
 
 const importCsv = async (csv: string, mapping: readonly PupilField[], extra: { full?: boolean } = {}) => {
-  const response = await call(t, await staff(t, 'admin'), 'POST', '/api/pupils/import', { siteId: t.estate.siteId, csv, mapping, fileName: 'sims.csv', ...extra });
+  const response = await call(t, await staff(t, 'admin'), 'POST', '/api/pupils/import', {
+    siteId: t.estate.siteId,
+    csv,
+    mapping,
+    fileName: 'sims.csv',
+    ...extra,
+  });
   expect(response.statusCode, response.body).toBe(200);
   return pupilImportResultSchema.parse(response.json());
 };
@@ -60,8 +66,30 @@ describe('preview and import of a messy MIS export', () => {
   it('previews: detected columns, the proposed mapping, the first rows read, every problem by row; nothing written', async () => {
     const result = await preview(messy);
     expect(result.delimiter).toBe(',');
-    expect(result.columns.map((column) => column.header)).toEqual(['UPN', 'Legal Surname', 'Legal Forename', 'Preferred Forename', 'Year', 'Reg Group', 'Classes', 'Username', 'Email', 'Dietary Needs']);
-    expect(result.mapping).toEqual(['misId', 'legalFamilyName', 'legalGivenName', 'givenName', 'yearGroup', 'tutorGroup', 'classes', 'osUsername', 'microsoftAccount', 'ignore']);
+    expect(result.columns.map((column) => column.header)).toEqual([
+      'UPN',
+      'Legal Surname',
+      'Legal Forename',
+      'Preferred Forename',
+      'Year',
+      'Reg Group',
+      'Classes',
+      'Username',
+      'Email',
+      'Dietary Needs',
+    ]);
+    expect(result.mapping).toEqual([
+      'misId',
+      'legalFamilyName',
+      'legalGivenName',
+      'givenName',
+      'yearGroup',
+      'tutorGroup',
+      'classes',
+      'osUsername',
+      'microsoftAccount',
+      'ignore',
+    ]);
     expect(result.rowCount).toBe(5);
     expect(result.rows.map((row) => [row.misId, row.givenName, row.familyName, row.yearGroup])).toEqual([
       ['A100', 'Jon', 'Smith', 'Year 7'],
@@ -89,7 +117,10 @@ describe('preview and import of a messy MIS export', () => {
       ['A200', 'Aoife', "O'Brien, Jr", 'Year 8', '8CD', ['8B/Ma2'], 'active'],
       ['A400', 'Megan', 'Jones', null, '10GH', [], 'active'],
     ]);
-    const accounts = await t.database.db.select({ kind: pupilAccounts.kind, username: pupilAccounts.username }).from(pupilAccounts).orderBy(pupilAccounts.username);
+    const accounts = await t.database.db
+      .select({ kind: pupilAccounts.kind, username: pupilAccounts.username })
+      .from(pupilAccounts)
+      .orderBy(pupilAccounts.username);
     expect(accounts).toEqual([
       { kind: 'os', username: 'aobrien' },
       { kind: 'microsoft', username: 'jon.smith@school.org' },
@@ -104,11 +135,9 @@ describe('preview and import of a messy MIS export', () => {
   });
 
   it('re-imports without duplicating: unchanged rows stay, changes update by UPN, missing pupils are marked left', async () => {
-    const next = [
-      'UPN;Preferred Forename;Legal Surname;Year;Reg Group;Username',
-      'A100;Jon;Smith;Year 8;8AB;jsmith',
-      'A500;Sam;Lee;Year 7;7XY;slee',
-    ].join('\n');
+    const next = ['UPN;Preferred Forename;Legal Surname;Year;Reg Group;Username', 'A100;Jon;Smith;Year 8;8AB;jsmith', 'A500;Sam;Lee;Year 7;7XY;slee'].join(
+      '\n',
+    );
     const result = await importCsv(next, ['misId', 'givenName', 'familyName', 'yearGroup', 'tutorGroup', 'osUsername']);
     expect(result).toMatchObject({ added: 1, updated: 1, unchanged: 0, left: 2 });
     const rows = await pupilRows();
@@ -119,10 +148,19 @@ describe('preview and import of a messy MIS export', () => {
       ['A500', 'Year 7', 'active', true],
     ]);
     // The file had no e-mail column: Jon keeps his Microsoft account.
-    const jonAccounts = await t.database.db.select({ username: pupilAccounts.username }).from(pupilAccounts).innerJoin(pupils, eq(pupils.id, pupilAccounts.pupilId)).where(eq(pupils.misId, 'A100'));
+    const jonAccounts = await t.database.db
+      .select({ username: pupilAccounts.username })
+      .from(pupilAccounts)
+      .innerJoin(pupils, eq(pupils.id, pupilAccounts.pupilId))
+      .where(eq(pupils.misId, 'A100'));
     expect(jonAccounts.map((account) => account.username).sort()).toEqual(['jon.smith@school.org', 'jsmith']);
     // The same file again changes nothing.
-    expect(await importCsv(next, ['misId', 'givenName', 'familyName', 'yearGroup', 'tutorGroup', 'osUsername'])).toMatchObject({ added: 0, updated: 0, unchanged: 2, left: 0 });
+    expect(await importCsv(next, ['misId', 'givenName', 'familyName', 'yearGroup', 'tutorGroup', 'osUsername'])).toMatchObject({
+      added: 0,
+      updated: 0,
+      unchanged: 2,
+      left: 0,
+    });
     expect(await pupilRows()).toHaveLength(4);
   });
 
@@ -182,7 +220,13 @@ describe('the pupil on alerts, tiles and the pupil page', () => {
   it('shows the pupil on an open alert to every triage role', async () => {
     for (const role of ['technician', 'admin', 'dsl'] as const) {
       const list = alertListResponseSchema.parse((await call(t, await staff(t, role), 'GET', '/api/alerts')).json());
-      expect(list.alerts.find((alert) => alert.id === openId)?.pupil).toEqual({ id: jonId, givenName: 'Jon', familyName: 'Smith', yearGroup: 'Year 8', tutorGroup: '8AB' });
+      expect(list.alerts.find((alert) => alert.id === openId)?.pupil).toEqual({
+        id: jonId,
+        givenName: 'Jon',
+        familyName: 'Smith',
+        yearGroup: 'Year 8',
+        tutorGroup: '8AB',
+      });
     }
   });
 
@@ -194,10 +238,17 @@ describe('the pupil on alerts, tiles and the pupil page', () => {
       const detail = await call(t, who, 'GET', `/api/alerts/${restrictedId}`);
       expect(detail.body).not.toContain('Smith');
       const page = await call(t, who, 'GET', `/api/pupils/${jonId}`);
-      if (page.statusCode === 200) expect(pupilPageResponseSchema.parse(page.json()).alerts.find((alert) => alert.id === restrictedId)).toMatchObject({ withheld: true, osUser: null, term: null });
+      if (page.statusCode === 200)
+        expect(pupilPageResponseSchema.parse(page.json()).alerts.find((alert) => alert.id === restrictedId)).toMatchObject({
+          withheld: true,
+          osUser: null,
+          term: null,
+        });
     }
     const dsl = await staff(t, 'dsl');
-    const revealed = alertDetailResponseSchema.parse((await call(t, dsl, 'POST', `/api/alerts/${restrictedId}/reveal`, { reason: 'Form tutor raised a concern today' })).json());
+    const revealed = alertDetailResponseSchema.parse(
+      (await call(t, dsl, 'POST', `/api/alerts/${restrictedId}/reveal`, { reason: 'Form tutor raised a concern today' })).json(),
+    );
     expect(revealed.alert).toMatchObject({ withheld: false, osUser: 'jsmith', pupil: { givenName: 'Jon', familyName: 'Smith' } });
   });
 
@@ -213,7 +264,14 @@ describe('the pupil on alerts, tiles and the pupil page', () => {
     const response = await call(t, dsl, 'GET', `/api/pupils/${jonId}`);
     expect(response.statusCode, response.body).toBe(200);
     const page = pupilPageResponseSchema.parse(response.json());
-    expect(page.pupil).toMatchObject({ misId: 'A100', givenName: 'Jon', accounts: [{ kind: 'microsoft', username: 'jon.smith@school.org' }, { kind: 'os', username: 'jsmith' }] });
+    expect(page.pupil).toMatchObject({
+      misId: 'A100',
+      givenName: 'Jon',
+      accounts: [
+        { kind: 'microsoft', username: 'jon.smith@school.org' },
+        { kind: 'os', username: 'jsmith' },
+      ],
+    });
     expect(page.alerts.map((alert) => alert.id)).toEqual([restrictedId, openId]);
     expect(new Set(page.alerts.map((alert) => alert.deviceId))).toEqual(new Set([t.estate.device.a1, t.estate.device.a2]));
     const audit = await t.database.db.select().from(auditLog).where(eq(auditLog.action, 'pupil.view'));
@@ -245,7 +303,8 @@ describe('the pupil on alerts, tiles and the pupil page', () => {
 
   it('the directory lists and searches pupils by name, UPN, group or username', async () => {
     const dsl = await staff(t, 'dsl');
-    const search = async (query: string) => pupilListResponseSchema.parse((await call(t, dsl, 'GET', `/api/pupils?${query}`)).json()).pupils.map((pupil) => pupil.misId);
+    const search = async (query: string) =>
+      pupilListResponseSchema.parse((await call(t, dsl, 'GET', `/api/pupils?${query}`)).json()).pupils.map((pupil) => pupil.misId);
     expect(await search('')).toEqual(['A600', 'A500', 'A100']);
     expect(await search('q=jon%20smith')).toEqual(['A100']);
     expect(await search('q=slee')).toEqual(['A500']);
@@ -276,7 +335,9 @@ describe('access', () => {
       for (const [method, url, body] of routes) got.push((await call(t, who, method, url, body)).statusCode);
       expect([role, ...got]).toEqual([role, ...statuses]);
     }
-    expect((await call(t, await staff(t, 'dsl'), 'POST', '/api/pupils/import', { siteId: t.estate.siteId, csv: 'UPN\nA1\n', mapping: ['misId'] })).statusCode).toBe(403);
+    expect(
+      (await call(t, await staff(t, 'dsl'), 'POST', '/api/pupils/import', { siteId: t.estate.siteId, csv: 'UPN\nA1\n', mapping: ['misId'] })).statusCode,
+    ).toBe(403);
   });
 
   it('keeps a site-limited technician to their own site', async () => {

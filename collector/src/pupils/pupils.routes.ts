@@ -1,4 +1,11 @@
-import { pupilImportPreviewRequestSchema, pupilImportRequestSchema, pupilListQuerySchema, type PupilListResponse, type PupilPageResponse, type UnmatchedUsernamesResponse } from '@vigil/shared/console';
+import {
+  pupilImportPreviewRequestSchema,
+  pupilImportRequestSchema,
+  pupilListQuerySchema,
+  type PupilListResponse,
+  type PupilPageResponse,
+  type UnmatchedUsernamesResponse,
+} from '@vigil/shared/console';
 import type { FastifyPluginAsync } from 'fastify';
 import { adminContext, auditChange } from '../admin/admin-context.ts';
 import { assertSite, siteLimit } from '../admin/admin-scope.ts';
@@ -63,7 +70,8 @@ export const pupilsRoutes: FastifyPluginAsync<PupilsRoutesOptions> = async (app,
     const context = adminContext(request, db);
     const pupil = await findPupil(db, request.params.pupilId);
     // Another site's pupil answers like a missing one.
-    if (pupil === undefined || (context.user.siteId !== null && context.user.siteId !== pupil.siteId)) throw new AppError('pupil-not-found', 404, 'No such pupil');
+    if (pupil === undefined || (context.user.siteId !== null && context.user.siteId !== pupil.siteId))
+      throw new AppError('pupil-not-found', 404, 'No such pupil');
     const categories = catalog();
     const rows = await listAlertPage(db, alertsOfPupil(pupil), undefined, pageAlertLimit);
     const page = rows.slice(0, pageAlertLimit).sort((a, b) => b.ts.getTime() - a.ts.getTime() || (a.id < b.id ? 1 : -1));

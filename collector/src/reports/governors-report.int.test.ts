@@ -37,7 +37,15 @@ async function seed(): Promise<void> {
   ]);
 
   const at = (index: number): Date => new Date(from.getTime() + (index + 1) * 3_600_000);
-  const statuses = [...Array<string>(10).fill('resolved'), ...Array<string>(6).fill('dismissed'), ...Array<string>(2).fill('escalated'), ...Array<string>(3).fill('new'), 'in-review', 'in-review', 'new'];
+  const statuses = [
+    ...Array<string>(10).fill('resolved'),
+    ...Array<string>(6).fill('dismissed'),
+    ...Array<string>(2).fill('escalated'),
+    ...Array<string>(3).fill('new'),
+    'in-review',
+    'in-review',
+    'new',
+  ];
   // 20 bullying (severity 2): 12 in ICT 1, 8 in ICT 2; 3 self-harm (severity 4) in ICT 1.
   // Users: 15 × pupil01 (Year 9), 6 × pupil02 (Year 10), 2 × nobody (Unknown).
   const ids: string[] = [];
@@ -60,14 +68,31 @@ async function seed(): Promise<void> {
   for (let index = 0; index < 10; index += 1) {
     const delay = index < 8 ? (index + 1) * 10 * minute : 2 * 86_400_000 + index * minute;
     await db.insert(alertEvents).values([
-      { alertId: ids[index] as string, at: new Date(at(index).getTime() + delay), actorLabel: 'dsl1', kind: 'status', fromStatus: 'new', toStatus: 'in-review' },
+      {
+        alertId: ids[index] as string,
+        at: new Date(at(index).getTime() + delay),
+        actorLabel: 'dsl1',
+        kind: 'status',
+        fromStatus: 'new',
+        toStatus: 'in-review',
+      },
       { alertId: ids[index] as string, at: new Date(at(index).getTime() + delay + 5 * minute), actorLabel: 'dsl1', kind: 'note', note: 'later' },
     ]);
   }
-  await db.insert(alertEvents).values({ alertId: ids[10] as string, at: new Date(at(10).getTime() + minute), actorLabel: 'system', kind: 'status', fromStatus: 'new', toStatus: 'dismissed' });
+  await db
+    .insert(alertEvents)
+    .values({
+      alertId: ids[10] as string,
+      at: new Date(at(10).getTime() + minute),
+      actorLabel: 'system',
+      kind: 'status',
+      fromStatus: 'new',
+      toStatus: 'dismissed',
+    });
 
   // Previous period: 6 bullying, severity 3, in ICT 2.
-  for (let index = 0; index < 6; index += 1) await insertAlert(t, { deviceId: b1, ts: new Date(before.getTime() + (index + 1) * 86_400_000), category: 'bullying', severity: 3 });
+  for (let index = 0; index < 6; index += 1)
+    await insertAlert(t, { deviceId: b1, ts: new Date(before.getTime() + (index + 1) * 86_400_000), category: 'bullying', severity: 3 });
   // Outside both periods, and on the other site: never counted for this site.
   await insertAlert(t, { deviceId: a1, ts: to });
   await insertAlert(t, { deviceId: a1, ts: new Date(before.getTime() - 1) });
@@ -88,12 +113,32 @@ async function seed(): Promise<void> {
 
   // Retention: two purge runs in the period, one before; two alerts put under legal hold.
   // Dated rows go straight into the (append-only) audit log, as the purge would have written them then.
-  for (const [when, alertsDeleted] of [[at(2), 11], [at(30), 4], [new Date(before.getTime() + 1000), 99]] as const) {
-    await appendAudit(db, { at: when, actorUserId: null, actorLabel: 'system', action: 'retention.purge', targetType: 'retention', targetId: 'purge', detail: { deleted: { alerts: alertsDeleted, activitySpans: 100 } } });
+  for (const [when, alertsDeleted] of [
+    [at(2), 11],
+    [at(30), 4],
+    [new Date(before.getTime() + 1000), 99],
+  ] as const) {
+    await appendAudit(db, {
+      at: when,
+      actorUserId: null,
+      actorLabel: 'system',
+      action: 'retention.purge',
+      targetType: 'retention',
+      targetId: 'purge',
+      detail: { deleted: { alerts: alertsDeleted, activitySpans: 100 } },
+    });
   }
   for (const id of ids.slice(20, 22)) {
     await db.update(alerts).set({ legalHold: true }).where(eq(alerts.id, id));
-    await appendAudit(db, { at: at(22), actorUserId: null, actorLabel: 'dsl1', action: 'alert.legal-hold', targetType: 'alert', targetId: id, detail: { hold: true } });
+    await appendAudit(db, {
+      at: at(22),
+      actorUserId: null,
+      actorLabel: 'dsl1',
+      action: 'alert.legal-hold',
+      targetType: 'alert',
+      targetId: id,
+      detail: { hold: true },
+    });
   }
 }
 
@@ -114,13 +159,31 @@ async function independentFigures(): Promise<{
   previousTotal: number;
   minutesToFirst: number[];
 }> {
-  const rows = await t.database.db.execute<{ id: string; ts: Date; received_at: Date; category: string; severity: number; room: string | null; status: string; os_user: string | null }>(sql`
+  const rows = await t.database.db.execute<{
+    id: string;
+    ts: Date;
+    received_at: Date;
+    category: string;
+    severity: number;
+    room: string | null;
+    status: string;
+    os_user: string | null;
+  }>(sql`
     select a.id, a.ts, a.received_at, a.category, a.severity, r.name as room, a.status, a.os_user
       from alerts a left join rooms r on r.id = a.room_id
      where a.site_id = ${t.estate.siteId}`);
-  const accounts = await t.database.db.select({ username: pupilAccounts.username, yearGroup: pupils.yearGroup }).from(pupilAccounts).innerJoin(pupils, eq(pupils.id, pupilAccounts.pupilId));
+  const accounts = await t.database.db
+    .select({ username: pupilAccounts.username, yearGroup: pupils.yearGroup })
+    .from(pupilAccounts)
+    .innerJoin(pupils, eq(pupils.id, pupilAccounts.pupilId));
   const events = await t.database.db.select().from(alertEvents);
-  const empty = () => ({ category: new Map<string, number>(), severity: new Map<string, number>(), room: new Map<string, number>(), yearGroup: new Map<string, number>(), outcome: new Map<string, number>() });
+  const empty = () => ({
+    category: new Map<string, number>(),
+    severity: new Map<string, number>(),
+    room: new Map<string, number>(),
+    yearGroup: new Map<string, number>(),
+    outcome: new Map<string, number>(),
+  });
   const now = empty();
   const previous = empty();
   const minutesToFirst: number[] = [];
@@ -137,7 +200,10 @@ async function independentFigures(): Promise<{
     bump(into.severity, `Severity ${row.severity}`);
     bump(into.room, row.room ?? 'No room');
     bump(into.yearGroup, accounts.find((account) => account.username === row.os_user?.toLowerCase())?.yearGroup ?? 'Unknown');
-    bump(into.outcome, { new: 'Open', 'in-review': 'Open', escalated: 'Escalated', dismissed: 'Dismissed (false positive)', resolved: 'Resolved' }[row.status] ?? row.status);
+    bump(
+      into.outcome,
+      { new: 'Open', 'in-review': 'Open', escalated: 'Escalated', dismissed: 'Dismissed (false positive)', resolved: 'Resolved' }[row.status] ?? row.status,
+    );
     if (into === now) {
       const firsts = events.filter((event) => event.alertId === row.id && event.actorLabel !== 'system').map((event) => event.at.getTime());
       if (firsts.length > 0) minutesToFirst.push((Math.min(...firsts) - new Date(row.received_at).getTime()) / minute);
@@ -280,13 +346,15 @@ describe('GET /api/reports/governors', () => {
       ['outcome', report.byOutcome],
     ];
     for (const [dimension, list] of sections) {
-      expect(rows.filter((row) => row[0] === 'alerts' && row[1] === dimension).map((row) => row.slice(2))).toEqual(list.map((row) => [row.label, String(row.count), String(row.previousCount)]));
+      expect(rows.filter((row) => row[0] === 'alerts' && row[1] === dimension).map((row) => row.slice(2))).toEqual(
+        list.map((row) => [row.label, String(row.count), String(row.previousCount)]),
+      );
     }
     expect(find('retention', 'rows_purged', 'alerts')?.[3]).toBe('15');
     expect(rows.every((row) => row.length === 5)).toBe(true);
   });
 
-  it('prints a PDF with the figures, charts\' labels and page numbers', async () => {
+  it("prints a PDF with the figures, charts' labels and page numbers", async () => {
     const response = await call(t, viewer, 'GET', `/api/reports/governors.pdf?${range}`);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/pdf');
@@ -308,7 +376,10 @@ describe('GET /api/reports/governors', () => {
   });
 
   it('audits every download as report.export', async () => {
-    const rows = await t.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'report.export'), eq(auditLog.actorUserId, viewer.user.id)));
+    const rows = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'report.export'), eq(auditLog.actorUserId, viewer.user.id)));
     expect(rows.map((row) => (row.detail as { format: string }).format).sort()).toEqual(['csv', 'json', 'pdf']);
     expect(rows[0]?.detail).toMatchObject({ from: from.toISOString(), to: to.toISOString(), siteId: t.estate.siteId, threshold: 5 });
   });
@@ -322,14 +393,15 @@ describe('GET /api/reports/governors', () => {
   });
 });
 
-describe('who may have the governors\' report', () => {
+describe("who may have the governors' report", () => {
   it('refuses a teacher (403) and keeps a site-bound user to their site', async () => {
     const teacher = await staff(t, 'teacher');
     for (const format of ['', '.csv', '.pdf']) expect((await call(t, teacher, 'GET', `/api/reports/governors${format}?${range}`)).statusCode).toBe(403);
     const outside = await call(t, viewer, 'GET', `/api/reports/governors?${range}&siteId=${t.estate.otherSiteId}`);
     expect(outside.statusCode).toBe(403);
     expect(outside.json().error.code).toBe('site-forbidden');
-    for (const role of ['dsl', 'admin', 'technician'] as const) expect((await call(t, await staff(t, role), 'GET', `/api/reports/governors?${range}`)).statusCode).toBe(200);
+    for (const role of ['dsl', 'admin', 'technician'] as const)
+      expect((await call(t, await staff(t, role), 'GET', `/api/reports/governors?${range}`)).statusCode).toBe(200);
   });
 
   it('lets a trust-wide viewer pick a site, or report on all sites', async () => {

@@ -65,7 +65,10 @@ function cover(doc: Doc, report: GovernorsReport): void {
     ['Alerts this period', cell(summary.alerts)],
     ['Alerts in the previous period', cell(summary.previousAlerts)],
     ['Alerts acted on by staff', cell(summary.actioned)],
-    ['Triaged within a day', summary.triagedWithinDayPercent === null ? cell(summary.triagedWithinDay) : `${cell(summary.triagedWithinDay)} (${summary.triagedWithinDayPercent}%)`],
+    [
+      'Triaged within a day',
+      summary.triagedWithinDayPercent === null ? cell(summary.triagedWithinDay) : `${cell(summary.triagedWithinDay)} (${summary.triagedWithinDayPercent}%)`,
+    ],
     ['Time to first action, median', minutes(summary.medianMinutesToFirstAction)],
     ['Time to first action, 90th percentile', minutes(summary.p90MinutesToFirstAction)],
     ['Screens locked when idle', cell(summary.idleLocks)],
@@ -76,7 +79,12 @@ function cover(doc: Doc, report: GovernorsReport): void {
 
   doc.moveDown(1.5);
   doc.font('body').fontSize(9).fillColor(muted).text(report.suppressionNote, margin, doc.y, { width });
-  doc.moveDown(0.5).text('Alerts are automated flags of what was typed or shown on school computers; an alert is not a finding about a pupil. No pupil is named in this report.', { width });
+  doc
+    .moveDown(0.5)
+    .text(
+      'Alerts are automated flags of what was typed or shown on school computers; an alert is not a finding about a pupil. No pupil is named in this report.',
+      { width },
+    );
 }
 
 function charts(doc: Doc, report: GovernorsReport): void {
@@ -87,7 +95,7 @@ function charts(doc: Doc, report: GovernorsReport): void {
   doc.addPage();
   heading(doc, 'Alerts by severity (5 is the most serious)');
   barChart(doc, report.bySeverity, false);
-  heading(doc, 'Outcome of this period\'s alerts');
+  heading(doc, "Outcome of this period's alerts");
   barChart(doc, report.byOutcome, false);
 }
 
@@ -121,7 +129,11 @@ function heading(doc: Doc, text: string): void {
 function legend(doc: Doc): void {
   const y = doc.y;
   doc.rect(margin, y + 2, 10, 8).fill(nowColour);
-  doc.font('body').fontSize(9).fillColor(ink).text('This period', margin + 14, y);
+  doc
+    .font('body')
+    .fontSize(9)
+    .fillColor(ink)
+    .text('This period', margin + 14, y);
   doc.rect(margin + 90, y + 2, 10, 8).fill(beforeColour);
   doc.fillColor(ink).text('Previous period', margin + 104, y);
   doc.y = y + 16;
@@ -142,19 +154,32 @@ function barChart(doc: Doc, rows: readonly GovernorsReportRow[], compare: boolea
   for (const row of rows) {
     room(doc, compare ? 24 : 18);
     const y = doc.y;
-    doc.font('body').fontSize(9).fillColor(ink).text(row.label, margin, y + (compare ? 4 : 1), { width: labelWidth, align: 'right', lineBreak: false, ellipsis: true });
+    doc
+      .font('body')
+      .fontSize(9)
+      .fillColor(ink)
+      .text(row.label, margin, y + (compare ? 4 : 1), { width: labelWidth, align: 'right', lineBreak: false, ellipsis: true });
     bar(doc, barLeft, y, row.count, scale, barHeight, nowColour);
     if (compare) bar(doc, barLeft, y + barHeight + 1, row.previousCount, scale, barHeight, beforeColour);
     doc.y = y + (compare ? 2 * barHeight + 6 : barHeight + 5);
   }
-  doc.moveTo(barLeft, doc.y).lineTo(barLeft + barSpace, doc.y).lineWidth(0.5).strokeColor(muted).stroke();
+  doc
+    .moveTo(barLeft, doc.y)
+    .lineTo(barLeft + barSpace, doc.y)
+    .lineWidth(0.5)
+    .strokeColor(muted)
+    .stroke();
   doc.y += 4;
 }
 
 function bar(doc: Doc, x: number, y: number, value: ReportCell, scale: number, height: number, colour: string): void {
   const length = typeof value === 'number' ? Math.max(value > 0 ? 1 : 0, value * scale) : 0;
   if (length > 0) doc.rect(x, y, length, height).fill(colour);
-  doc.font('body').fontSize(8).fillColor(ink).text(cell(value), x + length + 4, y + (height - 8) / 2, { lineBreak: false });
+  doc
+    .font('body')
+    .fontSize(8)
+    .fillColor(ink)
+    .text(cell(value), x + length + 4, y + (height - 8) / 2, { lineBreak: false });
 }
 
 function rowTable(doc: Doc, header: readonly string[], rows: readonly GovernorsReportRow[], withChange: boolean): void {
@@ -166,11 +191,20 @@ function rowTable(doc: Doc, header: readonly string[], rows: readonly GovernorsR
     const y = doc.y;
     let x = margin;
     values.forEach((value, index) => {
-      doc.font(bold ? 'bold' : 'body').fontSize(9).fillColor(ink).text(value, x, y, { width: (columns[index] ?? 90) - 6, align: index === 0 ? 'left' : 'right', lineBreak: false, ellipsis: true });
+      doc
+        .font(bold ? 'bold' : 'body')
+        .fontSize(9)
+        .fillColor(ink)
+        .text(value, x, y, { width: (columns[index] ?? 90) - 6, align: index === 0 ? 'left' : 'right', lineBreak: false, ellipsis: true });
       x += columns[index] ?? 90;
     });
     doc.y = y + 14;
-    doc.moveTo(margin, doc.y - 2).lineTo(margin + width, doc.y - 2).lineWidth(0.3).strokeColor(beforeColour).stroke();
+    doc
+      .moveTo(margin, doc.y - 2)
+      .lineTo(margin + width, doc.y - 2)
+      .lineWidth(0.3)
+      .strokeColor(beforeColour)
+      .stroke();
   };
   line(header, true);
   if (rows.length === 0) line(['No alerts', '0', '0', ...(withChange ? ['0'] : [])], false);
@@ -183,7 +217,11 @@ function figureTable(doc: Doc, figures: readonly (readonly [string, string])[], 
   for (const [label, value] of figures) {
     room(doc, 18);
     const y = doc.y;
-    doc.font('body').fontSize(11).fillColor(ink).text(label, margin, y, { width: width - 120, lineBreak: false });
+    doc
+      .font('body')
+      .fontSize(11)
+      .fillColor(ink)
+      .text(label, margin, y, { width: width - 120, lineBreak: false });
     doc.font('bold').text(value, margin + width - 120, y, { width: 120, align: 'right', lineBreak: false });
     doc.y = y + 18;
   }
@@ -200,7 +238,11 @@ function pageNumbers(doc: Doc): void {
     doc.switchToPage(index);
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.font('body').fontSize(8).fillColor(muted).text(`Page ${index + 1} of ${range.count}`, margin, doc.page.height - 30, { width: doc.page.width - 2 * margin, align: 'center', lineBreak: false });
+    doc
+      .font('body')
+      .fontSize(8)
+      .fillColor(muted)
+      .text(`Page ${index + 1} of ${range.count}`, margin, doc.page.height - 30, { width: doc.page.width - 2 * margin, align: 'center', lineBreak: false });
     doc.page.margins.bottom = bottom;
   }
 }

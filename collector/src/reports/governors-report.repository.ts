@@ -107,7 +107,10 @@ export async function governorsFigures(db: Db, range: ReportRange): Promise<RawG
              (select count(*) from alerts a where a.legal_hold and ${site(sql`a.site_id`)})::int as now`),
   ]);
 
-  const roomNames = await roomLabels(db, byRoomRaw.map((row) => row.key).filter((key) => key !== ''));
+  const roomNames = await roomLabels(
+    db,
+    byRoomRaw.map((row) => row.key).filter((key) => key !== ''),
+  );
   const first = firstActions.rows[0];
   const rowsPurged: Record<string, number> = {};
   for (const { detail } of purges.rows) {
@@ -119,10 +122,14 @@ export async function governorsFigures(db: Db, range: ReportRange): Promise<RawG
     alerts: first?.alerts ?? 0,
     previousAlerts: first?.previous ?? 0,
     byCategory,
-    bySeverity: [5, 4, 3, 2, 1].map((severity) => bySeverity.find((row) => row.key === String(severity)) ?? { key: String(severity), count: 0, previousCount: 0 }),
+    bySeverity: [5, 4, 3, 2, 1].map(
+      (severity) => bySeverity.find((row) => row.key === String(severity)) ?? { key: String(severity), count: 0, previousCount: 0 },
+    ),
     byRoom: byRoomRaw.map((row) => ({ ...row, label: row.key === '' ? 'No room' : (roomNames.get(row.key) ?? 'Removed room') })),
     byYearGroup,
-    byOutcome: ['open', 'escalated', 'dismissed', 'resolved'].map((outcome) => byOutcome.find((row) => row.key === outcome) ?? { key: outcome, count: 0, previousCount: 0 }),
+    byOutcome: ['open', 'escalated', 'dismissed', 'resolved'].map(
+      (outcome) => byOutcome.find((row) => row.key === outcome) ?? { key: outcome, count: 0, previousCount: 0 },
+    ),
     actioned: first?.actioned ?? 0,
     triagedWithinDay: first?.within_day ?? 0,
     medianMinutesToFirstAction: first?.median ?? null,
@@ -138,7 +145,12 @@ export async function governorsFigures(db: Db, range: ReportRange): Promise<RawG
 
 async function roomLabels(db: Db, roomIds: readonly string[]): Promise<Map<string, string>> {
   if (roomIds.length === 0) return new Map();
-  const result = await db.execute<{ id: string; name: string }>(sql`select id, name from rooms where id in (${sql.join(roomIds.map((id) => sql`${id}`), sql`, `)})`);
+  const result = await db.execute<{ id: string; name: string }>(
+    sql`select id, name from rooms where id in (${sql.join(
+      roomIds.map((id) => sql`${id}`),
+      sql`, `,
+    )})`,
+  );
   return new Map(result.rows.map((row) => [row.id, row.name]));
 }
 
@@ -151,6 +163,8 @@ export async function siteName(db: Db, siteId: string | null): Promise<string | 
 
 /** The sites a user may report on: their own, or every site when they are trust-wide. */
 export async function reportableSites(db: Db, siteId: string | null): Promise<{ id: string; name: string }[]> {
-  const result = await db.execute<{ id: string; name: string }>(sql`select id, name from sites where ${siteId === null ? sql`true` : sql`id = ${siteId}`} order by name`);
+  const result = await db.execute<{ id: string; name: string }>(
+    sql`select id, name from sites where ${siteId === null ? sql`true` : sql`id = ${siteId}`} order by name`,
+  );
   return result.rows.map((row) => ({ id: row.id, name: row.name }));
 }

@@ -58,7 +58,9 @@ export const governorsReportRoutes: FastifyPluginAsync<ReportsRoutesOptions> = a
   };
 
   const attachment = (reply: FastifyReply, report: GovernorsReport, extension: string): FastifyReply =>
-    reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="governors-report-${report.from.slice(0, 10)}-to-${report.to.slice(0, 10)}.${extension}"`);
+    reply
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="governors-report-${report.from.slice(0, 10)}-to-${report.to.slice(0, 10)}.${extension}"`);
 
   // The sites a user may report on (their own, or every site for a trust-wide user): the report form's choice.
   app.get('/api/reports/sites', async (request, reply) => {
@@ -78,6 +80,8 @@ export const governorsReportRoutes: FastifyPluginAsync<ReportsRoutesOptions> = a
 
   app.get('/api/reports/governors.pdf', async (request, reply) => {
     const report = await build(request, 'pdf');
-    return attachment(reply, report, 'pdf').type('application/pdf').send(await governorsReportPdf(report));
+    return attachment(reply, report, 'pdf')
+      .type('application/pdf')
+      .send(await governorsReportPdf(report));
   });
 };

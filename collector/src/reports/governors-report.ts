@@ -46,7 +46,13 @@ export function publishGovernorsReport(raw: RawGovernorsFigures, frame: ReportFr
     rows.map((row, at) => {
       const count = nowCells.cells[index]?.[at] ?? withheldMark;
       const previousCount = beforeCells.cells[index]?.[at] ?? withheldMark;
-      return { key: row.key, label: row.label, count, previousCount, change: typeof count === 'number' && typeof previousCount === 'number' ? count - previousCount : null };
+      return {
+        key: row.key,
+        label: row.label,
+        count,
+        previousCount,
+        change: typeof count === 'number' && typeof previousCount === 'number' ? count - previousCount : null,
+      };
     });
 
   const actioned = nowCells.cells[5]?.[0] ?? withheldMark;
@@ -67,7 +73,10 @@ export function publishGovernorsReport(raw: RawGovernorsFigures, frame: ReportFr
       medianMinutesToFirstAction: enoughActioned ? roundMinutes(raw.medianMinutesToFirstAction) : null,
       p90MinutesToFirstAction: enoughActioned ? roundMinutes(raw.p90MinutesToFirstAction) : null,
       triagedWithinDay,
-      triagedWithinDayPercent: typeof triagedWithinDay === 'number' && typeof nowCells.total === 'number' && nowCells.total > 0 ? Math.round((1000 * triagedWithinDay) / nowCells.total) / 10 : null,
+      triagedWithinDayPercent:
+        typeof triagedWithinDay === 'number' && typeof nowCells.total === 'number' && nowCells.total > 0
+          ? Math.round((1000 * triagedWithinDay) / nowCells.total) / 10
+          : null,
       idleLocks: suppressCount(raw.idleLocks, threshold),
       teacherLocks: suppressCount(raw.teacherLocks, threshold),
     },

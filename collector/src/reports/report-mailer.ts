@@ -62,12 +62,24 @@ export class ReportMailer {
     const { db } = this.#options;
     const at = this.#now();
     const period = lastFullPeriod(schedule.frequency, at);
-    const detail = { scheduleId: schedule.id, frequency: schedule.frequency, from: period.from.toISOString(), to: period.to.toISOString(), siteId: schedule.siteId, recipients: schedule.recipients };
+    const detail = {
+      scheduleId: schedule.id,
+      frequency: schedule.frequency,
+      from: period.from.toISOString(),
+      to: period.to.toISOString(),
+      siteId: schedule.siteId,
+      recipients: schedule.recipients,
+    };
     try {
       const smtp = await this.#options.smtp();
       if (smtp === undefined) throw new DeliveryError('no SMTP server is set up (Administration → Notifications)');
-      const report = await governorsReportFor(db, this.#options.catalog(), { ...period, siteId: schedule.siteId, threshold: schedule.threshold, generatedAt: at });
-      if (report === undefined) throw new DeliveryError('the schedule\'s site no longer exists');
+      const report = await governorsReportFor(db, this.#options.catalog(), {
+        ...period,
+        siteId: schedule.siteId,
+        threshold: schedule.threshold,
+        generatedAt: at,
+      });
+      if (report === undefined) throw new DeliveryError("the schedule's site no longer exists");
       const pdf = await governorsReportPdf(report);
       const first = report.from.slice(0, 10);
       const last = new Date(period.to.getTime() - 1).toISOString().slice(0, 10);
@@ -83,12 +95,24 @@ export class ReportMailer {
         { filename: `governors-report-${first}-to-${last}.pdf`, content: pdf, contentType: 'application/pdf' },
       ]);
       await recordRun(db, schedule.id, at, null);
-      await appendAudit(db, { ...auditActor(actor), action: 'report.email', targetType: 'report-schedule', targetId: schedule.id, detail: { ...detail, ok: true } });
+      await appendAudit(db, {
+        ...auditActor(actor),
+        action: 'report.email',
+        targetType: 'report-schedule',
+        targetId: schedule.id,
+        detail: { ...detail, ok: true },
+      });
       return { ...period, recipients: schedule.recipients.length };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await recordRun(db, schedule.id, at, message);
-      await appendAudit(db, { ...auditActor(actor), action: 'report.email', targetType: 'report-schedule', targetId: schedule.id, detail: { ...detail, ok: false, error: message } });
+      await appendAudit(db, {
+        ...auditActor(actor),
+        action: 'report.email',
+        targetType: 'report-schedule',
+        targetId: schedule.id,
+        detail: { ...detail, ok: false, error: message },
+      });
       throw error instanceof DeliveryError ? error : new DeliveryError(message, { cause: error });
     }
   }

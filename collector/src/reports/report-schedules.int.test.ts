@@ -40,7 +40,10 @@ describe('report periods', () => {
     const at = new Date('2031-01-15T10:00:00Z');
     expect(lastFullPeriod('monthly', at)).toEqual({ from: new Date('2030-12-01T00:00:00Z'), to: new Date('2031-01-01T00:00:00Z') });
     expect(lastFullPeriod('termly', at)).toEqual({ from: new Date('2030-09-01T00:00:00Z'), to: new Date('2031-01-01T00:00:00Z') });
-    expect(lastFullPeriod('termly', new Date('2031-06-01T00:00:00Z'))).toEqual({ from: new Date('2031-01-01T00:00:00Z'), to: new Date('2031-04-01T00:00:00Z') });
+    expect(lastFullPeriod('termly', new Date('2031-06-01T00:00:00Z'))).toEqual({
+      from: new Date('2031-01-01T00:00:00Z'),
+      to: new Date('2031-04-01T00:00:00Z'),
+    });
     expect(nextSendTime('monthly', at)).toEqual(new Date('2031-02-01T06:00:00Z'));
     expect(nextSendTime('termly', at)).toEqual(new Date('2031-04-01T06:00:00Z'));
     expect(nextSendTime('termly', new Date('2031-09-01T05:00:00Z'))).toEqual(new Date('2031-09-01T06:00:00Z'));
@@ -48,12 +51,21 @@ describe('report periods', () => {
   });
 });
 
-describe('the governors\' report by e-mail', () => {
-  it('an admin schedules it for named recipients and sends it now: a PDF attachment through the school\'s SMTP server, audited', async () => {
-    const created = await call(t, admin, 'POST', '/api/reports/schedules', { recipients: ['Chair@Governors.test', 'clerk@governors.test'], frequency: 'monthly', siteId: t.estate.siteId });
+describe("the governors' report by e-mail", () => {
+  it("an admin schedules it for named recipients and sends it now: a PDF attachment through the school's SMTP server, audited", async () => {
+    const created = await call(t, admin, 'POST', '/api/reports/schedules', {
+      recipients: ['Chair@Governors.test', 'clerk@governors.test'],
+      frequency: 'monthly',
+      siteId: t.estate.siteId,
+    });
     expect(created.statusCode, created.body).toBe(201);
     const schedule = reportScheduleSchema.parse(created.json());
-    expect(schedule).toMatchObject({ siteName: 'Northfield', recipients: ['chair@governors.test', 'clerk@governors.test'], frequency: 'monthly', lastRunAt: null });
+    expect(schedule).toMatchObject({
+      siteName: 'Northfield',
+      recipients: ['chair@governors.test', 'clerk@governors.test'],
+      frequency: 'monthly',
+      lastRunAt: null,
+    });
     expect(Date.parse(schedule.nextRunAt)).toBeGreaterThan(Date.now());
 
     // Last month's alerts: 6 bullying on the site.
@@ -75,7 +87,10 @@ describe('the governors\' report by e-mail', () => {
     const listed = reportSchedulesResponseSchema.parse((await call(t, admin, 'GET', '/api/reports/schedules')).json());
     expect(listed.schedules[0]?.lastRunAt).not.toBeNull();
     expect(listed.schedules[0]?.lastError).toBeNull();
-    const audit = await t.database.db.select().from(auditLog).where(and(eq(auditLog.targetType, 'report-schedule'), eq(auditLog.targetId, schedule.id)));
+    const audit = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetType, 'report-schedule'), eq(auditLog.targetId, schedule.id)));
     expect(audit.map((row) => row.action)).toEqual(['report.schedule-create', 'report.email']);
     expect(audit[1]?.detail).toMatchObject({ ok: true, recipients: ['chair@governors.test', 'clerk@governors.test'] });
 
@@ -91,8 +106,22 @@ describe('the governors\' report by e-mail', () => {
       .returning();
     if (row === undefined) throw new Error('no schedule');
     let smtpUp = true;
-    const settings = { host: smtp.host, port: smtp.port, security: 'starttls' as const, username: mailLogin.username, password: mailLogin.password, from: 'vigil@school.test', caCertificate: smtp.caCertificate };
-    const mailer = new ReportMailer({ db: t.database.db, catalog: () => ({ facts: (id: string) => ({ label: id }) }) as never, smtp: async () => (smtpUp ? settings : undefined), log: t.app.log, now: () => now });
+    const settings = {
+      host: smtp.host,
+      port: smtp.port,
+      security: 'starttls' as const,
+      username: mailLogin.username,
+      password: mailLogin.password,
+      from: 'vigil@school.test',
+      caCertificate: smtp.caCertificate,
+    };
+    const mailer = new ReportMailer({
+      db: t.database.db,
+      catalog: () => ({ facts: (id: string) => ({ label: id }) }) as never,
+      smtp: async () => (smtpUp ? settings : undefined),
+      log: t.app.log,
+      now: () => now,
+    });
     const before = smtp.received.length;
     expect(await mailer.runDue()).toBe(1);
     expect(await mailer.runDue()).toBe(0);
@@ -103,7 +132,10 @@ describe('the governors\' report by e-mail', () => {
     expect(after?.lastRunAt).toEqual(now);
 
     smtpUp = false;
-    await t.database.db.update(reportSchedules).set({ nextRunAt: new Date('2031-02-01T00:00:00Z') }).where(eq(reportSchedules.id, row.id));
+    await t.database.db
+      .update(reportSchedules)
+      .set({ nextRunAt: new Date('2031-02-01T00:00:00Z') })
+      .where(eq(reportSchedules.id, row.id));
     expect(await mailer.runDue()).toBe(0);
     const failed = await findSchedule(t.database.db, row.id);
     expect(failed?.lastError).toContain('no SMTP server');
@@ -114,7 +146,9 @@ describe('the governors\' report by e-mail', () => {
   it('is for admins only, refuses bad recipients, and keeps a site-bound admin to their site', async () => {
     const viewer = await staff(t, 'viewer');
     expect((await call(t, viewer, 'GET', '/api/reports/schedules')).statusCode).toBe(403);
-    expect((await call(t, await staff(t, 'dsl'), 'POST', '/api/reports/schedules', { recipients: ['a@b.test'], frequency: 'monthly', siteId: null })).statusCode).toBe(403);
+    expect(
+      (await call(t, await staff(t, 'dsl'), 'POST', '/api/reports/schedules', { recipients: ['a@b.test'], frequency: 'monthly', siteId: null })).statusCode,
+    ).toBe(403);
     const bad = await call(t, admin, 'POST', '/api/reports/schedules', { recipients: ['not an address'], frequency: 'monthly', siteId: null });
     expect(bad.statusCode).toBe(400);
     expect((await call(t, admin, 'POST', '/api/reports/schedules', { recipients: [], frequency: 'weekly', siteId: null })).statusCode).toBe(400);

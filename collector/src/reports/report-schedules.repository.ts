@@ -51,5 +51,12 @@ export async function claimSchedule(db: Db, schedule: ReportScheduleRow, next: D
 }
 
 export async function recordRun(db: Db, id: string, at: Date, error: string | null): Promise<void> {
-  await db.update(reportSchedules).set({ lastRunAt: at, lastError: error, ...(error === null ? {} : { nextRunAt: sql`least(${reportSchedules.nextRunAt}, ${new Date(at.getTime() + 3_600_000).toISOString()}::timestamptz)` }) }).where(eq(reportSchedules.id, id));
+  await db
+    .update(reportSchedules)
+    .set({
+      lastRunAt: at,
+      lastError: error,
+      ...(error === null ? {} : { nextRunAt: sql`least(${reportSchedules.nextRunAt}, ${new Date(at.getTime() + 3_600_000).toISOString()}::timestamptz)` }),
+    })
+    .where(eq(reportSchedules.id, id));
 }

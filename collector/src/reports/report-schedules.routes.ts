@@ -57,7 +57,15 @@ export const reportSchedulesRoutes: FastifyPluginAsync<ReportSchedulesRoutesOpti
       nextRunAt: nextSendTime(body.frequency, now()),
       createdBy: user.id,
     });
-    await appendAudit(db, { actorUserId: user.id, actorLabel: user.username, action: 'report.schedule-create', targetType: 'report-schedule', targetId: row.id, detail: { siteId: row.siteId, recipients, frequency: row.frequency }, ip: request.ip });
+    await appendAudit(db, {
+      actorUserId: user.id,
+      actorLabel: user.username,
+      action: 'report.schedule-create',
+      targetType: 'report-schedule',
+      targetId: row.id,
+      detail: { siteId: row.siteId, recipients, frequency: row.frequency },
+      ip: request.ip,
+    });
     return reply.code(201).send(scheduleJson({ ...row, siteName: name }));
   });
 
@@ -65,7 +73,15 @@ export const reportSchedulesRoutes: FastifyPluginAsync<ReportSchedulesRoutesOpti
     const schedule = await inReach(request);
     const user = signedInUser(request);
     await deleteSchedule(db, schedule.id);
-    await appendAudit(db, { actorUserId: user.id, actorLabel: user.username, action: 'report.schedule-delete', targetType: 'report-schedule', targetId: schedule.id, detail: { siteId: schedule.siteId, recipients: schedule.recipients }, ip: request.ip });
+    await appendAudit(db, {
+      actorUserId: user.id,
+      actorLabel: user.username,
+      action: 'report.schedule-delete',
+      targetType: 'report-schedule',
+      targetId: schedule.id,
+      detail: { siteId: schedule.siteId, recipients: schedule.recipients },
+      ip: request.ip,
+    });
     return reply.code(204).send();
   });
 

@@ -39,7 +39,9 @@ function newPurge(batchSize = 2): RetentionPurge {
 
 async function span(startedAt: Date): Promise<string> {
   const id = ulid();
-  await database.db.insert(activitySpans).values({ id, deviceId: device.deviceId, app: 'firefox', title: 'BBC Bitesize', startedAt, endedAt: new Date(startedAt.getTime() + 60_000) });
+  await database.db
+    .insert(activitySpans)
+    .values({ id, deviceId: device.deviceId, app: 'firefox', title: 'BBC Bitesize', startedAt, endedAt: new Date(startedAt.getTime() + 60_000) });
   return id;
 }
 
@@ -100,13 +102,22 @@ beforeAll(async () => {
 
   // ── console sessions: ran out long ago (expired or idle) vs recently vs still live
   const [user] = await db.insert(users).values({ username: 'ms.retention', displayName: 'Ms Retention', role: 'admin' }).returning();
-  const session = (id: string, createdAt: Date, expiresAt: Date, lastSeenAt: Date) => ({ idHash: id, userId: user!.id, createdAt, expiresAt, lastSeenAt, csrfToken: 'csrf' });
-  await db.insert(sessions).values([
-    session('expired-long-ago', ago(45), ago(44.5), ago(44.9)),
-    session('idle-long-ago', ago(31, 60 * 60_000), ago(30), ago(31, 60 * 60_000)),
-    session('expired-recently', ago(10), ago(9.5), ago(9.9)),
-    session('live', ago(0, 60 * 60_000), ago(-0.4), ago(0, 60_000)),
-  ]);
+  const session = (id: string, createdAt: Date, expiresAt: Date, lastSeenAt: Date) => ({
+    idHash: id,
+    userId: user!.id,
+    createdAt,
+    expiresAt,
+    lastSeenAt,
+    csrfToken: 'csrf',
+  });
+  await db
+    .insert(sessions)
+    .values([
+      session('expired-long-ago', ago(45), ago(44.5), ago(44.9)),
+      session('idle-long-ago', ago(31, 60 * 60_000), ago(30), ago(31, 60 * 60_000)),
+      session('expired-recently', ago(10), ago(9.5), ago(9.9)),
+      session('live', ago(0, 60 * 60_000), ago(-0.4), ago(0, 60_000)),
+    ]);
   keptSessionIds = ['expired-recently', 'live'];
 
   // ── an ancient audit entry: the audit log is never purged
@@ -121,7 +132,11 @@ afterAll(async () => {
 
 const ids = (rows: Array<{ id: string }>) => rows.map((row) => row.id).sort();
 const partitionNames = async () =>
-  (await database.pool.query<{ name: string }>(`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'activity_spans'::regclass`)).rows.map((row) => row.name);
+  (
+    await database.pool.query<{ name: string }>(
+      `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'activity_spans'::regclass`,
+    )
+  ).rows.map((row) => row.name);
 
 describe('the retention purge', () => {
   let first: PurgeReport;
@@ -145,7 +160,15 @@ describe('the retention purge', () => {
     const names = await partitionNames();
     expect(names).not.toContain('activity_spans_p203011');
     // …and makes the coming months' partitions, so ingest never lands in the default one.
-    expect(names).toEqual(expect.arrayContaining(['activity_spans_p203102', 'activity_spans_p203103', 'activity_spans_p203104', 'activity_spans_p203105', 'activity_spans_default']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'activity_spans_p203102',
+        'activity_spans_p203103',
+        'activity_spans_p203104',
+        'activity_spans_p203105',
+        'activity_spans_default',
+      ]),
+    );
     expect(first.deleted.activityPartitions).toBeGreaterThanOrEqual(1);
     const left = await database.db.select({ id: activitySpans.id }).from(activitySpans);
     expect(ids(left)).toEqual([...kept.spans].sort());
@@ -202,7 +225,18 @@ describe('the retention purge', () => {
   it('deletes nothing on a second run', async () => {
     const outcome = await newPurge(5_000).run('schedule', systemActor);
     if (!outcome.ran) throw new Error('the purge did not run');
-    const zero: PurgeCounts = { activitySpans: 0, activityPartitions: 0, alerts: 0, falsePositives: 0, alertEvents: 0, screenshots: 0, blobs: 0, idleLockEvents: 0, sessions: 0, pupilLeavers: 0 };
+    const zero: PurgeCounts = {
+      activitySpans: 0,
+      activityPartitions: 0,
+      alerts: 0,
+      falsePositives: 0,
+      alertEvents: 0,
+      screenshots: 0,
+      blobs: 0,
+      idleLockEvents: 0,
+      sessions: 0,
+      pupilLeavers: 0,
+    };
     expect(outcome.report.deleted).toEqual(zero);
     expect(outcome.report.errors).toEqual([]);
     const purges = await database.db.select().from(auditLog).where(eq(auditLog.action, 'retention.purge'));
@@ -245,7 +279,12 @@ describe('the retention purge', () => {
     const fresh = await insertAlert(database.db, device, { status: 'new', receivedAt: ago(0), screenshotSha256: reused });
     const outcome = await newPurge().run('manual', systemActor);
     expect(outcome.ran && outcome.report.deleted.alerts).toBe(1);
-    expect(await database.db.select().from(alerts).where(inArray(alerts.id, [old, fresh]))).toHaveLength(1);
+    expect(
+      await database.db
+        .select()
+        .from(alerts)
+        .where(inArray(alerts.id, [old, fresh])),
+    ).toHaveLength(1);
     expect(existsSync(blobPath(dataDir, reused))).toBe(true);
   });
 });

@@ -165,9 +165,10 @@ export async function deleteIdleLockBatch(pool: pg.Pool, cutoff: Date, limit: nu
  */
 export async function deleteSessionsBatch(pool: pg.Pool, cutoff: Date, idleMs: number, limit: number): Promise<number> {
   const idleCutoff = new Date(cutoff.getTime() - idleMs);
-  const result = await pool.query(
-    'delete from sessions where id_hash in (select id_hash from sessions where expires_at < $1 or last_seen_at < $2 limit $3)',
-    [cutoff, idleCutoff, limit],
-  );
+  const result = await pool.query('delete from sessions where id_hash in (select id_hash from sessions where expires_at < $1 or last_seen_at < $2 limit $3)', [
+    cutoff,
+    idleCutoff,
+    limit,
+  ]);
   return result.rowCount ?? 0;
 }

@@ -166,7 +166,18 @@ export class RetentionPurge {
     const ruleOf = (dataClass: RetentionDataClass) => rules.find((rule) => rule.dataClass === dataClass);
     const cutoff = (dataClass: RetentionDataClass): Date =>
       new Date(startedAt.getTime() - (ruleOf(dataClass)?.days ?? defaultRetentionDays[dataClass]) * dayMs);
-    const deleted: PurgeCounts = { activitySpans: 0, activityPartitions: 0, alerts: 0, falsePositives: 0, alertEvents: 0, screenshots: 0, blobs: 0, idleLockEvents: 0, sessions: 0, pupilLeavers: 0 };
+    const deleted: PurgeCounts = {
+      activitySpans: 0,
+      activityPartitions: 0,
+      alerts: 0,
+      falsePositives: 0,
+      alertEvents: 0,
+      screenshots: 0,
+      blobs: 0,
+      idleLockEvents: 0,
+      sessions: 0,
+      pupilLeavers: 0,
+    };
     const purged: RetentionDataClass[] = [];
     const held: RetentionDataClass[] = [];
     const errors: string[] = [];
@@ -177,8 +188,22 @@ export class RetentionPurge {
       ['alerts', () => this.#purgeAlerts('resolved', cutoff('alerts'), deleted)],
       ['false-positives', () => this.#purgeAlerts('dismissed', cutoff('false-positives'), deleted)],
       ['screenshots', () => this.#purgeScreenshots(cutoff('screenshots'), new Date(startedAt.getTime() - this.#orphanGraceMs), deleted, errors)],
-      ['idle-lock-events', () => this.#batches((limit) => deleteIdleLockBatch(this.#database.pool, cutoff('idle-lock-events'), limit), (n) => (deleted.idleLockEvents += n))],
-      ['sessions', () => this.#batches((limit) => deleteSessionsBatch(this.#database.pool, cutoff('sessions'), sessionIdleMs, limit), (n) => (deleted.sessions += n))],
+      [
+        'idle-lock-events',
+        () =>
+          this.#batches(
+            (limit) => deleteIdleLockBatch(this.#database.pool, cutoff('idle-lock-events'), limit),
+            (n) => (deleted.idleLockEvents += n),
+          ),
+      ],
+      [
+        'sessions',
+        () =>
+          this.#batches(
+            (limit) => deleteSessionsBatch(this.#database.pool, cutoff('sessions'), sessionIdleMs, limit),
+            (n) => (deleted.sessions += n),
+          ),
+      ],
       ['pupil-leavers', async () => void (deleted.pupilLeavers += await deleteLeaversBefore(this.#database.db, cutoff('pupil-leavers')))],
     ];
     for (const [dataClass, step] of steps) {
@@ -247,7 +272,10 @@ export class RetentionPurge {
         this.#log.warn({ err: error, partition: partition.name }, 'could not drop an activity partition');
       }
     }
-    await this.#batches((limit) => deleteActivityBatch(pool, cutoff, limit), (n) => (deleted.activitySpans += n));
+    await this.#batches(
+      (limit) => deleteActivityBatch(pool, cutoff, limit),
+      (n) => (deleted.activitySpans += n),
+    );
   }
 
   async #purgeAlerts(status: 'resolved' | 'dismissed', cutoff: Date, deleted: PurgeCounts): Promise<void> {

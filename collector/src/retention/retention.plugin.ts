@@ -88,7 +88,9 @@ const retentionPlugin: FastifyPluginAsync<RetentionPluginOptions> = async (app, 
     const seen = new Set<string>();
     for (const [index, rule] of body.rules.entries()) {
       if (seen.has(rule.dataClass)) {
-        throw new AppError('validation-failed', 400, 'Each data class may appear once', { fields: [{ path: `rules.${index}.dataClass`, message: `${rule.dataClass} appears twice` }] });
+        throw new AppError('validation-failed', 400, 'Each data class may appear once', {
+          fields: [{ path: `rules.${index}.dataClass`, message: `${rule.dataClass} appears twice` }],
+        });
       }
       seen.add(rule.dataClass);
     }
@@ -114,7 +116,13 @@ const retentionPlugin: FastifyPluginAsync<RetentionPluginOptions> = async (app, 
   app.put<{ Params: { alertId: string } }>('/api/alerts/:alertId/legal-hold', async (request): Promise<LegalHoldResponse> => {
     const body = decodeBody(legalHoldRequestSchema, request.body);
     const user = signedInUser(request);
-    const result = await setAlertLegalHold(db, { alertId: request.params.alertId, hold: body.hold, actor: actorOf(request), siteId: user.siteId, ip: request.ip });
+    const result = await setAlertLegalHold(db, {
+      alertId: request.params.alertId,
+      hold: body.hold,
+      actor: actorOf(request),
+      siteId: user.siteId,
+      ip: request.ip,
+    });
     if (result === undefined) throw new AppError('alert-not-found', 404, 'No such alert');
     return result;
   });

@@ -59,7 +59,13 @@ describe('GET /api/retention', () => {
 
 describe('PUT /api/retention', () => {
   it('sets the periods given, keeps the others, and audits the changes as retention.set', async () => {
-    const response = await send('PUT', '/api/retention', admin, { rules: [{ dataClass: 'activity', days: 14 }, { dataClass: 'alerts', days: 730 }, { dataClass: 'sessions', days: 30 }] });
+    const response = await send('PUT', '/api/retention', admin, {
+      rules: [
+        { dataClass: 'activity', days: 14 },
+        { dataClass: 'alerts', days: 730 },
+        { dataClass: 'sessions', days: 30 },
+      ],
+    });
     expect(response.statusCode).toBe(200);
     const body = retentionResponseSchema.parse(response.json());
     expect(body.rules.map((rule) => [rule.dataClass, rule.days])).toEqual([
@@ -77,12 +83,25 @@ describe('PUT /api/retention', () => {
       actorUserId: admin.user.id,
       actorLabel: admin.user.username,
       targetType: 'retention',
-      detail: { changes: [{ dataClass: 'activity', from: 30, to: 14 }, { dataClass: 'alerts', from: 365, to: 730 }] },
+      detail: {
+        changes: [
+          { dataClass: 'activity', from: 30, to: 14 },
+          { dataClass: 'alerts', from: 365, to: 730 },
+        ],
+      },
     });
   });
 
   it.each([
-    ['a class twice', { rules: [{ dataClass: 'activity', days: 10 }, { dataClass: 'activity', days: 20 }] }],
+    [
+      'a class twice',
+      {
+        rules: [
+          { dataClass: 'activity', days: 10 },
+          { dataClass: 'activity', days: 20 },
+        ],
+      },
+    ],
     ['zero days', { rules: [{ dataClass: 'activity', days: 0 }] }],
     ['more than ten years', { rules: [{ dataClass: 'activity', days: 3_651 }] }],
     ['an unknown class', { rules: [{ dataClass: 'audit', days: 10 }] }],
@@ -133,7 +152,12 @@ describe('PUT /api/alerts/:alertId/legal-hold', () => {
     expect(legalHoldResponseSchema.parse(response.json())).toEqual({ alertId: evidence, legalHold: true, screenshotLegalHold: true });
     expect(await screenshotHeld(sha256)).toBe(true);
     const entry = await latestAudit('alert.legal-hold');
-    expect(entry).toMatchObject({ actorUserId: dsl.user.id, targetType: 'alert', targetId: evidence, detail: { hold: true, was: false, screenshotSha256: sha256 } });
+    expect(entry).toMatchObject({
+      actorUserId: dsl.user.id,
+      targetType: 'alert',
+      targetId: evidence,
+      detail: { hold: true, was: false, screenshotSha256: sha256 },
+    });
 
     expect((await send('POST', '/api/retention/purge', admin, {})).statusCode).toBe(200);
     const left = await database.db.select({ id: alerts.id }).from(alerts);
@@ -168,7 +192,12 @@ describe('PUT /api/alerts/:alertId/legal-hold', () => {
     const siteDsl = await signInAs(app, { role: 'dsl', siteId: device.siteId });
     const response = await hold(elsewhere, true, siteDsl);
     expect(response.statusCode).toBe(404);
-    expect((await database.db.select().from(alerts).where(and(eq(alerts.id, elsewhere), eq(alerts.legalHold, true))))).toEqual([]);
+    expect(
+      await database.db
+        .select()
+        .from(alerts)
+        .where(and(eq(alerts.id, elsewhere), eq(alerts.legalHold, true))),
+    ).toEqual([]);
     expect((await hold(elsewhere, true)).statusCode).toBe(200);
   });
 

@@ -66,7 +66,12 @@ describe('the collector over TLS', () => {
 
   it('gives tokens with its pin and the wss:// agent address; the token enrols over TLS and welcome names the keys', async () => {
     const tech = await signInAs(app, { role: 'technician', siteId: null });
-    const response = await app.inject({ method: 'POST', url: '/api/enrolment-tokens', headers: { ...tech.headers, host: 'vigil.school.lan:8080' }, payload: { siteId: estate.siteId, roomId: estate.roomA } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/enrolment-tokens',
+      headers: { ...tech.headers, host: 'vigil.school.lan:8080' },
+      payload: { siteId: estate.siteId, roomId: estate.roomA },
+    });
     expect(response.statusCode).toBe(201);
     const created = createEnrolmentTokenResponseSchema.parse(response.json());
     expect(pinOfToken(created.token)).toBe(material.pin);

@@ -73,7 +73,13 @@ export async function issueCaCertificate(caKeyPem: string, commonName: string, n
 }
 
 /** A server certificate for `serverKeyPem`, covering `names` (DNS names and IP addresses), signed by the CA. */
-export async function issueServerCertificate(input: { caKeyPem: string; caCertPem: string; serverKeyPem: string; names: readonly string[]; now?: Date }): Promise<string> {
+export async function issueServerCertificate(input: {
+  caKeyPem: string;
+  caCertPem: string;
+  serverKeyPem: string;
+  names: readonly string[];
+  now?: Date;
+}): Promise<string> {
   const x509 = await loadX509();
   const now = input.now ?? new Date();
   const ca = new x509.X509Certificate(input.caCertPem);

@@ -10,7 +10,9 @@ export function announceTls(log: Logger, config: CollectorConfig, tls: TlsMateri
   const host = config.publicUrl === undefined ? shownHost : new URL(config.publicUrl).hostname;
   const steps = 'To monitor a PC: pnpm vigil admin create-room --name "ICT 1", then pnpm vigil admin create-token --room "ICT 1", then on the PC: ';
   if (tls === undefined) {
-    log.warn('TLS=off: this collector serves no TLS itself; enrolment tokens carry no key pin. Put a TLS proxy in front and give agents its pin (--pin), or --insecure');
+    log.warn(
+      'TLS=off: this collector serves no TLS itself; enrolment tokens carry no key pin. Put a TLS proxy in front and give agents its pin (--pin), or --insecure',
+    );
     log.info(`${steps}pnpm agent -- --collector wss://<proxy host> --pin <proxy key pin> --enrol-token <token>`);
     return;
   }

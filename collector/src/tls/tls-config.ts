@@ -49,14 +49,16 @@ export function readTlsEnv(env: Env, cwd: string, problems: string[]): TlsConfig
 
   const rawPort = value('TLS_PORT');
   const port = rawPort === undefined ? 8443 : Number(rawPort);
-  if (!/^\d+$/.test(rawPort ?? '8443') || !Number.isInteger(port) || port < 1 || port > 65_535) problems.push(`TLS_PORT must be an integer 1..65535 (got ${JSON.stringify(rawPort)})`);
+  if (!/^\d+$/.test(rawPort ?? '8443') || !Number.isInteger(port) || port < 1 || port > 65_535)
+    problems.push(`TLS_PORT must be an integer 1..65535 (got ${JSON.stringify(rawPort)})`);
   const plainPort = value('PORT') ?? '8080';
   if (String(port) === plainPort) problems.push(`TLS_PORT must differ from PORT (both ${port})`);
 
   const absolute = (path: string | undefined) => (path === undefined ? undefined : isAbsolute(path) ? path : resolve(cwd, path));
   const certFile = absolute(value('TLS_CERT_FILE'));
   const keyFile = absolute(value('TLS_KEY_FILE'));
-  if ((certFile === undefined) !== (keyFile === undefined)) problems.push('TLS_CERT_FILE and TLS_KEY_FILE go together: set both (your certificate) or neither (self-issued)');
+  if ((certFile === undefined) !== (keyFile === undefined))
+    problems.push('TLS_CERT_FILE and TLS_KEY_FILE go together: set both (your certificate) or neither (self-issued)');
 
   const hostnames = list(value('TLS_HOSTNAMES'));
   const badHost = hostnames.find((name) => isIP(name) === 0 && !hostnamePattern.test(name));
@@ -64,7 +66,10 @@ export function readTlsEnv(env: Env, cwd: string, problems: string[]): TlsConfig
 
   const nextPins = list(value('TLS_NEXT_PIN'));
   const badPin = nextPins.find((pin) => !isPin(pin));
-  if (badPin !== undefined) problems.push(`TLS_NEXT_PIN must be comma-separated key pins (43 base64url characters; pnpm vigil admin tls-pin prints one) (got ${JSON.stringify(badPin)})`);
+  if (badPin !== undefined)
+    problems.push(
+      `TLS_NEXT_PIN must be comma-separated key pins (43 base64url characters; pnpm vigil admin tls-pin prints one) (got ${JSON.stringify(badPin)})`,
+    );
 
   return Object.freeze({
     mode: 'on',

@@ -77,7 +77,9 @@ describe('collector TLS material', () => {
     const first = await loadTlsMaterial(config(), log);
     const files = tlsFiles(dataDir);
     await writeFile(join(dataDir, 'cert.pem'), FIXTURE_CERT);
-    const nextKey = createPrivateKey({ key: await readFile(files.caKey, 'utf8') }).export({ type: 'pkcs8', format: 'pem' }).toString();
+    const nextKey = createPrivateKey({ key: await readFile(files.caKey, 'utf8') })
+      .export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     await writeFile(files.nextKey, nextKey, { mode: 0o600 });
     const other = 'A'.repeat(43);
     const material = await loadTlsMaterial(config({ TLS_NEXT_PIN: other, TLS_NEXT_KEY_FILE: join(dataDir, 'cert.pem') }), log);
@@ -108,7 +110,8 @@ describe('collector TLS material', () => {
     const bad = loadConfig({ TLS: 'maybe', TLS_PORT: '99999', TLS_CERT_FILE: '/x.pem', TLS_NEXT_PIN: 'short', TLS_HOSTNAMES: 'bad host' });
     expect(bad.ok).toBe(false);
     const message = bad.ok ? '' : bad.message;
-    for (const name of ['TLS must be on or off', 'TLS_PORT', 'TLS_CERT_FILE and TLS_KEY_FILE', 'TLS_NEXT_PIN', 'TLS_HOSTNAMES']) expect(message).toContain(name);
+    for (const name of ['TLS must be on or off', 'TLS_PORT', 'TLS_CERT_FILE and TLS_KEY_FILE', 'TLS_NEXT_PIN', 'TLS_HOSTNAMES'])
+      expect(message).toContain(name);
     expect(loadConfig({ TLS: 'off' })).toMatchObject({ ok: true, config: { tls: { mode: 'off' } } });
     expect(loadConfig({ PORT: '8443' }).ok).toBe(false);
   });

@@ -63,9 +63,13 @@ async function operatorIdentity(tls: TlsOn, log: Logger): Promise<{ keyPem: stri
     throw new TlsSetupError('tls-cert-invalid', `TLS_CERT_FILE (${certFile}) is not a PEM certificate: ${errorText(error)}`, { cause: error });
   }
   if (!cert.checkPrivateKey(key)) {
-    throw new TlsSetupError('tls-key-mismatch', `TLS_KEY_FILE (${keyFile}) is not the key of the certificate in TLS_CERT_FILE (${certFile}); the server certificate must come first in that file`);
+    throw new TlsSetupError(
+      'tls-key-mismatch',
+      `TLS_KEY_FILE (${keyFile}) is not the key of the certificate in TLS_CERT_FILE (${certFile}); the server certificate must come first in that file`,
+    );
   }
-  if (Date.parse(cert.validTo) < Date.now()) log.warn({ validTo: cert.validTo }, 'TLS_CERT_FILE has expired: agents do not mind (they pin the key), browsers do');
+  if (Date.parse(cert.validTo) < Date.now())
+    log.warn({ validTo: cert.validTo }, 'TLS_CERT_FILE has expired: agents do not mind (they pin the key), browsers do');
   return { keyPem, certPem };
 }
 

@@ -8,5 +8,7 @@ import { createHash, createPublicKey, X509Certificate, type KeyObject } from 'no
  */
 export function spkiPin(source: KeyObject | X509Certificate): string {
   const key = source instanceof X509Certificate ? source.publicKey : source.type === 'private' ? createPublicKey(source) : source;
-  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('base64url');
+  return createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('base64url');
 }

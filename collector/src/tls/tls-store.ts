@@ -105,11 +105,18 @@ export async function loadSelfIssued(dataDir: string, names: readonly string[], 
     if (!(await exists(files.serverKey))) {
       await writeAtomic(files.serverKey, newPrivateKeyPem(), 0o600);
       await rm(files.serverCert, { force: true });
-      log.error({ file: files.serverKey }, 'server.key was missing: made a new key. Agents pinned to the old key refuse this collector until re-enrolled (see README: Agent TLS and pinning)');
+      log.error(
+        { file: files.serverKey },
+        'server.key was missing: made a new key. Agents pinned to the old key refuse this collector until re-enrolled (see README: Agent TLS and pinning)',
+      );
     }
   } catch (error) {
     if (error instanceof TlsSetupError) throw error;
-    throw new TlsSetupError('tls-store-failed', `cannot create the collector's TLS files in ${files.dir}: ${errorText(error)} (set TLS_CERT_FILE/TLS_KEY_FILE, or TLS=off)`, { cause: error });
+    throw new TlsSetupError(
+      'tls-store-failed',
+      `cannot create the collector's TLS files in ${files.dir}: ${errorText(error)} (set TLS_CERT_FILE/TLS_KEY_FILE, or TLS=off)`,
+      { cause: error },
+    );
   }
   const read = async (path: string) => {
     try {

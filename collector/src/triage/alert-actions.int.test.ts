@@ -104,7 +104,7 @@ describe('status changes', () => {
     expect((await stateOf(alertId)).events).toHaveLength(0);
   });
 
-  it('keeps another site\'s alert out of reach (404, unchanged)', async () => {
+  it("keeps another site's alert out of reach (404, unchanged)", async () => {
     const alertId = await alertWith('new');
     for (const [action, payload] of [
       ['status', { status: 'resolved' }],
@@ -132,7 +132,7 @@ describe('notes and assignment', () => {
     expect((await stateOf(alertId)).audit.map((entry) => entry.action)).toEqual(['alert.note']);
   });
 
-  it('assigns to staff of the alert\'s site or trust-wide staff, and nobody else', async () => {
+  it("assigns to staff of the alert's site or trust-wide staff, and nobody else", async () => {
     const alertId = await alertWith('new');
     const trustTech = await createTestUser(t.app, { role: 'technician', siteId: null });
     const teacher = await createTestUser(t.app, { role: 'teacher', siteId: t.estate.siteId });
@@ -217,7 +217,11 @@ describe('bulk', () => {
     const escalated = await alertWith('escalated');
     const otherSite = await alertWith('new', t.estate.device.c1);
     const unknown = '01JNOSUCHALERT000000000000';
-    const response = await call(t, techA, 'POST', '/api/alerts/bulk', { ids: [fresh, escalated, otherSite, unknown, reviewing, fresh], action: 'resolve', note: 'Weekly sweep' });
+    const response = await call(t, techA, 'POST', '/api/alerts/bulk', {
+      ids: [fresh, escalated, otherSite, unknown, reviewing, fresh],
+      action: 'resolve',
+      note: 'Weekly sweep',
+    });
     expect(response.statusCode, response.body).toBe(200);
     expect(bulkResponseSchema.parse(response.json())).toEqual({ updated: [fresh, reviewing], skipped: [escalated, otherSite, unknown], refused: [] });
     for (const id of [fresh, reviewing]) {
@@ -229,7 +233,7 @@ describe('bulk', () => {
     expect((await stateOf(otherSite)).status).toBe('new');
   });
 
-  it('assign-me takes the alerts not already the caller\'s', async () => {
+  it("assign-me takes the alerts not already the caller's", async () => {
     const mine = await alertWith('new');
     const theirs = await alertWith('new');
     await post(techA, mine, 'assign', { userId: dslA.user.id });

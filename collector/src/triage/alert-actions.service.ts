@@ -218,8 +218,18 @@ function eventActor(caller: TriageCaller): { actorUserId: string; actorLabel: st
   return { actorUserId: caller.user.id, actorLabel: caller.user.displayName };
 }
 
-async function recordStatus(tx: Tx, caller: TriageCaller, alert: LockedAlert, to: AlertStatus, note: string | null, extra: Record<string, unknown> = {}): Promise<void> {
-  await tx.update(alerts).set({ status: to, statusChangedAt: sql`now()` }).where(eq(alerts.id, alert.id));
+async function recordStatus(
+  tx: Tx,
+  caller: TriageCaller,
+  alert: LockedAlert,
+  to: AlertStatus,
+  note: string | null,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  await tx
+    .update(alerts)
+    .set({ status: to, statusChangedAt: sql`now()` })
+    .where(eq(alerts.id, alert.id));
   await tx.insert(alertEvents).values({ alertId: alert.id, ...eventActor(caller), kind: 'status', fromStatus: alert.status, toStatus: to, note });
   await appendAudit(tx, {
     ...auditActor(actorOfCaller(caller)),
@@ -232,8 +242,13 @@ async function recordStatus(tx: Tx, caller: TriageCaller, alert: LockedAlert, to
 }
 
 async function recordAssignment(tx: Tx, caller: TriageCaller, alert: LockedAlert, assignee: { id: string; displayName: string } | null): Promise<void> {
-  await tx.update(alerts).set({ assigneeId: assignee?.id ?? null }).where(eq(alerts.id, alert.id));
-  await tx.insert(alertEvents).values({ alertId: alert.id, ...eventActor(caller), kind: 'assign', note: assignee === null ? 'Unassigned' : `Assigned to ${assignee.displayName}` });
+  await tx
+    .update(alerts)
+    .set({ assigneeId: assignee?.id ?? null })
+    .where(eq(alerts.id, alert.id));
+  await tx
+    .insert(alertEvents)
+    .values({ alertId: alert.id, ...eventActor(caller), kind: 'assign', note: assignee === null ? 'Unassigned' : `Assigned to ${assignee.displayName}` });
   await appendAudit(tx, {
     ...auditActor(actorOfCaller(caller)),
     action: 'alert.assign',
@@ -245,8 +260,12 @@ async function recordAssignment(tx: Tx, caller: TriageCaller, alert: LockedAlert
 }
 
 async function assignableUser(tx: Tx, userId: string, siteId: string): Promise<{ id: string; displayName: string }> {
-  const [user] = await tx.select({ id: users.id, displayName: users.displayName, role: users.role, siteId: users.siteId, disabled: users.disabled }).from(users).where(eq(users.id, userId)).limit(1);
+  const [user] = await tx
+    .select({ id: users.id, displayName: users.displayName, role: users.role, siteId: users.siteId, disabled: users.disabled })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
   const ok = user !== undefined && !user.disabled && assignableRoles.includes(user.role) && (user.siteId === null || user.siteId === siteId);
-  if (!ok) throw new AppError('assignee-invalid', 400, 'Alerts can be assigned only to a technician, DSL or admin of the alert\'s site (or trust-wide)');
+  if (!ok) throw new AppError('assignee-invalid', 400, "Alerts can be assigned only to a technician, DSL or admin of the alert's site (or trust-wide)");
   return { id: user.id, displayName: user.displayName };
 }

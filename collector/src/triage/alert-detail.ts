@@ -12,7 +12,12 @@ import type { CategoryCatalog } from './category-catalog.ts';
  * restricted (or unknown) and they are not a DSL with a reveal of this alert in the last
  * 30 minutes. Technicians and admins always get restricted captures blurred.
  */
-export async function isBlurredFor(db: Db, user: Pick<AuthUser, 'id' | 'role'>, alert: Pick<AlertRow, 'id' | 'category'>, catalog: CategoryCatalog): Promise<boolean> {
+export async function isBlurredFor(
+  db: Db,
+  user: Pick<AuthUser, 'id' | 'role'>,
+  alert: Pick<AlertRow, 'id' | 'category'>,
+  catalog: CategoryCatalog,
+): Promise<boolean> {
   return !mayReadText(await textAccessFor(db, user, [alert], catalog), alert, catalog);
 }
 

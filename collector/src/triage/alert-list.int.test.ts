@@ -126,7 +126,11 @@ describe('GET /api/alerts', () => {
     ['room', 'status=all&roomId=ROOM_A', (row) => row.roomId === t.estate.roomA],
     ['device', 'status=all&deviceId=DEVICE_B1', (row) => row.deviceId === t.estate.device.b1],
     ['user, any case', 'status=all&user=pupil.ten', (row) => row.osUser === 'Pupil.Ten' && readable(row)],
-    ['from/to', `status=all&from=${new Date(base + 5 * 60_000).toISOString()}&to=${new Date(base + 9 * 60_000).toISOString()}`, (row) => row.ts.getTime() >= base + 5 * 60_000 && row.ts.getTime() < base + 9 * 60_000],
+    [
+      'from/to',
+      `status=all&from=${new Date(base + 5 * 60_000).toISOString()}&to=${new Date(base + 9 * 60_000).toISOString()}`,
+      (row) => row.ts.getTime() >= base + 5 * 60_000 && row.ts.getTime() < base + 9 * 60_000,
+    ],
     ['assignee=none', 'status=all&assignee=none', (row) => row.assigneeId === null],
     ['assignee=<id>', 'status=all&assignee=DSL_A', (row) => row.assigneeId === dslA.user.id],
     ['q in the term', 'status=all&q=LOSER', (row) => row.term === 'loser' && readable(row)],
@@ -139,10 +143,7 @@ describe('GET /api/alerts', () => {
   ];
 
   it.each(filters)('filters by %s', async (_name, query, predicate) => {
-    const concrete = query
-      .replace('ROOM_A', t.estate.roomA)
-      .replace('DEVICE_B1', t.estate.device.b1)
-      .replace('DSL_A', dslA.user.id);
+    const concrete = query.replace('ROOM_A', t.estate.roomA).replace('DEVICE_B1', t.estate.device.b1).replace('DSL_A', dslA.user.id);
     const { alerts: listed, total } = await allPages(dslA, concrete, 5);
     const want = expectedIds(predicate);
     expect(want.length, 'the seed has rows for this filter').toBeGreaterThan(0);
@@ -172,7 +173,10 @@ describe('GET /api/alerts', () => {
     // Same severity; the newer one (by 1 µs) has the SMALLER id.
     const newer = await insertAlert(t, { id: '01AAAAAAAAAAAAAAAAAAAAAAA1', deviceId: t.estate.device.a1, osUser: 'micro.user', severity: 3, ts });
     const older = await insertAlert(t, { id: '01AAAAAAAAAAAAAAAAAAAAAAA2', deviceId: t.estate.device.a1, osUser: 'micro.user', severity: 3, ts });
-    await t.database.db.update(alerts).set({ ts: sql`${alerts.ts} + interval '1 microsecond'` }).where(eq(alerts.id, newer.id));
+    await t.database.db
+      .update(alerts)
+      .set({ ts: sql`${alerts.ts} + interval '1 microsecond'` })
+      .where(eq(alerts.id, newer.id));
     const { alerts: listed } = await allPages(dslA, 'user=micro.user', 1);
     expect(listed.map((alert) => alert.id)).toEqual([newer.id, older.id]);
   });

@@ -9,12 +9,15 @@ describe('the paging cursor', () => {
     expect(decodeCursor(cursor)).toEqual(position);
   });
 
-  it.each(['', 'not base64 at all!', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[9,"2025-03-03T08:30:00Z","x"]').toString('base64url'), Buffer.from('[3,"yesterday","x"]').toString('base64url')])(
-    'refuses %j with 400 cursor-invalid',
-    (cursor) => {
-      expect(() => decodeCursor(cursor)).toThrow(expect.objectContaining({ code: 'cursor-invalid', status: 400 }));
-    },
-  );
+  it.each([
+    '',
+    'not base64 at all!',
+    Buffer.from('{"a":1}').toString('base64url'),
+    Buffer.from('[9,"2025-03-03T08:30:00Z","x"]').toString('base64url'),
+    Buffer.from('[3,"yesterday","x"]').toString('base64url'),
+  ])('refuses %j with 400 cursor-invalid', (cursor) => {
+    expect(() => decodeCursor(cursor)).toThrow(expect.objectContaining({ code: 'cursor-invalid', status: 400 }));
+  });
 });
 
 describe('containsPattern', () => {

@@ -77,7 +77,8 @@ export function alertFilters(query: DecodedAlertQuery, scope: AlertScope, user: 
   if (query.roomId !== undefined) conditions.push(eq(alerts.roomId, query.roomId));
   if (query.deviceId !== undefined) conditions.push(eq(alerts.deviceId, query.deviceId));
   if (query.ids !== undefined) conditions.push(inArray(alerts.id, query.ids));
-  if (query.user !== undefined && query.user.trim() !== '') conditions.push(sql`lower(${alerts.osUser}) = lower(${query.user.trim()})`, readableText(user, catalog));
+  if (query.user !== undefined && query.user.trim() !== '')
+    conditions.push(sql`lower(${alerts.osUser}) = lower(${query.user.trim()})`, readableText(user, catalog));
   if (query.from !== undefined) conditions.push(gte(alerts.ts, new Date(query.from)));
   if (query.to !== undefined) conditions.push(lt(alerts.ts, new Date(query.to)));
   if (query.assignee === 'me') conditions.push(eq(alerts.assigneeId, userId));

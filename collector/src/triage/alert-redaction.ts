@@ -32,7 +32,12 @@ export interface AlertText {
 export const WITHHELD_TEXT: AlertText = Object.freeze({ term: null, context: null, windowTitle: null, app: null, url: null, osUser: null, terms: null });
 
 /** `user`'s access to the text of `alerts` (one query, and only for a DSL with restricted alerts among them). */
-export async function textAccessFor(db: Db, user: Pick<AuthUser, 'id' | 'role'>, alerts: readonly { id: string; category: string }[], catalog: CategoryCatalog): Promise<TextAccess> {
+export async function textAccessFor(
+  db: Db,
+  user: Pick<AuthUser, 'id' | 'role'>,
+  alerts: readonly { id: string; category: string }[],
+  catalog: CategoryCatalog,
+): Promise<TextAccess> {
   if (user.role !== 'dsl') return { role: user.role, revealed: new Set() };
   const restricted = alerts.filter((alert) => catalog.facts(alert.category).restricted).map((alert) => alert.id);
   return { role: user.role, revealed: await activeReveals(db, user.id, restricted) };

@@ -191,7 +191,7 @@ describe('GET /api/alerts/:alertId/screenshot', () => {
     expect(alertDetailResponseSchema.parse((await call(t, technician, 'GET', `/api/alerts/${none.id}`)).json()).screenshot).toBeNull();
   });
 
-  it('keeps another site\'s capture out of reach (404, nothing audited as seen)', async () => {
+  it("keeps another site's capture out of reach (404, nothing audited as seen)", async () => {
     const alertId = await restrictedAlert();
     const outsider = await staff(t, 'dsl', { siteId: t.estate.otherSiteId });
     for (const [method, url, payload] of [
@@ -218,7 +218,11 @@ describe('GET /api/alerts/:alertId/screenshot', () => {
   });
 
   it('blurs tiny and odd-shaped captures without failing', async () => {
-    for (const [width, height] of [[1, 1], [3, 200], [2000, 7]] as const) {
+    for (const [width, height] of [
+      [1, 1],
+      [3, 200],
+      [2000, 7],
+    ] as const) {
       const small = await screenImage(width, height);
       await storeScreenshot(t, small, t.estate.device.a1);
       const alert = await insertAlert(t, { deviceId: t.estate.device.a1, category: 'self-harm', screenshotSha256: small.sha256 });

@@ -63,11 +63,14 @@ export const alertScreenshotRoutes: FastifyPluginAsync<TriageRoutesOptions> = as
     const trimmed = reason.trim();
     // Visible characters: eleven zero-width spaces are not a reason.
     if (visibleLength(trimmed) < MIN_REASON_VISIBLE) {
-      throw new AppError('validation-failed', 400, 'Give a reason for revealing the alert', { fields: [{ path: 'reason', message: `at least ${MIN_REASON_VISIBLE} visible characters` }] });
+      throw new AppError('validation-failed', 400, 'Give a reason for revealing the alert', {
+        fields: [{ path: 'reason', message: `at least ${MIN_REASON_VISIBLE} visible characters` }],
+      });
     }
     const alert = await alertInReach(db, caller, alertIdOf(request));
     // Only a restricted alert has anything to reveal; one without a capture still has its text.
-    if (!catalog().facts(alert.category).restricted) throw new AppError('reveal-not-needed', 409, 'This alert is not in a restricted category: nothing is hidden');
+    if (!catalog().facts(alert.category).restricted)
+      throw new AppError('reveal-not-needed', 409, 'This alert is not in a restricted category: nothing is hidden');
     await appendAudit(db, {
       actorUserId: caller.user.id,
       actorLabel: caller.user.username,

@@ -64,7 +64,8 @@ export interface AlertPosition {
 
 /** One page in triage order, starting after `after`; asks for one row more than `limit` to know if there is a next page. */
 export async function listAlertPage(db: Db, filters: SQL | undefined, after: AlertPosition | undefined, limit: number): Promise<PagedAlertRow[]> {
-  const keyset = after === undefined ? undefined : sql`(${alerts.severity}, ${alerts.ts}, ${alerts.id}) < (${after.severity}, ${after.ts}::timestamptz, ${after.id})`;
+  const keyset =
+    after === undefined ? undefined : sql`(${alerts.severity}, ${alerts.ts}, ${alerts.id}) < (${after.severity}, ${after.ts}::timestamptz, ${after.id})`;
   return db
     .select({ ...summaryColumns, exactTs })
     .from(alerts)
@@ -103,7 +104,14 @@ export interface LockedAlert {
 export async function lockAlerts(tx: Tx, scope: AlertScope, alertIds: readonly string[]): Promise<Map<string, LockedAlert>> {
   if (alertIds.length === 0) return new Map();
   const rows = await tx
-    .select({ id: alerts.id, siteId: alerts.siteId, status: alerts.status, assigneeId: alerts.assigneeId, severity: alerts.severity, category: alerts.category })
+    .select({
+      id: alerts.id,
+      siteId: alerts.siteId,
+      status: alerts.status,
+      assigneeId: alerts.assigneeId,
+      severity: alerts.severity,
+      category: alerts.category,
+    })
     .from(alerts)
     .where(and(inArray(alerts.id, [...alertIds]), alertScopeCondition(scope)))
     .orderBy(asc(alerts.id))

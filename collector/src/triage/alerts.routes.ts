@@ -46,7 +46,14 @@ export const alertReadRoutes: FastifyPluginAsync<TriageRoutesOptions> = async (a
     const alert = await alertInReach(db, caller, alertIdOf(request));
     const timeline = await timelineAround(db, caller, alert, catalog());
     // Window titles and URLs around the alert are a browsing log: who read one is recorded.
-    await appendAudit(db, { actorUserId: caller.user.id, actorLabel: caller.user.username, action: 'alert.timeline', targetType: 'alert', targetId: alert.id, ip: caller.ip });
+    await appendAudit(db, {
+      actorUserId: caller.user.id,
+      actorLabel: caller.user.username,
+      action: 'alert.timeline',
+      targetType: 'alert',
+      targetId: alert.id,
+      ip: caller.ip,
+    });
     return timeline;
   });
 };

@@ -39,7 +39,9 @@ async function stateOf(alertId: string) {
 
 function close(who: SignedIn, alertId: string, how: 'dismiss' | 'resolve', note?: string) {
   const body = note === undefined ? {} : { note };
-  return how === 'dismiss' ? call(t, who, 'POST', `/api/alerts/${alertId}/dismiss`, body) : call(t, who, 'POST', `/api/alerts/${alertId}/status`, { status: 'resolved', ...body });
+  return how === 'dismiss'
+    ? call(t, who, 'POST', `/api/alerts/${alertId}/dismiss`, body)
+    : call(t, who, 'POST', `/api/alerts/${alertId}/status`, { status: 'resolved', ...body });
 }
 
 describe('closing a restricted alert', () => {
@@ -118,7 +120,9 @@ describe('bulk closing', () => {
     const severe = await alertOf({ severity: 5 });
     const mild = await alertOf({ severity: 2 });
 
-    const byTechnician = bulkResponseSchema.parse((await call(t, technician, 'POST', '/api/alerts/bulk', { ids: [restricted, severe, mild], action: 'dismiss', note: zeroWidth })).json());
+    const byTechnician = bulkResponseSchema.parse(
+      (await call(t, technician, 'POST', '/api/alerts/bulk', { ids: [restricted, severe, mild], action: 'dismiss', note: zeroWidth })).json(),
+    );
     expect(byTechnician.updated).toEqual([mild]);
     expect(byTechnician.skipped).toEqual([restricted, severe]);
     expect(byTechnician.refused.map(({ id, code }) => [id, code])).toEqual([
@@ -126,7 +130,9 @@ describe('bulk closing', () => {
       [severe, 'reason-required'],
     ]);
 
-    const withReason = bulkResponseSchema.parse((await call(t, technician, 'POST', '/api/alerts/bulk', { ids: [restricted, severe], action: 'resolve', note: reason })).json());
+    const withReason = bulkResponseSchema.parse(
+      (await call(t, technician, 'POST', '/api/alerts/bulk', { ids: [restricted, severe], action: 'resolve', note: reason })).json(),
+    );
     expect(withReason).toMatchObject({ updated: [severe], skipped: [restricted], refused: [{ id: restricted, code: 'restricted-dsl-only' }] });
 
     const byDsl = bulkResponseSchema.parse((await call(t, dsl, 'POST', '/api/alerts/bulk', { ids: [restricted], action: 'dismiss', note: reason })).json());

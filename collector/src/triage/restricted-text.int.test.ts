@@ -8,7 +8,17 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedIn } from '../auth/auth-test-kit.ts';
 import { auditLog } from '../db/schema/index.ts';
-import { auditEntriesFor, buildTriageTestApp, call, insertAlert, insertSpan, screenImage, staff, storeScreenshot, type TriageTestApp } from './testing/triage-fixtures.ts';
+import {
+  auditEntriesFor,
+  buildTriageTestApp,
+  call,
+  insertAlert,
+  insertSpan,
+  screenImage,
+  staff,
+  storeScreenshot,
+  type TriageTestApp,
+} from './testing/triage-fixtures.ts';
 
 // "Restricted means restricted": a restricted alert's term, context, window title, app, URL
 // and OS user — and the titles and URLs of the device's activity around it — reach only a
@@ -51,9 +61,17 @@ beforeAll(async () => {
   // A category no longer in the word list is restricted too (fail closed).
   unknownCategoryId = (await insertAlert(t, { deviceId: t.estate.device.b1, ts: new Date(at), category: 'gone-category', severity: 3, ...secret })).id;
   // An open-category alert 10 minutes later on the same device: its own text is visible, its timeline is not.
-  neighbourId = (await insertAlert(t, { deviceId: a1, ts: new Date(at + 10 * minute), category: 'bullying', term: 'loser', context: 'you loser', severity: 2 })).id;
+  neighbourId = (await insertAlert(t, { deviceId: a1, ts: new Date(at + 10 * minute), category: 'bullying', term: 'loser', context: 'you loser', severity: 2 }))
+    .id;
   noCaptureId = (await insertAlert(t, { deviceId: t.estate.device.a2, ts: new Date(at), category: 'self-harm', severity: 4, ...secret })).id;
-  await insertSpan(t, { deviceId: a1, start: new Date(at - 2 * minute), end: new Date(at + minute), app: `${MARK}browser`, title: `${MARK} how to`, url: `https://${MARK}search.example/` });
+  await insertSpan(t, {
+    deviceId: a1,
+    start: new Date(at - 2 * minute),
+    end: new Date(at + minute),
+    app: `${MARK}browser`,
+    title: `${MARK} how to`,
+    url: `https://${MARK}search.example/`,
+  });
   // Far from the restricted alert (> 30 minutes), near the neighbour only: visible to all staff.
   await insertSpan(t, { deviceId: a1, start: new Date(at + 35 * minute), end: new Date(at + 36 * minute), app: 'word', title: 'Homework', url: null });
 });
@@ -135,7 +153,15 @@ describe('restricted alert text, role by role', () => {
     const revealed = await call(t, dsl, 'POST', `/api/alerts/${restrictedId}/reveal`, { reason });
     expect(revealed.statusCode, revealed.body).toBe(200);
     const detail = alertDetailResponseSchema.parse(revealed.json());
-    expect(detail.alert).toMatchObject({ withheld: false, term: `${MARK}term`, context: `i want to ${MARK}term tonight`, windowTitle: `${MARK}title - Notes`, app: `${MARK}app`, url: `https://${MARK}url.example/`, osUser: `${MARK}user` });
+    expect(detail.alert).toMatchObject({
+      withheld: false,
+      term: `${MARK}term`,
+      context: `i want to ${MARK}term tonight`,
+      windowTitle: `${MARK}title - Notes`,
+      app: `${MARK}app`,
+      url: `https://${MARK}url.example/`,
+      osUser: `${MARK}user`,
+    });
     expect(detail.canReveal).toBe(false);
     expect(detail.screenshot?.blurred).toBe(false);
     const reveals = await auditEntriesFor(t, restrictedId, 'screenshot.reveal');
@@ -212,7 +238,10 @@ describe('filters over withheld text', () => {
     expect((await call(t, dsl, 'POST', `/api/alerts/${restrictedId}/reveal`, { reason: 'Searching for related alerts' })).statusCode).toBe(200);
     for (const query of queries) {
       const body = alertListResponseSchema.parse((await call(t, dsl, 'GET', `/api/alerts?status=all&${query}`)).json());
-      expect(body.alerts.map((alert) => alert.id), query).toEqual([restrictedId]);
+      expect(
+        body.alerts.map((alert) => alert.id),
+        query,
+      ).toEqual([restrictedId]);
     }
   });
 });

@@ -1,4 +1,3 @@
-
 /** Widest blurred image served: enough to see "a screen", never enough to read it. */
 const BLURRED_MAX_WIDTH = 320;
 /** The detail is thrown away here: every pixel of the served image comes from this few. */
@@ -35,7 +34,11 @@ export async function blurScreenshot(original: Uint8Array): Promise<BlurredImage
   const scaled = (width: number) => ({ width, height: Math.max(1, Math.round((sourceHeight * width) / sourceWidth)) });
   const tiny = scaled(Math.min(BLURRED_SOURCE_WIDTH, sourceWidth));
   const out = scaled(Math.min(BLURRED_MAX_WIDTH, sourceWidth));
-  const pixels = await input().removeAlpha().resize({ ...tiny, fit: 'fill', kernel: 'cubic' }).raw().toBuffer({ resolveWithObject: true });
+  const pixels = await input()
+    .removeAlpha()
+    .resize({ ...tiny, fit: 'fill', kernel: 'cubic' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const bytes = await sharp(pixels.data, { raw: { width: pixels.info.width, height: pixels.info.height, channels: pixels.info.channels } })
     .resize({ ...out, fit: 'fill', kernel: 'cubic' })
     .blur(BLUR_SIGMA)

@@ -1,9 +1,7 @@
 import { isReasonEnough, MIN_REASON_VISIBLE } from '@vigil/shared/console';
 import type { AlertStatus, UserRole } from '../db/schema/index.ts';
 
-export type TransitionCheck =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly code: 'status-unchanged' | 'status-transition'; readonly message: string };
+export type TransitionCheck = { readonly ok: true } | { readonly ok: false; readonly code: 'status-unchanged' | 'status-transition'; readonly message: string };
 
 /** Roles that may take an alert back out of the DSL's hands or reopen a closed one. */
 const seniorRoles: readonly UserRole[] = ['dsl', 'admin'];
@@ -32,9 +30,7 @@ export interface ClosingFacts {
   readonly restricted: boolean;
 }
 
-export type ClosingCheck =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly code: 'restricted-dsl-only' | 'reason-required'; readonly message: string };
+export type ClosingCheck = { readonly ok: true } | { readonly ok: false; readonly code: 'restricted-dsl-only' | 'reason-required'; readonly message: string };
 
 /** Serious enough that closing it must say why: severity 4 or 5, restricted, or escalated. */
 export function needsClosingReason(alert: ClosingFacts): boolean {
@@ -49,10 +45,18 @@ export function needsClosingReason(alert: ClosingFacts): boolean {
 export function checkClosing(alert: ClosingFacts, to: AlertStatus, role: UserRole, reason: string | null | undefined): ClosingCheck {
   if (!closingStatuses.includes(to)) return { ok: true };
   if (alert.restricted && role !== 'dsl') {
-    return { ok: false, code: 'restricted-dsl-only', message: 'This alert is in a restricted category: only a DSL may dismiss or resolve it. Escalate it instead.' };
+    return {
+      ok: false,
+      code: 'restricted-dsl-only',
+      message: 'This alert is in a restricted category: only a DSL may dismiss or resolve it. Escalate it instead.',
+    };
   }
   if (needsClosingReason(alert) && !isReasonEnough(reason)) {
-    return { ok: false, code: 'reason-required', message: `Closing a severity 4–5, restricted or escalated alert needs a reason of at least ${MIN_REASON_VISIBLE} visible characters` };
+    return {
+      ok: false,
+      code: 'reason-required',
+      message: `Closing a severity 4–5, restricted or escalated alert needs a reason of at least ${MIN_REASON_VISIBLE} visible characters`,
+    };
   }
   return { ok: true };
 }

@@ -17,7 +17,7 @@ afterAll(async () => {
 const minute = 60_000;
 
 describe('GET /api/alerts/:alertId/timeline', () => {
-  it('lists the same device\'s windows and alerts within 30 minutes either side, in time order (audited)', async () => {
+  it("lists the same device's windows and alerts within 30 minutes either side, in time order (audited)", async () => {
     const { a1, a2 } = t.estate.device;
     const at = Date.now() - 3 * 3_600_000;
     const alert = await insertAlert(t, { deviceId: a1, ts: new Date(at), term: 'loser', category: 'bullying', severity: 4 });
@@ -26,7 +26,13 @@ describe('GET /api/alerts/:alertId/timeline', () => {
     await insertAlert(t, { deviceId: a2, ts: new Date(at - 5 * minute) });
     // Overlaps the window's start though it began before it.
     const longSpan = await insertSpan(t, { deviceId: a1, start: new Date(at - 45 * minute), end: new Date(at - 20 * minute), app: 'word', title: null });
-    const before = await insertSpan(t, { deviceId: a1, start: new Date(at - 2 * minute), end: new Date(at + minute), title: 'Search <script>', url: 'https://search.example/?q=x' });
+    const before = await insertSpan(t, {
+      deviceId: a1,
+      start: new Date(at - 2 * minute),
+      end: new Date(at + minute),
+      title: 'Search <script>',
+      url: 'https://search.example/?q=x',
+    });
     await insertSpan(t, { deviceId: a1, start: new Date(at - 50 * minute), end: new Date(at - 40 * minute) });
     await insertSpan(t, { deviceId: a1, start: new Date(at + 31 * minute), end: new Date(at + 40 * minute) });
     await insertSpan(t, { deviceId: a2, start: new Date(at - minute), end: new Date(at + minute) });
@@ -62,7 +68,7 @@ describe('GET /api/categories', () => {
 });
 
 describe('GET /api/reports/summary', () => {
-  it('counts the site\'s alerts by category, status and day, zeros included, and nothing else', async () => {
+  it("counts the site's alerts by category, status and day, zeros included, and nothing else", async () => {
     const day = Date.UTC(2030, 0, 10);
     const { a1, b1, c1 } = t.estate.device;
     await insertAlert(t, { deviceId: a1, ts: new Date(day + 3_600_000), category: 'self-harm', status: 'escalated', context: 'secret words' });

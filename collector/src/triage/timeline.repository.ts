@@ -63,7 +63,10 @@ export async function timelineAround(
   const nearHidden = (start: Date, end: Date) => hiddenAt.some((at) => start.getTime() < at + reach && end.getTime() > at - reach);
   const items: { at: number; item: TimelineItem }[] = [
     ...spans.map((span) => {
-      const text = redactText({ term: null, context: null, windowTitle: span.title ?? '', app: span.app, url: span.url, osUser: span.osUser, terms: null }, !nearHidden(span.startedAt, span.endedAt));
+      const text = redactText(
+        { term: null, context: null, windowTitle: span.title ?? '', app: span.app, url: span.url, osUser: span.osUser, terms: null },
+        !nearHidden(span.startedAt, span.endedAt),
+      );
       return {
         at: span.startedAt.getTime(),
         item: {
@@ -83,7 +86,16 @@ export async function timelineAround(
       const text = redactText({ ...WITHHELD_TEXT, term: row.term }, mayReadText(access, row, catalog));
       return {
         at: row.ts.getTime(),
-        item: { kind: 'alert' as const, id: row.id, ts: row.ts.toISOString(), term: text.term, category: row.category, severity: row.severity, status: row.status, withheld: text.withheld },
+        item: {
+          kind: 'alert' as const,
+          id: row.id,
+          ts: row.ts.toISOString(),
+          term: text.term,
+          category: row.category,
+          severity: row.severity,
+          status: row.status,
+          withheld: text.withheld,
+        },
       };
     }),
   ];

@@ -46,23 +46,82 @@ async function freshAlert(category = 'bullying'): Promise<string> {
 
 const cases: readonly RouteCase[] = [
   { route: 'GET /api/alerts', allowed: staffRoles, request: async () => ({ method: 'GET', url: '/api/alerts?status=all' }), answer: alertListResponseSchema },
-  { route: 'GET /api/alerts/:alertId', allowed: staffRoles, request: async () => ({ method: 'GET', url: `/api/alerts/${await freshAlert()}` }), answer: alertDetailResponseSchema },
-  { route: 'GET /api/alerts/:alertId/timeline', allowed: staffRoles, request: async () => ({ method: 'GET', url: `/api/alerts/${await freshAlert()}/timeline` }), answer: timelineResponseSchema },
-  { route: 'GET /api/alerts/:alertId/screenshot', allowed: staffRoles, request: async () => ({ method: 'GET', url: `/api/alerts/${await freshAlert()}/screenshot` }), answer: 'image' },
+  {
+    route: 'GET /api/alerts/:alertId',
+    allowed: staffRoles,
+    request: async () => ({ method: 'GET', url: `/api/alerts/${await freshAlert()}` }),
+    answer: alertDetailResponseSchema,
+  },
+  {
+    route: 'GET /api/alerts/:alertId/timeline',
+    allowed: staffRoles,
+    request: async () => ({ method: 'GET', url: `/api/alerts/${await freshAlert()}/timeline` }),
+    answer: timelineResponseSchema,
+  },
+  {
+    route: 'GET /api/alerts/:alertId/screenshot',
+    allowed: staffRoles,
+    request: async () => ({ method: 'GET', url: `/api/alerts/${await freshAlert()}/screenshot` }),
+    answer: 'image',
+  },
   {
     route: 'POST /api/alerts/:alertId/reveal',
     allowed: ['dsl'],
-    request: async () => ({ method: 'POST', url: `/api/alerts/${await freshAlert('self-harm')}/reveal`, payload: { reason: 'Pupil disclosed harm to form tutor' } }),
+    request: async () => ({
+      method: 'POST',
+      url: `/api/alerts/${await freshAlert('self-harm')}/reveal`,
+      payload: { reason: 'Pupil disclosed harm to form tutor' },
+    }),
     answer: alertDetailResponseSchema,
   },
-  { route: 'POST /api/alerts/:alertId/status', allowed: staffRoles, request: async () => ({ method: 'POST', url: `/api/alerts/${await freshAlert()}/status`, payload: { status: 'in-review' } }), answer: alertActionResponseSchema },
-  { route: 'POST /api/alerts/:alertId/notes', allowed: staffRoles, request: async () => ({ method: 'POST', url: `/api/alerts/${await freshAlert()}/notes`, payload: { note: 'Spoke to the pupil' } }), answer: alertActionResponseSchema },
-  { route: 'POST /api/alerts/:alertId/assign', allowed: staffRoles, request: async (who) => ({ method: 'POST', url: `/api/alerts/${await freshAlert()}/assign`, payload: { userId: who.user.id } }), answer: alertActionResponseSchema },
-  { route: 'POST /api/alerts/:alertId/dismiss', allowed: staffRoles, request: async () => ({ method: 'POST', url: `/api/alerts/${await freshAlert()}/dismiss`, payload: { note: 'Song lyrics' } }), answer: alertActionResponseSchema },
-  { route: 'POST /api/alerts/:alertId/escalate', allowed: staffRoles, request: async () => ({ method: 'POST', url: `/api/alerts/${await freshAlert()}/escalate`, payload: {} }), answer: alertActionResponseSchema },
-  { route: 'POST /api/alerts/bulk', allowed: staffRoles, request: async () => ({ method: 'POST', url: '/api/alerts/bulk', payload: { ids: [await freshAlert()], action: 'assign-me' } }), answer: bulkResponseSchema },
-  { route: 'GET /api/categories', allowed: [...staffRoles, 'viewer'], request: async () => ({ method: 'GET', url: '/api/categories' }), answer: categoriesResponseSchema },
-  { route: 'GET /api/reports/summary', allowed: [...staffRoles, 'viewer'], request: async () => ({ method: 'GET', url: '/api/reports/summary' }), answer: reportSummaryResponseSchema },
+  {
+    route: 'POST /api/alerts/:alertId/status',
+    allowed: staffRoles,
+    request: async () => ({ method: 'POST', url: `/api/alerts/${await freshAlert()}/status`, payload: { status: 'in-review' } }),
+    answer: alertActionResponseSchema,
+  },
+  {
+    route: 'POST /api/alerts/:alertId/notes',
+    allowed: staffRoles,
+    request: async () => ({ method: 'POST', url: `/api/alerts/${await freshAlert()}/notes`, payload: { note: 'Spoke to the pupil' } }),
+    answer: alertActionResponseSchema,
+  },
+  {
+    route: 'POST /api/alerts/:alertId/assign',
+    allowed: staffRoles,
+    request: async (who) => ({ method: 'POST', url: `/api/alerts/${await freshAlert()}/assign`, payload: { userId: who.user.id } }),
+    answer: alertActionResponseSchema,
+  },
+  {
+    route: 'POST /api/alerts/:alertId/dismiss',
+    allowed: staffRoles,
+    request: async () => ({ method: 'POST', url: `/api/alerts/${await freshAlert()}/dismiss`, payload: { note: 'Song lyrics' } }),
+    answer: alertActionResponseSchema,
+  },
+  {
+    route: 'POST /api/alerts/:alertId/escalate',
+    allowed: staffRoles,
+    request: async () => ({ method: 'POST', url: `/api/alerts/${await freshAlert()}/escalate`, payload: {} }),
+    answer: alertActionResponseSchema,
+  },
+  {
+    route: 'POST /api/alerts/bulk',
+    allowed: staffRoles,
+    request: async () => ({ method: 'POST', url: '/api/alerts/bulk', payload: { ids: [await freshAlert()], action: 'assign-me' } }),
+    answer: bulkResponseSchema,
+  },
+  {
+    route: 'GET /api/categories',
+    allowed: [...staffRoles, 'viewer'],
+    request: async () => ({ method: 'GET', url: '/api/categories' }),
+    answer: categoriesResponseSchema,
+  },
+  {
+    route: 'GET /api/reports/summary',
+    allowed: [...staffRoles, 'viewer'],
+    request: async () => ({ method: 'GET', url: '/api/reports/summary' }),
+    answer: reportSummaryResponseSchema,
+  },
 ];
 
 describe('triage access, role by route', () => {

@@ -44,7 +44,11 @@ function tellChanges(app: FastifyInstance): void {
       changed.set(request, [params.alertId]);
     } else if (request.routeOptions.url === '/api/alerts/bulk' && typeof payload === 'string') {
       const updated = (JSON.parse(payload) as { updated?: unknown }).updated;
-      if (Array.isArray(updated)) changed.set(request, updated.filter((id): id is string => typeof id === 'string'));
+      if (Array.isArray(updated))
+        changed.set(
+          request,
+          updated.filter((id): id is string => typeof id === 'string'),
+        );
     }
     return payload;
   });

@@ -80,7 +80,10 @@ describe("Vigil's word lists", () => {
   it('never hit on an allow-list entry on its own', () => {
     for (const word of lists.allow) {
       for (const source of ['typed', 'title'] as const) {
-        expect(scanText(matcher, word, source).map((h) => `${h.term} (${h.category})`), `${word} as ${source}`).toEqual([]);
+        expect(
+          scanText(matcher, word, source).map((h) => `${h.term} (${h.category})`),
+          `${word} as ${source}`,
+        ).toEqual([]);
       }
     }
   });
@@ -88,13 +91,19 @@ describe("Vigil's word lists", () => {
   it('hit every should-hit fixture in its category', async () => {
     for (const f of await fixtures('should-hit.jsonl')) {
       const category = f.id.replace(/-\d+$/, '');
-      expect(hitsOf(f).map((h) => h.category), `${f.id}: ${JSON.stringify(f.text)}`).toContain(category);
+      expect(
+        hitsOf(f).map((h) => h.category),
+        `${f.id}: ${JSON.stringify(f.text)}`,
+      ).toContain(category);
     }
   });
 
   it('produce no hit on any should-not-hit fixture', async () => {
     for (const f of await fixtures('should-not-hit.jsonl')) {
-      expect(hitsOf(f).map((h) => `${h.term} (${h.category})`), `${f.id}: ${JSON.stringify(f.text)}`).toEqual([]);
+      expect(
+        hitsOf(f).map((h) => `${h.term} (${h.category})`),
+        `${f.id}: ${JSON.stringify(f.text)}`,
+      ).toEqual([]);
     }
   });
 });

@@ -27,7 +27,13 @@ export interface CustomEntries {
  */
 export async function enabledCustomEntries(db: Db): Promise<CustomEntries> {
   const terms = await db
-    .select({ id: wordlistEntries.id, term: wordlistEntries.term, category: wordlistEntries.category, severity: wordlistEntries.severity, match: wordlistEntries.match })
+    .select({
+      id: wordlistEntries.id,
+      term: wordlistEntries.term,
+      category: wordlistEntries.category,
+      severity: wordlistEntries.severity,
+      match: wordlistEntries.match,
+    })
     .from(wordlistEntries)
     .where(and(eq(wordlistEntries.enabled, true), isNull(wordlistEntries.siteId)))
     .orderBy(asc(wordlistEntries.createdAt), asc(wordlistEntries.id));

@@ -38,7 +38,10 @@ describe('WordlistService', () => {
   const terms = () => service.current().terms.map((entry) => entry.term);
 
   it('loads the files and the enabled, trust-wide custom entries', async () => {
-    const [site] = await database.db.insert(sites).values({ name: `Site ${Date.now()}` }).returning();
+    const [site] = await database.db
+      .insert(sites)
+      .values({ name: `Site ${Date.now()}` })
+      .returning();
     await database.db.insert(wordlistEntries).values([
       { term: 'unalive', category: 'self-harm', severity: 4 },
       { term: 'switched off', category: 'self-harm', severity: 4, enabled: false },
@@ -94,7 +97,10 @@ describe('WordlistService', () => {
     await service.start();
     expect(terms()).toContain('unalive');
     expect(terms()).not.toContain('bet365');
-    expect(service.health()).toMatchObject({ status: 'degraded', detail: expect.stringContaining(`custom word-list entry ${entry?.id ?? '?'}`) as unknown as string });
+    expect(service.health()).toMatchObject({
+      status: 'degraded',
+      detail: expect.stringContaining(`custom word-list entry ${entry?.id ?? '?'}`) as unknown as string,
+    });
     await database.db.delete(wordlistEntries).where(eq(wordlistEntries.id, entry?.id ?? ''));
     await service.reload();
     expect(service.health().status).toBe('ok');

@@ -138,7 +138,10 @@ export class WordlistService implements WordlistProvider {
       this.#base = files.value;
     } else {
       for (const error of files.errors) {
-        this.#log.error({ file: error.file, line: error.line, code: error.code }, `word-list file rejected, keeping the last good list: ${formatWordlistError(error)}`);
+        this.#log.error(
+          { file: error.file, line: error.line, code: error.code },
+          `word-list file rejected, keeping the last good list: ${formatWordlistError(error)}`,
+        );
       }
       problems.push(...files.errors.map(formatWordlistError));
     }

@@ -227,7 +227,12 @@ export const alertQuerySchema = z.strictObject({
   ids: z
     .string()
     .max(200 * 65)
-    .transform((text) => text.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+    .transform((text) =>
+      text
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    )
     .pipe(z.array(z.string().max(64)).min(1).max(200))
     .optional(),
   /** Opaque cursor from the previous page's `nextCursor`. */
@@ -356,8 +361,27 @@ export const alertActionResponseSchema = z.object({ alert: alertSummarySchema, e
 /** GET /api/alerts/:id/timeline: the same device's (and user's) activity and alerts around the alert (±30 min). */
 export const timelineItemSchema = z.discriminatedUnion('kind', [
   // `withheld`: near an unrevealed restricted alert (activity) or itself restricted and unrevealed (alert): the text fields are null.
-  z.object({ kind: z.literal('activity'), id: z.string(), start: isoSchema, end: isoSchema, app: z.string().nullable(), title: z.string().nullable(), url: z.string().nullable(), osUser: z.string().nullable(), withheld: z.boolean() }),
-  z.object({ kind: z.literal('alert'), id: z.string(), ts: isoSchema, term: z.string().nullable(), category: z.string(), severity: severitySchema, status: alertStatusSchema, withheld: z.boolean() }),
+  z.object({
+    kind: z.literal('activity'),
+    id: z.string(),
+    start: isoSchema,
+    end: isoSchema,
+    app: z.string().nullable(),
+    title: z.string().nullable(),
+    url: z.string().nullable(),
+    osUser: z.string().nullable(),
+    withheld: z.boolean(),
+  }),
+  z.object({
+    kind: z.literal('alert'),
+    id: z.string(),
+    ts: isoSchema,
+    term: z.string().nullable(),
+    category: z.string(),
+    severity: severitySchema,
+    status: alertStatusSchema,
+    withheld: z.boolean(),
+  }),
 ]);
 export const timelineResponseSchema = z.object({ items: z.array(timelineItemSchema), from: isoSchema, to: isoSchema });
 export type TimelineItem = z.infer<typeof timelineItemSchema>;
@@ -475,7 +499,13 @@ export const wordlistsResponseSchema = z.object({
 });
 /** POST /api/wordlists/custom: a custom term (with category) or an allow-list word. */
 export const addCustomWordRequestSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('term'), term: textSchema(200, 1), category: categoryIdSchema, severity: severitySchema.optional(), match: matchKindSchema.default('phrase') }),
+  z.strictObject({
+    kind: z.literal('term'),
+    term: textSchema(200, 1),
+    category: categoryIdSchema,
+    severity: severitySchema.optional(),
+    match: matchKindSchema.default('phrase'),
+  }),
   z.strictObject({ kind: z.literal('allow'), term: textSchema(200, 1) }),
 ]);
 /** PATCH /api/wordlists/custom/:id */
@@ -499,7 +529,12 @@ export type UserRow = z.infer<typeof userRowSchema>;
 export const usersResponseSchema = z.object({ users: z.array(userRowSchema) });
 /** POST /api/users (admin) */
 export const createUserRequestSchema = z.strictObject({
-  username: z.string().trim().min(2).max(64).regex(/^[\p{L}\p{N}._@-]+$/u, 'letters, digits and . _ - @ only'),
+  username: z
+    .string()
+    .trim()
+    .min(2)
+    .max(64)
+    .regex(/^[\p{L}\p{N}._@-]+$/u, 'letters, digits and . _ - @ only'),
   displayName: textSchema(100, 1),
   email: z.email().max(200).optional(),
   role: userRoleSchema,
@@ -527,7 +562,10 @@ export const retentionResponseSchema = z.object({
   rules: z.array(z.object({ dataClass: retentionClassSchema, days: z.number().int(), lastPurgeAt: isoSchema.nullable() })),
 });
 export const setRetentionRequestSchema = z.strictObject({
-  rules: z.array(z.strictObject({ dataClass: retentionClassSchema, days: z.number().int().min(1).max(3650) })).min(1).max(6),
+  rules: z
+    .array(z.strictObject({ dataClass: retentionClassSchema, days: z.number().int().min(1).max(3650) }))
+    .min(1)
+    .max(6),
 });
 
 // ── Audit (/api/audit; dsl and admin) ─────────────────────────────────────────────────
@@ -566,7 +604,6 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntryRow = z.infer<typeof auditEntrySchema>;
 export const auditResponseSchema = z.object({ entries: z.array(auditEntrySchema), nextBefore: z.number().int().nullable() });
-
 
 // ── Getting started (/api/admin/getting-started; admin) ───────────────────────────────
 

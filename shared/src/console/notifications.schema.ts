@@ -118,7 +118,12 @@ export const escalationSettingsSchema = z.strictObject({
   contactEmail: emailSchema.nullable(),
   outOfHoursMinSeverity: severitySchema.nullable(),
   unactedMinSeverity: severitySchema.nullable(),
-  unactedMinutes: z.number().int().min(1).max(7 * 24 * 60).nullable(),
+  unactedMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .nullable(),
 });
 export type EscalationSettings = z.infer<typeof escalationSettingsSchema>;
 

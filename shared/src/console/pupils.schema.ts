@@ -32,7 +32,19 @@ export type PupilField = z.infer<typeof pupilFieldSchema>;
 /** A problem with one row (row numbers count the header as row 1, as a spreadsheet does). */
 export const importProblemSchema = z.object({
   row: z.number().int().nullable(),
-  code: z.enum(['missing-key', 'missing-name', 'duplicate-row', 'conflicting-row', 'duplicate-username', 'username-taken', 'bad-year-group', 'bad-username', 'unknown-column', 'ragged-row', 'unclosed-quote']),
+  code: z.enum([
+    'missing-key',
+    'missing-name',
+    'duplicate-row',
+    'conflicting-row',
+    'duplicate-username',
+    'username-taken',
+    'bad-year-group',
+    'bad-username',
+    'unknown-column',
+    'ragged-row',
+    'unclosed-quote',
+  ]),
   message: z.string(),
 });
 export type ImportProblem = z.infer<typeof importProblemSchema>;
@@ -41,7 +53,10 @@ const csvBody = {
   siteId: idSchema,
   fileName: z.string().max(255).optional(),
   /** The file's text (UTF-8; a BOM is fine). */
-  csv: z.string().min(1).max(8 * 1024 * 1024),
+  csv: z
+    .string()
+    .min(1)
+    .max(8 * 1024 * 1024),
 };
 
 /** POST /api/pupils/import/preview; `mapping` (one field per column) re-reads the rows with the admin's choice instead of the proposal. */
@@ -112,7 +127,9 @@ export type PupilListResponse = z.infer<typeof pupilListResponseSchema>;
 
 /** GET /api/pupils/unmatched: user names seen in the last 30 days that no pupil account matches. */
 export const unmatchedUsernamesResponseSchema = z.object({
-  usernames: z.array(z.object({ siteId: z.string(), username: z.string(), source: z.enum(['alert', 'activity', 'profile']), lastSeenAt: isoSchema, count: z.number().int() })),
+  usernames: z.array(
+    z.object({ siteId: z.string(), username: z.string(), source: z.enum(['alert', 'activity', 'profile']), lastSeenAt: isoSchema, count: z.number().int() }),
+  ),
 });
 export type UnmatchedUsernamesResponse = z.infer<typeof unmatchedUsernamesResponseSchema>;
 

@@ -44,9 +44,10 @@ export function ssoIssuerProblem(issuer: string): string | undefined {
   if (!URL.canParse(issuer)) return 'The issuer must be a URL such as https://accounts.google.com.';
   const url = new URL(issuer);
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') return 'The issuer must not carry a query, fragment or password.';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackHost.test(url.host.replace(/:\d+$/, '')))) return 'The issuer must be an https:// URL.';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackHost.test(url.host.replace(/:\d+$/, ''))))
+    return 'The issuer must be an https:// URL.';
   if (url.hostname === 'login.microsoftonline.com' && /^\/(common|organizations|consumers)(\/|$)/i.test(url.pathname)) {
-    return 'Use your tenant\'s own issuer (https://login.microsoftonline.com/<tenant id>/v2.0), not common/organizations.';
+    return "Use your tenant's own issuer (https://login.microsoftonline.com/<tenant id>/v2.0), not common/organizations.";
   }
   return undefined;
 }
@@ -54,7 +55,11 @@ export function ssoIssuerProblem(issuer: string): string | undefined {
 export const microsoftIssuer = (tenant: string) => `https://login.microsoftonline.com/${encodeURIComponent(tenant.trim())}/v2.0`;
 export const googleIssuer = 'https://accounts.google.com';
 
-const issuerSchema = z.string().trim().max(500).refine((value) => ssoIssuerProblem(value) === undefined, { message: 'not a usable issuer URL' });
+const issuerSchema = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((value) => ssoIssuerProblem(value) === undefined, { message: 'not a usable issuer URL' });
 /** A DNS domain such as `school.org.uk` (Google Workspace's `hd` claim). */
 const domainSchema = z
   .string()
@@ -62,7 +67,12 @@ const domainSchema = z
   .toLowerCase()
   .max(253)
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'expected a domain such as school.org.uk');
-const claimNameSchema = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_:./-]+$/, 'expected a claim name such as groups or roles');
+const claimNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_:./-]+$/, 'expected a claim name such as groups or roles');
 
 /** The identity provider itself (read-only in the console when set by OIDC_* env). */
 export const ssoProviderSchema = z.object({

@@ -32,7 +32,8 @@ const OVERLAPS = compile({
   allow: ['isis and osiris'],
 });
 
-const summary = (f: FoldedHit): string => `${f.term}/${f.category}/${f.severity}${f.restricted ? '/R' : ''} [${f.start},${f.end}) ${f.terms.map((x) => `${x.term}:${x.category}:${x.severity}`).join(' ')}`;
+const summary = (f: FoldedHit): string =>
+  `${f.term}/${f.category}/${f.severity}${f.restricted ? '/R' : ''} [${f.start},${f.end}) ${f.terms.map((x) => `${x.term}:${x.category}:${x.severity}`).join(' ')}`;
 
 function hit(term: string, category: string, severity: number, start: number, end: number): MatchHit {
   return { term, category, severity, match: 'word', source: 'typed', start, end, context: `ctx ${term}` };
@@ -118,7 +119,28 @@ describe('FoldedKeyStream', () => {
     expect(ks.position).toBe(0);
   });
 
-  const PIECES = ['suicide', 'note', 'join', 'isis', 'and', 'osiris', 'send', 'nudes', 'slag', 's.e.n.d', 'n u d e s', 'i', ' ', ' ', ' ', '.', '-', '\u200b', 'x', '\n'];
+  const PIECES = [
+    'suicide',
+    'note',
+    'join',
+    'isis',
+    'and',
+    'osiris',
+    'send',
+    'nudes',
+    'slag',
+    's.e.n.d',
+    'n u d e s',
+    'i',
+    ' ',
+    ' ',
+    ' ',
+    '.',
+    '-',
+    '\u200b',
+    'x',
+    '\n',
+  ];
   const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 25 }).map((p) => p.join(''));
   const key = (f: FoldedHit): string => `${f.start}:${f.end}:${f.term}:${f.category}:${f.severity}:${f.terms.map((x) => `${x.term}/${x.category}`).join(',')}`;
 
@@ -162,8 +184,14 @@ describe('folding with the real word lists', () => {
       ['send nudes', 'send nudes', 'nudes'],
     ] as const) {
       const folded = scanFolded(real, text, 'typed');
-      expect(folded.map((f) => f.term), text).toEqual([primary]);
-      expect(folded[0]?.terms.map((x) => x.term), text).toContain(also);
+      expect(
+        folded.map((f) => f.term),
+        text,
+      ).toEqual([primary]);
+      expect(
+        folded[0]?.terms.map((x) => x.term),
+        text,
+      ).toContain(also);
     }
   });
 });

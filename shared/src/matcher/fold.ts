@@ -74,9 +74,7 @@ function foldGroup(group: readonly MatchHit[], restricted: ReadonlySet<string>):
     if (h.end > end) end = h.end;
     if (h.severity > severity) severity = h.severity;
   }
-  const rest = group
-    .filter((h) => h !== primary)
-    .sort((a, b) => b.severity - a.severity || byPosition(a, b));
+  const rest = group.filter((h) => h !== primary).sort((a, b) => b.severity - a.severity || byPosition(a, b));
   const terms: FoldedTerm[] = [];
   const seen = new Set<string>();
   const categories: string[] = [];

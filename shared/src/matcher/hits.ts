@@ -21,15 +21,7 @@ export interface MatchHit {
 export const NO_HITS: readonly MatchHit[] = Object.freeze([]);
 
 /** Appends one hit per term entry the pattern stands for. */
-export function pushHits(
-  matcher: CompiledMatcher,
-  pattern: number,
-  start: number,
-  end: number,
-  source: HitSource,
-  context: string,
-  out: MatchHit[],
-): void {
+export function pushHits(matcher: CompiledMatcher, pattern: number, start: number, end: number, source: HitSource, context: string, out: MatchHit[]): void {
   if (source === 'typed' && matcher.addressOnly[pattern] === 1) return;
   const last = matcher.entryStart[pattern + 1] ?? 0;
   for (let k = matcher.entryStart[pattern] ?? 0; k < last; k++) {
@@ -41,5 +33,7 @@ export function pushHits(
 
 /** Position order, for stable output. */
 export function compareHits(a: MatchHit, b: MatchHit): number {
-  return a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0) || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0);
+  return (
+    a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0) || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0)
+  );
 }

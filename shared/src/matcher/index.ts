@@ -7,15 +7,6 @@ export { FoldedKeyStream, foldHits, scanFolded, type FoldedHit, type FoldedTerm 
 export { NO_HITS, compareHits, type HitSource, type MatchHit } from './hits.ts';
 export { CONTEXT_MAX, contextAround, redactContext } from './context.ts';
 export { termKeyer } from './term-patterns.ts';
-export {
-  classifyCodePoint,
-  foldCase,
-  foldCompat,
-  isApostrophe,
-  isInvisible,
-  isLineBreak,
-  leetLetter,
-  type CharClass,
-} from './normalise-rules.ts';
+export { classifyCodePoint, foldCase, foldCompat, isApostrophe, isInvisible, isLineBreak, leetLetter, type CharClass } from './normalise-rules.ts';
 export { mapConfusables } from './confusables.ts';
 export { visitPercentDecoded } from './url-decode.ts';

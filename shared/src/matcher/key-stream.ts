@@ -19,18 +19,7 @@ import { isLineBreak } from './normalise-rules.ts';
 /** Keys that end the line and count as one typed character. */
 const LINE_KEYS = new Set(['Enter', 'Tab']);
 /** Keys that move the caret or focus: the line as we know it is over, nothing inserted. */
-const RESET_KEYS = new Set([
-  'Escape',
-  'ArrowLeft',
-  'ArrowRight',
-  'ArrowUp',
-  'ArrowDown',
-  'Home',
-  'End',
-  'PageUp',
-  'PageDown',
-  'Click',
-]);
+const RESET_KEYS = new Set(['Escape', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown', 'Click']);
 
 const SNAPSHOTS = 512; // Backspace history per line; LineEngine's ring is sized for it
 const SNAP_MASK = SNAPSHOTS - 1;

@@ -70,9 +70,8 @@ describe('obfuscated terms are found', () => {
 });
 
 describe('innocent words do not fire', () => {
-  it.each(['Scunthorpe United', 'Assassin’s Creed', 'the school therapist', 'skills and skill', 'a cocktail', 'grapes', 'peacock'])(
-    '%s',
-    (text) => expect(found(text)).toEqual([]),
+  it.each(['Scunthorpe United', 'Assassin’s Creed', 'the school therapist', 'skills and skill', 'a cocktail', 'grapes', 'peacock'])('%s', (text) =>
+    expect(found(text)).toEqual([]),
   );
 
   it('whole-word terms do not fire inside longer words', () => {
@@ -119,7 +118,11 @@ describe('hits', () => {
       ...TEST_SOURCE,
       terms: [...TEST_SOURCE.terms, { term: 'kill', category: 'self-harm', severity: 2, match: 'word' }],
     });
-    expect(scanText(m, 'kill', 'typed').map((h) => h.category).sort()).toEqual(['self-harm', 'violence']);
+    expect(
+      scanText(m, 'kill', 'typed')
+        .map((h) => h.category)
+        .sort(),
+    ).toEqual(['self-harm', 'violence']);
   });
 
   it('line breaks end a phrase', () => {

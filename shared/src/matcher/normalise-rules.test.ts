@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapConfusables } from './confusables.ts';
-import {
-  classifyCodePoint,
-  foldCase,
-  foldCompat,
-  isApostrophe,
-  isInvisible,
-  isLineBreak,
-  leetLetter,
-} from './normalise-rules.ts';
+import { classifyCodePoint, foldCase, foldCompat, isApostrophe, isInvisible, isLineBreak, leetLetter } from './normalise-rules.ts';
 import { termKeyer } from './term-patterns.ts';
 import { visitPercentDecoded } from './url-decode.ts';
 
@@ -175,7 +167,7 @@ describe('rule: URL decoding', () => {
     expect(decode('%25zz%25')).toBe('%zz%');
   });
 
-  it('undoes one level of double encoding, keeping each character\'s span', () => {
+  it("undoes one level of double encoding, keeping each character's span", () => {
     expect(decode('send%2520nudes')).toBe('send nudes');
     expect(decode('caf%25C3%25A9 %2541')).toBe('café A');
     expect(decode('%252520')).toBe('%20'); // only one level

@@ -23,7 +23,9 @@ type WordStyle = { kind: 'plain' } | { kind: 'spaced'; gaps: string[] } | { kind
 const wordStyle: fc.Arbitrary<WordStyle> = fc.oneof(
   fc.constant({ kind: 'plain' as const }),
   fc.array(LETTER_GAP, { minLength: 1, maxLength: 20 }).map((gaps) => ({ kind: 'spaced' as const, gaps })),
-  fc.tuple(fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), fc.array(fc.constantFrom(...ZERO_WIDTH), { minLength: 1, maxLength: 3 })).map(([at, chars]) => ({ kind: 'zero-width' as const, at, chars })),
+  fc
+    .tuple(fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), fc.array(fc.constantFrom(...ZERO_WIDTH), { minLength: 1, maxLength: 3 }))
+    .map(([at, chars]) => ({ kind: 'zero-width' as const, at, chars })),
   fc.constant({ kind: 'upper' as const }),
 );
 
@@ -59,17 +61,15 @@ interface Disguised {
 }
 
 /** A phrase with every word styled at random and random gaps between the words. */
-const disguisedPhrase: fc.Arbitrary<Disguised> = fc
-  .constantFrom(...PHRASES)
-  .chain((phrase) => {
-    const words = phrase.split(' ');
-    return fc
-      .tuple(fc.array(wordStyle, { minLength: words.length, maxLength: words.length }), fc.array(WORD_GAP, { minLength: words.length, maxLength: words.length }))
-      .map(([styles, gaps]) => ({
-        phrase,
-        text: words.map((w, i) => (i === 0 ? '' : wordGap(gaps[i] ?? ' ', styles[i - 1], styles[i])) + styleWord(w, styles[i] ?? { kind: 'plain' })).join(''),
-      }));
-  });
+const disguisedPhrase: fc.Arbitrary<Disguised> = fc.constantFrom(...PHRASES).chain((phrase) => {
+  const words = phrase.split(' ');
+  return fc
+    .tuple(fc.array(wordStyle, { minLength: words.length, maxLength: words.length }), fc.array(WORD_GAP, { minLength: words.length, maxLength: words.length }))
+    .map(([styles, gaps]) => ({
+      phrase,
+      text: words.map((w, i) => (i === 0 ? '' : wordGap(gaps[i] ?? ' ', styles[i - 1], styles[i])) + styleWord(w, styles[i] ?? { kind: 'plain' })).join(''),
+    }));
+});
 
 /** The same in a URL: words percent-encoded, `+`-joined, double-encoded, hyphenated or joined in a domain label. */
 const ENCODED_GAP = fc.constantFrom('%20', '+', '%2B', '%2520', '%20%20', '-', '_', '%E2%80%8B');
@@ -100,7 +100,10 @@ describe('phrases from the word lists, disguised', () => {
       fc.property(disguisedPhrase, ({ phrase, text }) => {
         const line = `well ${text} ok`;
         const folded = scanFolded(matcher, line, 'typed');
-        expect(containing(folded, phrase).map((f) => f.term), JSON.stringify(line)).toHaveLength(1);
+        expect(
+          containing(folded, phrase).map((f) => f.term),
+          JSON.stringify(line),
+        ).toHaveLength(1);
       }),
       { numRuns: 1500 },
     );
@@ -114,7 +117,12 @@ describe('phrases from the word lists, disguised', () => {
           const desc = JSON.stringify({ line, got: folded.map((f) => f.terms.map((x) => x.term)) });
           // one result per occurrence, in order, each carrying its phrase
           expect(folded, desc).toHaveLength(occurrences.length);
-          occurrences.forEach((o, i) => expect(folded[i]?.terms.map((x) => x.term), desc).toContain(o.phrase));
+          occurrences.forEach((o, i) =>
+            expect(
+              folded[i]?.terms.map((x) => x.term),
+              desc,
+            ).toContain(o.phrase),
+          );
         }
       }),
       { numRuns: 500 },
@@ -126,7 +134,10 @@ describe('phrases from the word lists, disguised', () => {
       fc.property(disguisedUrl, ({ phrase, text }) => {
         const folded = scanFolded(matcher, text, 'url');
         expect(containing(folded, phrase), text).toHaveLength(1);
-        expect(scanFolded(matcher, text, 'title' as HitSource).some((f) => f.terms.some((x) => x.term === phrase)), text).toBe(true);
+        expect(
+          scanFolded(matcher, text, 'title' as HitSource).some((f) => f.terms.some((x) => x.term === phrase)),
+          text,
+        ).toBe(true);
       }),
       { numRuns: 800 },
     );

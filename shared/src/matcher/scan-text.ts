@@ -41,7 +41,7 @@ class TextScanner implements HitSink {
       }
     };
     if (source === 'typed') {
-      for (let i = 0; i < text.length; ) {
+      for (let i = 0; i < text.length;) {
         const cp = text.codePointAt(i) ?? 0;
         const len = cp > 0xffff ? 2 : 1;
         visit(cp, i, i + len);

@@ -74,9 +74,7 @@ export function termPatterns(normaliser: TermNormaliser, text: string, kind: Pat
   const allow = kind === 'allow';
   const bounded = kind === 'word' || kind === 'phrase';
   if (bounded && isLongPhrase(full)) full.runs.fill(1);
-  const bases: SymbolRun[] = bounded
-    ? [full]
-    : [{ syms: full.syms.slice(1, n - 1), runs: full.runs.slice(1, n - 1) }];
+  const bases: SymbolRun[] = bounded ? [full] : [{ syms: full.syms.slice(1, n - 1), runs: full.runs.slice(1, n - 1) }];
   const firstBase = bases[0];
   if (!bounded && firstBase !== undefined && firstBase.syms.includes(SYM_SPACE)) bases.push(withoutSpaces(firstBase));
   const lead = bounded ? 1 : 0;
@@ -86,7 +84,11 @@ export function termPatterns(normaliser: TermNormaliser, text: string, kind: Pat
   const add = (base: SymbolRun, edge: 0 | 1, addressOnly: boolean, variant = false): void => {
     for (const v of variant ? [base] : ambiguousSpellings(base)) {
       if (v.syms.length > MAX_PATTERN_SYMBOLS) continue;
-      specs.push(addressOnly ? { syms: v.syms, runs: v.runs, lead: edge, trail: edge, allow, addressOnly } : { syms: v.syms, runs: v.runs, lead: edge, trail: edge, allow });
+      specs.push(
+        addressOnly
+          ? { syms: v.syms, runs: v.runs, lead: edge, trail: edge, allow, addressOnly }
+          : { syms: v.syms, runs: v.runs, lead: edge, trail: edge, allow },
+      );
     }
   };
   for (const base of bases) add(base, lead, false);

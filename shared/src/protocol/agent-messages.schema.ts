@@ -271,6 +271,4 @@ export type ScreenshotMessage = z.infer<typeof screenshotMessageSchema>;
 export type ByeMessage = z.infer<typeof byeMessageSchema>;
 
 /** Every agent message type, derived from the union so the list cannot drift. */
-export const agentMessageTypes: readonly AgentMessageType[] = Object.freeze(
-  agentMessageSchema.options.map((option) => option.shape.type.value),
-);
+export const agentMessageTypes: readonly AgentMessageType[] = Object.freeze(agentMessageSchema.options.map((option) => option.shape.type.value));

@@ -38,7 +38,12 @@ const managedCollectorUrl = z
  */
 export const managedConfigSchema = z.object({
   collectorUrl: managedCollectorUrl,
-  enrolmentToken: z.string().trim().min(16).max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  enrolmentToken: z
+    .string()
+    .trim()
+    .min(16)
+    .max(128)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
   deviceLabel: textSchema(255).optional(),
   room: textSchema(255).optional(),
 });

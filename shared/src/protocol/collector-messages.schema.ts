@@ -114,6 +114,4 @@ export type ScreenshotRequestMessage = z.infer<typeof screenshotRequestMessageSc
 export type ErrorMessage = z.infer<typeof errorMessageSchema>;
 
 /** Every collector message type, derived from the union so the list cannot drift. */
-export const collectorMessageTypes: readonly CollectorMessageType[] = Object.freeze(
-  collectorMessageSchema.options.map((option) => option.shape.type.value),
-);
+export const collectorMessageTypes: readonly CollectorMessageType[] = Object.freeze(collectorMessageSchema.options.map((option) => option.shape.type.value));

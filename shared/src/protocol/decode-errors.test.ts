@@ -78,30 +78,71 @@ const cases: Case[] = [
   { name: 'bad ULID in a payload', input: mutate(alert, 'payload.id', 'not-a-ulid'), code: 'bad-payload', detail: 'payload.id:' },
   { name: 'upper-case sha256', input: mutate(alert, 'payload.screenshot.sha256', 'A'.repeat(64)), code: 'bad-payload', detail: 'payload.screenshot.sha256:' },
   { name: 'short sha256', input: mutate(alert, 'payload.screenshot.sha256', 'a'.repeat(63)), code: 'bad-payload', detail: 'payload.screenshot.sha256:' },
-  { name: 'screenshot over 10 MiB', input: mutate(alert, 'payload.screenshot.bytes', 10 * 1024 * 1024 + 1), code: 'bad-payload', detail: 'payload.screenshot.bytes:' },
+  {
+    name: 'screenshot over 10 MiB',
+    input: mutate(alert, 'payload.screenshot.bytes', 10 * 1024 * 1024 + 1),
+    code: 'bad-payload',
+    detail: 'payload.screenshot.bytes:',
+  },
   { name: 'severity 6', input: mutate(alert, 'payload.severity', 6), code: 'bad-payload', detail: 'payload.severity:' },
   { name: 'bad category id', input: mutate(alert, 'payload.category', 'Self Harm'), code: 'bad-payload', detail: 'payload.category:' },
   { name: 'unknown alert source', input: mutate(alert, 'payload.source', 'clipboard'), code: 'bad-payload', detail: 'payload.source:' },
   { name: 'NUL in context', input: mutate(alert, 'payload.context', 'a\u0000b'), code: 'bad-payload', detail: 'payload.context:' },
-  { name: 'escaped lone surrogate in a title', input: encode(alert).replace('"windowTitle":"', '"windowTitle":"\\ud800'), code: 'bad-payload', detail: 'payload.windowTitle:' },
+  {
+    name: 'escaped lone surrogate in a title',
+    input: encode(alert).replace('"windowTitle":"', '"windowTitle":"\\ud800'),
+    code: 'bad-payload',
+    detail: 'payload.windowTitle:',
+  },
   { name: 'activity ending before it starts', input: mutate(activity, 'payload.end', activity.payload.start - 1), code: 'bad-payload', detail: 'payload.end:' },
-  { name: 'enrolment token too short', input: mutate(hello, 'payload.auth', { kind: 'enrol', token: 'short' }), code: 'bad-payload', detail: 'payload.auth.token:' },
+  {
+    name: 'enrolment token too short',
+    input: mutate(hello, 'payload.auth', { kind: 'enrol', token: 'short' }),
+    code: 'bad-payload',
+    detail: 'payload.auth.token:',
+  },
   { name: 'device id that is not a UUID', input: mutate(hello, 'payload.auth.deviceId', 'device-7'), code: 'bad-payload', detail: 'payload.auth.deviceId:' },
   { name: 'unknown capability', input: mutate(hello, 'payload.capabilities', ['telepathy']), code: 'bad-payload', detail: 'payload.capabilities.0:' },
-  { name: 'invalid regex in signInTitlePatterns', input: mutate(policy, 'payload.signInTitlePatterns', ['ok', 'sign(in']), code: 'bad-payload', detail: 'payload.signInTitlePatterns.1:', side: 'collector' },
-  { name: 'invalid regex in the welcome policy', input: mutate(welcome, 'payload.policy.signInTitlePatterns', ['[']), code: 'bad-payload', detail: 'payload.policy.signInTitlePatterns.0:', side: 'collector' },
-  { name: 'heartbeat every second', input: mutate(policy, 'payload.heartbeatSeconds', 1), code: 'bad-payload', detail: 'payload.heartbeatSeconds:', side: 'collector' },
+  {
+    name: 'invalid regex in signInTitlePatterns',
+    input: mutate(policy, 'payload.signInTitlePatterns', ['ok', 'sign(in']),
+    code: 'bad-payload',
+    detail: 'payload.signInTitlePatterns.1:',
+    side: 'collector',
+  },
+  {
+    name: 'invalid regex in the welcome policy',
+    input: mutate(welcome, 'payload.policy.signInTitlePatterns', ['[']),
+    code: 'bad-payload',
+    detail: 'payload.policy.signInTitlePatterns.0:',
+    side: 'collector',
+  },
+  {
+    name: 'heartbeat every second',
+    input: mutate(policy, 'payload.heartbeatSeconds', 1),
+    code: 'bad-payload',
+    detail: 'payload.heartbeatSeconds:',
+    side: 'collector',
+  },
   { name: 'empty ack', input: mutate(ack, 'payload.ids', []), code: 'bad-payload', detail: 'payload.ids:', side: 'collector' },
-  { name: 'ack of 1001 ids', input: mutate(ack, 'payload.ids', Array.from({ length: 1001 }, () => ack.id)), code: 'bad-payload', detail: 'payload.ids:', side: 'collector' },
+  {
+    name: 'ack of 1001 ids',
+    input: mutate(
+      ack,
+      'payload.ids',
+      Array.from({ length: 1001 }, () => ack.id),
+    ),
+    code: 'bad-payload',
+    detail: 'payload.ids:',
+    side: 'collector',
+  },
   { name: 'lock id with NUL', input: mutate(lock, 'payload.lockId', 'lock\u00001'), code: 'bad-payload', detail: 'payload.lockId:', side: 'collector' },
   { name: 'live at 20 fps', input: mutate(live, 'payload.fps', 20), code: 'bad-payload', detail: 'payload.fps:', side: 'collector' },
 ];
 
 function decode(testCase: Case): DecodeResult<unknown> {
   const options = testCase.maxBytes === undefined ? {} : { maxBytes: testCase.maxBytes };
-  return testCase.side === 'collector'
-    ? decodeCollectorMessage(testCase.input, options)
-    : decodeAgentMessage(testCase.input, options);
+  return testCase.side === 'collector' ? decodeCollectorMessage(testCase.input, options) : decodeAgentMessage(testCase.input, options);
 }
 
 describe('malformed messages get stable error codes', () => {

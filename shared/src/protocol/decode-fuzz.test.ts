@@ -12,9 +12,7 @@ import { utf8Encode } from './text-codec.ts';
 
 // Hostile input must come back as a result with a known code, never as an exception.
 
-const stableCodes = new Set<DecodeErrorCode>([
-  'too-large', 'bad-utf8', 'not-json', 'bad-envelope', 'bad-version', 'unknown-type', 'bad-payload', 'bad-binary',
-]);
+const stableCodes = new Set<DecodeErrorCode>(['too-large', 'bad-utf8', 'not-json', 'bad-envelope', 'bad-version', 'unknown-type', 'bad-payload', 'bad-binary']);
 const runs = { numRuns: 2000 };
 
 function isWellBehaved(result: DecodeResult<unknown>): boolean {
@@ -33,13 +31,16 @@ const anyUnitString = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map(
 const anyType = fc.oneof(fc.constantFrom(...agentMessageTypes, ...collectorMessageTypes), fc.string());
 
 /** Envelope-shaped values with arbitrary payloads: they reach the payload schemas. */
-const envelopeLike = fc.record({
-  v: fc.oneof(fc.constant(1), fc.jsonValue()),
-  id: fc.oneof(ulidArb, fc.string()),
-  type: anyType,
-  sentAt: fc.oneof(epochArb, fc.jsonValue()),
-  payload: fc.jsonValue(),
-}, { requiredKeys: [] });
+const envelopeLike = fc.record(
+  {
+    v: fc.oneof(fc.constant(1), fc.jsonValue()),
+    id: fc.oneof(ulidArb, fc.string()),
+    type: anyType,
+    sentAt: fc.oneof(epochArb, fc.jsonValue()),
+    payload: fc.jsonValue(),
+  },
+  { requiredKeys: [] },
+);
 
 type Json = ReturnType<typeof JSON.parse>;
 
@@ -73,11 +74,17 @@ describe('decoders never throw', () => {
   });
 
   it('on arbitrary JSON values', () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => decodersAccept(JSON.stringify(value) ?? 'null')), runs);
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => decodersAccept(JSON.stringify(value) ?? 'null')),
+      runs,
+    );
   });
 
   it('on envelope-shaped objects with arbitrary payloads', () => {
-    fc.assert(fc.property(envelopeLike, (value) => decodersAccept(JSON.stringify(value))), runs);
+    fc.assert(
+      fc.property(envelopeLike, (value) => decodersAccept(JSON.stringify(value))),
+      runs,
+    );
   });
 
   it('on valid messages with one value replaced by arbitrary JSON', () => {
@@ -104,8 +111,11 @@ describe('decoders never throw', () => {
         return full.subarray(0, cut % (full.byteLength + 1));
       }),
     );
-    fc.assert(fc.property(frames, (buf) => {
-      expect(isWellBehaved(decodeBinary(buf))).toBe(true);
-    }), runs);
+    fc.assert(
+      fc.property(frames, (buf) => {
+        expect(isWellBehaved(decodeBinary(buf))).toBe(true);
+      }),
+      runs,
+    );
   });
 });

@@ -10,15 +10,7 @@ import { isWellFormed, utf8DecodeStrict, utf8LongerThan } from './text-codec.ts'
 // that the gateway maps to a close code (see close-codes.ts). The checks run cheapest
 // first, and the size check runs before any parsing.
 
-export type DecodeErrorCode =
-  | 'too-large'
-  | 'bad-utf8'
-  | 'not-json'
-  | 'bad-envelope'
-  | 'bad-version'
-  | 'unknown-type'
-  | 'bad-payload'
-  | 'bad-binary';
+export type DecodeErrorCode = 'too-large' | 'bad-utf8' | 'not-json' | 'bad-envelope' | 'bad-version' | 'unknown-type' | 'bad-payload' | 'bad-binary';
 
 export interface DecodeError {
   ok: false;
@@ -70,10 +62,7 @@ export function decodeAgentMessage(raw: string | Uint8Array, options: DecodeOpti
 }
 
 /** Decodes a message sent by the collector (what an agent receives). */
-export function decodeCollectorMessage(
-  raw: string | Uint8Array,
-  options: DecodeOptions = {},
-): DecodeResult<CollectorMessage> {
+export function decodeCollectorMessage(raw: string | Uint8Array, options: DecodeOptions = {}): DecodeResult<CollectorMessage> {
   return decodeMessage(raw, options.maxBytes ?? DEFAULT_COLLECTOR_MESSAGE_MAX_BYTES, collectorDirection);
 }
 

@@ -43,11 +43,7 @@ export interface MakeEnvelopeOptions {
   now?: () => number;
 }
 
-export function makeEnvelope<T extends MessageType>(
-  type: T,
-  payload: PayloadOf<T>,
-  options: MakeEnvelopeOptions = {},
-): Envelope<T> {
+export function makeEnvelope<T extends MessageType>(type: T, payload: PayloadOf<T>, options: MakeEnvelopeOptions = {}): Envelope<T> {
   const sentAt = (options.now ?? Date.now)();
   return { v: PROTOCOL_VERSION, id: options.id ?? ulid(sentAt, pooledRandom), type, sentAt, payload };
 }

@@ -35,11 +35,7 @@ export const MAX_SCREENSHOT_BYTES = 10 * 1024 * 1024;
 
 /** Free text of at most `max` UTF-16 code units, storable in PostgreSQL. */
 export function textSchema(max: number, min = 0) {
-  return z
-    .string()
-    .min(min)
-    .max(max)
-    .refine(isStorableText, 'text must not contain NUL or lone surrogates');
+  return z.string().min(min).max(max).refine(isStorableText, 'text must not contain NUL or lone surrogates');
 }
 
 /**

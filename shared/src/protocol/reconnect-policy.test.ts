@@ -23,7 +23,7 @@ describe('what an agent does after a close', () => {
     expect(judgeClose(closeCodes.tryAgainLater, 'collector-busy: retry-after=999999', 0, settings, bottom).delayMs).toBe(30_000);
   });
 
-  it('reads an older collector\'s 4401 hello-timeout as busy, and other 4401s as a refusal', () => {
+  it("reads an older collector's 4401 hello-timeout as busy, and other 4401s as a refusal", () => {
     expect(judgeClose(closeCodes.unauthenticated, 'hello-timeout', 0, settings, bottom)).toEqual({ kind: 'retry', delayMs: 500 });
     expect(judgeClose(closeCodes.unauthenticated, 'device-auth-failed', 0, settings)).toEqual({ kind: 'refused', delayMs: 600_000, reason: 'credentials' });
     expect(judgeClose(closeCodes.forbidden, 'device-retired', 0, settings)).toEqual({ kind: 'refused', delayMs: 600_000, reason: 'forbidden' });

@@ -123,7 +123,10 @@ describe('makeEnvelope', () => {
 });
 
 describe('hello runId (optional, added after v1)', () => {
-  const withRunId = { ...agentFixtures.hello, payload: { ...agentFixtures.hello.payload, previousExit: 'unclean' as const, runId: '01KDXS0000RVN1D00000000001' } };
+  const withRunId = {
+    ...agentFixtures.hello,
+    payload: { ...agentFixtures.hello.payload, previousExit: 'unclean' as const, runId: '01KDXS0000RVN1D00000000001' },
+  };
 
   it('round-trips the run id', () => {
     expect(decodeAgentMessage(encode(withRunId))).toEqual({ ok: true, value: withRunId });
@@ -144,7 +147,8 @@ describe('hello runId (optional, added after v1)', () => {
 });
 
 describe('heartbeat teacherLockId (optional, added after v1)', () => {
-  const beat = (teacherLockId: unknown) => ({ ...agentFixtures.heartbeat, payload: { ...agentFixtures.heartbeat.payload, locked: true, teacherLockId } }) as AgentMessage;
+  const beat = (teacherLockId: unknown) =>
+    ({ ...agentFixtures.heartbeat, payload: { ...agentFixtures.heartbeat.payload, locked: true, teacherLockId } }) as AgentMessage;
 
   it('round-trips a lock id and null (no teacher lock on screen)', () => {
     for (const id of ['01KDXS0000L0CK000000000001', null]) expect(decodeAgentMessage(encode(beat(id)))).toEqual({ ok: true, value: beat(id) });

@@ -2,10 +2,7 @@
 // plain ES lib (no DOM, no @types/node), so the two standard globals are declared
 // here, module-locally, instead of pulling in a whole environment's typings.
 declare const TextEncoder: new () => { encode(input: string): Uint8Array<ArrayBuffer> };
-declare const TextDecoder: new (
-  label: 'utf-8',
-  options: { fatal: boolean; ignoreBOM: boolean },
-) => { decode(input: Uint8Array): string };
+declare const TextDecoder: new (label: 'utf-8', options: { fatal: boolean; ignoreBOM: boolean }) => { decode(input: Uint8Array): string };
 
 const encoder = new TextEncoder();
 // fatal: invalid UTF-8 (including encoded surrogates) is an error, not U+FFFD.

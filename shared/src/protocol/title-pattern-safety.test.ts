@@ -16,12 +16,27 @@ const compiles = (source: string) => {
 };
 
 describe('titlePatternHazard', () => {
-  it.each([...defaultPolicy.signInTitlePatterns, 'sso', 'log ?in', 'single sign-on', '^unlock\\b', 'password for \\w+', '(sign|log) ?in', '(?:ab|cd)*x', '[a-z]{2,5}@school', 'sign.*in', 'a{3}(bc){2}', '\\bPIN\\b', 'Microsoft account - (sign[ -]in|verify)', '(?=.*login)portal', '\\s{0,5}sign\\s*in', '([\\d]|x)+y', '([a-c]|[x-z])+!'])(
-    'accepts %s',
-    (pattern) => {
-      expect(titlePatternHazard(pattern)).toBeUndefined();
-    },
-  );
+  it.each([
+    ...defaultPolicy.signInTitlePatterns,
+    'sso',
+    'log ?in',
+    'single sign-on',
+    '^unlock\\b',
+    'password for \\w+',
+    '(sign|log) ?in',
+    '(?:ab|cd)*x',
+    '[a-z]{2,5}@school',
+    'sign.*in',
+    'a{3}(bc){2}',
+    '\\bPIN\\b',
+    'Microsoft account - (sign[ -]in|verify)',
+    '(?=.*login)portal',
+    '\\s{0,5}sign\\s*in',
+    '([\\d]|x)+y',
+    '([a-c]|[x-z])+!',
+  ])('accepts %s', (pattern) => {
+    expect(titlePatternHazard(pattern)).toBeUndefined();
+  });
 
   it.each([
     ['(a+)+$', /exponential time: nested quantifier at 4/],
@@ -57,9 +72,9 @@ describe('titlePatternHazard', () => {
     piece: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       fc.tuple(atom, quant).map(([a, q]) => a + q),
-      fc.tuple(fc.array(tie('piece'), { minLength: 1, maxLength: 3 }), fc.array(tie('piece'), { maxLength: 2 }), quant).map(
-        ([left, right, q]) => `(${left.join('')}${right.length > 0 ? `|${right.join('')}` : ''})${q}`,
-      ),
+      fc
+        .tuple(fc.array(tie('piece'), { minLength: 1, maxLength: 3 }), fc.array(tie('piece'), { maxLength: 2 }), quant)
+        .map(([left, right, q]) => `(${left.join('')}${right.length > 0 ? `|${right.join('')}` : ''})${q}`),
     ),
   })).piece;
   const pattern = fc.array(piece, { minLength: 1, maxLength: 4 }).map((pieces) => pieces.join(''));
@@ -78,9 +93,15 @@ describe('titlePatternHazard', () => {
     const variable = fc.tuple(atom, fc.constantFrom('*', '+', '?', '{1,3}', '{2,}')).map(([a, q]) => a + q);
     const outer = fc.constantFrom('*', '+', '{2}', '{2,5}', '{3,}');
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('x', 'y', 'z'), maxLength: 3 }), variable, fc.string({ unit: fc.constantFrom('q', 'r'), maxLength: 3 }), outer, (pre, inner, post, q) => {
-        expect(titlePatternHazard(`(${pre}${inner}${post})${q}`)).toMatch(/exponential time: nested quantifier/);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('x', 'y', 'z'), maxLength: 3 }),
+        variable,
+        fc.string({ unit: fc.constantFrom('q', 'r'), maxLength: 3 }),
+        outer,
+        (pre, inner, post, q) => {
+          expect(titlePatternHazard(`(${pre}${inner}${post})${q}`)).toMatch(/exponential time: nested quantifier/);
+        },
+      ),
     );
   });
 
@@ -100,7 +121,9 @@ describe('the policy schema', () => {
   it('names the field and the reason when a pattern is unsafe', () => {
     const result = policySchema.safeParse({ ...defaultPolicy, signInTitlePatterns: ['sign ?in', '(a+)+$'] });
     expect(result.success).toBe(false);
-    expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['signInTitlePatterns', 1], message: 'pattern may take exponential time: nested quantifier at 4' })]);
+    expect(result.error?.issues).toEqual([
+      expect.objectContaining({ path: ['signInTitlePatterns', 1], message: 'pattern may take exponential time: nested quantifier at 4' }),
+    ]);
   });
 
   it('tests only the first TITLE_PATTERN_INPUT_MAX characters of a title', () => {

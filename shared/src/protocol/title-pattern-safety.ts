@@ -31,7 +31,23 @@ class Unsafe extends Error {}
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCharCode(from + i));
 const digits = new Set(range(48, 57));
 const word = new Set([...range(97, 122), ...digits, '_']);
-const space = new Set([' ', '\t', '\n', '\v', '\f', '\r', '\u00a0', '\u1680', ...range(0x2000, 0x200a), '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff']);
+const space = new Set([
+  ' ',
+  '\t',
+  '\n',
+  '\v',
+  '\f',
+  '\r',
+  '\u00a0',
+  '\u1680',
+  ...range(0x2000, 0x200a),
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  '\u3000',
+  '\ufeff',
+]);
 const classEscapes: Readonly<Record<string, CharSet>> = { d: digits, w: word, s: space, D: 'any', W: 'any', S: 'any' };
 
 /** Patterns are compiled with the `i` flag: sets compare in lower case. */
@@ -218,7 +234,9 @@ function ambiguous(alts: readonly Node[][]): boolean {
 const hasVariablePart = (node: Node): boolean =>
   node.kind === 'repeat' ? node.min !== node.max || hasVariablePart(node.body) : node.kind === 'group' && node.alts.some((seq) => seq.some(hasVariablePart));
 const hasAmbiguousChoice = (node: Node): boolean =>
-  node.kind === 'repeat' ? hasAmbiguousChoice(node.body) : node.kind === 'group' && (ambiguous(node.alts) || node.alts.some((seq) => seq.some(hasAmbiguousChoice)));
+  node.kind === 'repeat'
+    ? hasAmbiguousChoice(node.body)
+    : node.kind === 'group' && (ambiguous(node.alts) || node.alts.some((seq) => seq.some(hasAmbiguousChoice)));
 
 /** About how many ways a node can match at one position (1: deterministic); throws Unsafe. */
 function ways(node: Node): number {

@@ -2,13 +2,7 @@
 // a loaded word list. A custom term with the same normalised form and category as a list
 // term replaces it (that is how a school re-grades one of our terms); a custom category
 // with a known id replaces it. The result has a fresh version.
-import {
-  categorySchema,
-  termEntrySchema,
-  type Category,
-  type TermEntry,
-  type WordlistPayload,
-} from '../protocol/wordlist.schema.ts';
+import { categorySchema, termEntrySchema, type Category, type TermEntry, type WordlistPayload } from '../protocol/wordlist.schema.ts';
 import { termKeyer } from '../matcher/term-patterns.ts';
 import type { LoadResult, WordlistError } from './wordlist-result.ts';
 import { wordlistVersion } from './wordlist-version.ts';

@@ -91,7 +91,10 @@ describe('parseWordlistFiles', () => {
   it('rejects bad UTF-8 naming the line', () => {
     const latin1: WordlistFile = { name: 'latin1.tsv', bytes: Uint8Array.from([...utf8Encode('term\tcategory\tseverity\tmatch\ncaf'), 0xe9, 0x0a]) };
     expect(errorsOf(parseWordlistFiles([CATEGORIES, latin1]))).toEqual([['latin1.tsv', 2, 'bad-utf8']]);
-    const lastLine: WordlistFile = { name: 'last.tsv', bytes: Uint8Array.from([...utf8Encode('term\tcategory\tseverity\tmatch\n\nok\tbullying\t3\tword\ncaf'), 0xe9]) };
+    const lastLine: WordlistFile = {
+      name: 'last.tsv',
+      bytes: Uint8Array.from([...utf8Encode('term\tcategory\tseverity\tmatch\n\nok\tbullying\t3\tword\ncaf'), 0xe9]),
+    };
     expect(errorsOf(parseWordlistFiles([CATEGORIES, lastLine]))).toEqual([['last.tsv', 4, 'bad-utf8']]);
   });
 
@@ -103,7 +106,15 @@ describe('parseWordlistFiles', () => {
   });
 
   it('checks categories.tsv', () => {
-    const cats = file('categories.tsv', 'id\tlabel\tseverity\trestricted', 'Bad Id\tx\t3\tno', 'ok-id\t\t3\tno', 'ok-two\tx\t0\tno', 'ok-three\tx\t3\tmaybe', 'ok-two\tx\t3\tno');
+    const cats = file(
+      'categories.tsv',
+      'id\tlabel\tseverity\trestricted',
+      'Bad Id\tx\t3\tno',
+      'ok-id\t\t3\tno',
+      'ok-two\tx\t0\tno',
+      'ok-three\tx\t3\tmaybe',
+      'ok-two\tx\t3\tno',
+    );
     expect(errorsOf(parseWordlistFiles([cats]))).toEqual([
       ['categories.tsv', 2, 'bad-category-id'],
       ['categories.tsv', 3, 'bad-label'],

@@ -6,13 +6,7 @@
 // terms, and restricted = yes only for the ids in RESTRICTED_BY_DEFAULT.
 // In any term file the reserved category `allow` puts the term on the allow-list, so a
 // single file can carry its own allow-list.
-import {
-  categoryIdSchema,
-  type Category,
-  type MatchKind,
-  type TermEntry,
-  type WordlistPayload,
-} from '../protocol/wordlist.schema.ts';
+import { categoryIdSchema, type Category, type MatchKind, type TermEntry, type WordlistPayload } from '../protocol/wordlist.schema.ts';
 import { termKeyer } from '../matcher/term-patterns.ts';
 import { ALLOW_TABLE, CATEGORY_TABLE, TERM_TABLE, readTable, type TsvRow } from './tsv-table.ts';
 import type { LoadResult, WordlistError, WordlistFile } from './wordlist-result.ts';

@@ -65,7 +65,8 @@ export class BrowserAgentHarness {
   }
 
   static async create(extensionDir: string): Promise<BrowserAgentHarness> {
-    if (!existsSync(chromiumPath)) throw new Error(`Chromium is missing at ${chromiumPath}: run \`bash scripts/bootstrap.sh test\` (installs Debian's chromium) or set CHROMIUM_PATH`);
+    if (!existsSync(chromiumPath))
+      throw new Error(`Chromium is missing at ${chromiumPath}: run \`bash scripts/bootstrap.sh test\` (installs Debian's chromium) or set CHROMIUM_PATH`);
     return new BrowserAgentHarness(extensionDir, await mkdtemp(join(tmpdir(), 'vigil-browser-profile-')));
   }
 
@@ -89,13 +90,11 @@ export class BrowserAgentHarness {
       headless: opts.display === undefined,
       ...(opts.display === undefined ? {} : { env: { ...process.env, DISPLAY: opts.display } }),
       viewport: { width: 1280, height: 800 },
-      args: [
-        ...CHROMIUM_TEST_ARGS,
-        `--disable-extensions-except=${this.extensionDir}`,
-        `--load-extension=${this.extensionDir}`,
-      ],
+      args: [...CHROMIUM_TEST_ARGS, `--disable-extensions-except=${this.extensionDir}`, `--load-extension=${this.extensionDir}`],
     });
-    this.#worker = this.#context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ?? (await this.#context.waitForEvent('serviceworker', { timeout: 30_000 }));
+    this.#worker =
+      this.#context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
+      (await this.#context.waitForEvent('serviceworker', { timeout: 30_000 }));
   }
 
   async close(): Promise<void> {
@@ -118,7 +117,11 @@ export class BrowserAgentHarness {
   }
 
   async waitForLog(msg: string, timeoutMs = 20_000): Promise<void> {
-    await waitFor(async () => (await this.diagnostics()).logs.some((l) => l.msg === msg), { timeoutMs, intervalMs: 100, message: `the extension to log "${msg}"` });
+    await waitFor(async () => (await this.diagnostics()).logs.some((l) => l.msg === msg), {
+      timeoutMs,
+      intervalMs: 100,
+      message: `the extension to log "${msg}"`,
+    });
   }
 
   async waitForPhase(phase: string, timeoutMs = 30_000): Promise<Diagnostics> {

@@ -70,7 +70,11 @@ export function startProcess(command: string, args: readonly string[], env: Node
   };
 }
 
-export async function runNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runNode(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const proc = startNode(script, args, env);
   const { code } = await proc.exited;
   return { code, stdout: proc.stdout.join('\n').trim(), stderr: proc.stderr.join('\n').trim() };
@@ -89,4 +93,3 @@ function parseLines(lines: readonly string[]): LogLine[] {
   }
   return out;
 }
-

@@ -186,7 +186,10 @@ export class AgentProcess {
 
   /** Waits until the window the agent last saw take focus is `title` (keys typed earlier count for the window before). */
   async focused(title: string): Promise<void> {
-    const latest = () => this.logs().filter((l) => l.msg === 'focused window changed').at(-1);
+    const latest = () =>
+      this.logs()
+        .filter((l) => l.msg === 'focused window changed')
+        .at(-1);
     await this.waitForLog(() => latest()?.title === title, 10_000, `the agent to see "${title}" focused`);
   }
 

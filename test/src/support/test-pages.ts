@@ -4,18 +4,25 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-const page = (title: string, body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
+const page = (title: string, body: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
 
 function pages(otherOrigin: string): Record<string, string> {
   return {
-    '/homework': page('History homework', '<h1>Homework</h1><label>Notes <input id="notes" autocomplete="off"></label><textarea id="essay" rows="6" cols="60"></textarea><p id="clicks">0</p>'),
+    '/homework': page(
+      'History homework',
+      '<h1>Homework</h1><label>Notes <input id="notes" autocomplete="off"></label><textarea id="essay" rows="6" cols="60"></textarea><p id="clicks">0</p>',
+    ),
     '/framed': page('Class blog', `<h1>Blog</h1><iframe id="frame" src="${otherOrigin}/frame-inner" width="600" height="200"></iframe>`),
     '/frame-inner': page('Comment box', '<textarea id="comment" rows="4" cols="50"></textarea>'),
     '/editor': page('Shared document', '<div id="doc" contenteditable="true" style="min-height:120px;border:1px solid #999"></div>'),
     '/search': page('Search', '<form action="/results" method="get"><input id="q" name="q" type="search" autocomplete="off"><button>Search</button></form>'),
     '/results': page('Search results', '<p>No results.</p>'),
     '/sign-in': page('Sign in - School accounts', '<label>Username <input id="user"></label><label>Password <input id="pass" type="password"></label>'),
-    '/account': page('My account', '<label>New password <input id="newpass" type="password" autocomplete="new-password"></label><label>Nickname <input id="nick"></label>'),
+    '/account': page(
+      'My account',
+      '<label>New password <input id="newpass" type="password" autocomplete="new-password"></label><label>Nickname <input id="nick"></label>',
+    ),
     '/plain': page('Reading list', '<p>Nothing to type here.</p>'),
   };
 }

@@ -92,10 +92,12 @@ export class ActivityTracker {
   }
 
   #queue(record: QueuedRecord): void {
-    this.#writes = this.#writes.then(() => this.#enqueue(record)).then(
-      () => undefined,
-      (err: unknown) => this.#log.error({ err }, 'could not queue activity'),
-    );
+    this.#writes = this.#writes
+      .then(() => this.#enqueue(record))
+      .then(
+        () => undefined,
+        (err: unknown) => this.#log.error({ err }, 'could not queue activity'),
+      );
   }
 
   #persist(): void {

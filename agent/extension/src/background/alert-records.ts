@@ -2,7 +2,17 @@
 // the alert (typed text appears only as ≤ 120 redacted characters around the match) and,
 // when a capture was taken, the evidence frame — kept as bytes in IndexedDB, not base64.
 import { CONTEXT_MAX, redactContext, type FoldedHit, type MatchHit } from '@vigil/shared/matcher';
-import { MAX_ALERT_TERMS, MAX_SCREENSHOT_BYTES, agentMessageSchema, encode, encodeBinary, makeEnvelope, sanitizeText, type AlertPayload, type AgentMessage } from '@vigil/shared/protocol';
+import {
+  MAX_ALERT_TERMS,
+  MAX_SCREENSHOT_BYTES,
+  agentMessageSchema,
+  encode,
+  encodeBinary,
+  makeEnvelope,
+  sanitizeText,
+  type AlertPayload,
+  type AgentMessage,
+} from '@vigil/shared/protocol';
 import type { CapturedImage } from './capture.ts';
 
 export interface QueuedRecord {
@@ -25,11 +35,18 @@ const KIND: Record<Queued['type'], QueuedRecord['kind']> = { alert: 'alert', 'lo
 /** Checked against the protocol schema first: a record the collector would refuse must never head the outbox. */
 export function messageRecord(message: Queued): QueuedRecord {
   const checked = agentMessageSchema.safeParse(message);
-  if (!checked.success) throw new Error(`refusing to queue an invalid ${message.type}: ${checked.error.issues[0]?.path.join('.') ?? ''} ${checked.error.issues[0]?.message ?? ''}`);
+  if (!checked.success)
+    throw new Error(`refusing to queue an invalid ${message.type}: ${checked.error.issues[0]?.path.join('.') ?? ''} ${checked.error.issues[0]?.message ?? ''}`);
   return { id: message.id, kind: KIND[message.type], body: encode(message) };
 }
 
-export function alertRecords(id: string, hit: MatchHit & Partial<Pick<FoldedHit, 'terms'>>, place: HitPlace, at: number, image: CapturedImage | undefined): QueuedRecord[] {
+export function alertRecords(
+  id: string,
+  hit: MatchHit & Partial<Pick<FoldedHit, 'terms'>>,
+  place: HitPlace,
+  at: number,
+  image: CapturedImage | undefined,
+): QueuedRecord[] {
   const withImage = image !== undefined && image.bytes.byteLength > 0 && image.bytes.byteLength <= MAX_SCREENSHOT_BYTES;
   const payload: AlertPayload = {
     id,

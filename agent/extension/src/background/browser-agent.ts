@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { LiveService } from '@vigil/agent/live-service';
 import type { CollectorMessage, ManagedConfig } from '@vigil/shared/protocol';
 import type { AgentStatus } from '../common/keys.ts';
-import type { ActiveTabWatch} from './active-tab.ts';
+import type { ActiveTabWatch } from './active-tab.ts';
 import { type ActiveTab } from './active-tab.ts';
 import { ActivityTracker } from './activity.ts';
 import type { QueuedRecord } from './alert-records.ts';
@@ -115,7 +115,13 @@ export class BrowserAgent {
         wordlistVersion: () => this.policy.wordlistVersion,
       },
     });
-    this.#publish({ collector: config.collectorUrl, room: config.room, deviceLabel: this.env.label, profileEmail: this.env.profileEmail, deviceId: credentials?.deviceId });
+    this.#publish({
+      collector: config.collectorUrl,
+      room: config.room,
+      deviceLabel: this.env.label,
+      profileEmail: this.env.profileEmail,
+      deviceId: credentials?.deviceId,
+    });
     this.connection.start();
     await this.idleWatch.start();
     await this.tabs.refresh();
@@ -187,7 +193,13 @@ export class BrowserAgent {
       locked: this.locks.locked || this.idleWatch.osLocked,
       idleSeconds: this.#idleSeconds,
       keyboard: this.policy.matcher === undefined ? ('unavailable' as const) : this.locks.locked ? ('paused' as const) : ('ok' as const),
-      outbox: { pending: stats.pending, bytes: stats.bytes, droppedActivity: stats.droppedActivity, droppedAlerts: stats.droppedAlerts, rejected: stats.rejected },
+      outbox: {
+        pending: stats.pending,
+        bytes: stats.bytes,
+        droppedActivity: stats.droppedActivity,
+        droppedAlerts: stats.droppedAlerts,
+        rejected: stats.rejected,
+      },
     };
   }
 

@@ -159,7 +159,9 @@ export class CollectorConnection {
     const decoded = decodeCollectorMessage(data);
     if (!decoded.ok) return this.#o.log.warn({ code: decoded.code, detail: decoded.detail }, 'ignored an undecodable message from the collector');
     const msg = decoded.value;
-    this.#inbox = this.#inbox.then(() => this.#dispatch(msg)).catch((err: unknown) => this.#o.log.error({ err, type: msg.type }, 'handling a collector message failed'));
+    this.#inbox = this.#inbox
+      .then(() => this.#dispatch(msg))
+      .catch((err: unknown) => this.#o.log.error({ err, type: msg.type }, 'handling a collector message failed'));
   }
 
   async #dispatch(msg: CollectorMessage): Promise<void> {

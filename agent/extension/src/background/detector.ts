@@ -155,7 +155,9 @@ export class BrowserDetector {
       return;
     }
     const id = this.#nextId(at);
-    this.#reports = this.#reports.then(() => this.#deliver(id, hit, place, origin.windowId, at)).catch((err: unknown) => this.#d.log.error({ err, alertId: id }, 'could not queue an alert'));
+    this.#reports = this.#reports
+      .then(() => this.#deliver(id, hit, place, origin.windowId, at))
+      .catch((err: unknown) => this.#d.log.error({ err, alertId: id }, 'could not queue an alert'));
   }
 
   #coolingDown(hit: FoldedHit, place: HitPlace, at: number): boolean {

@@ -55,7 +55,8 @@ export async function readEnvironment(deviceLabel: string | undefined): Promise<
     arch: info.arch,
     browser,
     profileEmail,
-    label: deviceLabel !== undefined && deviceLabel.trim() !== '' ? deviceLabel.trim() : info.os === 'cros' ? platformLabel : `${browser.name} on ${platformLabel}`,
+    label:
+      deviceLabel !== undefined && deviceLabel.trim() !== '' ? deviceLabel.trim() : info.os === 'cros' ? platformLabel : `${browser.name} on ${platformLabel}`,
   };
 }
 

@@ -17,7 +17,10 @@ export function parseManagedConfig(raw: Record<string, unknown>): ManagedConfigR
     // The device secret and every alert travel on this socket: only over TLS, unless the
     // collector is on this very device.
     if ((url.protocol === 'http:' || url.protocol === 'ws:') && !isLoopbackHost(url.hostname)) {
-      return { ok: false, problem: `The school's policy gives a plain ${url.protocol}// collectorUrl: use https:// (or wss://) with a certificate this device trusts; plain addresses are allowed only to this device.` };
+      return {
+        ok: false,
+        problem: `The school's policy gives a plain ${url.protocol}// collectorUrl: use https:// (or wss://) with a certificate this device trusts; plain addresses are allowed only to this device.`,
+      };
     }
     return { ok: true, config: parsed.data };
   }

@@ -19,10 +19,18 @@ export async function noticeAccepted(version: string, log: ExtensionLogger): Pro
 }
 
 /** Shows a teacher message; resolves with where it was shown. */
-export async function showTeacherMessage(message: MessagePayload, tabId: number | undefined, log: ExtensionLogger): Promise<'page' | 'notification' | 'nowhere'> {
+export async function showTeacherMessage(
+  message: MessagePayload,
+  tabId: number | undefined,
+  log: ExtensionLogger,
+): Promise<'page' | 'notification' | 'nowhere'> {
   if (tabId !== undefined) {
     try {
-      const shown: unknown = await chrome.tabs.sendMessage(tabId, { t: 'show-message', id: message.id, text: message.text, from: message.from }, { frameId: 0 });
+      const shown: unknown = await chrome.tabs.sendMessage(
+        tabId,
+        { t: 'show-message', id: message.id, text: message.text, from: message.from },
+        { frameId: 0 },
+      );
       if (shown === true) {
         log.info({ messageId: message.id, where: 'page' }, 'teacher message shown');
         return 'page';

@@ -1,7 +1,15 @@
 // The policy and word list in force, cached in the extension's IndexedDB so a browser that
 // starts while the collector is unreachable still detects with the last list it had.
 import { compile, type CompiledMatcher } from '@vigil/shared/matcher';
-import { compileTitlePatterns, defaultPolicy, matchesTitlePattern, policySchema, wordlistPayloadSchema, type Policy, type WordlistPayload } from '@vigil/shared/protocol';
+import {
+  compileTitlePatterns,
+  defaultPolicy,
+  matchesTitlePattern,
+  policySchema,
+  wordlistPayloadSchema,
+  type Policy,
+  type WordlistPayload,
+} from '@vigil/shared/protocol';
 import { kvGet, kvSet } from './kv-store.ts';
 import type { ExtensionLogger } from './log.ts';
 

@@ -66,7 +66,4 @@ export interface AgentStatus {
 
 /** One-off requests from pages and content scripts to the service worker. */
 export type RuntimeRequest =
-  | { t: 'notice-accepted'; version: string }
-  | { t: 'idle-continue' }
-  | { t: 'lock-expired'; lockId?: string }
-  | { t: 'message-shown'; id: string };
+  { t: 'notice-accepted'; version: string } | { t: 'idle-continue' } | { t: 'lock-expired'; lockId?: string } | { t: 'message-shown'; id: string };

@@ -43,13 +43,14 @@ function flush(): void {
   if (keys.length > 0 && alive()) post(keys);
 }
 
-
 function applyNotice(notice: NoticeState | null | undefined): void {
   if (notice === null || notice === undefined) {
     hideNotice();
     return;
   }
-  showNotice({ title: 'This computer is monitored', body: notice.text, buttonLabel: 'I understand' }, () => requestWorker({ t: 'notice-accepted', version: notice.version }));
+  showNotice({ title: 'This computer is monitored', body: notice.text, buttonLabel: 'I understand' }, () =>
+    requestWorker({ t: 'notice-accepted', version: notice.version }),
+  );
 }
 
 let warningTimer: ReturnType<typeof setInterval> | undefined;

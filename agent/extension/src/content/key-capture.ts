@@ -65,7 +65,8 @@ function deletedLength(el: HTMLElement, event: InputEvent): number {
     if (event.inputType === 'deleteContentBackward') return start > 0 ? 1 : 0;
     const before = el.value.slice(0, start);
     if (event.inputType === 'deleteWordBackward') return before.length - before.replace(/\S*\s*$/u, '').length;
-    if (event.inputType === 'deleteSoftLineBackward' || event.inputType === 'deleteHardLineBackward') return before.length - before.replace(/[^\n]*$/u, '').length;
+    if (event.inputType === 'deleteSoftLineBackward' || event.inputType === 'deleteHardLineBackward')
+      return before.length - before.replace(/[^\n]*$/u, '').length;
     return 0;
   }
   let total = 0;

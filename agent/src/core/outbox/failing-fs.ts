@@ -8,7 +8,11 @@ import type * as fsp from 'node:fs/promises';
 type Fsp = typeof fsp;
 
 /** What fails while `code` is set: every write, new file, directory and rename under `under` (all paths when unset). */
-export const diskFault: { code: 'ENOSPC' | 'EDQUOT' | 'EIO' | undefined; under: string | undefined; failures: number } = { code: undefined, under: undefined, failures: 0 };
+export const diskFault: { code: 'ENOSPC' | 'EDQUOT' | 'EIO' | undefined; under: string | undefined; failures: number } = {
+  code: undefined,
+  under: undefined,
+  failures: 0,
+};
 
 const MESSAGES: Record<string, string> = { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EIO: 'i/o error' };
 

@@ -147,7 +147,13 @@ describe('Outbox on a disk that refuses writes', () => {
       outbox.onEnqueue((kind) => woken.push(kind));
       const shot = nextId();
       const alert = nextId();
-      expect(await outbox.enqueueWith({ id: shot, kind: 'state', body: 'shot' }, { id: alert, kind: 'alert', body: 'with' }, { id: alert, kind: 'alert', body: 'without' })).toEqual({ dependency: 'enqueued', record: 'enqueued' });
+      expect(
+        await outbox.enqueueWith(
+          { id: shot, kind: 'state', body: 'shot' },
+          { id: alert, kind: 'alert', body: 'with' },
+          { id: alert, kind: 'alert', body: 'without' },
+        ),
+      ).toEqual({ dependency: 'enqueued', record: 'enqueued' });
       expect(woken).toEqual(['state', 'alert']);
       expect((await outbox.peek(10)).map((r) => r.body)).toEqual(['with', 'shot']);
 
@@ -157,7 +163,11 @@ describe('Outbox on a disk that refuses writes', () => {
       await outbox.enqueue({ id: nextId(), kind: 'alert', body: BODY });
       const shot2 = nextId();
       const alert2 = nextId();
-      const result = await outbox.enqueueWith({ id: shot2, kind: 'state', body: 'shot2' }, { id: alert2, kind: 'alert', body: 'with2' }, { id: alert2, kind: 'alert', body: 'without2' });
+      const result = await outbox.enqueueWith(
+        { id: shot2, kind: 'state', body: 'shot2' },
+        { id: alert2, kind: 'alert', body: 'with2' },
+        { id: alert2, kind: 'alert', body: 'without2' },
+      );
       expect(result).toEqual({ dependency: 'dropped', record: 'enqueued' });
       const bodies = (await outbox.peek(10)).map((r) => r.body);
       expect(bodies).toContain('without2');

@@ -7,17 +7,7 @@
 import { mkdir, open, readFile, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadCounters, type OutboxCounters } from './outbox-counters.ts';
-import {
-  deleteSegmentFiles,
-  fsyncDir,
-  newSegment,
-  parseFileName,
-  unlinkIfPresent,
-  writeAll,
-  type Entry,
-  type Lane,
-  type Segment,
-} from './outbox-store.ts';
+import { deleteSegmentFiles, fsyncDir, newSegment, parseFileName, unlinkIfPresent, writeAll, type Entry, type Lane, type Segment } from './outbox-store.ts';
 import { type OutboxKind, type OutboxLogger } from './outbox-types.ts';
 import { HEADER_BYTES, decodeAckPayload, decodeHeader, decodeRecordHead, encodeHeader, scanFrames } from './segment-file.ts';
 
@@ -137,7 +127,8 @@ async function readAckLog(ctx: Context, seg: Segment): Promise<Set<string>> {
   }
   const scan = scanFrames(buf, HEADER_BYTES);
   for (const frame of scan.frames) for (const id of decodeAckPayload(frame.payload)?.ids ?? []) done.add(id);
-  if (scan.corruptRegions > 0) ctx.logger.warn({ file: seg.ackPath, corruptRegions: scan.corruptRegions }, 'outbox ack log damaged; affected records will be re-sent');
+  if (scan.corruptRegions > 0)
+    ctx.logger.warn({ file: seg.ackPath, corruptRegions: scan.corruptRegions }, 'outbox ack log damaged; affected records will be re-sent');
   seg.ackSize = buf.length;
   return done;
 }

@@ -93,62 +93,77 @@ describe('OutboxSender', () => {
     ));
 
   it('keeps records in flight until the collector acks them and re-sends them after the ack timeout', () =>
-    withRig(async () => {}, {}, async ({ outbox, clock, sender, sent }) => {
-      const ids = await enqueue(outbox, ['alert', 'alert']);
-      sender.start();
-      sender.notifyConnected();
-      await until(() => expect(sender.state().inFlightRecords).toBe(2));
-      expect(outbox.stats().pending).toBe(2);
+    withRig(
+      async () => {},
+      {},
+      async ({ outbox, clock, sender, sent }) => {
+        const ids = await enqueue(outbox, ['alert', 'alert']);
+        sender.start();
+        sender.notifyConnected();
+        await until(() => expect(sender.state().inFlightRecords).toBe(2));
+        expect(outbox.stats().pending).toBe(2);
 
-      clock.advance(ACK_TIMEOUT);
-      await until(() => expect(sender.state()).toMatchObject({ backingOff: true, inFlightRecords: 0 }));
-      clock.advance(250);
-      await until(() => expect(sent).toHaveLength(2));
-      expect(sent[1]).toEqual(ids);
+        clock.advance(ACK_TIMEOUT);
+        await until(() => expect(sender.state()).toMatchObject({ backingOff: true, inFlightRecords: 0 }));
+        clock.advance(250);
+        await until(() => expect(sent).toHaveLength(2));
+        expect(sent[1]).toEqual(ids);
 
-      await sender.ack(ids);
-      expect(outbox.stats().pending).toBe(0);
-      expect(sender.state().inFlightRecords).toBe(0);
-    }));
+        await sender.ack(ids);
+        expect(outbox.stats().pending).toBe(0);
+        expect(sender.state().inFlightRecords).toBe(0);
+      },
+    ));
 
   it('sends nothing while disconnected and resumes at once on notifyConnected', () =>
-    withRig(async () => {}, {}, async ({ outbox, clock, sender, sent, barrier }) => {
-      sender.start();
-      const [first] = await enqueue(outbox, ['alert']);
-      await barrier();
-      expect(sent).toEqual([]);
+    withRig(
+      async () => {},
+      {},
+      async ({ outbox, clock, sender, sent, barrier }) => {
+        sender.start();
+        const [first] = await enqueue(outbox, ['alert']);
+        await barrier();
+        expect(sent).toEqual([]);
 
-      sender.notifyConnected();
-      await until(() => expect(sent).toEqual([[first]]));
+        sender.notifyConnected();
+        await until(() => expect(sent).toEqual([[first]]));
 
-      // The link drops before the ack: the record is released, not re-sent until reconnected.
-      sender.notifyDisconnected();
-      expect(sender.state().inFlightRecords).toBe(0);
-      clock.advance(10 * ACK_TIMEOUT);
-      await enqueue(outbox, ['activity']);
-      await barrier();
-      expect(sent).toHaveLength(1);
+        // The link drops before the ack: the record is released, not re-sent until reconnected.
+        sender.notifyDisconnected();
+        expect(sender.state().inFlightRecords).toBe(0);
+        clock.advance(10 * ACK_TIMEOUT);
+        await enqueue(outbox, ['activity']);
+        await barrier();
+        expect(sent).toHaveLength(1);
 
-      sender.notifyConnected();
-      await until(() => expect(sent).toHaveLength(2));
-      expect(sent[1]?.[0]).toBe(first);
-    }));
+        sender.notifyConnected();
+        await until(() => expect(sent).toHaveLength(2));
+        expect(sent[1]?.[0]).toBe(first);
+      },
+    ));
 
   it('never has more than maxInFlight batches awaiting acks, and never the same record twice', () =>
-    withRig(async () => {}, { batchSize: 2, maxInFlight: 3 }, async ({ outbox, sender, sent, barrier }) => {
-      const ids = await enqueue(outbox, Array.from({ length: 10 }, () => 'activity' as const));
-      sender.start();
-      sender.notifyConnected();
-      await until(() => expect(sent).toHaveLength(3));
-      await barrier();
-      expect(sent).toEqual([ids.slice(0, 2), ids.slice(2, 4), ids.slice(4, 6)]);
+    withRig(
+      async () => {},
+      { batchSize: 2, maxInFlight: 3 },
+      async ({ outbox, sender, sent, barrier }) => {
+        const ids = await enqueue(
+          outbox,
+          Array.from({ length: 10 }, () => 'activity' as const),
+        );
+        sender.start();
+        sender.notifyConnected();
+        await until(() => expect(sent).toHaveLength(3));
+        await barrier();
+        expect(sent).toEqual([ids.slice(0, 2), ids.slice(2, 4), ids.slice(4, 6)]);
 
-      await sender.ack(ids.slice(0, 2));
-      await until(() => expect(sent).toHaveLength(4));
-      await barrier();
-      expect(sent[3]).toEqual(ids.slice(6, 8));
-      expect(sender.state().inFlightBatches).toBe(3);
-    }));
+        await sender.ack(ids.slice(0, 2));
+        await until(() => expect(sent).toHaveLength(4));
+        await barrier();
+        expect(sent[3]).toEqual(ids.slice(6, 8));
+        expect(sender.state().inFlightBatches).toBe(3);
+      },
+    ));
 
   it('gives up on a batch the collector permanently refuses, counts it, and carries on', () =>
     withRig(

@@ -118,7 +118,14 @@ export class Outbox {
       // memory and scan it again when the disk recovers. Its records stay on disk until then.
       if (diskErrorCode(err) === undefined) throw err;
       failure = err;
-      index = { lanes: { alert: emptyLane('alert'), state: emptyLane('state'), activity: emptyLane('activity') }, byId: new Map(), nextSeq: 1, counters: zeroCounters(), countersChanged: false, unrecovered: true };
+      index = {
+        lanes: { alert: emptyLane('alert'), state: emptyLane('state'), activity: emptyLane('activity') },
+        byId: new Map(),
+        nextSeq: 1,
+        counters: zeroCounters(),
+        countersChanged: false,
+        unrecovered: true,
+      };
     }
     const outbox = new Outbox(options, index);
     if (failure !== undefined) outbox.#enterDegraded(failure);
@@ -324,7 +331,10 @@ export class Outbox {
       const victim = this.#heldVictim(record.kind);
       if (victim === undefined) {
         this.#countDropped([record]);
-        this.#logger.error({ kind: record.kind, held: this.#held.size, droppedAlerts: this.#counters.droppedAlerts, droppedActivity: this.#counters.droppedActivity }, 'disk full and the in-memory queue is full of more urgent records; dropped the new record');
+        this.#logger.error(
+          { kind: record.kind, held: this.#held.size, droppedAlerts: this.#counters.droppedAlerts, droppedActivity: this.#counters.droppedActivity },
+          'disk full and the in-memory queue is full of more urgent records; dropped the new record',
+        );
         return 'dropped';
       }
       this.#unhold(victim.id);

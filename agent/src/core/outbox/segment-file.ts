@@ -33,8 +33,7 @@ export interface FileHeader {
 }
 
 export type HeaderResult =
-  | { ok: true; header: FileHeader }
-  | { ok: false; code: 'too-short' | 'bad-magic' | 'bad-checksum' | 'unsupported-version' | 'unknown-kind' };
+  { ok: true; header: FileHeader } | { ok: false; code: 'too-short' | 'bad-magic' | 'bad-checksum' | 'unsupported-version' | 'unknown-kind' };
 
 export function encodeHeader(role: FileRole, header: FileHeader): Buffer {
   const buf = Buffer.alloc(HEADER_BYTES);

@@ -179,7 +179,14 @@ export class FakeCollector {
     }
     this.#authed.add(ws);
     const wordlistVersion = this.wordlist?.version ?? '0'.repeat(64);
-    this.#sendTo(ws, 'welcome', { deviceId, ...(secret === undefined ? {} : { secret }), policy: this.policy, wordlistVersion, serverTime: Date.now(), ...(this.welcomeTls === undefined ? {} : { tls: this.welcomeTls }) });
+    this.#sendTo(ws, 'welcome', {
+      deviceId,
+      ...(secret === undefined ? {} : { secret }),
+      policy: this.policy,
+      wordlistVersion,
+      serverTime: Date.now(),
+      ...(this.welcomeTls === undefined ? {} : { tls: this.welcomeTls }),
+    });
     if (this.wordlist !== undefined && hello.payload.wordlistVersion !== this.wordlist.version) this.#sendTo(ws, 'wordlist', this.wordlist);
     for (const message of this.afterWelcome) ws.send(JSON.stringify(message));
   }

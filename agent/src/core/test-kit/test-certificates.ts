@@ -29,7 +29,9 @@ export async function selfSignedIdentity(names: readonly string[] = ['localhost'
     notAfter: new Date(Date.now() + 86_400_000),
     keys,
     signingAlgorithm: ecdsa,
-    extensions: [new x509.SubjectAlternativeNameExtension(names.map((name) => ({ type: /^[\d.]+$|:/.test(name) ? ('ip' as const) : ('dns' as const), value: name })))],
+    extensions: [
+      new x509.SubjectAlternativeNameExtension(names.map((name) => ({ type: /^[\d.]+$|:/.test(name) ? ('ip' as const) : ('dns' as const), value: name }))),
+    ],
   });
   const pem = cert.toString('pem');
   return { key, cert: pem, pin: spkiPin(new X509Certificate(pem)) };

@@ -2,7 +2,13 @@
 // tray and menus record what was done to them, and the test plays the user and the OS —
 // closes a window, crashes a page, adds a display, locks the session, asks the app to quit.
 import { EventEmitter } from 'node:events';
-import type { BrowserWindowConstructorOptions, DisplayLike, ElectronApi, IpcEventLike, MenuItemConstructorOptions } from '../../platform/electron/electron-api.ts';
+import type {
+  BrowserWindowConstructorOptions,
+  DisplayLike,
+  ElectronApi,
+  IpcEventLike,
+  MenuItemConstructorOptions,
+} from '../../platform/electron/electron-api.ts';
 import { FakeDesktopCapturer, FakeGlobalShortcut, FakePowerMonitor, FakeScreen } from './fake-devices.ts';
 import { FakeBrowserWindow, FakeEvent, FakeMenu, FakeTray, type FakeWorld } from './fake-windows.ts';
 

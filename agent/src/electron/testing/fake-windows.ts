@@ -1,7 +1,15 @@
 // Fake windows, web contents, tray and menus for the fake `electron` (fake-electron.ts): they record
 // what the app did to them, and the test plays the user (closes a window, crashes a page, blurs it).
 import { EventEmitter } from 'node:events';
-import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, MenuLike, Rectangle, ThumbnailLike, TrayLike, WindowLevel } from '../../platform/electron/electron-api.ts';
+import type {
+  BrowserWindowConstructorOptions,
+  MenuItemConstructorOptions,
+  MenuLike,
+  Rectangle,
+  ThumbnailLike,
+  TrayLike,
+  WindowLevel,
+} from '../../platform/electron/electron-api.ts';
 
 export class FakeEvent {
   defaultPrevented = false;
@@ -191,4 +199,3 @@ export class FakeBrowserWindow extends EventEmitter {
     if (this.destroyed) throw new Error('Object has been destroyed');
   }
 }
-

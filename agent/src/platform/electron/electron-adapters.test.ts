@@ -93,7 +93,10 @@ describe('ElectronScreenLocker', () => {
     const locker = new ElectronScreenLocker({ overlay, osLocker });
     await locker.lock({ message: 'Eyes on the board', by: 'Ms Patel', until: 5, reason: 'teacher' });
     await locker.lock({ message: 'no reason given means teacher' });
-    expect(overlay.shownWith).toEqual([{ message: 'Eyes on the board', by: 'Ms Patel', until: 5, reason: 'teacher' }, { message: 'no reason given means teacher' }]);
+    expect(overlay.shownWith).toEqual([
+      { message: 'Eyes on the board', by: 'Ms Patel', until: 5, reason: 'teacher' },
+      { message: 'no reason given means teacher' },
+    ]);
     expect(osLocker.calls).toEqual([]);
     await locker.unlock();
     await locker.lock({ reason: 'idle' });

@@ -115,7 +115,11 @@ export interface CapturerSourceLike {
 }
 
 export interface DesktopCapturerLike {
-  getSources(options: { types: Array<'screen' | 'window'>; thumbnailSize?: { width: number; height: number }; fetchWindowIcons?: boolean }): Promise<CapturerSourceLike[]>;
+  getSources(options: {
+    types: Array<'screen' | 'window'>;
+    thumbnailSize?: { width: number; height: number };
+    fetchWindowIcons?: boolean;
+  }): Promise<CapturerSourceLike[]>;
 }
 
 export interface GlobalShortcutLike {

@@ -45,7 +45,11 @@ export function createElectronPlatform(opts: ElectronPlatformOptions): { platfor
   const keyEnv = { ...env, ELECTRON_RUN_AS_NODE: '1' };
   const osLocker =
     opts.osLocker ??
-    new NodeScreenLocker({ log: child('screen-locker'), env, ...(opts.lockCommand === undefined ? {} : { mode: 'command' as const, command: opts.lockCommand }) });
+    new NodeScreenLocker({
+      log: child('screen-locker'),
+      env,
+      ...(opts.lockCommand === undefined ? {} : { mode: 'command' as const, command: opts.lockCommand }),
+    });
   const platform: AgentPlatform = {
     clock: opts.clock ?? systemClock,
     windows: opts.windows ?? new NodeWindowSource({ log: child('window-source') }),

@@ -25,7 +25,10 @@ describe('FakeKeySource', () => {
     const keys = new FakeKeySource();
     const got: Key[] = [];
     const statuses: KeySourceStatus[] = [];
-    await keys.start((k) => got.push(k), (s) => statuses.push(s));
+    await keys.start(
+      (k) => got.push(k),
+      (s) => statuses.push(s),
+    );
     keys.type('Hi!\b\n');
     keys.press('Click');
     keys.setStatus('unavailable', 'hook died');

@@ -54,21 +54,58 @@ describe('translate: dead keys as ToUnicodeEx / UCKeyTranslate document them', (
     const first = translate({ code: 1, level: 'base', capsLock: false }, table, undefined);
     expect(first).toEqual({ chars: '', nextDeadState: '^', unknown: false });
     expect(translate({ code: 2, level: 'base', capsLock: false }, table, '^')).toEqual({ chars: 'ê', nextDeadState: undefined, unknown: false });
-    expect(typeSeq(table, [[1, 'shift'], [2, 'base']])).toBe('ë');
-    expect(typeSeq(table, [[1, 'base'], [2, 'shift']])).toBe('Ê');
+    expect(
+      typeSeq(table, [
+        [1, 'shift'],
+        [2, 'base'],
+      ]),
+    ).toBe('ë');
+    expect(
+      typeSeq(table, [
+        [1, 'base'],
+        [2, 'shift'],
+      ]),
+    ).toBe('Ê');
   });
 
   it('dead key then space gives the accent; then a key it does not take gives both; two dead keys give both', () => {
-    expect(typeSeq(table, [[1, 'base'], [4, 'base']])).toBe('^');
-    expect(typeSeq(table, [[1, 'base'], [3, 'base']])).toBe('^z');
-    expect(typeSeq(table, [[1, 'base'], [1, 'shift']])).toBe('^¨');
-    expect(typeSeq(table, [[1, 'base'], [1, 'base'], [2, 'base']])).toBe('^^e');
+    expect(
+      typeSeq(table, [
+        [1, 'base'],
+        [4, 'base'],
+      ]),
+    ).toBe('^');
+    expect(
+      typeSeq(table, [
+        [1, 'base'],
+        [3, 'base'],
+      ]),
+    ).toBe('^z');
+    expect(
+      typeSeq(table, [
+        [1, 'base'],
+        [1, 'shift'],
+      ]),
+    ).toBe('^¨');
+    expect(
+      typeSeq(table, [
+        [1, 'base'],
+        [1, 'base'],
+        [2, 'base'],
+      ]),
+    ).toBe('^^e');
   });
 
   it('a key with no output at that level types nothing and keeps the dead key pending', () => {
     const r = translate({ code: 5, level: 'base', capsLock: false }, table, '^');
     expect(r).toEqual({ chars: '', nextDeadState: '^', unknown: false });
-    expect(typeSeq(table, [[1, 'base'], [5, 'base'], [2, 'base']])).toBe('ê');
+    expect(
+      typeSeq(table, [
+        [1, 'base'],
+        [5, 'base'],
+        [2, 'base'],
+      ]),
+    ).toBe('ê');
   });
 
   it('reports keys missing from the table as unknown', () => {
@@ -77,14 +114,44 @@ describe('translate: dead keys as ToUnicodeEx / UCKeyTranslate document them', (
 
   it("'nfc' composes unlisted pairs by Unicode canonical composition into Latin-1 / Latin Extended-A, else gives both", () => {
     const nfc: LayoutTable = { ...table, deadKeys: new Map(), unlisted: 'nfc' };
-    expect(typeSeq(nfc, [[1, 'base'], [2, 'base']])).toBe('ê');
-    expect(typeSeq(nfc, [[1, 'base'], [6, 'base']])).toBe('ŷ');
+    expect(
+      typeSeq(nfc, [
+        [1, 'base'],
+        [2, 'base'],
+      ]),
+    ).toBe('ê');
+    expect(
+      typeSeq(nfc, [
+        [1, 'base'],
+        [6, 'base'],
+      ]),
+    ).toBe('ŷ');
     // Unicode has ẑ (U+1E91) but Windows' Latin layouts do not compose it: both characters.
-    expect(typeSeq(nfc, [[1, 'base'], [3, 'base']])).toBe('^z');
-    expect(typeSeq(nfc, [[1, 'shift'], [2, 'base']])).toBe('ë');
-    expect(typeSeq(nfc, [[1, 'base'], [4, 'base']])).toBe('^');
+    expect(
+      typeSeq(nfc, [
+        [1, 'base'],
+        [3, 'base'],
+      ]),
+    ).toBe('^z');
+    expect(
+      typeSeq(nfc, [
+        [1, 'shift'],
+        [2, 'base'],
+      ]),
+    ).toBe('ë');
+    expect(
+      typeSeq(nfc, [
+        [1, 'base'],
+        [4, 'base'],
+      ]),
+    ).toBe('^');
     // 'none' (what the layout lists, and nothing else): ^ then y is both characters.
-    expect(typeSeq(table, [[1, 'base'], [6, 'base']])).toBe('^y');
+    expect(
+      typeSeq(table, [
+        [1, 'base'],
+        [6, 'base'],
+      ]),
+    ).toBe('^y');
   });
 });
 

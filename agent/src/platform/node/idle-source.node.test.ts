@@ -19,10 +19,13 @@ describe('NodeIdleSource under Xvfb', { timeout: 30_000 }, () => {
   it('grows while nothing happens and drops after the mouse moves', async () => {
     const idle = new NodeIdleSource({ env: x.env });
     const first = await idle.idleSeconds();
-    const grown = await waitFor(async () => {
-      const s = await idle.idleSeconds();
-      return s >= first + 0.5 && s;
-    }, { message: 'idle time to grow by 0.5 s' });
+    const grown = await waitFor(
+      async () => {
+        const s = await idle.idleSeconds();
+        return s >= first + 0.5 && s;
+      },
+      { message: 'idle time to grow by 0.5 s' },
+    );
     await x.xdotool('mousemove', '100', '100');
     const after = await idle.idleSeconds();
     expect(after).toBeLessThan(grown);
@@ -39,7 +42,7 @@ describe('idle parsers', () => {
   it('reads xprintidle milliseconds as seconds', () => {
     expect(parseXprintidle('1500\n')).toBe(1.5);
     expect(() => parseXprintidle('')).toThrow();
-    expect(() => parseXprintidle('couldn\'t open display')).toThrow();
+    expect(() => parseXprintidle("couldn't open display")).toThrow();
   });
 
   it('reads macOS HIDIdleTime nanoseconds as seconds', () => {

@@ -22,9 +22,7 @@ export function loadSharp(): Promise<Sharp> {
 }
 
 /** A screen grab before encoding: raw RGBA pixels, or a file format sharp can read (PNG, JPEG, TIFF). */
-export type GrabbedFrame =
-  | { kind: 'raw'; data: Buffer; width: number; height: number; channels: 3 | 4 }
-  | { kind: 'encoded'; data: Buffer };
+export type GrabbedFrame = { kind: 'raw'; data: Buffer; width: number; height: number; channels: 3 | 4 } | { kind: 'encoded'; data: Buffer };
 
 export interface EncodeOptions {
   maxWidth: number;

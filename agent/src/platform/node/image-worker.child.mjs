@@ -48,9 +48,7 @@ async function run(req) {
     case 'jpeg': {
       const { frame } = req;
       const input =
-        frame.kind === 'raw'
-          ? sharp(buf(frame.data), { raw: { width: frame.width, height: frame.height, channels: frame.channels } })
-          : sharp(buf(frame.data));
+        frame.kind === 'raw' ? sharp(buf(frame.data), { raw: { width: frame.width, height: frame.height, channels: frame.channels } }) : sharp(buf(frame.data));
       return encode(input, req);
     }
     case 'screen-jpeg': {
@@ -70,7 +68,11 @@ async function run(req) {
       return encode(sharp(raw, { raw: { width: image.width, height: image.height, channels: 4 } }), req);
     }
     case 'svg-rgba': {
-      const { data, info } = await sharp(Buffer.from(req.svg)).resize(req.width, req.height, { fit: 'fill' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(Buffer.from(req.svg))
+        .resize(req.width, req.height, { fit: 'fill' })
+        .ensureAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       if (info.channels !== 4) throw new Error(`rendered image has ${info.channels} channels, expected 4`);
       return data;
     }

@@ -57,17 +57,31 @@ describe('the image worker (sharp in a child process that lives only while image
     // Idle for idleMs: the child is let go, so libvips' memory goes with it.
     await waitFor(() => pid !== undefined && !alive(pid), { timeoutMs: 5_000, message: 'the idle image worker to exit' });
     // The next request starts a new one.
-    const again = await w.run({ op: 'svg-png', svg: '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10" fill="red"/></svg>' });
+    const again = await w.run({
+      op: 'svg-png',
+      svg: '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10" fill="red"/></svg>',
+    });
     expect((await sharp(Buffer.from(again)).metadata()).format).toBe('png');
     expect(w.started).toBe(2);
   });
 
   it('renders SVG to exact RGBA and draws over a region, like the lock screen does', async () => {
     const w = worker();
-    const rgba = await w.run({ op: 'svg-rgba', svg: '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="4"><rect width="8" height="4" fill="#ff0000"/></svg>', width: 16, height: 8 });
+    const rgba = await w.run({
+      op: 'svg-rgba',
+      svg: '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="4"><rect width="8" height="4" fill="#ff0000"/></svg>',
+      width: 16,
+      height: 8,
+    });
     expect(rgba.length).toBe(16 * 8 * 4);
     expect([...rgba.subarray(0, 4)]).toEqual([255, 0, 0, 255]);
-    const drawn = await w.run({ op: 'composite', base: Buffer.alloc(4 * 2 * 4), width: 4, height: 2, svg: '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="4" height="2" fill="#00ff00"/></svg>' });
+    const drawn = await w.run({
+      op: 'composite',
+      base: Buffer.alloc(4 * 2 * 4),
+      width: 4,
+      height: 2,
+      svg: '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="4" height="2" fill="#00ff00"/></svg>',
+    });
     expect(drawn.length).toBe(4 * 2 * 4);
     expect([...drawn.subarray(0, 4)]).toEqual([0, 255, 0, 255]);
   });
@@ -88,7 +102,10 @@ describe('the image worker (sharp in a child process that lives only while image
     const dir = await mkdtemp(join(tmpdir(), 'vigil-image-worker-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
     const script = join(dir, 'crashing.child.mjs');
-    await writeFile(script, "process.on('message', () => { process.stderr.write('RangeError: out of pixels\\n'); process.exit(3); });\nprocess.send({ id: 0, ok: true, result: 'ready' });\n");
+    await writeFile(
+      script,
+      "process.on('message', () => { process.stderr.write('RangeError: out of pixels\\n'); process.exit(3); });\nprocess.send({ id: 0, ok: true, result: 'ready' });\n",
+    );
     const w = worker({ script });
     await expect(w.run({ op: 'svg-png', svg: '<svg/>' })).rejects.toThrow(/image worker exited \(code 3\): RangeError: out of pixels/);
     // It was tried once more on a fresh child (the first might have died of something else), which died too.
@@ -99,13 +116,15 @@ describe('the image worker (sharp in a child process that lives only while image
 
   it('passes a bad image back as an error without losing the child', async () => {
     const w = worker();
-    await expect(w.run({ op: 'jpeg', frame: { kind: 'encoded', data: Buffer.from('not an image') }, maxWidth: 100, quality: 70 })).rejects.toThrow(/unsupported image format|Input buffer/i);
+    await expect(w.run({ op: 'jpeg', frame: { kind: 'encoded', data: Buffer.from('not an image') }, maxWidth: 100, quality: 70 })).rejects.toThrow(
+      /unsupported image format|Input buffer/i,
+    );
     const pid = w.pid;
     await w.run({ op: 'svg-png', svg: '<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"/>' });
     expect(w.pid).toBe(pid);
   });
 
-  it('keeps the child out of the agent\'s compile cache, and stop() waits until it has exited', async () => {
+  it("keeps the child out of the agent's compile cache, and stop() waits until it has exited", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-image-worker-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
     const script = join(dir, 'env.child.mjs');

@@ -207,7 +207,10 @@ export class ImageWorker {
 
 /** The line of the child's stderr that says what went wrong (Node ends a crash with its version line). */
 function lastError(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const line = lines.findLast((l) => /Error\b/.test(l)) ?? lines.at(-1);
   return line === undefined ? '' : `: ${line}`;
 }

@@ -33,7 +33,15 @@ export function decodeHookMessage(raw: unknown): HookMessage | undefined {
       const code = raw.code;
       if (typeof code !== 'number' || !Number.isSafeInteger(code) || code < 0) return undefined;
       if (!FLAGS.every((flag) => typeof raw[flag] === 'boolean')) return undefined;
-      return { type: 'key', code, down: raw.down as boolean, shift: raw.shift as boolean, ctrl: raw.ctrl as boolean, alt: raw.alt as boolean, meta: raw.meta as boolean };
+      return {
+        type: 'key',
+        code,
+        down: raw.down as boolean,
+        shift: raw.shift as boolean,
+        ctrl: raw.ctrl as boolean,
+        alt: raw.alt as boolean,
+        meta: raw.meta as boolean,
+      };
     }
     default:
       return undefined;

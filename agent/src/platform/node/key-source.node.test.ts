@@ -113,10 +113,13 @@ describe('NodeKeySource without a usable hook', { timeout: 30_000 }, () => {
       expect(r.statuses[0]?.detail).toMatch(/RECORD|XRecord/);
       // It keeps retrying (the hook child aborts each time) without reporting the same status twice.
       const pids = new Set<number>();
-      await waitFor(() => {
-        if (source.hookPid !== undefined) pids.add(source.hookPid);
-        return pids.size >= 2;
-      }, { message: 'a second attempt' });
+      await waitFor(
+        () => {
+          if (source.hookPid !== undefined) pids.add(source.hookPid);
+          return pids.size >= 2;
+        },
+        { message: 'a second attempt' },
+      );
       expect(r.statuses).toHaveLength(1);
     } finally {
       await source.stop();

@@ -77,7 +77,14 @@ export class NodeKeySource implements KeySource {
     const hook = opts.hook ?? (process.platform === 'linux' && opts.layout === undefined ? 'x11' : 'uiohook');
     this.#x11 =
       hook === 'x11'
-        ? new X11KeySource({ env: opts.env, clicks: opts.clicks, restart: opts.restart, stableAfterMs: opts.stableAfterMs, recheckLockMs: opts.recheckLockMs, log: opts.log })
+        ? new X11KeySource({
+            env: opts.env,
+            clicks: opts.clicks,
+            restart: opts.restart,
+            stableAfterMs: opts.stableAfterMs,
+            recheckLockMs: opts.recheckLockMs,
+            log: opts.log,
+          })
         : undefined;
     this.#env = opts.env ?? process.env;
     this.#clicks = opts.clicks ?? true;
@@ -209,6 +216,9 @@ export class NodeKeySource implements KeySource {
 }
 
 function lastLine(text: string): string | undefined {
-  const lines = text.trim().split('\n').filter((l) => l.trim() !== '');
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   return lines.at(-1)?.trim();
 }

@@ -29,7 +29,7 @@ export interface BgrxImage {
   data: Buffer;
 }
 
-const FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif";
+const FONT = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
 const BG_TOP = '#17345a';
 const BG_EDGE = '#0b1a2e';
 
@@ -197,7 +197,7 @@ export function wrap(text: string, width: number, maxLines: number): string[] {
   for (const paragraph of text.split(/\r?\n/)) {
     let line = '';
     for (const word of paragraph.split(/\s+/).filter((w) => w !== '')) {
-      for (let piece = word; piece !== ''; ) {
+      for (let piece = word; piece !== '';) {
         const room = line === '' ? width : width - line.length - 1;
         if (piece.length <= room) {
           line = line === '' ? piece : `${line} ${piece}`;

@@ -17,10 +17,11 @@ function capturingLogger() {
   return { log, lines };
 }
 
-const exists = (path: string) => stat(path).then(
-  () => true,
-  () => false,
-);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 describe('chooseNotifyPath', () => {
   it('uses notify-send only when a daemon will show it, else the own window, else nowhere', () => {
@@ -55,7 +56,10 @@ describe('NodeNotifier', () => {
     // The session bus's answer to NameHasOwner (the real bus is exercised below).
     await script('dbus-send', `echo "   boolean true"`);
     const { log, lines } = capturingLogger();
-    const via = await new NodeNotifier({ env: { PATH: dir, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' }, log }).notify('From Ms Khan', '-- please save your work; $(rm -rf /)');
+    const via = await new NodeNotifier({ env: { PATH: dir, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' }, log }).notify(
+      'From Ms Khan',
+      '-- please save your work; $(rm -rf /)',
+    );
     expect(via).toBe('notification');
     const args = (await readFile(join(dir, 'args'), 'utf8')).trim().split('\n');
     expect(args).toEqual(['--app-name=Vigil', '--expire-time=15000', '--', 'From Ms Khan', '-- please save your work; $(rm -rf /)']);
@@ -88,7 +92,9 @@ describe('NodeNotifier with a real session bus and X display, no notification da
     await ensureTools([T.xwininfo, { bin: 'dbus-daemon', apt: 'dbus' }, { bin: 'dbus-send', apt: 'dbus-bin' }]);
     x = await startXvfb({ width: 1024, height: 768 });
     dir = await mkdtemp(join(tmpdir(), 'vigil-notify-bus-'));
-    const daemon = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1', `--address=unix:path=${join(dir, 'bus')}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const daemon = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1', `--address=unix:path=${join(dir, 'bus')}`], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     bus = daemon;
     const address = await new Promise<string>((resolve, reject) => {
       let out = '';

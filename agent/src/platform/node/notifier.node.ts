@@ -128,7 +128,14 @@ export class NodeNotifier implements Notifier {
     try {
       const { stdout } = await run(
         'dbus-send',
-        ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.Notifications'],
+        [
+          '--session',
+          '--print-reply',
+          '--dest=org.freedesktop.DBus',
+          '/org/freedesktop/DBus',
+          'org.freedesktop.DBus.NameHasOwner',
+          'string:org.freedesktop.Notifications',
+        ],
         { env: this.#env, timeoutMs: 2_000 },
       );
       return /boolean true/.test(stdout);

@@ -50,12 +50,15 @@ describe('NodeScreenCapture under Xvfb', { timeout: 30_000 }, () => {
       'const sizes = [];',
       'for (let i = 0; i < 3; i++) sizes.push((await capture.capture({ maxWidth: 320, quality: 60 })).width);',
       "const maps = (await import('node:fs')).readFileSync('/proc/self/maps', 'utf8');",
-      "console.log(JSON.stringify({ sizes, vips: /libvips/.test(maps), screenshots: /node-screenshots/.test(maps) }));",
+      'console.log(JSON.stringify({ sizes, vips: /libvips/.test(maps), screenshots: /node-screenshots/.test(maps) }));',
       'process.exit(0);',
     ].join('\n');
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, DISPLAY: x.display }, timeout: 20_000 }, (err, stdout, stderr) =>
-        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { env: { ...process.env, DISPLAY: x.display }, timeout: 20_000 },
+        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
       ),
     );
     expect(JSON.parse(out.trim().split('\n').at(-1) ?? '{}')).toEqual({ sizes: [320, 320, 320], vips: false, screenshots: false });
@@ -92,7 +95,9 @@ describe('NodeScreenCapture under Xvfb', { timeout: 30_000 }, () => {
 
 describe('isBlank', () => {
   it('tells a flat screen from one with content', async () => {
-    const flat = await sharp({ create: { width: 64, height: 40, channels: 3, background: '#000' } }).jpeg().toBuffer();
+    const flat = await sharp({ create: { width: 64, height: 40, channels: 3, background: '#000' } })
+      .jpeg()
+      .toBuffer();
     const content = await sharp({ create: { width: 64, height: 40, channels: 3, background: '#000' } })
       .composite([{ input: { create: { width: 20, height: 20, channels: 3, background: '#fff' } }, left: 10, top: 10 }])
       .jpeg()

@@ -42,7 +42,10 @@ export class NodeScreenCapture implements ScreenCapture {
       const backend = this.#backends[index];
       if (backend === undefined) continue;
       try {
-        const image = backend.capture !== undefined ? await backend.capture({ maxWidth: opts.maxWidth, quality: opts.quality ?? 70 }) : await encodeJpeg(await backend.grab(), opts);
+        const image =
+          backend.capture !== undefined
+            ? await backend.capture({ maxWidth: opts.maxWidth, quality: opts.quality ?? 70 })
+            : await encodeJpeg(await backend.grab(), opts);
         if (index !== this.#preferred) {
           this.#log.warn({ from: this.backend, to: backend.name }, 'screen capture backend switched');
           this.#preferred = index;

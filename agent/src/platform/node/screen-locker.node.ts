@@ -219,10 +219,12 @@ export class NodeScreenLocker implements ScreenLocker {
         // Closed from outside (xkill): put it back at once; the next lock-state poll retries if this fails.
         this.#log.warn({ err }, 'lock screen window went away; showing it again');
         this.#overlay = undefined;
-        this.#lockWithOverlay(request).then(
-          (ok) => (ok ? undefined : this.#lockWithCommand()),
-          () => undefined,
-        ).catch((e: unknown) => this.#log.error({ err: e }, 'could not lock the screen again'));
+        this.#lockWithOverlay(request)
+          .then(
+            (ok) => (ok ? undefined : this.#lockWithCommand()),
+            () => undefined,
+          )
+          .catch((e: unknown) => this.#log.error({ err: e }, 'could not lock the screen again'));
       });
       return true;
     } catch (err) {

@@ -12,7 +12,13 @@ import { findCookie, parseDisplay, XConnection } from './x11-connection.ts';
 /** An Xauthority entry as libXau writes it (big-endian lengths). */
 function xauthEntry(family: number, address: string, display: string, name: string, data: Buffer): Buffer {
   const field = (b: Buffer) => Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
-  return Buffer.concat([Buffer.from([family >> 8, family & 0xff]), field(Buffer.from(address)), field(Buffer.from(display)), field(Buffer.from(name)), field(data)]);
+  return Buffer.concat([
+    Buffer.from([family >> 8, family & 0xff]),
+    field(Buffer.from(address)),
+    field(Buffer.from(display)),
+    field(Buffer.from(name)),
+    field(data),
+  ]);
 }
 
 describe('X display and cookie', () => {

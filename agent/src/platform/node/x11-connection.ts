@@ -317,7 +317,11 @@ async function readSetupReply(socket: Socket): Promise<{ setup: Buffer; rest: Bu
       socket.off('close', onClose);
       const status = buf.readUInt8(0);
       if (status !== 1) {
-        const reason = buf.subarray(8, 8 + (status === 0 ? buf.readUInt8(1) : total - 8)).toString('latin1').replace(/\0+$/, '').trim();
+        const reason = buf
+          .subarray(8, 8 + (status === 0 ? buf.readUInt8(1) : total - 8))
+          .toString('latin1')
+          .replace(/\0+$/, '')
+          .trim();
         reject(new Error(`the X server refused the connection: ${reason || 'no reason given'} (is XAUTHORITY set?)`));
         return;
       }

@@ -113,7 +113,10 @@ describe('X11KeySource under Xvfb (RECORD, keymap changes, lock screens)', { tim
   it('finds a lock screen that was already up when it started', async () => {
     const locker = spawn('i3lock', ['-n', '-c', '000000'], { env: x.env, stdio: 'ignore' });
     try {
-      await waitFor(async () => (await run('xwininfo', ['-root', '-children'], { env: x.env })).stdout.includes('"i3lock"'), { message: 'i3lock on screen', timeoutMs: 10_000 });
+      await waitFor(async () => (await run('xwininfo', ['-root', '-children'], { env: x.env })).stdout.includes('"i3lock"'), {
+        message: 'i3lock on screen',
+        timeoutMs: 10_000,
+      });
       const rig = await started(x.env);
       try {
         expect(rig.source.foreignLock).toEqual({ reason: 'keyboard-grab' });

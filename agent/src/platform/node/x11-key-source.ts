@@ -379,11 +379,7 @@ export class X11KeySource implements KeySource {
   }
 
   #updateLock(): void {
-    const lock: ForeignLock | undefined = this.#grabbed
-      ? { reason: 'keyboard-grab' }
-      : this.#screenSaverOn
-        ? { reason: 'screen-saver' }
-        : undefined;
+    const lock: ForeignLock | undefined = this.#grabbed ? { reason: 'keyboard-grab' } : this.#screenSaverOn ? { reason: 'screen-saver' } : undefined;
     if (lock?.reason === this.#lock?.reason) return;
     this.#lock = lock;
     this.#log.info({ reason: lock?.reason }, lock === undefined ? 'no lock screen: reading keys again' : 'a lock screen holds the keyboard: keys are not read');

@@ -27,7 +27,15 @@ const ALTGR = 0x80;
 const group = (g: number): number => g << 13;
 
 // setxkbmap -layout us,ru (keycode 38 = the A key, 65 = space, 36 = Return), de,gr for AltGr, ara,us, us,ru,gr,il.
-const US_RU = keymap({ 38: 'a A Cyrillic_ef Cyrillic_EF', 41: 'f F Cyrillic_a Cyrillic_A', 65: 'space NoSymbol space', 36: 'Return NoSymbol Return', 10: '1 exclam 1 exclam', 87: 'KP_End KP_1', 66: 'Caps_Lock' });
+const US_RU = keymap({
+  38: 'a A Cyrillic_ef Cyrillic_EF',
+  41: 'f F Cyrillic_a Cyrillic_A',
+  65: 'space NoSymbol space',
+  36: 'Return NoSymbol Return',
+  10: '1 exclam 1 exclam',
+  87: 'KP_End KP_1',
+  66: 'Caps_Lock',
+});
 const DE_GR = keymap({ 24: 'q Q semicolon colon at Greek_OMEGA periodcentered', 26: 'e E Greek_epsilon Greek_EPSILON EuroSign EuroSign EuroSign' });
 const ARA_US = keymap({ 38: 'Arabic_sheen Arabic_kasra a A' });
 const FOUR = keymap({ 38: 'a A Cyrillic_ef Cyrillic_EF Greek_alpha Greek_ALPHA hebrew_shin A U05B0' });

@@ -29,7 +29,9 @@ describe('the keysym table generated from keysymdef.h', () => {
   });
 
   it('types nothing for keys that are not characters', () => {
-    expect(['Shift_L', 'F1', 'Caps_Lock', 'ISO_Level3_Shift', 'BackSpace', 'Return', 'KP_Home', 'NoSymbol'].map(keysymToChar)).toEqual(Array(8).fill(undefined));
+    expect(['Shift_L', 'F1', 'Caps_Lock', 'ISO_Level3_Shift', 'BackSpace', 'Return', 'KP_Home', 'NoSymbol'].map(keysymToChar)).toEqual(
+      Array(8).fill(undefined),
+    );
     expect(keysymValueToChar(0x1000007)).toBeUndefined(); // U+0007 BEL
   });
 

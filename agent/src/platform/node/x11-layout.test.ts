@@ -62,12 +62,7 @@ describe('X11KeyTranslator', () => {
 
   it('uses the layout: Shift+2 is a double quote and Shift+3 a pound sign on a GB keyboard', () => {
     const t = new X11KeyTranslator({}, keymap);
-    expect(typeAll(t, [key(TWO, { shift: true }), key(THREE, { shift: true }), key(APOSTROPHE, { shift: true }), key(HASH)])).toEqual([
-      '"',
-      '£',
-      '@',
-      '#',
-    ]);
+    expect(typeAll(t, [key(TWO, { shift: true }), key(THREE, { shift: true }), key(APOSTROPHE, { shift: true }), key(HASH)])).toEqual(['"', '£', '@', '#']);
   });
 
   it('Caps Lock upper-cases letters only, and Shift under Caps Lock lowers them again', () => {
@@ -103,9 +98,12 @@ describe('X11KeyTranslator', () => {
   it('names editing and movement keys by their code, independent of the layout', () => {
     const t = new X11KeyTranslator({}, new Map());
     const codes = [VC.Backspace, VC.Enter, VC.NumpadEnter, VC.Tab, VC.Escape, VC.Delete, VC.ArrowLeft, VC.ArrowRight, VC.ArrowUp, VC.ArrowDown];
-    expect(typeAll(t, codes.map((c) => key(c)))).toEqual([
-      'Backspace', 'Enter', 'Enter', 'Tab', 'Escape', 'Delete', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown',
-    ]);
+    expect(
+      typeAll(
+        t,
+        codes.map((c) => key(c)),
+      ),
+    ).toEqual(['Backspace', 'Enter', 'Enter', 'Tab', 'Escape', 'Delete', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown']);
   });
 
   it('the keypad types digits only with Num Lock on', () => {

@@ -79,10 +79,13 @@ describe('X11 overlay windows under Xvfb with openbox', { timeout: 60_000 }, () 
       await run('xdotool', ['key', 'alt+F4', 'Escape'], { env: x.env });
       // A window raised over it is pushed back under.
       await run('xdotool', ['windowraise', term.id], { env: x.env });
-      await waitFor(async () => {
-        const [, , blue] = await screenPixel(20, 20);
-        return (blue as number) > 30;
-      }, { timeoutMs: 3_000, message: 'lock screen back on top' });
+      await waitFor(
+        async () => {
+          const [, , blue] = await screenPixel(20, 20);
+          return (blue as number) > 30;
+        },
+        { timeoutMs: 3_000, message: 'lock screen back on top' },
+      );
       expect(lock.showing).toBe(true);
       expect(await windowLine(LOCK_WINDOW_NAME)).toBeDefined();
       // The xterm stays: Alt+F4 did not reach openbox.

@@ -37,7 +37,10 @@ export function titleFromXprop(output: string): string | undefined {
   for (const line of output.split('\n')) {
     const at = line.indexOf(' = ');
     if (at < 0) continue;
-    const key = line.slice(0, at).replace(/\(.*\)$/, '').trim();
+    const key = line
+      .slice(0, at)
+      .replace(/\(.*\)$/, '')
+      .trim();
     values.set(key, line.slice(at + 3));
   }
   for (const key of ['_NET_WM_NAME', 'WM_NAME']) {

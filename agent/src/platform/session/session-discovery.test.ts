@@ -10,7 +10,7 @@ describe('choosing the session to serve', () => {
     expect(props('Type=x11\nDisplay=:0\nDesktop=\n')).toEqual({ Type: 'x11', Display: ':0', Desktop: '' });
   });
 
-  it("serves the active, local X11 session of an ordinary user", () => {
+  it('serves the active, local X11 session of an ordinary user', () => {
     expect(servableSession(props(X11_USER))).toEqual({ uid: 1001, display: ':0' });
   });
 

@@ -81,7 +81,10 @@ export function logindSessions(opts: LogindWatcherOptions = {}): SessionWatcher 
           const next = await read();
           if (!sameSession(next, current)) {
             current = next;
-            log.info({ sessionId: lastId, user: next?.user, display: next?.display }, next === undefined ? 'no graphical session to serve' : 'serving the active session');
+            log.info(
+              { sessionId: lastId, user: next?.user, display: next?.display },
+              next === undefined ? 'no graphical session to serve' : 'serving the active session',
+            );
             onTarget(next);
           }
         } catch (err) {

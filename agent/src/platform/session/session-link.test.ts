@@ -37,7 +37,10 @@ describe('SessionLink and the remote platform', () => {
     const statuses: string[] = [];
     const windows: (string | undefined)[] = [];
     platform.windows.watch((w) => windows.push(w?.title));
-    await platform.keys.start((k) => keys.push(k), (s) => statuses.push(s));
+    await platform.keys.start(
+      (k) => keys.push(k),
+      (s) => statuses.push(s),
+    );
     await l.setTarget(target);
     await waitFor(() => keys.length === 2, { timeoutMs: 5_000, message: 'the keys' });
     expect(keys).toEqual(['h', 'i']);
@@ -65,7 +68,10 @@ describe('SessionLink and the remote platform', () => {
     const l = link();
     const platform = createRemotePlatform(l);
     const statuses: string[] = [];
-    await platform.keys.start(() => undefined, (s) => statuses.push(s));
+    await platform.keys.start(
+      () => undefined,
+      (s) => statuses.push(s),
+    );
     await l.setTarget(target);
     await waitFor(() => statuses.at(-1) === 'ok', { timeoutMs: 5_000, message: 'the first helper' });
     const first = l.helperPid;

@@ -37,25 +37,39 @@ describe('session protocol codec', () => {
   });
 
   it('replies decode by the shape of their request', () => {
-    expect(decodeHelperMessage('{"t":"reply","id":3,"ok":false,"error":"no daemon"}')).toEqual({ ok: true, value: { t: 'reply', id: 3, ok: false, error: 'no daemon' } });
+    expect(decodeHelperMessage('{"t":"reply","id":3,"ok":false,"error":"no daemon"}')).toEqual({
+      ok: true,
+      value: { t: 'reply', id: 3, ok: false, error: 'no daemon' },
+    });
     expect(decodeReplyValue('idle-seconds', 12.5)).toBe(12.5);
     expect(decodeReplyValue('idle-seconds', -1)).toBeUndefined();
     expect(decodeReplyValue('is-locked', 'yes')).toBeUndefined();
     expect(decodeReplyValue('current-window', null)).toBeNull();
-    expect(decodeReplyValue('capture', { base64: 'AAEC', width: 1, height: 1, mime: 'image/jpeg' })).toEqual({ base64: 'AAEC', width: 1, height: 1, mime: 'image/jpeg' });
+    expect(decodeReplyValue('capture', { base64: 'AAEC', width: 1, height: 1, mime: 'image/jpeg' })).toEqual({
+      base64: 'AAEC',
+      width: 1,
+      height: 1,
+      mime: 'image/jpeg',
+    });
     expect(decodeReplyValue('capture', { base64: 'not base64!', width: 1, height: 1, mime: 'image/jpeg' })).toBeUndefined();
     expect(decodeReplyValue('capture', { base64: 'AAEC', width: 1, height: 1, mime: 'text/html' })).toBeUndefined();
   });
 
   it('requests carry only what each operation needs', () => {
     const line = encodeLine({ t: 'request', id: 7, req: { op: 'lock', request: { message: 'Eyes front', reason: 'teacher' } } });
-    expect(decodeServiceMessage(line.trim())).toEqual({ ok: true, value: { t: 'request', id: 7, req: { op: 'lock', request: { message: 'Eyes front', reason: 'teacher' } } } });
+    expect(decodeServiceMessage(line.trim())).toEqual({
+      ok: true,
+      value: { t: 'request', id: 7, req: { op: 'lock', request: { message: 'Eyes front', reason: 'teacher' } } },
+    });
     expect(decodeServiceMessage('{"t":"request","id":1,"req":{"op":"capture","maxWidth":0}}').ok).toBe(false);
   });
 
   it('the helper checks each request by hand, bounds included, and drops fields it does not know', () => {
     const ok = (req: unknown) => decodeServiceMessage(JSON.stringify({ t: 'request', id: 1, req }));
-    expect(ok({ op: 'capture', maxWidth: 320, quality: 60, extra: 'x' })).toEqual({ ok: true, value: { t: 'request', id: 1, req: { op: 'capture', maxWidth: 320, quality: 60 } } });
+    expect(ok({ op: 'capture', maxWidth: 320, quality: 60, extra: 'x' })).toEqual({
+      ok: true,
+      value: { t: 'request', id: 1, req: { op: 'capture', maxWidth: 320, quality: 60 } },
+    });
     expect(ok({ op: 'notify', title: 'Hi', body: 'Eyes front', countdownTo: 5, notice: true })).toEqual({
       ok: true,
       value: { t: 'request', id: 1, req: { op: 'notify', title: 'Hi', body: 'Eyes front', countdownTo: 5, notice: true } },

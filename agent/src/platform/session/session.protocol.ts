@@ -26,7 +26,10 @@ export const replyValueSchemas = {
   ping: z.null(),
   'current-window': activeWindowSchema.nullable(),
   capture: z.object({
-    base64: z.string().max(MAX_LINE_BYTES).regex(/^[A-Za-z0-9+/]*={0,2}$/),
+    base64: z
+      .string()
+      .max(MAX_LINE_BYTES)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/),
     width: z.number().int().min(1).max(16_384),
     height: z.number().int().min(1).max(16_384),
     mime: z.enum(['image/jpeg', 'image/png', 'image/webp']),

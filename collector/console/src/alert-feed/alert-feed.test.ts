@@ -4,7 +4,15 @@ import type { SocketLike } from '../api/reconnecting-socket.ts';
 import { AlertFeedConnection, alertFeedUrl, parseFeedMessage, type FeedState } from './alert-feed-connection.ts';
 import { maxNoticesAtOnce, noticeTexts, titleWithCount } from './alert-notices.ts';
 
-const notice = (id: string, severity: number, ts = '2026-12-07T09:41:00.000Z'): AlertNotice => ({ id, severity, category: 'self-harm', categoryLabel: 'Self-harm', restricted: true, roomName: 'Room 12', ts });
+const notice = (id: string, severity: number, ts = '2026-12-07T09:41:00.000Z'): AlertNotice => ({
+  id,
+  severity,
+  category: 'self-harm',
+  categoryLabel: 'Self-harm',
+  restricted: true,
+  roomName: 'Room 12',
+  ts,
+});
 
 describe('browser notification texts', () => {
   it('names category, severity and room, links to the alert, and leaves out less severe alerts', () => {
@@ -97,6 +105,11 @@ describe('the feed connection', () => {
 
   it('builds the socket address from the page', () => {
     expect(alertFeedUrl({ protocol: 'https:', host: 'vigil.school.example' })).toBe('wss://vigil.school.example/console/alerts');
-    expect(parseFeedMessage(JSON.stringify({ type: 'alerts', created: [], changed: ['x'], open: 0 }))).toEqual({ type: 'alerts', created: [], changed: ['x'], open: 0 });
+    expect(parseFeedMessage(JSON.stringify({ type: 'alerts', created: [], changed: ['x'], open: 0 }))).toEqual({
+      type: 'alerts',
+      created: [],
+      changed: ['x'],
+      open: 0,
+    });
   });
 });

@@ -31,7 +31,13 @@ export function noticeTexts(created: readonly AlertNotice[], minSeverity: number
     tag: `vigil-alert-${alert.id}`,
   }));
   const rest = chosen.length - texts.length;
-  if (rest > 0) texts.push({ title: `Vigil: ${rest} more new alert${rest === 1 ? '' : 's'}`, body: 'Open the triage queue to see them.', path: '/triage', tag: 'vigil-alert-more' });
+  if (rest > 0)
+    texts.push({
+      title: `Vigil: ${rest} more new alert${rest === 1 ? '' : 's'}`,
+      body: 'Open the triage queue to see them.',
+      path: '/triage',
+      tag: 'vigil-alert-more',
+    });
   return texts;
 }
 

@@ -20,7 +20,9 @@ const json = (status: number, body: unknown) => new Response(JSON.stringify(body
 
 describe('withQuery', () => {
   it('leaves out empty values and encodes the rest', () => {
-    expect(withQuery('/api/alerts', { status: 'open', q: undefined, user: '', room: null, severity: 3, mine: false })).toBe('/api/alerts?status=open&severity=3&mine=false');
+    expect(withQuery('/api/alerts', { status: 'open', q: undefined, user: '', room: null, severity: 3, mine: false })).toBe(
+      '/api/alerts?status=open&severity=3&mine=false',
+    );
     expect(withQuery('/api/audit', { actor: 'a&b c' })).toBe('/api/audit?actor=a%26b+c');
   });
 
@@ -32,14 +34,18 @@ describe('withQuery', () => {
 
 describe('failureFromResponse', () => {
   it('reads code, message and the contract fields', () => {
-    const failure = failureFromResponse('POST', '/api/users', 400, { error: { code: 'validation-failed', message: 'Bad', fields: [{ path: 'username', message: 'too short' }] } });
+    const failure = failureFromResponse('POST', '/api/users', 400, {
+      error: { code: 'validation-failed', message: 'Bad', fields: [{ path: 'username', message: 'too short' }] },
+    });
     expect(failure).toMatchObject({ status: 400, code: 'validation-failed', message: 'Bad' });
     expect(failure.fields).toEqual([{ path: 'username', message: 'too short' }]);
     expect(describeError(failure)).toBe('Bad (username: too short)');
   });
 
   it('reads fields and extras the collector puts under details', () => {
-    const failure = failureFromResponse('POST', '/api/auth/login', 423, { error: { code: 'account-locked', message: 'Locked', details: { until: '2030-01-01T10:00:00.000Z', fields: [{ path: 'password', message: 'x' }] } } });
+    const failure = failureFromResponse('POST', '/api/auth/login', 423, {
+      error: { code: 'account-locked', message: 'Locked', details: { until: '2030-01-01T10:00:00.000Z', fields: [{ path: 'password', message: 'x' }] } },
+    });
     expect(failure.details['until']).toBe('2030-01-01T10:00:00.000Z');
     expect(failure.fields).toEqual([{ path: 'password', message: 'x' }]);
   });
@@ -92,7 +98,9 @@ describe('api requests', () => {
     });
     try {
       stubFetch((call) =>
-        call.url === '/api/auth/login' ? json(401, { error: { code: 'invalid-credentials', message: 'Wrong user name or password' } }) : json(401, { error: { code: 'session-expired', message: 'Expired' } }),
+        call.url === '/api/auth/login'
+          ? json(401, { error: { code: 'invalid-credentials', message: 'Wrong user name or password' } })
+          : json(401, { error: { code: 'session-expired', message: 'Expired' } }),
       );
       await expect(api.post('/api/auth/login', { username: 'a', password: 'b' })).rejects.toMatchObject({ code: 'invalid-credentials' });
       expect(signedOut).toBe(0);

@@ -42,8 +42,12 @@ describe('the getting-started checklist', () => {
   it('sends a connected PC to its room and tells the test phrase', () => {
     const items = checklistItems(progress(['site', 'room', 'token', 'device'], { liveRoomId: 'R 1' }));
     expect(items.find((item) => item.id === 'device')).toMatchObject({ title: 'Watch your first PC live', href: '/live/R%201' });
-    expect(items.find((item) => item.id === 'alert')?.help).toBe('On that PC, type “unblocked games” in any window: it raises a harmless “Filter circumvention” alert in Triage. Dismiss it afterwards.');
-    expect(checklistItems(progress([], { testPhrase: null, testCategory: null })).find((item) => item.id === 'alert')?.help).toMatch(/^Type a word from your word lists/);
+    expect(items.find((item) => item.id === 'alert')?.help).toBe(
+      'On that PC, type “unblocked games” in any window: it raises a harmless “Filter circumvention” alert in Triage. Dismiss it afterwards.',
+    );
+    expect(checklistItems(progress([], { testPhrase: null, testCategory: null })).find((item) => item.id === 'alert')?.help).toMatch(
+      /^Type a word from your word lists/,
+    );
   });
 
   it('remembers "hide" per user in the browser, and survives a store that refuses', () => {

@@ -25,7 +25,13 @@ export function checklistItems(progress: GettingStartedResponse): readonly Check
   const phrase = progress.testPhrase;
   const live = progress.liveRoomId === null ? '/live' : `/live/${encodeURIComponent(progress.liveRoomId)}`;
   return [
-    { id: 'site', done: isDone('site'), title: 'Add your school (a site)', href: '/admin/rooms', help: 'Admin → Rooms & devices. One site per school in your trust.' },
+    {
+      id: 'site',
+      done: isDone('site'),
+      title: 'Add your school (a site)',
+      href: '/admin/rooms',
+      help: 'Admin → Rooms & devices. One site per school in your trust.',
+    },
     { id: 'room', done: isDone('room'), title: 'Add a room', href: '/admin/rooms', help: 'Teachers see and lock the computers of their rooms.' },
     {
       id: 'token',
@@ -39,7 +45,9 @@ export function checklistItems(progress: GettingStartedResponse): readonly Check
       done: isDone('device'),
       title: isDone('device') ? 'Watch your first PC live' : 'Connect your first PC',
       href: isDone('device') ? live : '/admin/enrolment',
-      help: isDone('device') ? 'It is connected: open the room to see its screen and lock it.' : 'Run the agent command from the enrolment page on a PC (or on this machine).',
+      help: isDone('device')
+        ? 'It is connected: open the room to see its screen and lock it.'
+        : 'Run the agent command from the enrolment page on a PC (or on this machine).',
     },
     {
       id: 'alert',

@@ -71,7 +71,12 @@ export function GettingStarted(props: { readonly userId: string }): JSX.Element 
       </div>
       <ol className="getting-started-steps">
         {items.map((item) => (
-          <li key={item.id} className={item.done ? 'step-done' : item === next ? 'step-next' : 'step-open'} data-testid={`getting-started-${item.id}`} data-done={item.done ? 'true' : 'false'}>
+          <li
+            key={item.id}
+            className={item.done ? 'step-done' : item === next ? 'step-next' : 'step-open'}
+            data-testid={`getting-started-${item.id}`}
+            data-done={item.done ? 'true' : 'false'}
+          >
             <span className="step-mark" aria-hidden="true">
               {item.done ? '✓' : '○'}
             </span>

@@ -35,7 +35,14 @@ export function SingleFieldForm(props: SingleFieldFormProps): JSX.Element {
       </h2>
       {props.children}
       <Field id={`${id}-text`} label={props.label}>
-        <input id={`${id}-text`} type="text" maxLength={props.maxLength} value={text} onChange={(e) => setText(e.target.value)} {...problemWiring(problem, `${id}-problem`)} />
+        <input
+          id={`${id}-text`}
+          type="text"
+          maxLength={props.maxLength}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          {...problemWiring(problem, `${id}-problem`)}
+        />
       </Field>
       <button type="submit" className="button button-primary" disabled={busy}>
         {props.submitLabel}

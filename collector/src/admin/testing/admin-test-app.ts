@@ -50,7 +50,10 @@ export async function startAdminTestApp(database: TestDatabase, env: Readonly<Re
     audited: async (action, targetId) => {
       const conditions: SQL[] = [eq(auditLog.action, action)];
       if (targetId !== undefined) conditions.push(eq(auditLog.targetId, targetId));
-      return database.db.select().from(auditLog).where(and(...conditions));
+      return database.db
+        .select()
+        .from(auditLog)
+        .where(and(...conditions));
     },
     close: async () => {
       await app.close();

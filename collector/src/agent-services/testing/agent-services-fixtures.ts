@@ -36,7 +36,10 @@ export interface Estate {
 
 /** Two sites, two rooms and five devices. */
 export async function seedEstate(db: Db): Promise<Estate> {
-  const [site, otherSite] = await db.insert(sites).values([{ name: 'Northfield' }, { name: 'Southfield' }]).returning();
+  const [site, otherSite] = await db
+    .insert(sites)
+    .values([{ name: 'Northfield' }, { name: 'Southfield' }])
+    .returning();
   if (site === undefined || otherSite === undefined) throw new Error('no sites');
   const [roomA, roomB] = await db
     .insert(rooms)
@@ -47,7 +50,10 @@ export async function seedEstate(db: Db): Promise<Estate> {
     .returning();
   if (roomA === undefined || roomB === undefined) throw new Error('no rooms');
   const device = async (hostname: string, siteId: string, roomId: string | null): Promise<string> => {
-    const [row] = await db.insert(devices).values({ hostname, os: 'linux', siteId, roomId, secretHash: hashSecret(hostname) }).returning({ id: devices.id });
+    const [row] = await db
+      .insert(devices)
+      .values({ hostname, os: 'linux', siteId, roomId, secretHash: hashSecret(hostname) })
+      .returning({ id: devices.id });
     if (row === undefined) throw new Error('no device');
     return row.id;
   };

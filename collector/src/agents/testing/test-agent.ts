@@ -58,7 +58,12 @@ export class TestAgent {
   }
 
   /** Connects and says hello; resolves with the welcome (throws if the socket closes instead). */
-  static async login(url: string, auth: HelloAuth, hello: Partial<HelloPayload> = {}, tls: WebSocket.ClientOptions = {}): Promise<{ agent: TestAgent; welcome: Of<'welcome'> }> {
+  static async login(
+    url: string,
+    auth: HelloAuth,
+    hello: Partial<HelloPayload> = {},
+    tls: WebSocket.ClientOptions = {},
+  ): Promise<{ agent: TestAgent; welcome: Of<'welcome'> }> {
     const agent = await TestAgent.connect(url, tls);
     agent.send(helloMessage(auth, hello));
     const welcome = await agent.next('welcome');

@@ -78,7 +78,13 @@ export class OidcClient {
       throw new AppError('sso-unavailable', 502, 'The identity provider cannot be reached', { cause: String(error) });
     });
     const client = await loadClient();
-    const transaction: OidcTransaction = { state: client.randomState(), nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier(), redirectUri, next };
+    const transaction: OidcTransaction = {
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+      codeVerifier: client.randomPKCECodeVerifier(),
+      redirectUri,
+      next,
+    };
     const parameters: Record<string, string> = {
       redirect_uri: redirectUri,
       scope: 'openid email profile',
@@ -120,8 +126,11 @@ export class OidcClient {
       if (error instanceof client.AuthorizationResponseError) {
         throw new AppError('sso-provider-refused', 401, 'The identity provider did not sign you in', { providerError: error.error });
       }
-      if (error instanceof TypeError && /fetch failed/i.test(error.message)) throw new AppError('sso-unavailable', 502, 'The identity provider cannot be reached');
-      throw new AppError('sso-token-invalid', 401, 'The identity provider\'s answer failed validation', { reason: error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error) });
+      if (error instanceof TypeError && /fetch failed/i.test(error.message))
+        throw new AppError('sso-unavailable', 502, 'The identity provider cannot be reached');
+      throw new AppError('sso-token-invalid', 401, "The identity provider's answer failed validation", {
+        reason: error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error),
+      });
     }
   }
 }

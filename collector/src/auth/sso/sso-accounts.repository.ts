@@ -36,13 +36,19 @@ const columns = {
 };
 
 export async function findAccountBySubject(db: Pick<Db, 'select'>, issuer: string, subject: string): Promise<SsoAccount | undefined> {
-  const [row] = await db.select(columns).from(users).where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject)));
+  const [row] = await db
+    .select(columns)
+    .from(users)
+    .where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject)));
   return row;
 }
 
 /** E-mail addresses compare case-insensitively (the unique index is on lower(email)). */
 export async function findAccountByEmail(db: Pick<Db, 'select'>, email: string): Promise<SsoAccount | undefined> {
-  const [row] = await db.select(columns).from(users).where(sql`lower(${users.email}) = lower(${email})`);
+  const [row] = await db
+    .select(columns)
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${email})`);
   return row;
 }
 
@@ -66,7 +72,10 @@ export async function setRoleAndRooms(tx: Executor, userId: string, role: UserRo
   await tx.update(users).set({ role, updatedAt: now }).where(eq(users.id, userId));
   await tx.delete(userRooms).where(eq(userRooms.userId, userId));
   if (roomIds.length === 0) return;
-  const existing = await tx.select({ id: rooms.id }).from(rooms).where(inArray(rooms.id, [...roomIds]));
+  const existing = await tx
+    .select({ id: rooms.id })
+    .from(rooms)
+    .where(inArray(rooms.id, [...roomIds]));
   if (existing.length > 0) await tx.insert(userRooms).values(existing.map((room) => ({ userId, roomId: room.id })));
 }
 
@@ -85,7 +94,13 @@ export interface NewSsoAccount {
 
 /** A just-in-time account: named by its e-mail, no password (it signs in only through the provider). */
 export async function createSsoAccount(tx: Executor, account: NewSsoAccount, now: Date): Promise<string> {
-  const { id } = await insertUser(tx, { username: account.email.slice(0, 64), displayName: account.displayName, role: account.role, passwordHash: null, email: account.email });
+  const { id } = await insertUser(tx, {
+    username: account.email.slice(0, 64),
+    displayName: account.displayName,
+    role: account.role,
+    passwordHash: null,
+    email: account.email,
+  });
   await tx.update(users).set({ oidcIssuer: account.issuer, oidcSubject: account.subject, updatedAt: now }).where(eq(users.id, id));
   return id;
 }

@@ -43,7 +43,13 @@ export async function setSsoCookie(deps: SsoCookieDeps, kind: SsoCookieKind, req
   const info = names[kind];
   const sealed = await deps.secretBox.seal(JSON.stringify({ ...payload, exp: deps.now().getTime() + info.ttlMs }), info.context);
   const secure = sessionCookieIsSecure(request, deps.publicUrl);
-  reply.setCookie(secure ? info.secure : info.local, sealed, { httpOnly: true, secure, sameSite: info.sameSite, path: '/', maxAge: Math.floor(info.ttlMs / 1000) });
+  reply.setCookie(secure ? info.secure : info.local, sealed, {
+    httpOnly: true,
+    secure,
+    sameSite: info.sameSite,
+    path: '/',
+    maxAge: Math.floor(info.ttlMs / 1000),
+  });
 }
 
 export function clearSsoCookie(deps: SsoCookieDeps, kind: SsoCookieKind, request: FastifyRequest, reply: FastifyReply): void {

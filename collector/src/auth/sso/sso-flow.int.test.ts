@@ -8,7 +8,16 @@ import { totpSealContext } from '../login.service.ts';
 import { secretBoxFor } from '../secret-box.ts';
 import { totpCode } from '../totp.ts';
 import { startTestProvider, type TestProvider } from './testing/oidc-test-provider.ts';
-import { buildSsoTestApp, cookieHeader, providerSettings, saveSettings, signInThroughProvider, ssoErrorOf, testRedirectUri, type SsoTestApp } from './testing/sso-test-app.ts';
+import {
+  buildSsoTestApp,
+  cookieHeader,
+  providerSettings,
+  saveSettings,
+  signInThroughProvider,
+  ssoErrorOf,
+  testRedirectUri,
+  type SsoTestApp,
+} from './testing/sso-test-app.ts';
 
 let database: TestDatabase;
 let provider: TestProvider;
@@ -94,14 +103,25 @@ describe('school sign-in (OpenID Connect) against a real provider', () => {
     provider.accounts.set('stranger', { email: 'stranger@school.example', email_verified: true, groups: ['staff'] });
     const { callback } = await signInThroughProvider(t, { sub: 'stranger' });
     expect(ssoErrorOf(callback)).toBe('sso-account-unknown');
-    expect(await auditFor('auth.login-failed', (detail) => detail['reason'] === 'sso-account-unknown' && detail['email'] === 'stranger@school.example')).toHaveLength(1);
+    expect(
+      await auditFor('auth.login-failed', (detail) => detail['reason'] === 'sso-account-unknown' && detail['email'] === 'stranger@school.example'),
+    ).toHaveLength(1);
     expect(await database.db.select().from(users).where(eq(users.email, 'stranger@school.example'))).toEqual([]);
   });
 
   it('creates an account just in time with the mapped role and rooms when the admin allowed it', async () => {
-    const [site] = await database.db.insert(sites).values({ name: `JIT ${Date.now()}` }).returning();
-    const [room] = await database.db.insert(rooms).values({ siteId: site?.id ?? '', name: 'Lab 1' }).returning();
-    await saveSettings(t, providerSettings(provider, { jitEnabled: true, mappings: [{ claimValue: 'year7-teachers', role: 'teacher', roomIds: [room?.id ?? ''] }] }));
+    const [site] = await database.db
+      .insert(sites)
+      .values({ name: `JIT ${Date.now()}` })
+      .returning();
+    const [room] = await database.db
+      .insert(rooms)
+      .values({ siteId: site?.id ?? '', name: 'Lab 1' })
+      .returning();
+    await saveSettings(
+      t,
+      providerSettings(provider, { jitEnabled: true, mappings: [{ claimValue: 'year7-teachers', role: 'teacher', roomIds: [room?.id ?? ''] }] }),
+    );
     const email = `new.${Date.now()}@school.example`;
     provider.accounts.set('newcomer', { email, email_verified: true, name: 'New Teacher', groups: ['year7-teachers', 'everyone'] });
     const { callback } = await signInThroughProvider(t, { sub: 'newcomer' });
@@ -117,8 +137,11 @@ describe('school sign-in (OpenID Connect) against a real provider', () => {
     expect(ssoErrorOf((await signInThroughProvider(t, { sub: 'outsider' })).callback)).toBe('sso-no-role');
   });
 
-  it('takes the role from a mapped group, and counts the provider\'s MFA only when trusted and asserted', async () => {
-    await saveSettings(t, providerSettings(provider, { roleSource: 'claims', trustIdpMfa: true, mappings: [{ claimValue: 'vigil-it', role: 'technician', roomIds: [] }] }));
+  it("takes the role from a mapped group, and counts the provider's MFA only when trusted and asserted", async () => {
+    await saveSettings(
+      t,
+      providerSettings(provider, { roleSource: 'claims', trustIdpMfa: true, mappings: [{ claimValue: 'vigil-it', role: 'technician', roomIds: [] }] }),
+    );
     const { user, sub } = await person('viewer', { groups: ['vigil-it'] });
 
     const withMfa = await signInThroughProvider(t, { sub, amr: ['pwd', 'mfa'] });
@@ -132,7 +155,7 @@ describe('school sign-in (OpenID Connect) against a real provider', () => {
     expect((await me(cookieHeader(withoutMfa.callback))).totpEnrolmentRequired).toBe(true);
   });
 
-  it('asks an enrolled technician for Vigil\'s TOTP after the provider when its MFA is not trusted', async () => {
+  it("asks an enrolled technician for Vigil's TOTP after the provider when its MFA is not trusted", async () => {
     await saveSettings(t, providerSettings(provider));
     const { user, sub } = await person('technician');
     const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -147,7 +170,12 @@ describe('school sign-in (OpenID Connect) against a real provider', () => {
 
     const wrong = await t.app.inject({ method: 'POST', url: '/api/auth/oidc/totp', headers: { cookie: pending }, payload: { code: '000000' } });
     expect(wrong.json()).toMatchObject({ error: { code: 'totp-invalid' } });
-    const right = await t.app.inject({ method: 'POST', url: '/api/auth/oidc/totp', headers: { cookie: pending }, payload: { code: totpCode(secret, new Date()) } });
+    const right = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/oidc/totp',
+      headers: { cookie: pending },
+      payload: { code: totpCode(secret, new Date()) },
+    });
     expect(right.statusCode).toBe(200);
     expect(meResponseSchema.parse(right.json())).toMatchObject({ user: { id: user.id }, totpEnrolmentRequired: false });
     expect((await me(cookieHeader(right))).user.id).toBe(user.id);
@@ -158,7 +186,13 @@ describe('school sign-in (OpenID Connect) against a real provider', () => {
   });
 
   it('checks the Google Workspace domain (hd) against the configured one', async () => {
-    await saveSettings(t, providerSettings(provider, { provider: { preset: 'google', providerName: 'Google', issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret }, hostedDomain: 'school.example' }));
+    await saveSettings(
+      t,
+      providerSettings(provider, {
+        provider: { preset: 'google', providerName: 'Google', issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret },
+        hostedDomain: 'school.example',
+      }),
+    );
     const other = await person('teacher', { hd: 'elsewhere.example' });
     const refused = await signInThroughProvider(t, { sub: other.sub });
     expect(ssoErrorOf(refused.callback)).toBe('sso-domain-mismatch');
@@ -170,13 +204,17 @@ describe('school sign-in (OpenID Connect) against a real provider', () => {
     expect((await me(cookieHeader((await signInThroughProvider(t, { sub: ours.sub })).callback))).user.id).toBe(ours.user.id);
   });
 
-  it('refuses a callback whose state does not match this browser\'s transaction', async () => {
+  it("refuses a callback whose state does not match this browser's transaction", async () => {
     await saveSettings(t, providerSettings(provider));
     const { sub } = await person('teacher');
     const first = await signInThroughProvider(t, { sub });
     const second = await t.app.inject({ method: 'GET', url: '/auth/oidc/start' });
     // The first round trip's answer, presented with the second transaction's cookie.
-    const mixed = await t.app.inject({ method: 'GET', url: `${first.callbackUrl.pathname}${first.callbackUrl.search}`, headers: { cookie: cookieHeader(second) } });
+    const mixed = await t.app.inject({
+      method: 'GET',
+      url: `${first.callbackUrl.pathname}${first.callbackUrl.search}`,
+      headers: { cookie: cookieHeader(second) },
+    });
     expect(ssoErrorOf(mixed)).toBe('sso-state-invalid');
     // No transaction cookie at all (a link planted by someone else).
     const planted = await t.app.inject({ method: 'GET', url: `${first.callbackUrl.pathname}${first.callbackUrl.search}` });
@@ -187,7 +225,10 @@ describe('school sign-in (OpenID Connect) against a real provider', () => {
   it('sends a disabled account back with a stable error code', async () => {
     await saveSettings(t, providerSettings(provider));
     const { sub, user } = await person('teacher');
-    await database.db.update(users).set({ disabled: true }).where(and(eq(users.id, user.id)));
+    await database.db
+      .update(users)
+      .set({ disabled: true })
+      .where(and(eq(users.id, user.id)));
     expect(ssoErrorOf((await signInThroughProvider(t, { sub })).callback)).toBe('sso-account-disabled');
     expect(await database.db.select().from(userRooms).where(eq(userRooms.userId, user.id))).toEqual([]);
   });

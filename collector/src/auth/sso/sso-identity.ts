@@ -19,7 +19,8 @@ export interface SsoIdentity {
   readonly idpMfa: boolean;
 }
 
-export type IdentityResult = { readonly ok: true; readonly identity: SsoIdentity } | { readonly ok: false; readonly code: SsoErrorCode; readonly reason: string };
+export type IdentityResult =
+  { readonly ok: true; readonly identity: SsoIdentity } | { readonly ok: false; readonly code: SsoErrorCode; readonly reason: string };
 
 const text = (value: unknown, max: number): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, max) : undefined);
 
@@ -54,7 +55,8 @@ export function identityFromClaims(claims: IDToken, sso: ActiveSso): IdentityRes
   const requiredDomain = policy.hostedDomain ?? (sso.preset === 'google' ? '' : undefined);
   if (requiredDomain !== undefined) {
     const hd = typeof claims['hd'] === 'string' ? claims['hd'].toLowerCase() : undefined;
-    if (requiredDomain === '' || hd !== requiredDomain) return { ok: false, code: 'sso-domain-mismatch', reason: `hd ${hd ?? '(none)'} is not ${requiredDomain || '(no domain configured)'}` };
+    if (requiredDomain === '' || hd !== requiredDomain)
+      return { ok: false, code: 'sso-domain-mismatch', reason: `hd ${hd ?? '(none)'} is not ${requiredDomain || '(no domain configured)'}` };
   }
   const email = text(claims['email'], 320)?.toLowerCase();
   return {

@@ -6,7 +6,16 @@ import type { ClientMeta } from '../login.service.ts';
 import { totpRequiredFor } from '../security-settings.service.ts';
 import { createSession, deleteExpiredSessions, type NewSession } from '../session.repository.ts';
 import { recordSuccessfulLogin } from '../users.repository.ts';
-import { createSsoAccount, currentRoomIds, findAccountByEmail, findAccountBySubject, findSsoAccountById, linkAccount, setRoleAndRooms, type SsoAccount } from './sso-accounts.repository.ts';
+import {
+  createSsoAccount,
+  currentRoomIds,
+  findAccountByEmail,
+  findAccountBySubject,
+  findSsoAccountById,
+  linkAccount,
+  setRoleAndRooms,
+  type SsoAccount,
+} from './sso-accounts.repository.ts';
 import { mappedRole, type SsoIdentity } from './sso-identity.ts';
 import type { SsoPolicy } from './sso-settings.service.ts';
 
@@ -71,8 +80,10 @@ export async function ssoLogin(deps: SsoLoginDeps, policy: SsoPolicy, identity: 
     }
     const byEmail = await findAccountByEmail(db, identity.email);
     if (byEmail !== undefined) {
-      if (byEmail.oidcSubject !== null) return refuse('sso-account-conflict', 409, 'This e-mail address belongs to an account linked to another identity', byEmail);
-      if (!(await linkAccount(db, byEmail.id, identity.issuer, identity.subject, now))) return refuse('sso-account-conflict', 409, 'The account was linked meanwhile', byEmail);
+      if (byEmail.oidcSubject !== null)
+        return refuse('sso-account-conflict', 409, 'This e-mail address belongs to an account linked to another identity', byEmail);
+      if (!(await linkAccount(db, byEmail.id, identity.issuer, identity.subject, now)))
+        return refuse('sso-account-conflict', 409, 'The account was linked meanwhile', byEmail);
       account = { ...byEmail, oidcIssuer: identity.issuer, oidcSubject: identity.subject };
       await audit('user.sso-linked', account, { email: identity.email });
     }
@@ -80,23 +91,33 @@ export async function ssoLogin(deps: SsoLoginDeps, policy: SsoPolicy, identity: 
 
   const mapped = mappedRole(identity.groups, policy.mappings);
   if (account === undefined) {
-    if (!policy.jitEnabled) return refuse('sso-account-unknown', 403, 'There is no Vigil account for this e-mail address', undefined, { email: identity.email ?? null });
-    if (mapped === undefined) return refuse('sso-no-role', 403, 'None of your groups is mapped to a Vigil role', undefined, { groups: identity.groups.slice(0, 20) });
+    if (!policy.jitEnabled)
+      return refuse('sso-account-unknown', 403, 'There is no Vigil account for this e-mail address', undefined, { email: identity.email ?? null });
+    if (mapped === undefined)
+      return refuse('sso-no-role', 403, 'None of your groups is mapped to a Vigil role', undefined, { groups: identity.groups.slice(0, 20) });
     account = await createJitAccount(db, identity, mapped.role, mapped.roomIds, now, audit);
   } else if (policy.roleSource === 'claims') {
-    if (mapped === undefined) return refuse('sso-no-role', 403, 'None of your groups is mapped to a Vigil role', account, { groups: identity.groups.slice(0, 20) });
+    if (mapped === undefined)
+      return refuse('sso-no-role', 403, 'None of your groups is mapped to a Vigil role', account, { groups: identity.groups.slice(0, 20) });
     account = await syncRole(db, account, mapped.role, mapped.roomIds, now, audit);
   }
 
   if (account.disabled) return refuse('sso-account-disabled', 403, 'This Vigil account is disabled', account);
-  if (account.lockedUntil !== null && account.lockedUntil > now) return refuse('account-locked', 423, 'This account is locked after too many failed sign-ins; try again later', account);
+  if (account.lockedUntil !== null && account.lockedUntil > now)
+    return refuse('account-locked', 423, 'This account is locked after too many failed sign-ins; try again later', account);
 
   if (account.totpEnabledAt !== null && (await ssoNeedsTotp(db, account, identity))) return { kind: 'totp-needed', account };
   return startSsoSession(deps, account, { mfa: identity.idpMfa ? 'idp' : 'none' }, client, audit);
 }
 
 /** The session, exactly as password sign-in makes it, audited as `auth.login` with `method: 'oidc'`. */
-export async function startSsoSession(deps: SsoLoginDeps, account: SsoAccount, proof: { mfa: 'idp' | 'totp' | 'none'; totpStep?: number }, client: ClientMeta, audit: Audit): Promise<SsoLoginOutcome> {
+export async function startSsoSession(
+  deps: SsoLoginDeps,
+  account: SsoAccount,
+  proof: { mfa: 'idp' | 'totp' | 'none'; totpStep?: number },
+  client: ClientMeta,
+  audit: Audit,
+): Promise<SsoLoginOutcome> {
   const now = deps.now();
   // Conditional on "still unlocked" (and a fresh TOTP step): a parallel request may have won.
   if (!(await recordSuccessfulLogin(deps.db, account.id, now, proof.totpStep))) {
@@ -115,12 +136,23 @@ export async function startSsoSession(deps: SsoLoginDeps, account: SsoAccount, p
   return { kind: 'signed-in', account, session, totpEnrolmentRequired };
 }
 
-async function createJitAccount(db: Db, identity: SsoIdentity, role: SsoAccount['role'], roomIds: readonly string[], now: Date, audit: Audit): Promise<SsoAccount> {
+async function createJitAccount(
+  db: Db,
+  identity: SsoIdentity,
+  role: SsoAccount['role'],
+  roomIds: readonly string[],
+  now: Date,
+  audit: Audit,
+): Promise<SsoAccount> {
   const email = identity.email ?? '';
   let id: string;
   try {
     id = await db.transaction(async (tx) => {
-      const created = await createSsoAccount(tx, { email, displayName: identity.displayName ?? email, role, issuer: identity.issuer, subject: identity.subject }, now);
+      const created = await createSsoAccount(
+        tx,
+        { email, displayName: identity.displayName ?? email, role, issuer: identity.issuer, subject: identity.subject },
+        now,
+      );
       await setRoleAndRooms(tx, created, role, roomIds, now);
       return created;
     });

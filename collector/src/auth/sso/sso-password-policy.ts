@@ -11,11 +11,24 @@ import { ssoSignInInfo, type SsoDeps } from './sso-settings.service.ts';
  * tells nothing to someone who does not know the password; the just-made session is
  * dropped and the refusal audited `auth.login-refused`.
  */
-export async function assertPasswordSignInAllowed(deps: SsoDeps, account: { id: string; username: string; role: UserRole }, session: { idHash: string }, ip: string): Promise<void> {
+export async function assertPasswordSignInAllowed(
+  deps: SsoDeps,
+  account: { id: string; username: string; role: UserRole },
+  session: { idHash: string },
+  ip: string,
+): Promise<void> {
   if (account.role === 'admin') return;
   const info = await ssoSignInInfo(deps);
   if (!info.enabled || info.passwordSignIn !== 'admins') return;
   await deleteSession(deps.db, session.idHash);
-  await appendAudit(deps.db, { actorUserId: account.id, actorLabel: account.username, action: 'auth.login-refused', targetType: 'user', targetId: account.id, detail: { reason: 'password-sign-in-admins-only' }, ip });
+  await appendAudit(deps.db, {
+    actorUserId: account.id,
+    actorLabel: account.username,
+    action: 'auth.login-refused',
+    targetType: 'user',
+    targetId: account.id,
+    detail: { reason: 'password-sign-in-admins-only' },
+    ip,
+  });
   throw new AppError('password-sign-in-disabled', 403, `Sign in with ${info.providerName ?? 'your school account'} instead`);
 }

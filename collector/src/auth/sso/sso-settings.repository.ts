@@ -25,6 +25,9 @@ export async function saveSsoSettings(tx: Executor, change: SsoSettingsChange): 
 /** Which of these room ids exist (a mapping may only name real rooms). */
 export async function existingRoomIds(db: Pick<Db, 'select'>, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const found = await db.select({ id: rooms.id }).from(rooms).where(inArray(rooms.id, [...ids]));
+  const found = await db
+    .select({ id: rooms.id })
+    .from(rooms)
+    .where(inArray(rooms.id, [...ids]));
   return new Set(found.map((row) => row.id));
 }

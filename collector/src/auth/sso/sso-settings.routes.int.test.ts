@@ -28,14 +28,25 @@ describe('GET/PUT /api/sso/settings', () => {
 
       const saved = await saveSettings(t, providerSettings(provider, { passwordSignIn: 'admins' }));
       const body = ssoSettingsResponseSchema.parse(saved.json());
-      expect(body).toMatchObject({ enabled: true, managedByEnv: false, redirectUri: testRedirectUri, provider: { issuer: provider.issuer, clientSecretSet: true } });
+      expect(body).toMatchObject({
+        enabled: true,
+        managedByEnv: false,
+        redirectUri: testRedirectUri,
+        provider: { issuer: provider.issuer, clientSecretSet: true },
+      });
       expect(saved.body).not.toContain(provider.clientSecret);
       const [row] = await database.db.select().from(ssoSettings);
       expect(row?.clientSecretSealed).toMatch(/^v1\./);
       expect(row?.clientSecretSealed).not.toContain(provider.clientSecret);
 
       // Saving again without a secret keeps the stored one.
-      const again = await saveSettings(t, providerSettings(provider, { provider: { preset: 'generic', providerName: 'Renamed', issuer: provider.issuer, clientId: provider.clientId }, passwordSignIn: 'admins' }));
+      const again = await saveSettings(
+        t,
+        providerSettings(provider, {
+          provider: { preset: 'generic', providerName: 'Renamed', issuer: provider.issuer, clientId: provider.clientId },
+          passwordSignIn: 'admins',
+        }),
+      );
       expect(ssoSettingsResponseSchema.parse(again.json()).provider).toMatchObject({ providerName: 'Renamed', clientSecretSet: true });
 
       const info = ssoSignInInfoSchema.parse((await t.app.inject({ method: 'GET', url: '/api/auth/oidc' })).json());
@@ -65,29 +76,56 @@ describe('GET/PUT /api/sso/settings', () => {
       for (const role of ['technician', 'dsl', 'teacher', 'viewer'] as const) {
         const other = await signInAs(t.app, { role });
         expect((await t.app.inject({ method: 'GET', url: '/api/sso/settings', headers: other.headers })).statusCode).toBe(403);
-        expect((await t.app.inject({ method: 'PUT', url: '/api/sso/settings', headers: other.headers, payload: providerSettings(provider) })).statusCode).toBe(403);
+        expect((await t.app.inject({ method: 'PUT', url: '/api/sso/settings', headers: other.headers, payload: providerSettings(provider) })).statusCode).toBe(
+          403,
+        );
       }
-      const badRoom = await t.app.inject({ method: 'PUT', url: '/api/sso/settings', headers: t.admin.headers, payload: providerSettings(provider, { mappings: [{ claimValue: 'g', role: 'teacher', roomIds: ['01NOSUCHROOM0000000000000'] }] }) });
+      const badRoom = await t.app.inject({
+        method: 'PUT',
+        url: '/api/sso/settings',
+        headers: t.admin.headers,
+        payload: providerSettings(provider, { mappings: [{ claimValue: 'g', role: 'teacher', roomIds: ['01NOSUCHROOM0000000000000'] }] }),
+      });
       expect(badRoom.json()).toMatchObject({ error: { code: 'room-unknown' } });
-      const google = providerSettings(provider, { provider: { preset: 'google', providerName: 'Google', issuer: 'https://accounts.google.com', clientId: 'x', clientSecret: 'y' } });
-      expect((await t.app.inject({ method: 'PUT', url: '/api/sso/settings', headers: t.admin.headers, payload: google })).json()).toMatchObject({ error: { code: 'sso-domain-required' } });
-      const common = providerSettings(provider, { provider: { preset: 'microsoft', providerName: 'Microsoft', issuer: 'https://login.microsoftonline.com/common/v2.0', clientId: 'x', clientSecret: 'y' } });
-      expect((await t.app.inject({ method: 'PUT', url: '/api/sso/settings', headers: t.admin.headers, payload: common })).json()).toMatchObject({ error: { code: 'validation-failed' } });
+      const google = providerSettings(provider, {
+        provider: { preset: 'google', providerName: 'Google', issuer: 'https://accounts.google.com', clientId: 'x', clientSecret: 'y' },
+      });
+      expect((await t.app.inject({ method: 'PUT', url: '/api/sso/settings', headers: t.admin.headers, payload: google })).json()).toMatchObject({
+        error: { code: 'sso-domain-required' },
+      });
+      const common = providerSettings(provider, {
+        provider: { preset: 'microsoft', providerName: 'Microsoft', issuer: 'https://login.microsoftonline.com/common/v2.0', clientId: 'x', clientSecret: 'y' },
+      });
+      expect((await t.app.inject({ method: 'PUT', url: '/api/sso/settings', headers: t.admin.headers, payload: common })).json()).toMatchObject({
+        error: { code: 'validation-failed' },
+      });
     } finally {
       await t.close();
     }
   });
 
   it('with OIDC_* set, the provider comes from env: read-only in the console, secret never shown, sign-in works', async () => {
-    const env = { OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: provider.clientId, OIDC_CLIENT_SECRET: provider.clientSecret, OIDC_PROVIDER_NAME: 'School Login' };
+    const env = {
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: provider.clientId,
+      OIDC_CLIENT_SECRET: provider.clientSecret,
+      OIDC_PROVIDER_NAME: 'School Login',
+    };
     const t = await buildSsoTestApp(database, { provider, env });
     try {
       const got = await t.app.inject({ method: 'GET', url: '/api/sso/settings', headers: t.admin.headers });
-      expect(ssoSettingsResponseSchema.parse(got.json())).toMatchObject({ managedByEnv: true, enabled: true, provider: { issuer: provider.issuer, providerName: 'School Login', clientSecretSet: true } });
+      expect(ssoSettingsResponseSchema.parse(got.json())).toMatchObject({
+        managedByEnv: true,
+        enabled: true,
+        provider: { issuer: provider.issuer, providerName: 'School Login', clientSecretSet: true },
+      });
       expect(got.body).not.toContain(provider.clientSecret);
       const refused = await t.app.inject({ method: 'PUT', url: '/api/sso/settings', headers: t.admin.headers, payload: providerSettings(provider) });
       expect(refused.json()).toMatchObject({ error: { code: 'sso-managed-by-env' } });
-      const { provider: _ignored, ...policy } = providerSettings(provider, { jitEnabled: true, mappings: [{ claimValue: 'staff', role: 'viewer', roomIds: [] }] });
+      const { provider: _ignored, ...policy } = providerSettings(provider, {
+        jitEnabled: true,
+        mappings: [{ claimValue: 'staff', role: 'viewer', roomIds: [] }],
+      });
       expect((await t.app.inject({ method: 'PUT', url: '/api/sso/settings', headers: t.admin.headers, payload: policy })).statusCode).toBe(200);
 
       provider.accounts.set('env-user', { email: `env.${Date.now()}@school.example`, email_verified: true, groups: ['staff'] });

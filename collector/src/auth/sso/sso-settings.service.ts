@@ -70,7 +70,15 @@ export async function activeSso(deps: SsoDeps): Promise<ActiveSso | undefined> {
   if (!enabledOf(deps, row)) return undefined;
   const policy = policyOf(row);
   const env = deps.oidcEnv;
-  if (env !== undefined) return { preset: presetOfIssuer(env.issuer), providerName: env.providerName, issuer: env.issuer, clientId: env.clientId, clientSecret: env.clientSecret, policy };
+  if (env !== undefined)
+    return {
+      preset: presetOfIssuer(env.issuer),
+      providerName: env.providerName,
+      issuer: env.issuer,
+      clientId: env.clientId,
+      clientSecret: env.clientSecret,
+      policy,
+    };
   if (row?.issuer == null || row.clientId === null || row.clientSecretSealed === null) return undefined;
   const clientSecret = await deps.secretBox.open(row.clientSecretSealed, secretContext);
   return { preset: row.preset, providerName: row.providerName ?? 'your school account', issuer: row.issuer, clientId: row.clientId, clientSecret, policy };
@@ -88,11 +96,18 @@ export async function ssoSignInInfo(deps: SsoDeps): Promise<SsoSignInInfo> {
 export async function ssoSettingsForAdmin(deps: SsoDeps, redirectUri: string): Promise<SsoSettingsResponse> {
   const row = await loadSsoSettings(deps.db);
   const env = deps.oidcEnv;
-  const provider = env !== undefined
-    ? { preset: presetOfIssuer(env.issuer), providerName: env.providerName, issuer: env.issuer, clientId: env.clientId, clientSecretSet: true }
-    : row?.issuer != null && row.clientId !== null
-      ? { preset: row.preset, providerName: row.providerName ?? '', issuer: row.issuer, clientId: row.clientId, clientSecretSet: row.clientSecretSealed !== null }
-      : null;
+  const provider =
+    env !== undefined
+      ? { preset: presetOfIssuer(env.issuer), providerName: env.providerName, issuer: env.issuer, clientId: env.clientId, clientSecretSet: true }
+      : row?.issuer != null && row.clientId !== null
+        ? {
+            preset: row.preset,
+            providerName: row.providerName ?? '',
+            issuer: row.issuer,
+            clientId: row.clientId,
+            clientSecretSet: row.clientSecretSealed !== null,
+          }
+        : null;
   const policy = policyOf(row);
   return {
     provider,
@@ -120,13 +135,19 @@ export async function updateSsoSettings(deps: SsoDeps, context: AdminContext, bo
     throw new AppError('sso-managed-by-env', 409, 'The identity provider is set by OIDC_* environment variables on the collector; change it there');
   }
   const provider = body.provider;
-  const secretSealed = provider?.clientSecret === undefined ? (current?.clientSecretSealed ?? null) : await deps.secretBox.seal(provider.clientSecret, secretContext);
+  const secretSealed =
+    provider?.clientSecret === undefined ? (current?.clientSecretSealed ?? null) : await deps.secretBox.seal(provider.clientSecret, secretContext);
   const issuer = deps.oidcEnv?.issuer ?? provider?.issuer ?? current?.issuer ?? null;
   const preset = deps.oidcEnv === undefined ? (provider?.preset ?? current?.preset ?? 'generic') : presetOfIssuer(deps.oidcEnv.issuer);
   const complete = deps.oidcEnv !== undefined || (issuer !== null && (provider?.clientId ?? current?.clientId ?? null) !== null && secretSealed !== null);
-  if (body.enabled && !complete) throw new AppError('sso-provider-incomplete', 400, 'Enter the issuer, client id and client secret before turning school sign-in on');
+  if (body.enabled && !complete)
+    throw new AppError('sso-provider-incomplete', 400, 'Enter the issuer, client id and client secret before turning school sign-in on');
   if (body.enabled && preset === 'google' && body.hostedDomain === null) {
-    throw new AppError('sso-domain-required', 400, 'Google Workspace sign-in needs your school\'s domain (the hd claim), or any Google account could try to sign in');
+    throw new AppError(
+      'sso-domain-required',
+      400,
+      "Google Workspace sign-in needs your school's domain (the hd claim), or any Google account could try to sign in",
+    );
   }
   const roomIds = [...new Set(body.mappings.flatMap((mapping) => mapping.roomIds))];
   const known = await existingRoomIds(deps.db, roomIds);
@@ -137,7 +158,13 @@ export async function updateSsoSettings(deps: SsoDeps, context: AdminContext, bo
     enabled: body.enabled,
     ...(provider === undefined
       ? {}
-      : { preset: provider.preset, providerName: provider.providerName.trim(), issuer: provider.issuer, clientId: provider.clientId, clientSecretSealed: secretSealed }),
+      : {
+          preset: provider.preset,
+          providerName: provider.providerName.trim(),
+          issuer: provider.issuer,
+          clientId: provider.clientId,
+          clientSecretSealed: secretSealed,
+        }),
     hostedDomain: body.hostedDomain,
     roleSource: body.roleSource,
     groupsClaim: body.groupsClaim,

@@ -24,7 +24,10 @@ afterAll(async () => {
 });
 
 /** Forwards to the provider, rewriting the token response's ID token with `change`. */
-function tamperingFetch(change: (claims: Record<string, unknown>) => Record<string, unknown>, key: TestProvider['signingKey'] = provider.signingKey): CustomFetch {
+function tamperingFetch(
+  change: (claims: Record<string, unknown>) => Record<string, unknown>,
+  key: TestProvider['signingKey'] = provider.signingKey,
+): CustomFetch {
   return async (url, options) => {
     const response = await fetch(url, options);
     if (!url.endsWith('/token') || !response.ok) return response;
@@ -68,7 +71,7 @@ describe('the ID token is validated by openid-client', () => {
     expect(ssoErrorOf(callback)).toBe('sso-token-invalid');
   });
 
-  it('refuses an ID token whose nonce is not this sign-in\'s', async () => {
+  it("refuses an ID token whose nonce is not this sign-in's", async () => {
     const { callback } = await attempt((claims) => ({ ...claims, nonce: 'replayed-nonce' }));
     expect(ssoErrorOf(callback)).toBe('sso-token-invalid');
   });
@@ -82,7 +85,9 @@ describe('the ID token is validated by openid-client', () => {
   it('refuses an expired ID token and audits every refusal', async () => {
     const { callback } = await attempt((claims) => ({ ...claims, exp: Math.floor(Date.now() / 1000) - 600, iat: Math.floor(Date.now() / 1000) - 1200 }));
     expect(ssoErrorOf(callback)).toBe('sso-token-invalid');
-    const refusals = (await database.db.select().from(auditLog).where(eq(auditLog.action, 'auth.login-failed'))).filter((row) => (row.detail as Record<string, unknown> | null)?.['reason'] === 'sso-token-invalid');
+    const refusals = (await database.db.select().from(auditLog).where(eq(auditLog.action, 'auth.login-failed'))).filter(
+      (row) => (row.detail as Record<string, unknown> | null)?.['reason'] === 'sso-token-invalid',
+    );
     expect(refusals).toHaveLength(5);
   });
 });

@@ -14,14 +14,24 @@ export interface PendingSsoLogin {
 }
 
 const lockedError = (until: Date | null) =>
-  new AppError('account-locked', 423, 'This account is locked after too many failed sign-ins; try again later', until === null ? undefined : { until: until.toISOString() });
+  new AppError(
+    'account-locked',
+    423,
+    'This account is locked after too many failed sign-ins; try again later',
+    until === null ? undefined : { until: until.toISOString() },
+  );
 
 /**
  * The second step after the provider: Vigil's TOTP for a user the provider did not vouch
  * MFA for. Same rules as the password form: a wrong code counts towards the lockout
  * (3 in a row, 10 minutes), a used step cannot be replayed, everything is audited.
  */
-export async function completeSsoTotp(deps: SsoLoginDeps & { readonly secretBox: SecretBox }, pending: PendingSsoLogin, code: string, client: ClientMeta): Promise<SsoLoginOutcome> {
+export async function completeSsoTotp(
+  deps: SsoLoginDeps & { readonly secretBox: SecretBox },
+  pending: PendingSsoLogin,
+  code: string,
+  client: ClientMeta,
+): Promise<SsoLoginOutcome> {
   const now = deps.now();
   const account = await findSsoAccountById(deps.db, pending.userId);
   const audit = (action: string, target: SsoAccount | undefined, detail: Record<string, unknown>) =>
@@ -35,7 +45,13 @@ export async function completeSsoTotp(deps: SsoLoginDeps & { readonly secretBox:
       ip: client.ip,
     });
   // The account may have been unlinked, disabled or reset since the provider step.
-  if (account === undefined || account.oidcIssuer !== pending.issuer || account.oidcSubject !== pending.subject || account.totpSecretEncrypted === null || account.totpEnabledAt === null) {
+  if (
+    account === undefined ||
+    account.oidcIssuer !== pending.issuer ||
+    account.oidcSubject !== pending.subject ||
+    account.totpSecretEncrypted === null ||
+    account.totpEnabledAt === null
+  ) {
     await audit('auth.login-failed', account, { reason: 'sso-state-invalid' });
     throw new SsoRefusal('sso-state-invalid', 401, 'Sign in with your school account again');
   }

@@ -52,7 +52,15 @@ export const ssoRoutes: FastifyPluginAsync<SsoRoutesOptions> = async (app, optio
 
   /** A refusal that happened before an account was known (the service audits its own). */
   const auditRefusal = (request: FastifyRequest, code: string, detail: Record<string, unknown>) =>
-    appendAudit(db, { actorUserId: null, actorLabel: 'oidc', action: 'auth.login-failed', targetType: 'user', targetId: null, detail: { method: 'oidc', ...detail, reason: code }, ip: request.ip });
+    appendAudit(db, {
+      actorUserId: null,
+      actorLabel: 'oidc',
+      action: 'auth.login-failed',
+      targetType: 'user',
+      targetId: null,
+      detail: { method: 'oidc', ...detail, reason: code },
+      ip: request.ip,
+    });
 
   const signIn = async (request: FastifyRequest, reply: FastifyReply, session: NewSession) => {
     // Signing in again replaces whatever session this browser had.
@@ -74,7 +82,7 @@ export const ssoRoutes: FastifyPluginAsync<SsoRoutesOptions> = async (app, optio
       return await activeSso(deps);
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'secret-unreadable')) throw error;
-      request.log.error('the stored OIDC client secret cannot be decrypted with this collector\'s key (VIGIL_SECRET_KEY); enter it again in the console');
+      request.log.error("the stored OIDC client secret cannot be decrypted with this collector's key (VIGIL_SECRET_KEY); enter it again in the console");
       throw new AppError('sso-unavailable', 503, 'School sign-in is unavailable');
     }
   };
@@ -115,17 +123,29 @@ export const ssoRoutes: FastifyPluginAsync<SsoRoutesOptions> = async (app, optio
       callbackUrl.search = new URL(request.url, 'http://callback.invalid').search;
       const claims = await oidcClient.complete(sso, callbackUrl, { ...transaction, next: transaction.next }, now());
       const identity = identityFromClaims(claims, sso);
-      if (!identity.ok) throw new AppError(identity.code, 403, 'Your account is not from the school\'s domain', { why: identity.reason, email: typeof claims['email'] === 'string' ? claims['email'].slice(0, 320) : null });
+      if (!identity.ok)
+        throw new AppError(identity.code, 403, "Your account is not from the school's domain", {
+          why: identity.reason,
+          email: typeof claims['email'] === 'string' ? claims['email'].slice(0, 320) : null,
+        });
       const outcome = await ssoLogin({ db, now }, sso.policy, identity.identity, client(request));
       if (outcome.kind === 'totp-needed') {
-        await setSsoCookie(cookies, 'pending', request, reply, { userId: outcome.account.id, issuer: identity.identity.issuer, subject: identity.identity.subject });
+        await setSsoCookie(cookies, 'pending', request, reply, {
+          userId: outcome.account.id,
+          issuer: identity.identity.issuer,
+          subject: identity.identity.subject,
+        });
         return await reply.redirect(signInWith({ sso: 'totp', ...(transaction.next === undefined ? {} : { next: transaction.next }) }));
       }
       await signIn(request, reply, outcome.session);
       return await reply.redirect(transaction.next ?? '/');
     } catch (error) {
       if (!(error instanceof AppError) || !isSsoCode(error.code)) throw error;
-      if (!(error instanceof SsoRefusal)) await auditRefusal(request, error.code, { ...error.details, ...(typeof query['error'] === 'string' ? { providerError: query['error'].slice(0, 100) } : {}) });
+      if (!(error instanceof SsoRefusal))
+        await auditRefusal(request, error.code, {
+          ...error.details,
+          ...(typeof query['error'] === 'string' ? { providerError: query['error'].slice(0, 100) } : {}),
+        });
       request.log.warn({ code: error.code, details: error.details }, 'school sign-in refused');
       return reply.redirect(signInWith({ sso_error: error.code }));
     }

@@ -54,5 +54,9 @@ export const idleLockEvents = pgTable(
     at: timestamptz('at').notNull(),
     receivedAt: timestamptz('received_at').notNull().defaultNow(),
   },
-  (t) => [index('idle_lock_events_device_at_idx').on(t.deviceId, t.at), index('idle_lock_events_at_idx').on(t.at), oneOf('idle_lock_events_kind_check', t.kind, idleLockKinds)],
+  (t) => [
+    index('idle_lock_events_device_at_idx').on(t.deviceId, t.at),
+    index('idle_lock_events_at_idx').on(t.at),
+    oneOf('idle_lock_events_kind_check', t.kind, idleLockKinds),
+  ],
 );

@@ -59,7 +59,10 @@ export const notificationRules = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     emailEnabled: boolean('email_enabled').notNull().default(false),
     /** Empty: every category. */
-    categories: text('categories').array().notNull().default(sql`'{}'::text[]`),
+    categories: text('categories')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     minSeverity: smallint('min_severity').notNull().default(4),
     /** Null: the account's e-mail address. */
     address: text('address'),

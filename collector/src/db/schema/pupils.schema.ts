@@ -27,7 +27,10 @@ export const pupils = pgTable(
     familyName: text('family_name').notNull(),
     yearGroup: text('year_group'),
     tutorGroup: text('tutor_group'),
-    classes: text('classes').array().notNull().default(sql`'{}'::text[]`),
+    classes: text('classes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     status: text('status', { enum: pupilStatuses }).notNull().default('active'),
     leftAt: timestamptz('left_at'),
     createdAt: createdAt(),

@@ -26,7 +26,10 @@ export class ConsoleClient {
   readonly closed: Promise<Closed>;
   #cursor = 0;
   #frameCursor = 0;
-  readonly #waiters = new SocketWaiters(() => this.#closedWith, () => JSON.stringify(this.received.slice(-5)));
+  readonly #waiters = new SocketWaiters(
+    () => this.#closedWith,
+    () => JSON.stringify(this.received.slice(-5)),
+  );
   #closedWith: Closed | undefined;
 
   private constructor(socket: WebSocket) {
@@ -55,7 +58,10 @@ export class ConsoleClient {
 
   /** Opens the socket; rejects with the HTTP status when the upgrade is refused. */
   static connect(url: string, headers: { cookie?: string; origin?: string }): Promise<ConsoleClient> {
-    const socket = new WebSocket(url, { headers: headers.cookie === undefined ? {} : { cookie: headers.cookie }, ...(headers.origin === undefined ? {} : { origin: headers.origin }) });
+    const socket = new WebSocket(url, {
+      headers: headers.cookie === undefined ? {} : { cookie: headers.cookie },
+      ...(headers.origin === undefined ? {} : { origin: headers.origin }),
+    });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new ConsoleClient(socket)));
       socket.once('unexpected-response', (_request, response) => {

@@ -60,7 +60,14 @@ export interface LiveAgent {
 }
 
 /** An agent enrolled into `roomId` over the real /agent/v1 socket, still connected. */
-export async function enrolInto(app: FastifyInstance, agentUrl: string, siteId: string, roomId: string, hostname: string, capabilities: Array<'live' | 'lock' | 'message' | 'window'> = ['live', 'lock', 'message', 'window']): Promise<LiveAgent> {
+export async function enrolInto(
+  app: FastifyInstance,
+  agentUrl: string,
+  siteId: string,
+  roomId: string,
+  hostname: string,
+  capabilities: Array<'live' | 'lock' | 'message' | 'window'> = ['live', 'lock', 'message', 'window'],
+): Promise<LiveAgent> {
   const { token } = await createEnrolmentToken(app.database.db, { siteId, roomId, uses: 1, expiresAt: new Date(Date.now() + 3_600_000) });
   const { agent, welcome } = await TestAgent.login(agentUrl, { kind: 'enrol', token }, { hostname, capabilities, previousExit: 'first-run' });
   return { agent, deviceId: welcome.payload.deviceId };

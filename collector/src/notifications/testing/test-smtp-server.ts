@@ -44,7 +44,10 @@ export function smtpSettingsFor(smtp: TestSmtpServer, credentials: { username: s
 }
 
 /** `offerStartTls: false`: a server that never upgrades (and then allows AUTH in the clear), to prove the client refuses it. */
-export async function startTestSmtpServer(credentials: { username: string; password: string }, options: { offerStartTls?: boolean } = {}): Promise<TestSmtpServer> {
+export async function startTestSmtpServer(
+  credentials: { username: string; password: string },
+  options: { offerStartTls?: boolean } = {},
+): Promise<TestSmtpServer> {
   const offerStartTls = options.offerStartTls ?? true;
   const caKey = newPrivateKeyPem();
   const caCertificate = await issueCaCertificate(caKey, 'Vigil test mail CA');

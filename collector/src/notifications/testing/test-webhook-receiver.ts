@@ -23,7 +23,10 @@ export interface TestWebhookReceiver {
 }
 
 /** `respond(n)`: the status for the n-th request (0-based) to `path`; `delayMs`: hold each answer that long. */
-export async function startWebhookReceiver(respond: (index: number, path: string) => number = () => 200, options: { delayMs?: number } = {}): Promise<TestWebhookReceiver> {
+export async function startWebhookReceiver(
+  respond: (index: number, path: string) => number = () => 200,
+  options: { delayMs?: number } = {},
+): Promise<TestWebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   let open = 0;
   let maxOpen = 0;

@@ -19,7 +19,10 @@ export interface SeededDevice {
 export async function seedDevice(db: Db, hostname = 'ICT-01'): Promise<SeededDevice> {
   const site = await createSite(db, `Retention Academy ${ulid().slice(-6)}`);
   const room = await createRoom(db, site.id, 'ICT Suite 1');
-  const [device] = await db.insert(devices).values({ siteId: site.id, roomId: room.id, hostname, os: 'linux', secretHash: 'x'.repeat(64) }).returning();
+  const [device] = await db
+    .insert(devices)
+    .values({ siteId: site.id, roomId: room.id, hostname, os: 'linux', secretHash: 'x'.repeat(64) })
+    .returning();
   if (device === undefined) throw new Error('no device row');
   return { siteId: site.id, roomId: room.id, deviceId: device.id };
 }
@@ -57,9 +60,11 @@ export async function insertAlert(db: Db, where: SeededDevice, seed: AlertSeed):
     legalHold: seed.legalHold ?? false,
   });
   if ((seed.events ?? 0) > 0) {
-    await db.insert(alertEvents).values(
-      Array.from({ length: seed.events ?? 0 }, () => ({ alertId: id, at: seed.receivedAt, actorLabel: 'system', kind: 'note' as const, note: 'seen' })),
-    );
+    await db
+      .insert(alertEvents)
+      .values(
+        Array.from({ length: seed.events ?? 0 }, () => ({ alertId: id, at: seed.receivedAt, actorLabel: 'system', kind: 'note' as const, note: 'seen' })),
+      );
   }
   return id;
 }
@@ -69,7 +74,9 @@ export async function insertScreenshot(db: Db, blobs: BlobStore, where: SeededDe
   const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...randomBytes(64)]);
   const sha256 = sha256Hex(bytes);
   await blobs.put(sha256, bytes);
-  await db.insert(screenshots).values({ sha256, bytes: bytes.byteLength, width: 320, height: 180, mime: 'image/jpeg', deviceId: where.deviceId, storedAt, legalHold });
+  await db
+    .insert(screenshots)
+    .values({ sha256, bytes: bytes.byteLength, width: 320, height: 180, mime: 'image/jpeg', deviceId: where.deviceId, storedAt, legalHold });
   return sha256;
 }
 

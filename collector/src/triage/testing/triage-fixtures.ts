@@ -103,12 +103,18 @@ export async function screenImage(width = 640, height = 360): Promise<{ bytes: B
       }
     }
   }
-  const bytes = await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  const bytes = await sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
   return { bytes, sha256: sha256Hex(bytes), width, height };
 }
 
 /** Stores `image` as an arrived screenshot (blob + row), as evidence intake does. */
-export async function storeScreenshot(t: TriageTestApp, image: { bytes: Buffer; sha256: string; width: number; height: number }, deviceId: string): Promise<void> {
+export async function storeScreenshot(
+  t: TriageTestApp,
+  image: { bytes: Buffer; sha256: string; width: number; height: number },
+  deviceId: string,
+): Promise<void> {
   await t.blobs.put(image.sha256, image.bytes);
   await t.database.db
     .insert(screenshots)
@@ -116,7 +122,10 @@ export async function storeScreenshot(t: TriageTestApp, image: { bytes: Buffer; 
     .onConflictDoNothing();
 }
 
-export async function insertSpan(t: TriageTestApp, span: { deviceId: string; start: Date; end: Date; app?: string; title?: string | null; url?: string | null }): Promise<string> {
+export async function insertSpan(
+  t: TriageTestApp,
+  span: { deviceId: string; start: Date; end: Date; app?: string; title?: string | null; url?: string | null },
+): Promise<string> {
   const id = ulid();
   await t.database.db.insert(activitySpans).values({
     id,
@@ -137,7 +146,13 @@ export function staff(t: TriageTestApp, role: TestUserOptions['role'], options: 
 }
 
 /** One request as `who` (anonymous when undefined); a POST without a payload sends `{}`. */
-export function call(t: TriageTestApp, who: SignedIn | undefined, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: InjectOptions['payload']): Promise<LightMyRequestResponse> {
+export function call(
+  t: TriageTestApp,
+  who: SignedIn | undefined,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  payload?: InjectOptions['payload'],
+): Promise<LightMyRequestResponse> {
   const body = payload ?? (method === 'POST' || method === 'PUT' ? {} : undefined);
   return t.app.inject({ method, url, headers: who?.headers ?? {}, ...(body === undefined ? {} : { payload: body }) });
 }

@@ -48,7 +48,10 @@ describe('OutboxSender over IdbOutbox', () => {
     failing = false;
     clock.advance(250);
     await vi.waitFor(() => expect(sender.state().inFlightBatches).toBe(2));
-    expect(sent.slice(1)).toEqual([[...alerts, frameId], [lateAlert, activity[0], activity[1]]]);
+    expect(sent.slice(1)).toEqual([
+      [...alerts, frameId],
+      [lateAlert, activity[0], activity[1]],
+    ]);
 
     // The connection drops before the collector acks: everything in flight is released…
     sender.notifyDisconnected();

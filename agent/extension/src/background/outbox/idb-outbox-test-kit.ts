@@ -10,7 +10,6 @@ export { ManualClock, memoryLogger, type LogLine } from '@vigil/agent/outbox-tes
 
 export const nextId: () => string = monotonicFactory();
 
-
 /** A fresh, private IndexedDB and an opener for it, so a test can close and reopen. */
 export function freshDb(options: Omit<IdbOutboxOptions, 'indexedDB'> = {}): {
   factory: IDBFactory;
@@ -39,4 +38,3 @@ export async function fill<const K extends readonly OutboxKind[]>(outbox: IdbOut
 export async function pendingIds(outbox: IdbOutbox): Promise<string[]> {
   return (await outbox.peek(Number.MAX_SAFE_INTEGER)).map((r) => r.id);
 }
-

@@ -20,7 +20,12 @@ const SPY = `window.roots = new Map(); const attach = Element.prototype.attachSh
   Element.prototype.attachShadow = function (init) { const r = attach.call(this, init); window.roots.set(this.localName, r); return r; };`;
 
 declare global {
-  interface Window { VigilUI: typeof VigilUI; clicks: number; calls: string[]; roots: Map<string, ShadowRoot> }
+  interface Window {
+    VigilUI: typeof VigilUI;
+    clicks: number;
+    calls: string[];
+    roots: Map<string, ShadowRoot>;
+  }
 }
 
 let browser: Browser;
@@ -30,7 +35,11 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: run \`bash scripts/bootstrap.sh test\``);
   const built = await build({
     entryPoints: [join(import.meta.dirname, 'index.ts')],
-    bundle: true, write: false, format: 'iife', globalName: 'VigilUI', platform: 'browser',
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: 'VigilUI',
+    platform: 'browser',
   });
   bundle = built.outputFiles[0]!.text;
   browser = await chromium.launch({
@@ -48,7 +57,10 @@ afterAll(async () => {
 async function open(): Promise<{ page: Page; incidents: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const incidents: string[] = [];
-  page.on('dialog', (d) => { incidents.push(d.message()); void d.dismiss(); });
+  page.on('dialog', (d) => {
+    incidents.push(d.message());
+    void d.dismiss();
+  });
   page.on('pageerror', (e) => incidents.push(e.message));
   await page.setContent(PAGE);
   await page.addScriptTag({ content: SPY });
@@ -56,15 +68,17 @@ async function open(): Promise<{ page: Page; incidents: string[] }> {
   return { page, incidents };
 }
 
-const shadowText = (page: Page, tag: string): Promise<string | null> =>
-  page.evaluate((t) => window.roots.get(t)?.textContent ?? null, tag);
+const shadowText = (page: Page, tag: string): Promise<string | null> => page.evaluate((t) => window.roots.get(t)?.textContent ?? null, tag);
 
 /** The centre of an element inside one of our shadow roots, for a real (trusted) mouse click. */
 async function centreOf(page: Page, tag: string, selector: string): Promise<{ x: number; y: number }> {
-  return page.evaluate(([t, s]) => {
-    const r = window.roots.get(t!)!.querySelector(s!)!.getBoundingClientRect();
-    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-  }, [tag, selector]);
+  return page.evaluate(
+    ([t, s]) => {
+      const r = window.roots.get(t!)!.querySelector(s!)!.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    },
+    [tag, selector],
+  );
 }
 
 async function clickPageButton(page: Page): Promise<void> {
@@ -122,9 +136,14 @@ describe('lock overlay', () => {
     const { page } = await open();
     await page.evaluate(() => window.VigilUI.showLock({ kind: 'teacher', until: Date.now() + 272_000 }));
     expect(await shadowText(page, 'vigil-lock-screen')).toContain('Unlocks in 4:32');
-    await page.evaluate(() => window.VigilUI.showLock({ kind: 'teacher', by: 'Mr Jones', until: Date.now() + 2_500 }, {
-      onExpire: () => window.calls.push('expire'),
-    }));
+    await page.evaluate(() =>
+      window.VigilUI.showLock(
+        { kind: 'teacher', by: 'Mr Jones', until: Date.now() + 2_500 },
+        {
+          onExpire: () => window.calls.push('expire'),
+        },
+      ),
+    );
     expect(await page.evaluate(() => document.querySelectorAll('vigil-lock-screen').length)).toBe(1);
     expect(await shadowText(page, 'vigil-lock-screen')).toContain('Unlocks in 0:03');
     await page.waitForFunction(() => window.roots.get('vigil-lock-screen')!.textContent!.includes('Unlocks in 0:02'));
@@ -133,8 +152,9 @@ describe('lock overlay', () => {
     expect(await shadowText(page, 'vigil-lock-screen')).toContain('Unlocking…');
     expect(await page.evaluate(() => window.calls)).toEqual(['expire']);
     await page.evaluate(() => window.VigilUI.hideLock());
-    expect(await page.evaluate(() => [window.VigilUI.isLockShown(), document.querySelector('vigil-lock-screen'), document.documentElement.style.overflow]))
-      .toEqual([false, null, '']);
+    expect(
+      await page.evaluate(() => [window.VigilUI.isLockShown(), document.querySelector('vigil-lock-screen'), document.documentElement.style.overflow]),
+    ).toEqual([false, null, '']);
     await page.click('#field');
     await page.keyboard.type('free');
     await clickPageButton(page);
@@ -213,12 +233,16 @@ describe('notice and idle warning', () => {
   it('the notice blocks the page until accepted, then calls back', async () => {
     const { page } = await open();
     await page.evaluate(() => window.VigilUI.showLock({ kind: 'teacher' })); // a notice arriving under a lock waits
-    await page.evaluate(() => window.VigilUI.showNotice(
-      { title: 'This computer is monitored', body: 'Be kind online.\n\nTell a teacher if\nsomething worries you.', buttonLabel: 'I understand' },
-      () => window.calls.push('accepted'),
-    ));
-    expect(await page.evaluate(() => [...window.roots.get('vigil-notice')!.querySelectorAll('.body p')].map((p) => p.textContent)))
-      .toEqual(['Be kind online.', 'Tell a teacher if\nsomething worries you.']);
+    await page.evaluate(() =>
+      window.VigilUI.showNotice(
+        { title: 'This computer is monitored', body: 'Be kind online.\n\nTell a teacher if\nsomething worries you.', buttonLabel: 'I understand' },
+        () => window.calls.push('accepted'),
+      ),
+    );
+    expect(await page.evaluate(() => [...window.roots.get('vigil-notice')!.querySelectorAll('.body p')].map((p) => p.textContent))).toEqual([
+      'Be kind online.',
+      'Tell a teacher if\nsomething worries you.',
+    ]);
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => [document.elementFromPoint(640, 400)?.localName, window.calls.length])).toEqual(['vigil-lock-screen', 0]);
     await page.evaluate(() => window.VigilUI.hideLock());

@@ -1,11 +1,7 @@
 // Building UI from text that may be hostile (it comes from the collector): text goes in through
 // textContent only, never as markup.
 
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Readonly<Record<string, string>> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Readonly<Record<string, string>> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   if (text !== undefined) node.textContent = text;
@@ -32,4 +28,3 @@ export function lockIcon(): SVGSVGElement {
   svg.append(body, shackle, keyhole);
   return svg;
 }
-

@@ -19,9 +19,27 @@ export interface GuardedHostOptions {
 }
 
 const CONTAINED_EVENTS = [
-  'keydown', 'keyup', 'keypress', 'beforeinput', 'input', 'paste', 'cut', 'copy', 'mousedown', 'mouseup',
-  'click', 'dblclick', 'auxclick', 'contextmenu', 'pointerdown', 'pointerup', 'wheel', 'touchstart',
-  'touchend', 'focusin', 'focusout',
+  'keydown',
+  'keyup',
+  'keypress',
+  'beforeinput',
+  'input',
+  'paste',
+  'cut',
+  'copy',
+  'mousedown',
+  'mouseup',
+  'click',
+  'dblclick',
+  'auxclick',
+  'contextmenu',
+  'pointerdown',
+  'pointerup',
+  'wheel',
+  'touchstart',
+  'touchend',
+  'focusin',
+  'focusout',
 ] as const;
 
 /** More re-attachments than this in a second means the page is fighting back: stop reordering. */

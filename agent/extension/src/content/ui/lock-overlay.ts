@@ -92,11 +92,18 @@ function mount(state: LockState, options: LockOptions): LockView {
     if (event.key === 'Tab') event.preventDefault();
   });
   const created: LockView = {
-    guard, screen, state, options,
+    guard,
+    screen,
+    state,
+    options,
     unzone: registerZone({ host: guard.host, root: guard.root }),
     release: () => undefined,
-    countdown: null, announcer: null, continueButton: null,
-    lastSpoken: '', expired: false, timer: undefined,
+    countdown: null,
+    announcer: null,
+    continueButton: null,
+    lastSpoken: '',
+    expired: false,
+    timer: undefined,
   };
   return created;
 }

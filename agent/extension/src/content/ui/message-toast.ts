@@ -35,16 +35,16 @@ export function showMessage(message: TeacherMessage, options: MessageOptions = {
   const id = `vigil-message-${++nextId}`;
   const toast = el('section', { class: 'vigil toast', role: 'alert', 'aria-labelledby': `${id}-from` });
   const content = el('div', { class: 'content' });
-  content.append(
-    el('h2', { class: 'from', id: `${id}-from` }, `Message from ${message.from}`),
-    el('p', { class: 'body text', 'data-live': '' }, message.text),
-  );
+  content.append(el('h2', { class: 'from', id: `${id}-from` }, `Message from ${message.from}`), el('p', { class: 'body text', 'data-live': '' }, message.text));
   const close = el('button', { type: 'button', 'data-live': '', 'aria-label': `Close message from ${message.from}` }, 'Close');
   close.addEventListener('click', () => dismiss(current, toast));
   toast.append(content, close);
   current.stack.prepend(toast);
   const duration = options.durationMs ?? DEFAULT_MESSAGE_MS;
-  current.timers.set(toast, setTimeout(() => dismiss(current, toast), Math.max(0, duration)));
+  current.timers.set(
+    toast,
+    setTimeout(() => dismiss(current, toast), Math.max(0, duration)),
+  );
   while (current.stack.children.length > MAX_SHOWN) {
     const oldest = current.stack.lastElementChild;
     if (oldest instanceof HTMLElement) dismiss(current, oldest);

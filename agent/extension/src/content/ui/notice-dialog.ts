@@ -85,8 +85,7 @@ function mount(): NoticeView {
   });
   const screen = el('div', { class: 'vigil screen', role: 'alertdialog', 'aria-modal': 'true', tabindex: '-1' });
   guard.root.append(screen);
-  const focusables = (): HTMLElement[] =>
-    [...screen.querySelectorAll<HTMLElement>('[data-live]')].filter((e) => e.tabIndex >= 0);
+  const focusables = (): HTMLElement[] => [...screen.querySelectorAll<HTMLElement>('[data-live]')].filter((e) => e.tabIndex >= 0);
   // Tab cycles between the policy text (for keyboard scrolling) and the button, never into the page.
   screen.addEventListener('keydown', (event) => {
     if (event.key !== 'Tab') return;

@@ -8,9 +8,30 @@
 import { isGuardedHost } from './guarded-host.ts';
 
 const BLOCKED_EVENTS = [
-  'keydown', 'keyup', 'keypress', 'beforeinput', 'input', 'paste', 'cut', 'copy', 'mousedown', 'mouseup',
-  'click', 'dblclick', 'auxclick', 'contextmenu', 'pointerdown', 'pointerup', 'wheel', 'touchstart',
-  'touchmove', 'touchend', 'dragstart', 'drop', 'selectstart', 'focusin',
+  'keydown',
+  'keyup',
+  'keypress',
+  'beforeinput',
+  'input',
+  'paste',
+  'cut',
+  'copy',
+  'mousedown',
+  'mouseup',
+  'click',
+  'dblclick',
+  'auxclick',
+  'contextmenu',
+  'pointerdown',
+  'pointerup',
+  'wheel',
+  'touchstart',
+  'touchmove',
+  'touchend',
+  'dragstart',
+  'drop',
+  'selectstart',
+  'focusin',
 ] as const;
 
 const POINTER_EVENTS = new Set(['mousedown', 'mouseup', 'click', 'dblclick', 'auxclick', 'contextmenu', 'pointerdown', 'pointerup', 'wheel']);
@@ -132,8 +153,7 @@ function enforce(): void {
   const active = document.activeElement;
   if (active !== null && active !== document.body && (!isGuardedHost(active) || isCovered(active as HTMLElement))) {
     refuseFocus(active);
-  }
-  else if (active === null || active === document.body) refocus();
+  } else if (active === null || active === document.body) refocus();
   clearTopLayer();
 }
 

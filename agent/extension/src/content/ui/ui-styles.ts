@@ -17,17 +17,36 @@ const VISIBLE = ['visibility: visible', 'opacity: 1', 'transform: none', 'filter
 /** A host covering the whole window (lock, notice). Its own background is the backdrop. */
 export function fullWindowHostStyle(background: string): string {
   return hostStyle([
-    'display: block', 'position: fixed', 'inset: 0', 'margin: 0', 'padding: 0', 'border: 0',
-    `z-index: ${MAX_Z_INDEX}`, `background: ${background}`, 'overflow: hidden',
-    'pointer-events: auto', 'cursor: default', 'user-select: none', ...VISIBLE,
+    'display: block',
+    'position: fixed',
+    'inset: 0',
+    'margin: 0',
+    'padding: 0',
+    'border: 0',
+    `z-index: ${MAX_Z_INDEX}`,
+    `background: ${background}`,
+    'overflow: hidden',
+    'pointer-events: auto',
+    'cursor: default',
+    'user-select: none',
+    ...VISIBLE,
   ]);
 }
 
 /** A strip along the top or bottom edge that lets clicks through except on its cards. */
 export function edgeHostStyle(edge: 'top' | 'bottom'): string {
   return hostStyle([
-    'display: block', 'position: fixed', `${edge}: 0`, 'left: 0', 'right: 0', 'margin: 0', 'padding: 0',
-    `z-index: ${MAX_Z_INDEX}`, 'pointer-events: none', 'overflow: visible', ...VISIBLE,
+    'display: block',
+    'position: fixed',
+    `${edge}: 0`,
+    'left: 0',
+    'right: 0',
+    'margin: 0',
+    'padding: 0',
+    `z-index: ${MAX_Z_INDEX}`,
+    'pointer-events: none',
+    'overflow: visible',
+    ...VISIBLE,
   ]);
 }
 

@@ -39,7 +39,8 @@ export const adminApi = {
   revokeToken: (tokenId: string) => api.post<{ row: EnrolmentTokenRow }>(`/api/enrolment-tokens/${part(tokenId)}/revoke`),
 
   policy: (scope: PolicyScope, scopeId: string) => api.get<PolicyResponse>(`/api/policies/${scope}/${part(scopeId)}`),
-  setPolicy: (scope: PolicyScope, scopeId: string, overrides: Partial<Policy>) => api.put<PolicyResponse | undefined>(`/api/policies/${scope}/${part(scopeId)}`, { overrides }),
+  setPolicy: (scope: PolicyScope, scopeId: string, overrides: Partial<Policy>) =>
+    api.put<PolicyResponse | undefined>(`/api/policies/${scope}/${part(scopeId)}`, { overrides }),
 
   wordlists: () => api.get<WordlistsResponse>('/api/wordlists'),
   addCustomWord: (request: AddCustomWordRequest) => api.post<unknown>('/api/wordlists/custom', request),

@@ -7,7 +7,17 @@ import type { DeviceRow } from '@vigil/shared/console';
 
 describe('administration sections by role', () => {
   it('shows users and retention to admins only', () => {
-    expect(adminSectionsFor('admin').map((s) => s.section)).toEqual(['rooms', 'tokens', 'policies', 'wordlists', 'notifications', 'pupils', 'users', 'retention', 'sso']);
+    expect(adminSectionsFor('admin').map((s) => s.section)).toEqual([
+      'rooms',
+      'tokens',
+      'policies',
+      'wordlists',
+      'notifications',
+      'pupils',
+      'users',
+      'retention',
+      'sso',
+    ]);
     expect(adminSectionsFor('technician').map((s) => s.section)).toEqual(['rooms', 'tokens', 'policies', 'wordlists', 'notifications', 'pupils']);
     expect(adminSectionsFor('dsl').map((s) => s.section)).toEqual(['rooms', 'tokens', 'policies', 'wordlists', 'notifications', 'pupils']);
     expect(adminSectionsFor('teacher')).toEqual([]);

@@ -35,7 +35,8 @@ function InstallLines(props: { readonly facts: AgentInstallResponse; readonly to
       <Line label="Windows installer (.exe)" line={lines.exe} testId="install-exe" announce={props.announce} />
       <Line label="Windows MSI (GPO, Intune)" line={lines.msi} testId="install-msi" announce={props.announce} />
       <p className="text-muted">
-        The MSI cannot take the collector and token itself: the machine set-up script (<code>agent/build/windows/vigil-machine-setup.ps1</code>) writes them after it.
+        The MSI cannot take the collector and token itself: the machine set-up script (<code>agent/build/windows/vigil-machine-setup.ps1</code>) writes them
+        after it.
       </p>
     </section>
   );

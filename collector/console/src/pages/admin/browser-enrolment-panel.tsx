@@ -7,7 +7,12 @@ import { browserCollectorUrl, browserEnrolment } from './browser-enrolment.ts';
  * fresh token. The token is inside the policy text, so this is shown only as long as
  * the token itself is.
  */
-export function BrowserEnrolmentPanel(props: { readonly token: string; readonly agentUrl: string | undefined; readonly roomName: string | undefined; readonly announce: Announce }): JSX.Element {
+export function BrowserEnrolmentPanel(props: {
+  readonly token: string;
+  readonly agentUrl: string | undefined;
+  readonly roomName: string | undefined;
+  readonly announce: Announce;
+}): JSX.Element {
   const panel = browserEnrolment({ collectorUrl: browserCollectorUrl(props.agentUrl, window.location.origin), token: props.token, roomName: props.roomName });
   return (
     <section className="browser-enrolment" aria-labelledby="browser-enrolment-heading" data-testid="browser-enrolment-panel">
@@ -29,7 +34,13 @@ export function BrowserEnrolmentPanel(props: { readonly token: string; readonly 
           <li key={step}>{step}</li>
         ))}
       </ol>
-      <PolicyBlock label="Managed configuration (Policy for extensions)" copyLabel="Copy managed configuration" text={panel.managedPolicyJson} testId="managed-policy" announce={props.announce} />
+      <PolicyBlock
+        label="Managed configuration (Policy for extensions)"
+        copyLabel="Copy managed configuration"
+        text={panel.managedPolicyJson}
+        testId="managed-policy"
+        announce={props.announce}
+      />
 
       <h4>Intune or Group Policy (Windows), policy files (Linux)</h4>
       <ol className="steps">
@@ -42,7 +53,13 @@ export function BrowserEnrolmentPanel(props: { readonly token: string; readonly 
   );
 }
 
-function PolicyBlock(props: { readonly label: string; readonly copyLabel: string; readonly text: string; readonly testId: string; readonly announce: Announce }): JSX.Element {
+function PolicyBlock(props: {
+  readonly label: string;
+  readonly copyLabel: string;
+  readonly text: string;
+  readonly testId: string;
+  readonly announce: Announce;
+}): JSX.Element {
   return (
     <div className="policy-block">
       <div className="copy-line">

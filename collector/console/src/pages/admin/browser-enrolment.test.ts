@@ -5,7 +5,7 @@ import { browserCollectorUrl, browserEnrolment } from './browser-enrolment.ts';
 const token = 'vgl_0123456789abcdefghijklmnopqrstuv';
 
 describe('browser enrolment panel', () => {
-  it('gives browsers the collector\'s TLS address, as https, when it serves TLS', () => {
+  it("gives browsers the collector's TLS address, as https, when it serves TLS", () => {
     expect(browserCollectorUrl('wss://vigil.school.lan:8443', 'http://vigil.school.lan:8080')).toBe('https://vigil.school.lan:8443');
     expect(browserCollectorUrl('wss://vigil.school.lan:8443/agent/v1', 'http://vigil.school.lan:8080')).toBe('https://vigil.school.lan:8443');
     expect(browserCollectorUrl(undefined, 'https://vigil.school.lan')).toBe('https://vigil.school.lan');

@@ -33,7 +33,10 @@ export function DevicesTable(props: DevicesTableProps): JSX.Element {
     return props.devices
       .filter((device) => showRetired || !device.retired)
       .filter((device) => roomFilter === '' || (roomFilter === UNASSIGNED ? device.roomId === null : device.roomId === roomFilter))
-      .filter((device) => needle === '' || [device.hostname, device.lastOsUser, device.profileEmail].some((text) => (text ?? '').toLocaleLowerCase('en-GB').includes(needle)))
+      .filter(
+        (device) =>
+          needle === '' || [device.hostname, device.lastOsUser, device.profileEmail].some((text) => (text ?? '').toLocaleLowerCase('en-GB').includes(needle)),
+      )
       .sort((a, b) => a.hostname.localeCompare(b.hostname, 'en-GB', { numeric: true, sensitivity: 'base' }));
   }, [props.devices, roomFilter, text, showRetired]);
 
@@ -65,7 +68,11 @@ export function DevicesTable(props: DevicesTableProps): JSX.Element {
         {shown.length} of {props.devices.length} computers shown.
       </p>
       {shown.length > 0 && (
-        <DataTable testId="devices-table" caption="Computers" columns={['Computer', 'Status', 'Last seen', 'Last user', 'Previous exit', 'System', 'Room', 'Actions']}>
+        <DataTable
+          testId="devices-table"
+          caption="Computers"
+          columns={['Computer', 'Status', 'Last seen', 'Last user', 'Previous exit', 'System', 'Room', 'Actions']}
+        >
           {shown.map((device) => {
             const current = device.roomId ?? UNASSIGNED;
             const choice = picked[device.id] ?? current;
@@ -87,8 +94,7 @@ export function DevicesTable(props: DevicesTableProps): JSX.Element {
                 </td>
                 <td className={device.previousExit === 'silent' ? 'text-warning' : undefined}>{previousExitText(device.previousExit)}</td>
                 <td>
-                  <DeviceKindTag device={device} testId={`device-kind-${device.id}`} />{' '}
-                  {device.os}
+                  <DeviceKindTag device={device} testId={`device-kind-${device.id}`} /> {device.os}
                   {device.osVersion === null ? '' : ` ${device.osVersion}`}
                   {device.browser === null ? '' : ` · ${device.browser}`}
                   {device.agentVersion === null ? '' : ` · agent ${device.agentVersion}`}

@@ -35,10 +35,14 @@ export function EnrolmentTokensPage(): JSX.Element {
   return (
     <section className="page" aria-labelledby="tokens-heading">
       <h1 id="tokens-heading">Enrolment tokens</h1>
-      <p>A token lets new computers join Vigil. Run the agent command on each PC, or push the browser extension's policy to Chromebooks and Chrome/Edge; the token works for a limited number of computers and days.</p>
+      <p>
+        A token lets new computers join Vigil. Run the agent command on each PC, or push the browser extension's policy to Chromebooks and Chrome/Edge; the
+        token works for a limited number of computers and days.
+      </p>
       <StatusLine message={message} statusRef={statusRef} />
 
-      {created !== undefined && <NewToken
+      {created !== undefined && (
+        <NewToken
           created={created}
           roomName={allRooms.find((room) => room.id === created.row.roomId)?.name}
           announce={announce}
@@ -46,7 +50,8 @@ export function EnrolmentTokensPage(): JSX.Element {
             setCreated(undefined);
             announce('The token is hidden now. It cannot be shown again.', { focus: true });
           }}
-        />}
+        />
+      )}
 
       {sites.error !== undefined && <LoadFailure error={sites.error} what="create enrolment tokens" onRetry={sites.reload} />}
       {sites.data !== undefined && (
@@ -65,7 +70,11 @@ export function EnrolmentTokensPage(): JSX.Element {
       {tokens.loading && tokens.data === undefined && <Loading label="Loading tokens…" />}
       {tokens.data !== undefined && rows.length === 0 && <p>No tokens yet.</p>}
       {rows.length > 0 && (
-        <DataTable testId="tokens-table" caption="Enrolment tokens, newest first" columns={['Label', 'Site', 'Room', 'Uses left', 'Expires', 'Created', 'State', 'Actions']}>
+        <DataTable
+          testId="tokens-table"
+          caption="Enrolment tokens, newest first"
+          columns={['Label', 'Site', 'Room', 'Uses left', 'Expires', 'Created', 'State', 'Actions']}
+        >
           {rows.map((row) => {
             const state = tokenState(row, now);
             const name = row.label ?? `token created ${formatDateTime(row.createdAt)}`;
@@ -177,7 +186,11 @@ function CreateTokenForm(props: CreateTokenFormProps): JSX.Element {
     event.preventDefault();
     const usesValue = parseWholeNumber(uses, 'Computers it can enrol', 1, 10_000);
     const daysValue = parseWholeNumber(days, 'Valid for (days)', 1, 90);
-    const found = [...(chosenSite === '' ? ['Choose a site.'] : []), ...(usesValue.ok ? [] : [usesValue.problem]), ...(daysValue.ok ? [] : [daysValue.problem])];
+    const found = [
+      ...(chosenSite === '' ? ['Choose a site.'] : []),
+      ...(usesValue.ok ? [] : [usesValue.problem]),
+      ...(daysValue.ok ? [] : [daysValue.problem]),
+    ];
     setProblems(found);
     if (found.length > 0 || !usesValue.ok || !daysValue.ok) return;
     setBusy(true);

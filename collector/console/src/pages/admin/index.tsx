@@ -48,7 +48,11 @@ export function AdminRoutes(props: { path: string }): JSX.Element {
         <ul>
           {sections.map((info) => (
             <li key={info.section}>
-              <Link to={info.path} aria-current={result.kind === 'section' && result.info.section === info.section ? 'page' : undefined} data-testid={`admin-nav-${info.section}`}>
+              <Link
+                to={info.path}
+                aria-current={result.kind === 'section' && result.info.section === info.section ? 'page' : undefined}
+                data-testid={`admin-nav-${info.section}`}
+              >
                 {info.label}
               </Link>
             </li>

@@ -28,7 +28,8 @@ export const notificationsApi = {
   updateWebhook: (id: string, request: UpdateWebhookRequest) => api.put<Webhook>(`/api/notifications/webhooks/${part(id)}`, request),
   deleteWebhook: (id: string) => api.del<unknown>(`/api/notifications/webhooks/${part(id)}`),
   testWebhook: (id: string) => api.post<TestSendResponse>(`/api/notifications/webhooks/${part(id)}/test`),
-  setSchoolHours: (siteId: string, request: SetSchoolHoursRequest) => api.put<NotificationSettingsResponse>(`/api/notifications/school-hours/${part(siteId)}`, request),
+  setSchoolHours: (siteId: string, request: SetSchoolHoursRequest) =>
+    api.put<NotificationSettingsResponse>(`/api/notifications/school-hours/${part(siteId)}`, request),
   setEscalation: (request: EscalationSettings) => api.put<NotificationSettingsResponse>('/api/notifications/escalation', request),
 };
 

@@ -28,7 +28,8 @@ function SchoolNotifications(): JSX.Element {
           <ul>
             {data.channels.map((channel) => (
               <li key={channel.channel} className={channel.failing ? 'banner banner-error' : undefined}>
-                <strong>{channel.channel}</strong>: {channel.failing ? `failing since ${formatDateTime(channel.failingSince ?? '')} — ${channel.lastError ?? ''}` : 'working'}
+                <strong>{channel.channel}</strong>:{' '}
+                {channel.failing ? `failing since ${formatDateTime(channel.failingSince ?? '')} — ${channel.lastError ?? ''}` : 'working'}
                 {channel.queued > 0 && `, ${channel.queued} waiting`}
                 {channel.lastSuccessAt !== null && `, last delivered ${formatDateTime(channel.lastSuccessAt)}`}
               </li>
@@ -50,7 +51,10 @@ export function NotificationsPage(): JSX.Element {
   return (
     <section className="page" aria-labelledby="notifications-heading">
       <h1 id="notifications-heading">Notifications</h1>
-      <p>Vigil e-mails and posts new alerts so that the right person hears of them at once. Messages carry the category, severity, room and time, and a link to the alert: never what was typed or seen.</p>
+      <p>
+        Vigil e-mails and posts new alerts so that the right person hears of them at once. Messages carry the category, severity, room and time, and a link to
+        the alert: never what was typed or seen.
+      </p>
       <MyNotificationsPanel />
       {me.user.role === 'admin' && <SchoolNotifications />}
     </section>

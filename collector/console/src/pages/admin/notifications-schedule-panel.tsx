@@ -23,7 +23,9 @@ function SiteHoursForm(props: { readonly site: Site; readonly hours: SchoolHours
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      props.onSaved(await notificationsApi.setSchoolHours(props.site.id, { timezone: hours.timezone.trim(), weekdays: hours.weekdays, start: hours.start, end: hours.end }));
+      props.onSaved(
+        await notificationsApi.setSchoolHours(props.site.id, { timezone: hours.timezone.trim(), weekdays: hours.weekdays, start: hours.start, end: hours.end }),
+      );
       setProblems([]);
       announce(`School hours for ${props.site.name} saved.`);
     } catch (error) {
@@ -42,7 +44,9 @@ function SiteHoursForm(props: { readonly site: Site; readonly hours: SchoolHours
             <input
               type="checkbox"
               checked={hours.weekdays.includes(day.value)}
-              onChange={(e) => setHours({ ...hours, weekdays: e.target.checked ? [...hours.weekdays, day.value].sort() : hours.weekdays.filter((one) => one !== day.value) })}
+              onChange={(e) =>
+                setHours({ ...hours, weekdays: e.target.checked ? [...hours.weekdays, day.value].sort() : hours.weekdays.filter((one) => one !== day.value) })
+              }
             />
             {day.label}
           </label>
@@ -86,7 +90,12 @@ function escalationForm(settings: EscalationSettings): EscalationForm {
 }
 
 /** Admin: school hours per site, and the second contact with its thresholds. */
-export function SchedulePanel(props: { readonly settings: NotificationSettingsResponse; readonly sites: readonly Site[]; readonly users: readonly UserRow[]; readonly onSaved: Saved }): JSX.Element {
+export function SchedulePanel(props: {
+  readonly settings: NotificationSettingsResponse;
+  readonly sites: readonly Site[];
+  readonly users: readonly UserRow[];
+  readonly onSaved: Saved;
+}): JSX.Element {
   const id = useId();
   const { message, announce, statusRef } = useAnnouncer();
   const [form, setForm] = useState<EscalationForm>(() => escalationForm(props.settings.escalation));

@@ -31,7 +31,10 @@ function formOf(settings: NotificationSettingsResponse): SmtpForm {
 }
 
 /** Admin: the school's SMTP server, and "Send test e-mail". */
-export function SmtpPanel(props: { readonly settings: NotificationSettingsResponse; readonly onSaved: (settings: NotificationSettingsResponse) => void }): JSX.Element {
+export function SmtpPanel(props: {
+  readonly settings: NotificationSettingsResponse;
+  readonly onSaved: (settings: NotificationSettingsResponse) => void;
+}): JSX.Element {
   const id = useId();
   const { message, announce, statusRef } = useAnnouncer();
   const [form, setForm] = useState<SmtpForm>(() => formOf(props.settings));
@@ -45,7 +48,11 @@ export function SmtpPanel(props: { readonly settings: NotificationSettingsRespon
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const port = parseWholeNumber(form.port, 'Port', 1, 65_535);
-    const found = [...(port.ok ? [] : [port.problem]), ...(form.host.trim() === '' ? ['Enter the SMTP server name.'] : []), ...(form.from.trim() === '' ? ['Enter the From address.'] : [])];
+    const found = [
+      ...(port.ok ? [] : [port.problem]),
+      ...(form.host.trim() === '' ? ['Enter the SMTP server name.'] : []),
+      ...(form.from.trim() === '' ? ['Enter the From address.'] : []),
+    ];
     setProblems(found);
     if (found.length > 0 || !port.ok) return;
     setBusy(true);
@@ -100,14 +107,35 @@ export function SmtpPanel(props: { readonly settings: NotificationSettingsRespon
       <Field id={`${id}-user`} label="User name (empty: no sign-in)">
         <input id={`${id}-user`} autoComplete="off" value={form.username} onChange={(e) => set({ username: e.target.value })} />
       </Field>
-      <Field id={`${id}-password`} label="SMTP password" help={passwordSet ? 'A password is stored (encrypted). Leave empty to keep it.' : 'No password stored.'}>
-        <input id={`${id}-password`} type="password" autoComplete="new-password" value={form.password} onChange={(e) => set({ password: e.target.value })} aria-describedby={`${id}-password-help`} />
+      <Field
+        id={`${id}-password`}
+        label="SMTP password"
+        help={passwordSet ? 'A password is stored (encrypted). Leave empty to keep it.' : 'No password stored.'}
+      >
+        <input
+          id={`${id}-password`}
+          type="password"
+          autoComplete="new-password"
+          value={form.password}
+          onChange={(e) => set({ password: e.target.value })}
+          aria-describedby={`${id}-password-help`}
+        />
       </Field>
       <Field id={`${id}-from`} label="From address">
         <input id={`${id}-from`} type="email" value={form.from} placeholder="vigil@school.org.uk" onChange={(e) => set({ from: e.target.value })} />
       </Field>
-      <Field id={`${id}-ca`} label="Trusted CA certificate (optional, PEM)" help="Only for a mail server whose certificate comes from the school's own certificate authority.">
-        <textarea id={`${id}-ca`} rows={3} value={form.caCertificate} onChange={(e) => set({ caCertificate: e.target.value })} aria-describedby={`${id}-ca-help`} />
+      <Field
+        id={`${id}-ca`}
+        label="Trusted CA certificate (optional, PEM)"
+        help="Only for a mail server whose certificate comes from the school's own certificate authority."
+      >
+        <textarea
+          id={`${id}-ca`}
+          rows={3}
+          value={form.caCertificate}
+          onChange={(e) => set({ caCertificate: e.target.value })}
+          aria-describedby={`${id}-ca-help`}
+        />
       </Field>
       <div className="button-row">
         <button type="submit" className="button" disabled={busy}>

@@ -70,7 +70,10 @@ export function WebhooksPanel(props: { readonly settings: NotificationSettingsRe
   return (
     <section className="card" aria-labelledby={`${id}-heading`} data-testid="webhooks-panel">
       <h2 id={`${id}-heading`}>Webhooks</h2>
-      <p>Posts each alert at or above the chosen severity to a Teams channel, a Slack channel or your own system. The URL and secret are stored encrypted and never shown again.</p>
+      <p>
+        Posts each alert at or above the chosen severity to a Teams channel, a Slack channel or your own system. The URL and secret are stored encrypted and
+        never shown again.
+      </p>
       <FormProblems problems={problems} />
       {props.settings.webhooks.length > 0 && (
         <table className="data-table">
@@ -94,7 +97,11 @@ export function WebhooksPanel(props: { readonly settings: NotificationSettingsRe
                 <td>{webhook.minSeverity}+</td>
                 <td>{webhook.enabled ? 'On' : 'Off'}</td>
                 <td className="button-row">
-                  <RowButton hiddenText={webhook.name} disabled={busy} onClick={() => void run(async () => (await notificationsApi.testWebhook(webhook.id)).detail)}>
+                  <RowButton
+                    hiddenText={webhook.name}
+                    disabled={busy}
+                    onClick={() => void run(async () => (await notificationsApi.testWebhook(webhook.id)).detail)}
+                  >
                     Send test
                   </RowButton>
                   <RowButton hiddenText={webhook.name} disabled={busy} onClick={() => void toggle(webhook)}>
@@ -137,8 +144,19 @@ export function WebhooksPanel(props: { readonly settings: NotificationSettingsRe
         <Field id={`${id}-url`} label="Webhook URL">
           <input id={`${id}-url`} type="url" value={draft.url} onChange={(e) => set({ url: e.target.value })} />
         </Field>
-        <Field id={`${id}-secret`} label="Signing secret" help="Required for generic webhooks (16+ characters); sent as an HMAC-SHA256 signature in X-Vigil-Signature.">
-          <input id={`${id}-secret`} type="password" autoComplete="new-password" value={draft.secret} onChange={(e) => set({ secret: e.target.value })} aria-describedby={`${id}-secret-help`} />
+        <Field
+          id={`${id}-secret`}
+          label="Signing secret"
+          help="Required for generic webhooks (16+ characters); sent as an HMAC-SHA256 signature in X-Vigil-Signature."
+        >
+          <input
+            id={`${id}-secret`}
+            type="password"
+            autoComplete="new-password"
+            value={draft.secret}
+            onChange={(e) => set({ secret: e.target.value })}
+            aria-describedby={`${id}-secret-help`}
+          />
         </Field>
         <Field id={`${id}-severity`} label="Post alerts of">
           <select id={`${id}-severity`} value={draft.minSeverity} onChange={(e) => set({ minSeverity: Number(e.target.value) })}>

@@ -45,8 +45,8 @@ export function PoliciesPage(): JSX.Element {
     <section className="page" aria-labelledby="policies-heading">
       <h1 id="policies-heading">Policies</h1>
       <p>
-        Settings are layered: a computer gets its site’s policy, changed by its room’s, changed by its own. Only the settings you override at a level are
-        stored there; the rest are inherited.
+        Settings are layered: a computer gets its site’s policy, changed by its room’s, changed by its own. Only the settings you override at a level are stored
+        there; the rest are inherited.
       </p>
       <StatusLine message={message} statusRef={statusRef} />
       {sites.error !== undefined && <LoadFailure error={sites.error} what="edit policies" onRetry={sites.reload} />}

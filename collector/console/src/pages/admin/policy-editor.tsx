@@ -7,7 +7,16 @@ import type { CategoryInfo } from '../triage/triage-types.ts';
 import { FormProblems } from './admin-kit.tsx';
 import { adminApi } from './admin-api.ts';
 import type { PolicyResponse, PolicyScope } from './admin-types.ts';
-import { POLICY_FIELDS, draftFromPolicy, overrideCount, overridesFromDraft, type FieldValue, type PolicyDraft, type PolicyFieldInfo, type PolicyKey } from './policy-form.ts';
+import {
+  POLICY_FIELDS,
+  draftFromPolicy,
+  overrideCount,
+  overridesFromDraft,
+  type FieldValue,
+  type PolicyDraft,
+  type PolicyFieldInfo,
+  type PolicyKey,
+} from './policy-form.ts';
 
 export interface PolicyEditorProps {
   readonly scope: PolicyScope;
@@ -69,7 +78,9 @@ function PolicyForm(props: PolicyEditorProps & { readonly response: PolicyRespon
         <h2 id={`${id}-heading`} className="form-heading">
           Settings for {props.scopeName}
         </h2>
-        <p>{overrideCount(draft)} of {POLICY_FIELDS.length} settings are set here; the rest are inherited.</p>
+        <p>
+          {overrideCount(draft)} of {POLICY_FIELDS.length} settings are set here; the rest are inherited.
+        </p>
         <FormProblems problems={problems} />
         {POLICY_FIELDS.map((field) => (
           <PolicySetting
@@ -117,22 +128,76 @@ function PolicySetting(props: PolicySettingProps): JSX.Element {
   switch (field.kind) {
     case 'number':
       control = (
-        <input id={inputId} type="number" data-testid={testId} inputMode="numeric" min={field.min} max={field.max} step={1} value={String(props.value)} disabled={disabled} onChange={(e) => props.onValue(e.target.value)} aria-describedby={helpId} />
+        <input
+          id={inputId}
+          type="number"
+          data-testid={testId}
+          inputMode="numeric"
+          min={field.min}
+          max={field.max}
+          step={1}
+          value={String(props.value)}
+          disabled={disabled}
+          onChange={(e) => props.onValue(e.target.value)}
+          aria-describedby={helpId}
+        />
       );
       break;
     case 'text':
-      control = <input id={inputId} type="text" data-testid={testId} maxLength={64} value={String(props.value)} disabled={disabled} onChange={(e) => props.onValue(e.target.value)} aria-describedby={helpId} />;
+      control = (
+        <input
+          id={inputId}
+          type="text"
+          data-testid={testId}
+          maxLength={64}
+          value={String(props.value)}
+          disabled={disabled}
+          onChange={(e) => props.onValue(e.target.value)}
+          aria-describedby={helpId}
+        />
+      );
       break;
     case 'longtext':
-      control = <textarea id={inputId} rows={5} data-testid={testId} maxLength={20_000} value={String(props.value)} disabled={disabled} onChange={(e) => props.onValue(e.target.value)} aria-describedby={helpId} />;
+      control = (
+        <textarea
+          id={inputId}
+          rows={5}
+          data-testid={testId}
+          maxLength={20_000}
+          value={String(props.value)}
+          disabled={disabled}
+          onChange={(e) => props.onValue(e.target.value)}
+          aria-describedby={helpId}
+        />
+      );
       break;
     case 'lines':
-      control = <textarea id={inputId} rows={6} data-testid={testId} spellCheck={false} value={String(props.value)} disabled={disabled} onChange={(e) => props.onValue(e.target.value)} aria-describedby={helpId} className="monospace" />;
+      control = (
+        <textarea
+          id={inputId}
+          rows={6}
+          data-testid={testId}
+          spellCheck={false}
+          value={String(props.value)}
+          disabled={disabled}
+          onChange={(e) => props.onValue(e.target.value)}
+          aria-describedby={helpId}
+          className="monospace"
+        />
+      );
       break;
     case 'flag':
       control = (
         <label className="check-label">
-          <input id={inputId} type="checkbox" data-testid={testId} checked={props.value === true} disabled={disabled} onChange={(e) => props.onValue(e.target.checked)} aria-describedby={helpId} />
+          <input
+            id={inputId}
+            type="checkbox"
+            data-testid={testId}
+            checked={props.value === true}
+            disabled={disabled}
+            onChange={(e) => props.onValue(e.target.checked)}
+            aria-describedby={helpId}
+          />
           {field.label}: {props.value === true ? 'yes' : 'no'}
         </label>
       );
@@ -177,7 +242,12 @@ function PolicySetting(props: PolicySettingProps): JSX.Element {
           <label htmlFor={inputId}>{field.label}</label>
         )}
         <label className="check-label policy-override">
-          <input type="checkbox" checked={props.overridden} onChange={(e) => props.onOverridden(e.target.checked)} data-testid={`policy-override-${field.key}`} />
+          <input
+            type="checkbox"
+            checked={props.overridden}
+            onChange={(e) => props.onOverridden(e.target.checked)}
+            data-testid={`policy-override-${field.key}`}
+          />
           Set here<span className="visually-hidden">: {field.label}</span>
         </label>
       </div>
@@ -209,7 +279,9 @@ function EffectivePolicy(props: { readonly effective: Policy; readonly categorie
         {POLICY_FIELDS.map((field) => (
           <div key={field.key} className="dl-row">
             <dt>{field.label}</dt>
-            <dd className={field.kind === 'longtext' ? 'pc-text' : undefined}>{field.kind === 'longtext' ? props.effective[field.key] as string : describeValue(props.effective[field.key], props.categories)}</dd>
+            <dd className={field.kind === 'longtext' ? 'pc-text' : undefined}>
+              {field.kind === 'longtext' ? (props.effective[field.key] as string) : describeValue(props.effective[field.key], props.categories)}
+            </dd>
           </div>
         ))}
       </dl>

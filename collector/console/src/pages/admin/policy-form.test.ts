@@ -18,7 +18,12 @@ describe('policy form', () => {
   });
 
   it('round-trips the overrides set at this scope', () => {
-    const overrides: Partial<Policy> = { idleLockMinutes: 10, showAupOnLogin: false, signInTitlePatterns: ['sign in', 'password'], noCaptureCategories: ['self-harm'] };
+    const overrides: Partial<Policy> = {
+      idleLockMinutes: 10,
+      showAupOnLogin: false,
+      signInTitlePatterns: ['sign in', 'password'],
+      noCaptureCategories: ['self-harm'],
+    };
     const draft = draftFromPolicy(overrides, effective);
     expect(overrideCount(draft)).toBe(4);
     expect(overridesFromDraft(draft)).toEqual({ ok: true, overrides });

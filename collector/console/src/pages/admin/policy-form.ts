@@ -17,15 +17,51 @@ export interface PolicyFieldInfo {
 }
 
 export const POLICY_FIELDS: readonly PolicyFieldInfo[] = [
-  { key: 'idleLockMinutes', label: 'Idle lock (minutes)', help: 'Lock the screen after this many minutes without input; 0 turns idle lock off.', kind: 'number', min: 0, max: 240 },
-  { key: 'idleWarningSeconds', label: 'Warning before idle lock (seconds)', help: 'How long before the idle lock the user is warned.', kind: 'number', min: 0, max: 300 },
+  {
+    key: 'idleLockMinutes',
+    label: 'Idle lock (minutes)',
+    help: 'Lock the screen after this many minutes without input; 0 turns idle lock off.',
+    kind: 'number',
+    min: 0,
+    max: 240,
+  },
+  {
+    key: 'idleWarningSeconds',
+    label: 'Warning before idle lock (seconds)',
+    help: 'How long before the idle lock the user is warned.',
+    kind: 'number',
+    min: 0,
+    max: 300,
+  },
   { key: 'aupText', label: 'Acceptable use notice', help: 'Shown to users so monitoring is never hidden.', kind: 'longtext' },
   { key: 'aupVersion', label: 'Acceptable use notice version', help: 'Change it when the text changes, so users see the new notice.', kind: 'text' },
-  { key: 'showAupOnLogin', label: 'Show the notice on first sign-in of each user', help: 'Users see the notice the first time they sign in (and after a new version).', kind: 'flag' },
+  {
+    key: 'showAupOnLogin',
+    label: 'Show the notice on first sign-in of each user',
+    help: 'Users see the notice the first time they sign in (and after a new version).',
+    kind: 'flag',
+  },
   { key: 'captureScreenshots', label: 'Take screenshots with alerts', help: 'A screenshot gives the alert its context.', kind: 'flag' },
-  { key: 'noCaptureCategories', label: 'Never take screenshots for these categories', help: 'Alerts in these categories are raised without a screenshot.', kind: 'categories' },
-  { key: 'signInTitlePatterns', label: 'Sign-in window title patterns', help: 'One regular expression per line (case-insensitive). Matching pauses while the focused window title matches one.', kind: 'lines' },
-  { key: 'alertCooldownSeconds', label: 'Alert cooldown (seconds)', help: 'The same term on the same computer raises at most one alert in this time.', kind: 'number', min: 0, max: 86_400 },
+  {
+    key: 'noCaptureCategories',
+    label: 'Never take screenshots for these categories',
+    help: 'Alerts in these categories are raised without a screenshot.',
+    kind: 'categories',
+  },
+  {
+    key: 'signInTitlePatterns',
+    label: 'Sign-in window title patterns',
+    help: 'One regular expression per line (case-insensitive). Matching pauses while the focused window title matches one.',
+    kind: 'lines',
+  },
+  {
+    key: 'alertCooldownSeconds',
+    label: 'Alert cooldown (seconds)',
+    help: 'The same term on the same computer raises at most one alert in this time.',
+    kind: 'number',
+    min: 0,
+    max: 86_400,
+  },
   { key: 'heartbeatSeconds', label: 'Heartbeat (seconds)', help: 'How often each computer reports that it is alive.', kind: 'number', min: 5, max: 300 },
 ];
 

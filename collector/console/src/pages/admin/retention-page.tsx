@@ -27,7 +27,10 @@ export function RetentionPage(): JSX.Element {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const parsed = rules.map((rule) => ({ dataClass: rule.dataClass, result: parseWholeNumber(days[rule.dataClass] ?? '', RETENTION_LABELS[rule.dataClass].label, 1, 3650) }));
+    const parsed = rules.map((rule) => ({
+      dataClass: rule.dataClass,
+      result: parseWholeNumber(days[rule.dataClass] ?? '', RETENTION_LABELS[rule.dataClass].label, 1, 3650),
+    }));
     const found = parsed.flatMap((item) => (item.result.ok ? [] : [item.result.problem]));
     setProblems(found);
     if (found.length > 0) return;
@@ -47,8 +50,8 @@ export function RetentionPage(): JSX.Element {
     <section className="page" aria-labelledby="retention-heading">
       <h1 id="retention-heading">Retention</h1>
       <p>
-        Data older than these periods is deleted automatically every day (UK GDPR storage limitation). Alerts under legal hold are kept. The audit log is
-        never purged.
+        Data older than these periods is deleted automatically every day (UK GDPR storage limitation). Alerts under legal hold are kept. The audit log is never
+        purged.
       </p>
       <StatusLine message={message} statusRef={statusRef} />
       {retention.error !== undefined && <LoadFailure error={retention.error} what="manage retention" onRetry={retention.reload} />}

@@ -26,7 +26,9 @@ export function RoomsTable(props: RoomsTableProps): JSX.Element {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (refocus === undefined) return;
-    [...(container.current?.querySelectorAll<HTMLButtonElement>('button[data-rename-room]') ?? [])].find((button) => button.dataset['renameRoom'] === refocus)?.focus();
+    [...(container.current?.querySelectorAll<HTMLButtonElement>('button[data-rename-room]') ?? [])]
+      .find((button) => button.dataset['renameRoom'] === refocus)
+      ?.focus();
     setRefocus(undefined);
   }, [refocus]);
 
@@ -42,7 +44,12 @@ export function RoomsTable(props: RoomsTableProps): JSX.Element {
             {rooms.length === 0 ? (
               <p>No rooms at this site yet.</p>
             ) : (
-              <DataTable testId={`rooms-table-${site.id}`} caption={`Rooms at ${site.name}`} columns={['Room', 'Computers', 'Online now', 'Actions']} wrap={false}>
+              <DataTable
+                testId={`rooms-table-${site.id}`}
+                caption={`Rooms at ${site.name}`}
+                columns={['Room', 'Computers', 'Online now', 'Actions']}
+                wrap={false}
+              >
                 {rooms.map((room) => (
                   <tr key={room.id} data-testid={`room-row-${room.id}`}>
                     <th scope="row">

@@ -28,7 +28,9 @@ export function SecuritySettingsPanel(props: { readonly announce: (message: stri
     try {
       await adminApi.setSecuritySettings({ requireTotpForTeachers: next });
       props.announce(
-        next ? 'Teachers must now use two-factor sign-in. Those without it set it up at their next request or sign-in.' : 'Teachers may sign in with a password alone again.',
+        next
+          ? 'Teachers must now use two-factor sign-in. Those without it set it up at their next request or sign-in.'
+          : 'Teachers may sign in with a password alone again.',
       );
       settings.reload();
     } catch (error) {
@@ -43,7 +45,14 @@ export function SecuritySettingsPanel(props: { readonly announce: (message: stri
     <div className="card" data-testid="security-settings">
       <FormProblems problems={problem === undefined ? [] : [problem]} />
       <label className="check-label">
-        <input type="checkbox" data-testid="require-totp-teachers" checked={checked} disabled={busy} onChange={(event) => void save(event.target.checked)} aria-describedby={`${id}-help`} />
+        <input
+          type="checkbox"
+          data-testid="require-totp-teachers"
+          checked={checked}
+          disabled={busy}
+          onChange={(event) => void save(event.target.checked)}
+          aria-describedby={`${id}-help`}
+        />
         Require two-factor sign-in (authenticator app) for teachers
       </label>
       <p id={`${id}-help`} className="field-help">

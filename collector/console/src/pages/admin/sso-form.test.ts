@@ -31,7 +31,11 @@ describe('the School sign-in (SSO) form', () => {
   it('lists what is missing before it can be switched on', () => {
     expect(ssoFormProblems(fresh(), context)).toEqual([]);
     const on = { ...fresh(), enabled: true };
-    expect(ssoFormProblems(on, context)).toEqual(['Enter your Microsoft Entra directory (tenant) id.', 'Enter the client (application) id.', 'Enter the client secret.']);
+    expect(ssoFormProblems(on, context)).toEqual([
+      'Enter your Microsoft Entra directory (tenant) id.',
+      'Enter the client (application) id.',
+      'Enter the client secret.',
+    ]);
     const ready = { ...on, tenant: 'school.onmicrosoft.com', clientId: 'abc', clientSecret: 's3cret' };
     expect(ssoFormProblems(ready, context)).toEqual([]);
     // A stored secret need not be typed again; env-managed providers are not checked at all.
@@ -39,7 +43,7 @@ describe('the School sign-in (SSO) form', () => {
     expect(ssoFormProblems(on, { managedByEnv: true, secretStored: true })).toEqual([]);
   });
 
-  it('refuses Entra\'s shared endpoints, plain http and a Google provider without its domain', () => {
+  it("refuses Entra's shared endpoints, plain http and a Google provider without its domain", () => {
     const generic = withPreset({ ...fresh(), enabled: true, clientId: 'a', clientSecret: 'b' }, 'generic');
     expect(ssoFormProblems({ ...generic, issuer: 'http://idp.school.example' }, context)).toContain('The issuer must be an https:// URL.');
     expect(ssoFormProblems({ ...generic, issuer: 'https://login.microsoftonline.com/common/v2.0' }, context).join(' ')).toContain('not common/organizations');
@@ -53,19 +57,46 @@ describe('the School sign-in (SSO) form', () => {
 
   it('checks the mapping table: values filled in, no repeats, present when roles come from groups or JIT is on', () => {
     const form = { ...fresh(), roleSource: 'claims' as const, jitEnabled: true };
-    expect(ssoFormProblems(form, context)).toEqual(['Roles from groups need at least one mapping row.', 'Creating accounts at first sign-in needs at least one mapping row (the new account takes its role from it).']);
-    const rows = { ...form, mappings: [{ claimValue: 'staff', role: 'teacher' as const, roomIds: [] }, { claimValue: 'staff', role: 'dsl' as const, roomIds: [] }, { claimValue: ' ', role: 'viewer' as const, roomIds: [] }] };
-    expect(ssoFormProblems(rows, context)).toEqual(['Every mapping row needs a group or role value.', '"staff" is mapped more than once; keep one row per value.']);
+    expect(ssoFormProblems(form, context)).toEqual([
+      'Roles from groups need at least one mapping row.',
+      'Creating accounts at first sign-in needs at least one mapping row (the new account takes its role from it).',
+    ]);
+    const rows = {
+      ...form,
+      mappings: [
+        { claimValue: 'staff', role: 'teacher' as const, roomIds: [] },
+        { claimValue: 'staff', role: 'dsl' as const, roomIds: [] },
+        { claimValue: ' ', role: 'viewer' as const, roomIds: [] },
+      ],
+    };
+    expect(ssoFormProblems(rows, context)).toEqual([
+      'Every mapping row needs a group or role value.',
+      '"staff" is mapped more than once; keep one row per value.',
+    ]);
     const moved = moveMappingUp(rows, 1);
     expect(moved.mappings.map((row) => row.role)).toEqual(['dsl', 'teacher', 'viewer']);
     expect(moveMappingUp(rows, 0)).toBe(rows);
   });
 
   it('sends a body the collector accepts: secret only when typed, no provider while env manages it', () => {
-    const form: SsoForm = { ...fresh(), enabled: true, tenant: 'school.onmicrosoft.com', clientId: ' abc ', clientSecret: '', trustIdpMfa: true, mfaAcrValue: '  ', mappings: [{ claimValue: ' Vigil.DSL ', role: 'dsl', roomIds: ['r1'] }] };
+    const form: SsoForm = {
+      ...fresh(),
+      enabled: true,
+      tenant: 'school.onmicrosoft.com',
+      clientId: ' abc ',
+      clientSecret: '',
+      trustIdpMfa: true,
+      mfaAcrValue: '  ',
+      mappings: [{ claimValue: ' Vigil.DSL ', role: 'dsl', roomIds: ['r1'] }],
+    };
     const body = ssoRequestFrom(form, false);
     expect(updateSsoSettingsRequestSchema.safeParse(body).success).toBe(true);
-    expect(body.provider).toEqual({ preset: 'microsoft', providerName: 'Microsoft', issuer: 'https://login.microsoftonline.com/school.onmicrosoft.com/v2.0', clientId: 'abc' });
+    expect(body.provider).toEqual({
+      preset: 'microsoft',
+      providerName: 'Microsoft',
+      issuer: 'https://login.microsoftonline.com/school.onmicrosoft.com/v2.0',
+      clientId: 'abc',
+    });
     expect(body.mappings).toEqual([{ claimValue: 'Vigil.DSL', role: 'dsl', roomIds: ['r1'] }]);
     expect(body.mfaAcrValue).toBeNull();
     expect(ssoRequestFrom({ ...form, clientSecret: 'new' }, false).provider?.clientSecret).toBe('new');

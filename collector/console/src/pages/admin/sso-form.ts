@@ -1,4 +1,12 @@
-import { googleIssuer, microsoftIssuer, ssoIssuerProblem, type SsoPreset, type SsoSettingsResponse, type UpdateSsoSettingsRequest, type UserRole } from '@vigil/shared/console';
+import {
+  googleIssuer,
+  microsoftIssuer,
+  ssoIssuerProblem,
+  type SsoPreset,
+  type SsoSettingsResponse,
+  type UpdateSsoSettingsRequest,
+  type UserRole,
+} from '@vigil/shared/console';
 
 // The "School sign-in (SSO)" form's logic, apart from React so it can be tested: what the
 // form holds, what each preset fills in, what is wrong before a round trip, and the PUT
@@ -69,7 +77,13 @@ export function formFromSettings(settings: SsoSettingsResponse): SsoForm {
 /** Switching preset: a fitting button name and claim, unless the admin already chose one. */
 export function withPreset(form: SsoForm, preset: SsoPreset): SsoForm {
   const defaultNames = ['', 'Microsoft', 'Google', 'your school account'];
-  const name = defaultNames.includes(form.providerName.trim()) ? (preset === 'microsoft' ? 'Microsoft' : preset === 'google' ? 'Google' : 'your school account') : form.providerName;
+  const name = defaultNames.includes(form.providerName.trim())
+    ? preset === 'microsoft'
+      ? 'Microsoft'
+      : preset === 'google'
+        ? 'Google'
+        : 'your school account'
+    : form.providerName;
   // Entra sends group object ids in `groups` or app role values in `roles`; Google sends neither.
   const groupsClaim = preset === 'microsoft' && form.groupsClaim === '' ? 'roles' : form.groupsClaim;
   return { ...form, preset, providerName: name, groupsClaim, roleSource: preset === 'google' ? 'users' : form.roleSource };
@@ -111,13 +125,15 @@ export function ssoFormProblems(form: SsoForm, context: { readonly managedByEnv:
   }
   const domain = form.hostedDomain.trim();
   if (domain !== '' && !domainPattern.test(domain)) problems.push('The Workspace domain must look like school.org.uk.');
-  if (form.enabled && form.preset === 'google' && domain === '') problems.push('Enter your Google Workspace domain: without it any Google account could try to sign in.');
+  if (form.enabled && form.preset === 'google' && domain === '')
+    problems.push('Enter your Google Workspace domain: without it any Google account could try to sign in.');
   const values = form.mappings.map((mapping) => mapping.claimValue.trim());
   if (values.some((value) => value === '')) problems.push('Every mapping row needs a group or role value.');
   const repeated = values.filter((value, at) => value !== '' && values.indexOf(value) !== at);
   if (repeated.length > 0) problems.push(`"${repeated[0]}" is mapped more than once; keep one row per value.`);
   if (form.roleSource === 'claims' && form.mappings.length === 0) problems.push('Roles from groups need at least one mapping row.');
-  if (form.jitEnabled && form.mappings.length === 0) problems.push('Creating accounts at first sign-in needs at least one mapping row (the new account takes its role from it).');
+  if (form.jitEnabled && form.mappings.length === 0)
+    problems.push('Creating accounts at first sign-in needs at least one mapping row (the new account takes its role from it).');
   if (form.groupsClaim.trim() === '' && form.mappings.length > 0) problems.push('Enter the claim that holds the groups or roles (usually groups or roles).');
   return problems;
 }

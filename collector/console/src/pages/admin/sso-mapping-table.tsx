@@ -14,7 +14,12 @@ const ROLE_LABELS: Readonly<Record<UserRole, string>> = {
  * Group/app-role value → Vigil role and rooms. Values are whatever the provider sends
  * (an Entra group object id, an app role value): shown as text, never as markup.
  */
-export function SsoMappingTable(props: { readonly form: SsoForm; readonly rooms: readonly RoomSummary[]; readonly onChange: (form: SsoForm) => void; readonly idPrefix: string }): JSX.Element {
+export function SsoMappingTable(props: {
+  readonly form: SsoForm;
+  readonly rooms: readonly RoomSummary[];
+  readonly onChange: (form: SsoForm) => void;
+  readonly idPrefix: string;
+}): JSX.Element {
   const { form, onChange } = props;
   return (
     <fieldset className="card" data-testid="sso-mappings">
@@ -46,7 +51,12 @@ export function SsoMappingTable(props: { readonly form: SsoForm; readonly rooms:
                     <label className="visually-hidden" htmlFor={`${id}-value`}>
                       Group or role value, row {index + 1}
                     </label>
-                    <input id={`${id}-value`} value={mapping.claimValue} maxLength={200} onChange={(e) => onChange(changeMapping(form, index, { claimValue: e.target.value }))} />
+                    <input
+                      id={`${id}-value`}
+                      value={mapping.claimValue}
+                      maxLength={200}
+                      onChange={(e) => onChange(changeMapping(form, index, { claimValue: e.target.value }))}
+                    />
                   </td>
                   <td>
                     <label className="visually-hidden" htmlFor={`${id}-role`}>
@@ -80,10 +90,21 @@ export function SsoMappingTable(props: { readonly form: SsoForm; readonly rooms:
                   </td>
                   <td>
                     <div className="button-row">
-                      <button type="button" className="button button-secondary button-small" disabled={index === 0} onClick={() => onChange(moveMappingUp(form, index))} aria-label={`Move row ${index + 1} up`}>
+                      <button
+                        type="button"
+                        className="button button-secondary button-small"
+                        disabled={index === 0}
+                        onClick={() => onChange(moveMappingUp(form, index))}
+                        aria-label={`Move row ${index + 1} up`}
+                      >
                         Up
                       </button>
-                      <button type="button" className="button button-secondary button-small" onClick={() => onChange(removeMapping(form, index))} aria-label={`Remove row ${index + 1}`}>
+                      <button
+                        type="button"
+                        className="button button-secondary button-small"
+                        onClick={() => onChange(removeMapping(form, index))}
+                        aria-label={`Remove row ${index + 1}`}
+                      >
                         Remove
                       </button>
                     </div>
@@ -94,7 +115,12 @@ export function SsoMappingTable(props: { readonly form: SsoForm; readonly rooms:
           </tbody>
         </table>
       )}
-      <button type="button" className="button button-secondary" onClick={() => onChange({ ...form, mappings: [...form.mappings, emptyMapping] })} data-testid="sso-add-mapping">
+      <button
+        type="button"
+        className="button button-secondary"
+        onClick={() => onChange({ ...form, mappings: [...form.mappings, emptyMapping] })}
+        data-testid="sso-add-mapping"
+      >
         Add a row
       </button>
     </fieldset>

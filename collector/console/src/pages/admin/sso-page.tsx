@@ -98,20 +98,43 @@ export function SsoPage(): JSX.Element {
           )}
           {form.preset === 'generic' && (
             <Field id={`${id}-issuer`} label="Issuer URL" help="Vigil reads <issuer>/.well-known/openid-configuration.">
-              <input id={`${id}-issuer`} type="url" value={form.issuer} onChange={(e) => set({ issuer: e.target.value })} aria-describedby={`${id}-issuer-help`} />
+              <input
+                id={`${id}-issuer`}
+                type="url"
+                value={form.issuer}
+                onChange={(e) => set({ issuer: e.target.value })}
+                aria-describedby={`${id}-issuer-help`}
+              />
             </Field>
           )}
           <Field id={`${id}-client`} label="Client (application) id">
             <input id={`${id}-client`} value={form.clientId} onChange={(e) => set({ clientId: e.target.value })} />
           </Field>
-          <Field id={`${id}-secret`} label="Client secret" help={context.secretStored ? 'A secret is stored (encrypted). Leave empty to keep it.' : 'Not set yet.'}>
-            <input id={`${id}-secret`} type="password" autoComplete="new-password" value={form.clientSecret} onChange={(e) => set({ clientSecret: e.target.value })} aria-describedby={`${id}-secret-help`} />
+          <Field
+            id={`${id}-secret`}
+            label="Client secret"
+            help={context.secretStored ? 'A secret is stored (encrypted). Leave empty to keep it.' : 'Not set yet.'}
+          >
+            <input
+              id={`${id}-secret`}
+              type="password"
+              autoComplete="new-password"
+              value={form.clientSecret}
+              onChange={(e) => set({ clientSecret: e.target.value })}
+              aria-describedby={`${id}-secret-help`}
+            />
           </Field>
         </fieldset>
 
         {form.preset !== 'microsoft' && (
           <Field id={`${id}-hd`} label="Google Workspace domain (hd)" help="Only accounts of this domain may sign in. Required for Google.">
-            <input id={`${id}-hd`} value={form.hostedDomain} placeholder="school.org.uk" onChange={(e) => set({ hostedDomain: e.target.value })} aria-describedby={`${id}-hd-help`} />
+            <input
+              id={`${id}-hd`}
+              value={form.hostedDomain}
+              placeholder="school.org.uk"
+              onChange={(e) => set({ hostedDomain: e.target.value })}
+              aria-describedby={`${id}-hd-help`}
+            />
           </Field>
         )}
 
@@ -149,7 +172,11 @@ export function SsoPage(): JSX.Element {
         </fieldset>
 
         <Field id={`${id}-password`} label="Vigil passwords">
-          <select id={`${id}-password`} value={form.passwordSignIn} onChange={(e) => set({ passwordSignIn: e.target.value === 'admins' ? 'admins' : 'everyone' })}>
+          <select
+            id={`${id}-password`}
+            value={form.passwordSignIn}
+            onChange={(e) => set({ passwordSignIn: e.target.value === 'admins' ? 'admins' : 'everyone' })}
+          >
             <option value="everyone">Everyone may still sign in with a Vigil password</option>
             <option value="admins">Only administrators (break-glass); others must use school sign-in</option>
           </select>

@@ -26,7 +26,8 @@ export function accountState(user: Pick<UserRow, 'disabled' | 'lockedUntil'>, no
 export const MIN_PASSWORD_LENGTH = 12;
 
 export function passwordProblem(password: string): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters (${password.length} so far). A few unrelated words make a strong password.`;
+  if (password.length < MIN_PASSWORD_LENGTH)
+    return `Use at least ${MIN_PASSWORD_LENGTH} characters (${password.length} so far). A few unrelated words make a strong password.`;
   if (password.length > 1024) return 'Use at most 1024 characters.';
   return undefined;
 }

@@ -24,13 +24,21 @@ function RoleSiteRooms(props: {
   readonly onChange: (value: RoleSiteRoomsValue) => void;
 }): JSX.Element {
   const { value, idPrefix } = props;
-  const roomsShown = value.siteId === '' ? [...props.rooms].sort((a, b) => a.siteName.localeCompare(b.siteName) || a.name.localeCompare(b.name)) : roomsOfSite(props.rooms, value.siteId);
+  const roomsShown =
+    value.siteId === ''
+      ? [...props.rooms].sort((a, b) => a.siteName.localeCompare(b.siteName) || a.name.localeCompare(b.name))
+      : roomsOfSite(props.rooms, value.siteId);
   const chosen = new Set(value.roomIds);
   const roleHelp = ROLE_OPTIONS.find((option) => option.role === value.role)?.help ?? '';
   return (
     <>
       <Field id={`${idPrefix}-role`} label="Role" help={roleHelp}>
-        <select id={`${idPrefix}-role`} value={value.role} onChange={(e) => props.onChange({ ...value, role: e.target.value as UserRole })} aria-describedby={`${idPrefix}-role-help`}>
+        <select
+          id={`${idPrefix}-role`}
+          value={value.role}
+          onChange={(e) => props.onChange({ ...value, role: e.target.value as UserRole })}
+          aria-describedby={`${idPrefix}-role-help`}
+        >
           {ROLE_OPTIONS.map((option) => (
             <option key={option.role} value={option.role}>
               {option.label}
@@ -69,7 +77,11 @@ function RoleSiteRooms(props: {
   );
 }
 
-export function CreateUserForm(props: { readonly sites: readonly Site[]; readonly rooms: readonly RoomSummary[]; readonly onCreated: (username: string) => void }): JSX.Element {
+export function CreateUserForm(props: {
+  readonly sites: readonly Site[];
+  readonly rooms: readonly RoomSummary[];
+  readonly onCreated: (username: string) => void;
+}): JSX.Element {
   const id = useId();
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -116,7 +128,15 @@ export function CreateUserForm(props: { readonly sites: readonly Site[]; readonl
       <form className="form-grid" onSubmit={(event) => void submit(event)} noValidate data-testid="create-user-form" aria-label="Add a user">
         <FormProblems problems={problems} />
         <Field id={`${id}-username`} label="User name">
-          <input id={`${id}-username`} type="text" autoComplete="off" spellCheck={false} maxLength={64} value={username} onChange={(e) => setUsername(e.target.value)} />
+          <input
+            id={`${id}-username`}
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={64}
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
         </Field>
         <Field id={`${id}-name`} label="Name">
           <input id={`${id}-name`} type="text" autoComplete="off" maxLength={100} value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
@@ -130,7 +150,14 @@ export function CreateUserForm(props: { readonly sites: readonly Site[]; readonl
           label="First password"
           help="At least 12 characters. Give it to the person in person. Technicians, DSLs and administrators also set up two-factor sign-in."
         >
-          <input id={`${id}-password`} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby={`${id}-password-help`} />
+          <input
+            id={`${id}-password`}
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-describedby={`${id}-password-help`}
+          />
         </Field>
         <div className="button-row">
           <button type="submit" className="button button-primary" disabled={busy}>
@@ -151,7 +178,11 @@ export function EditUserDialog(props: {
 }): JSX.Element {
   const id = useId();
   const [displayName, setDisplayName] = useState(props.user.displayName);
-  const [access, setAccess] = useState<RoleSiteRoomsValue>({ role: props.user.role, siteId: props.user.siteId ?? '', roomIds: props.user.rooms.map((room) => room.id) });
+  const [access, setAccess] = useState<RoleSiteRoomsValue>({
+    role: props.user.role,
+    siteId: props.user.siteId ?? '',
+    roomIds: props.user.rooms.map((room) => room.id),
+  });
 
   return (
     <FormDialog
@@ -159,7 +190,9 @@ export function EditUserDialog(props: {
       testId="edit-user-dialog"
       onClose={props.onClose}
       check={() => (displayName.trim() === '' ? 'Name: write the person’s name.' : undefined)}
-      onSubmit={() => props.onSave({ displayName: displayName.trim(), role: access.role, siteId: access.siteId === '' ? null : access.siteId, roomIds: [...access.roomIds] })}
+      onSubmit={() =>
+        props.onSave({ displayName: displayName.trim(), role: access.role, siteId: access.siteId === '' ? null : access.siteId, roomIds: [...access.roomIds] })
+      }
       submitLabel="Save changes"
       formClassName="form-grid"
       noValidate
@@ -172,7 +205,11 @@ export function EditUserDialog(props: {
   );
 }
 
-export function ResetPasswordDialog(props: { readonly user: UserRow; readonly onSave: (password: string) => Promise<void>; readonly onClose: () => void }): JSX.Element {
+export function ResetPasswordDialog(props: {
+  readonly user: UserRow;
+  readonly onSave: (password: string) => Promise<void>;
+  readonly onClose: () => void;
+}): JSX.Element {
   const id = useId();
   const [password, setPassword] = useState('');
 
@@ -187,7 +224,14 @@ export function ResetPasswordDialog(props: { readonly user: UserRow; readonly on
       noValidate
     >
       <Field id={`${id}-password`} label="New password" help="At least 12 characters. Their other sessions end.">
-        <input id={`${id}-password`} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby={`${id}-password-help`} />
+        <input
+          id={`${id}-password`}
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          aria-describedby={`${id}-password-help`}
+        />
       </Field>
     </FormDialog>
   );

@@ -63,7 +63,11 @@ export function UsersPage(): JSX.Element {
 
       {users.loading && users.data === undefined && <Loading label="Loading users…" />}
       {rows.length > 0 && (
-        <DataTable testId="users-table" caption="Console users" columns={['User name', 'Name', 'Role', 'Site', 'Rooms', 'Two-factor', 'State', 'Last sign-in', 'Actions']}>
+        <DataTable
+          testId="users-table"
+          caption="Console users"
+          columns={['User name', 'Name', 'Role', 'Site', 'Rooms', 'Two-factor', 'State', 'Last sign-in', 'Actions']}
+        >
           {rows.map((user) => {
             const state = accountState(user, now);
             const isMe = user.id === me.user.id;
@@ -142,7 +146,9 @@ export function UsersPage(): JSX.Element {
           danger
           testId="reset-totp-dialog"
           onClose={() => setPending(undefined)}
-          onConfirm={() => update(pending.user, { resetTotp: true }, `Two-factor reset for ${pending.user.username}. They set it up again at their next sign-in.`)}
+          onConfirm={() =>
+            update(pending.user, { resetTotp: true }, `Two-factor reset for ${pending.user.username}. They set it up again at their next sign-in.`)
+          }
         >
           <p>Use this when they lost their phone. They will have to set up an authenticator app again at their next sign-in.</p>
         </ConfirmDialog>

@@ -21,7 +21,9 @@ describe('word list filters', () => {
     const result = filterBuiltin(many, { category: '', text: '' });
     expect(result.shown).toHaveLength(MAX_ROWS);
     expect(result.matching).toBe(MAX_ROWS + 50);
-    expect(countText(result.shown.length, result.matching, 'terms')).toBe(`Showing ${MAX_ROWS} of ${MAX_ROWS + 50} matching terms. Narrow the filter to see the rest.`);
+    expect(countText(result.shown.length, result.matching, 'terms')).toBe(
+      `Showing ${MAX_ROWS} of ${MAX_ROWS + 50} matching terms. Narrow the filter to see the rest.`,
+    );
     expect(countText(2, 2, 'terms')).toBe('2 matching terms.');
   });
 
@@ -31,9 +33,39 @@ describe('word list filters', () => {
 
   it('keeps allow entries when filtering custom words by category', () => {
     const custom: CustomWord[] = [
-      { id: '1', kind: 'term', term: 'local slang', category: 'bullying', severity: 3, match: 'phrase', enabled: true, createdBy: 'it', createdAt: '2025-01-01T00:00:00Z' },
-      { id: '2', kind: 'allow', term: 'scunthorpe utd', category: null, severity: null, match: null, enabled: true, createdBy: 'it', createdAt: '2025-01-01T00:00:00Z' },
-      { id: '3', kind: 'term', term: 'other', category: 'drugs-alcohol', severity: 3, match: 'word', enabled: false, createdBy: null, createdAt: '2025-01-01T00:00:00Z' },
+      {
+        id: '1',
+        kind: 'term',
+        term: 'local slang',
+        category: 'bullying',
+        severity: 3,
+        match: 'phrase',
+        enabled: true,
+        createdBy: 'it',
+        createdAt: '2025-01-01T00:00:00Z',
+      },
+      {
+        id: '2',
+        kind: 'allow',
+        term: 'scunthorpe utd',
+        category: null,
+        severity: null,
+        match: null,
+        enabled: true,
+        createdBy: 'it',
+        createdAt: '2025-01-01T00:00:00Z',
+      },
+      {
+        id: '3',
+        kind: 'term',
+        term: 'other',
+        category: 'drugs-alcohol',
+        severity: 3,
+        match: 'word',
+        enabled: false,
+        createdBy: null,
+        createdAt: '2025-01-01T00:00:00Z',
+      },
     ];
     expect(filterCustom(custom, { category: 'bullying', text: '' }).map((w) => w.id)).toEqual(['1', '2']);
     expect(filterCustom(custom, { category: '', text: 'scun' }).map((w) => w.id)).toEqual(['2']);

@@ -34,5 +34,7 @@ export function filterCustom(words: readonly CustomWord[], filter: TermFilter): 
 /** "Showing 300 of 1,204 matching terms" or "12 matching terms". */
 export function countText(shown: number, matching: number, noun: string): string {
   const count = matching.toLocaleString('en-GB');
-  return shown < matching ? `Showing ${shown.toLocaleString('en-GB')} of ${count} matching ${noun}. Narrow the filter to see the rest.` : `${count} matching ${noun}.`;
+  return shown < matching
+    ? `Showing ${shown.toLocaleString('en-GB')} of ${count} matching ${noun}. Narrow the filter to see the rest.`
+    : `${count} matching ${noun}.`;
 }

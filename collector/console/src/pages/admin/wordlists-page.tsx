@@ -25,8 +25,8 @@ export function WordlistsPage(): JSX.Element {
     <section className="page" aria-labelledby="wordlists-heading">
       <h1 id="wordlists-heading">Word lists</h1>
       <p>
-        Vigil’s built-in lists come from the <code>wordlists/</code> folder. Add your own terms and allow-list entries here; connected computers get the
-        new list straight away.
+        Vigil’s built-in lists come from the <code>wordlists/</code> folder. Add your own terms and allow-list entries here; connected computers get the new
+        list straight away.
       </p>
       <StatusLine message={message} statusRef={statusRef} />
       {lists.error !== undefined && <LoadFailure error={lists.error} what="see the word lists" onRetry={lists.reload} />}
@@ -83,13 +83,17 @@ function WordlistsView(props: { readonly lists: WordlistsResponse; readonly anno
       {custom.length === 0 ? (
         <p>{lists.custom.length === 0 ? 'None yet.' : 'None match the filter.'}</p>
       ) : (
-        <DataTable testId="custom-words-table" caption="Your own terms and allow-list entries" columns={['Word or phrase', 'Kind', 'Category', 'Severity', 'Match', 'Added', 'State', 'Actions']}>
+        <DataTable
+          testId="custom-words-table"
+          caption="Your own terms and allow-list entries"
+          columns={['Word or phrase', 'Kind', 'Category', 'Severity', 'Match', 'Added', 'State', 'Actions']}
+        >
           {custom.map((word) => (
             <tr key={word.id} data-testid={`custom-word-${word.id}`} data-enabled={word.enabled ? 'true' : 'false'}>
               <th scope="row">{word.term}</th>
               <td>{word.kind === 'allow' ? 'Allow-list' : 'Term to flag'}</td>
               <td>{categoryLabel(word.category)}</td>
-              <td>{word.severity === null ? (word.kind === 'term' ? 'Category default' : '—') : <SeverityBadge severity={word.severity} />}</td>
+              <td>{word.severity === null ? word.kind === 'term' ? 'Category default' : '—' : <SeverityBadge severity={word.severity} />}</td>
               <td>{word.match === null ? '—' : MATCH_LABELS[word.match]}</td>
               <td>
                 {formatDateTime(word.createdAt)}

@@ -8,7 +8,18 @@ import { usePageTitle } from '../../components/use-page-title.ts';
 import { formatDateTime } from '../../format.ts';
 import { Link, navigate, useRoute } from '../../router.tsx';
 import './audit.css';
-import { actorView, auditApiQuery, auditExportHref, auditPagePath, detailText, filtersFromSearch, knownActions, noFilters, targetView, type AuditFilters } from './audit-query.ts';
+import {
+  actorView,
+  auditApiQuery,
+  auditExportHref,
+  auditPagePath,
+  detailText,
+  filtersFromSearch,
+  knownActions,
+  noFilters,
+  targetView,
+  type AuditFilters,
+} from './audit-query.ts';
 
 interface AuditPage {
   readonly entries: readonly AuditEntryRow[];
@@ -53,7 +64,9 @@ export function AuditPage(): JSX.Element {
     setListing({ ...listing, loading: true, error: undefined });
     try {
       const page = await api.get<AuditPage>('/api/audit', auditApiQuery(filters, before));
-      setListing((previous) => (previous.path === path ? { ...previous, entries: [...previous.entries, ...page.entries], nextBefore: page.nextBefore, loading: false } : previous));
+      setListing((previous) =>
+        previous.path === path ? { ...previous, entries: [...previous.entries, ...page.entries], nextBefore: page.nextBefore, loading: false } : previous,
+      );
     } catch (error) {
       setListing((previous) => ({ ...previous, loading: false, error }));
     }
@@ -117,7 +130,9 @@ export function AuditPage(): JSX.Element {
 
       {listing.error !== undefined && <ErrorBanner error={listing.error} />}
       <p className="result-count" role="status">
-        {listing.loading && listing.entries.length === 0 ? '' : `${listing.entries.length} ${listing.entries.length === 1 ? 'entry' : 'entries'} shown${listing.nextBefore !== null ? ' (more below)' : ''}`}
+        {listing.loading && listing.entries.length === 0
+          ? ''
+          : `${listing.entries.length} ${listing.entries.length === 1 ? 'entry' : 'entries'} shown${listing.nextBefore !== null ? ' (more below)' : ''}`}
       </p>
       {listing.loading && listing.entries.length === 0 && <Loading label="Loading the audit log…" />}
       {!listing.loading && listing.error === undefined && listing.entries.length === 0 && <p className="empty">No entries match these filters.</p>}

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { actorView, auditApiQuery, auditExportHref, auditPagePath, detailText, endOfDayIso, filtersFromSearch, noFilters, startOfDayIso, targetText, targetView } from './audit-query.ts';
+import {
+  actorView,
+  auditApiQuery,
+  auditExportHref,
+  auditPagePath,
+  detailText,
+  endOfDayIso,
+  filtersFromSearch,
+  noFilters,
+  startOfDayIso,
+  targetText,
+  targetView,
+} from './audit-query.ts';
 
 describe('audit filters', () => {
   it('round-trips through the address', () => {
@@ -37,10 +49,22 @@ describe('audit row text', () => {
 
 describe('audit names and links', () => {
   it('shows the target by name with a link, and keeps the id for the tooltip', () => {
-    expect(targetView({ targetType: 'alert', targetId: '01ALERT', targetName: 'Self-harm alert' })).toEqual({ text: 'Self-harm alert', kind: null, href: '/triage/01ALERT', idText: 'alert 01ALERT' });
+    expect(targetView({ targetType: 'alert', targetId: '01ALERT', targetName: 'Self-harm alert' })).toEqual({
+      text: 'Self-harm alert',
+      kind: null,
+      href: '/triage/01ALERT',
+      idText: 'alert 01ALERT',
+    });
     expect(targetView({ targetType: 'alert', targetId: '01GONE', targetName: null })).toMatchObject({ text: '01GONE', kind: 'Alert', href: '/triage/01GONE' });
-    expect(targetView({ targetType: 'room', targetId: 'R1', targetName: 'Room 12 (Hillside)' })).toMatchObject({ text: 'Room 12 (Hillside)', href: '/live/R1' });
-    expect(targetView({ targetType: 'device', targetId: 'D1', targetName: 'ICT-PC-07' })).toMatchObject({ text: 'ICT-PC-07', kind: 'Computer', href: '/audit?targetType=device&targetId=D1' });
+    expect(targetView({ targetType: 'room', targetId: 'R1', targetName: 'Room 12 (Hillside)' })).toMatchObject({
+      text: 'Room 12 (Hillside)',
+      href: '/live/R1',
+    });
+    expect(targetView({ targetType: 'device', targetId: 'D1', targetName: 'ICT-PC-07' })).toMatchObject({
+      text: 'ICT-PC-07',
+      kind: 'Computer',
+      href: '/audit?targetType=device&targetId=D1',
+    });
     expect(targetView({ targetType: 'user', targetId: 'U1', targetName: 'Ms Patel' })).toMatchObject({ text: 'Ms Patel', kind: 'User' });
   });
 
@@ -52,7 +76,17 @@ describe('audit names and links', () => {
   });
 
   it('shows the actor by display name, the user name beside it, and links to their actions', () => {
-    expect(actorView({ actor: 'ms.patel', actorName: 'Ms Patel', actorUserId: 'U1' })).toEqual({ name: 'Ms Patel', username: 'ms.patel', href: '/audit?actor=ms.patel', title: 'ms.patel · user U1' });
-    expect(actorView({ actor: 'system', actorName: null, actorUserId: null })).toEqual({ name: 'system', username: undefined, href: '/audit?actor=system', title: 'system' });
+    expect(actorView({ actor: 'ms.patel', actorName: 'Ms Patel', actorUserId: 'U1' })).toEqual({
+      name: 'Ms Patel',
+      username: 'ms.patel',
+      href: '/audit?actor=ms.patel',
+      title: 'ms.patel · user U1',
+    });
+    expect(actorView({ actor: 'system', actorName: null, actorUserId: null })).toEqual({
+      name: 'system',
+      username: undefined,
+      href: '/audit?actor=system',
+      title: 'system',
+    });
   });
 });

@@ -58,7 +58,14 @@ export const knownActions: readonly string[] = [
 
 export function filtersFromSearch(search: URLSearchParams): AuditFilters {
   const read = (key: string) => (search.get(key) ?? '').trim();
-  return { action: read('action'), actor: read('actor'), targetType: read('targetType'), targetId: read('targetId'), from: validDay(read('from')), to: validDay(read('to')) };
+  return {
+    action: read('action'),
+    actor: read('actor'),
+    targetType: read('targetType'),
+    targetId: read('targetId'),
+    from: validDay(read('from')),
+    to: validDay(read('to')),
+  };
 }
 
 /** The page address for these filters. */
@@ -161,7 +168,12 @@ export function targetView(entry: Pick<AuditEntryRow, 'targetType' | 'targetId' 
 }
 
 /** The actor as a person: display name (user name), linking to everything they did. */
-export function actorView(entry: Pick<AuditEntryRow, 'actor' | 'actorName' | 'actorUserId'>): { readonly name: string; readonly username: string | undefined; readonly href: string; readonly title: string } {
+export function actorView(entry: Pick<AuditEntryRow, 'actor' | 'actorName' | 'actorUserId'>): {
+  readonly name: string;
+  readonly username: string | undefined;
+  readonly href: string;
+  readonly title: string;
+} {
   const name = entry.actorName ?? null;
   const userId = entry.actorUserId ?? null;
   return {

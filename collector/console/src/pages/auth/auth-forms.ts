@@ -19,4 +19,3 @@ export function setupFormProblem(form: { displayName: string; username: string; 
 export function groupSecret(secret: string): string {
   return secret.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
 }
-

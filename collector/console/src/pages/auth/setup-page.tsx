@@ -50,11 +50,14 @@ export function SetupPage(props: SetupPageProps): JSX.Element {
   return (
     <div className="auth-page">
       <main id="main" className="auth-card" tabIndex={-1}>
-        <p className="brand-large" aria-hidden="true">Vigil</p>
+        <p className="brand-large" aria-hidden="true">
+          Vigil
+        </p>
         <h1>Set up Vigil</h1>
         {props.token === null ? (
           <p className="banner banner-error" role="alert">
-            This page needs the set-up link the collector writes to its log on first start (<code>/setup?token=…</code>). Copy the whole link into the address bar.
+            This page needs the set-up link the collector writes to its log on first start (<code>/setup?token=…</code>). Copy the whole link into the address
+            bar.
           </p>
         ) : finished ? (
           <p className="banner banner-success" role="status">
@@ -75,13 +78,34 @@ export function SetupPage(props: SetupPageProps): JSX.Element {
               </div>
               <div className="field">
                 <label htmlFor="setup-username">User name</label>
-                <input id="setup-username" autoComplete="username" required maxLength={64} value={form.username} onChange={set('username')} aria-describedby="setup-username-help" />
-                <p className="field-help" id="setup-username-help">Letters, digits and . _ - @ only.</p>
+                <input
+                  id="setup-username"
+                  autoComplete="username"
+                  required
+                  maxLength={64}
+                  value={form.username}
+                  onChange={set('username')}
+                  aria-describedby="setup-username-help"
+                />
+                <p className="field-help" id="setup-username-help">
+                  Letters, digits and . _ - @ only.
+                </p>
               </div>
               <div className="field">
                 <label htmlFor="setup-password">Password</label>
-                <input id="setup-password" type="password" autoComplete="new-password" required minLength={minPasswordLength} value={form.password} onChange={set('password')} aria-describedby="setup-password-help" />
-                <p className="field-help" id="setup-password-help">At least {minPasswordLength} characters. A few unrelated words make a strong one.</p>
+                <input
+                  id="setup-password"
+                  type="password"
+                  autoComplete="new-password"
+                  required
+                  minLength={minPasswordLength}
+                  value={form.password}
+                  onChange={set('password')}
+                  aria-describedby="setup-password-help"
+                />
+                <p className="field-help" id="setup-password-help">
+                  At least {minPasswordLength} characters. A few unrelated words make a strong one.
+                </p>
               </div>
               <div className="field">
                 <label htmlFor="setup-repeat">Repeat the password</label>

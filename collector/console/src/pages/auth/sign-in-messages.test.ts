@@ -12,7 +12,11 @@ describe('signInOutcome', () => {
 
   it('explains a failed sign-in and the lockout rule without saying which part was wrong', () => {
     const outcome = signInOutcome(new ApiFailure(401, 'invalid-credentials', 'Sign-in failed'), now, 'password');
-    expect(outcome).toEqual({ kind: 'problem', step: 'password', message: 'Sign-in failed. Check your name and password; after 3 failures the account is locked for 10 minutes.' });
+    expect(outcome).toEqual({
+      kind: 'problem',
+      step: 'password',
+      message: 'Sign-in failed. Check your name and password; after 3 failures the account is locked for 10 minutes.',
+    });
   });
 
   it('goes back to the password step when a locked account refuses the code step', () => {
@@ -23,7 +27,7 @@ describe('signInOutcome', () => {
     expect(signInOutcome(new ApiFailure(401, 'totp-invalid', 'x'), now, 'totp')).toMatchObject({ kind: 'problem', step: 'totp' });
   });
 
-  it('passes on the rate limiter\'s wait', () => {
+  it("passes on the rate limiter's wait", () => {
     const outcome = signInOutcome(new ApiFailure(429, 'rate-limited', 'Too many attempts; try again in 1 minute'), now, 'password');
     expect(outcome.kind === 'problem' && outcome.message).toBe('Too many sign-in attempts from this computer. Try again in 1 minute.');
   });

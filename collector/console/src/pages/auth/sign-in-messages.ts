@@ -5,8 +5,7 @@ import { ApiFailure, describeError } from '../../api/client.ts';
 
 export type SignInOutcome =
   /** Password right, now the authenticator code (not an error: the second step). */
-  | { readonly kind: 'totp-needed' }
-  | { readonly kind: 'problem'; readonly message: string; readonly step: 'password' | 'totp' };
+  { readonly kind: 'totp-needed' } | { readonly kind: 'problem'; readonly message: string; readonly step: 'password' | 'totp' };
 
 export const signInFailedText = 'Sign-in failed. Check your name and password; after 3 failures the account is locked for 10 minutes.';
 
@@ -16,7 +15,11 @@ export function signInOutcome(error: unknown, now: number, step: 'password' | 't
     case 'totp-required':
       return { kind: 'totp-needed' };
     case 'totp-invalid':
-      return { kind: 'problem', message: 'That code is wrong or was already used. Wait for the next code in your authenticator app and try again.', step: 'totp' };
+      return {
+        kind: 'problem',
+        message: 'That code is wrong or was already used. Wait for the next code in your authenticator app and try again.',
+        step: 'totp',
+      };
     case 'invalid-credentials':
       // The collector answers an unknown name, a wrong password and a locked account
       // alike (so nobody can probe for names); the text covers all three.

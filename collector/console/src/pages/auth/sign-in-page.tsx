@@ -74,7 +74,9 @@ export function SignInPage(props: SignInPageProps): JSX.Element {
   return (
     <div className="auth-page">
       <main id="main" className="auth-card" tabIndex={-1}>
-        <p className="brand-large" aria-hidden="true">Vigil</p>
+        <p className="brand-large" aria-hidden="true">
+          Vigil
+        </p>
         <h1>Sign in to Vigil</h1>
         {props.notice !== undefined && problem === undefined && (
           <p className="banner banner-info" role="status">
@@ -104,54 +106,76 @@ export function SignInPage(props: SignInPageProps): JSX.Element {
             )}
           </>
         )}
-        {!ssoTotp && showPassword && <form onSubmit={(event) => void submit(event)}>
-          {step === 'password' ? (
-            <>
-              <div className="field">
-                <label htmlFor="signin-username">User name</label>
-                <input id="signin-username" name="username" autoComplete="username" required autoFocus value={username} onChange={(e) => setUsername(e.target.value)} aria-invalid={invalid} aria-describedby={invalid ? problemId : undefined} />
-              </div>
-              <div className="field">
-                <label htmlFor="signin-password">Password</label>
-                <input id="signin-password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} aria-invalid={invalid} aria-describedby={invalid ? problemId : undefined} />
-              </div>
-              <button type="submit" className="button button-primary button-wide" disabled={busy}>
-                {busy ? 'Signing in…' : 'Sign in'}
-              </button>
-            </>
-          ) : (
-            <>
-              <p id="signin-code-help">
-                Password accepted for <strong>{username}</strong>. Enter the 6-digit code from your authenticator app.
-              </p>
-              <div className="field">
-                <label htmlFor="signin-code">Authenticator code</label>
-                <input
-                  id="signin-code"
-                  ref={codeInput}
-                  name="totp"
-                  inputMode="numeric"
-                  autoComplete="one-time-code"
-                  pattern="[0-9 ]{6,8}"
-                  maxLength={8}
-                  required
-                  value={code}
-                  onChange={(e) => setCode(e.target.value)}
-                  aria-invalid={invalid}
-                  aria-describedby={invalid ? `${problemId} signin-code-help` : 'signin-code-help'}
-                />
-              </div>
-              <div className="button-row">
-                <button type="submit" className="button button-primary" disabled={busy}>
-                  {busy ? 'Checking…' : 'Verify code'}
+        {!ssoTotp && showPassword && (
+          <form onSubmit={(event) => void submit(event)}>
+            {step === 'password' ? (
+              <>
+                <div className="field">
+                  <label htmlFor="signin-username">User name</label>
+                  <input
+                    id="signin-username"
+                    name="username"
+                    autoComplete="username"
+                    required
+                    autoFocus
+                    value={username}
+                    onChange={(e) => setUsername(e.target.value)}
+                    aria-invalid={invalid}
+                    aria-describedby={invalid ? problemId : undefined}
+                  />
+                </div>
+                <div className="field">
+                  <label htmlFor="signin-password">Password</label>
+                  <input
+                    id="signin-password"
+                    name="password"
+                    type="password"
+                    autoComplete="current-password"
+                    required
+                    value={password}
+                    onChange={(e) => setPassword(e.target.value)}
+                    aria-invalid={invalid}
+                    aria-describedby={invalid ? problemId : undefined}
+                  />
+                </div>
+                <button type="submit" className="button button-primary button-wide" disabled={busy}>
+                  {busy ? 'Signing in…' : 'Sign in'}
                 </button>
-                <button type="button" className="button button-secondary" onClick={startAgain}>
-                  Start again
-                </button>
-              </div>
-            </>
-          )}
-        </form>}
+              </>
+            ) : (
+              <>
+                <p id="signin-code-help">
+                  Password accepted for <strong>{username}</strong>. Enter the 6-digit code from your authenticator app.
+                </p>
+                <div className="field">
+                  <label htmlFor="signin-code">Authenticator code</label>
+                  <input
+                    id="signin-code"
+                    ref={codeInput}
+                    name="totp"
+                    inputMode="numeric"
+                    autoComplete="one-time-code"
+                    pattern="[0-9 ]{6,8}"
+                    maxLength={8}
+                    required
+                    value={code}
+                    onChange={(e) => setCode(e.target.value)}
+                    aria-invalid={invalid}
+                    aria-describedby={invalid ? `${problemId} signin-code-help` : 'signin-code-help'}
+                  />
+                </div>
+                <div className="button-row">
+                  <button type="submit" className="button button-primary" disabled={busy}>
+                    {busy ? 'Checking…' : 'Verify code'}
+                  </button>
+                  <button type="button" className="button button-secondary" onClick={startAgain}>
+                    Start again
+                  </button>
+                </div>
+              </>
+            )}
+          </form>
+        )}
         <p className="auth-notice">This system monitors pupils&apos; computers; every look at a capture is recorded.</p>
       </main>
     </div>

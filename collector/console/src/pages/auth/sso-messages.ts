@@ -6,12 +6,14 @@ import { ssoErrorCodes, type SsoErrorCode } from '@vigil/shared/console';
 
 const MESSAGES: Readonly<Record<SsoErrorCode, string>> = {
   'sso-not-configured': 'School sign-in is not set up on this Vigil. Sign in with your Vigil user name and password.',
-  'sso-unavailable': 'School sign-in is not available right now (the identity provider could not be reached). Try again in a few minutes, or ask your Vigil administrator.',
+  'sso-unavailable':
+    'School sign-in is not available right now (the identity provider could not be reached). Try again in a few minutes, or ask your Vigil administrator.',
   'sso-state-invalid': 'That sign-in took too long or was started in another window. Try again.',
   'sso-provider-refused': 'Your school account sign-in was cancelled or refused. Try again.',
-  'sso-token-invalid': 'The answer from your school\'s identity provider could not be verified, so you were not signed in. Try again; if it keeps happening, tell your Vigil administrator.',
+  'sso-token-invalid':
+    "The answer from your school's identity provider could not be verified, so you were not signed in. Try again; if it keeps happening, tell your Vigil administrator.",
   'sso-email-unverified': 'Your school account has no confirmed e-mail address, so Vigil cannot tell which account is yours. Ask your IT team.',
-  'sso-domain-mismatch': 'That account is not from your school\'s domain. Sign in with your school account.',
+  'sso-domain-mismatch': "That account is not from your school's domain. Sign in with your school account.",
   'sso-account-unknown': 'There is no Vigil account for your school account. Ask your Vigil administrator to add you (the refusal was recorded).',
   'sso-no-role': 'Your school account is not in any group that has access to Vigil. Ask your Vigil administrator.',
   'sso-account-conflict': 'Your e-mail address belongs to a Vigil account linked to a different school account. Ask your Vigil administrator.',
@@ -37,7 +39,10 @@ export function ssoStartHref(next: string | undefined): string {
  * the admin limited passwords to administrators; then it waits behind "Administrator
  * sign-in" (break-glass: it never disappears completely).
  */
-export function passwordFormOpen(info: { readonly enabled: boolean; readonly passwordSignIn: 'everyone' | 'admins' } | undefined, adminChosen: boolean): boolean {
+export function passwordFormOpen(
+  info: { readonly enabled: boolean; readonly passwordSignIn: 'everyone' | 'admins' } | undefined,
+  adminChosen: boolean,
+): boolean {
   if (info === undefined || !info.enabled || info.passwordSignIn === 'everyone') return true;
   return adminChosen;
 }

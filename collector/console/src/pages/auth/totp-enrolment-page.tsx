@@ -49,11 +49,13 @@ export function TotpEnrolmentPage(props: TotpEnrolmentPageProps): JSX.Element {
   return (
     <div className="auth-page">
       <main id="main" className="auth-card auth-card-wide" tabIndex={-1}>
-        <p className="brand-large" aria-hidden="true">Vigil</p>
+        <p className="brand-large" aria-hidden="true">
+          Vigil
+        </p>
         <h1>Set up two-factor sign-in</h1>
         <p>
-          Hello {props.me.user.displayName}. Your role ({props.me.user.role}) can see safeguarding information, so every sign-in needs a code from an authenticator app
-          (for example Microsoft Authenticator, Google Authenticator or any TOTP app) as well as your password.
+          Hello {props.me.user.displayName}. Your role ({props.me.user.role}) can see safeguarding information, so every sign-in needs a code from an
+          authenticator app (for example Microsoft Authenticator, Google Authenticator or any TOTP app) as well as your password.
         </p>
         {enrolment.loading && enrolment.data === undefined && <Loading label="Preparing your secret…" />}
         {enrolment.error !== undefined && <ErrorBanner error={enrolment.error} onRetry={enrolment.reload} />}
@@ -72,7 +74,10 @@ export function TotpEnrolmentPage(props: TotpEnrolmentPageProps): JSX.Element {
                   <p className="secret-uri" data-testid="totp-uri">
                     {enrolment.data.uri}
                   </p>
-                  <p className="field-help">On a phone that has this page open, the link opens the authenticator app directly: <a href={enrolment.data.uri.startsWith('otpauth://') ? enrolment.data.uri : '#'}>add to authenticator</a>.</p>
+                  <p className="field-help">
+                    On a phone that has this page open, the link opens the authenticator app directly:{' '}
+                    <a href={enrolment.data.uri.startsWith('otpauth://') ? enrolment.data.uri : '#'}>add to authenticator</a>.
+                  </p>
                 </details>
               </li>
               <li>Enter the 6-digit code the app now shows.</li>
@@ -85,7 +90,16 @@ export function TotpEnrolmentPage(props: TotpEnrolmentPageProps): JSX.Element {
             <form onSubmit={(event) => void confirm(event)} className="inline-form">
               <div className="field">
                 <label htmlFor="totp-code">Authenticator code</label>
-                <input id="totp-code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]{6,8}" maxLength={8} required value={code} onChange={(e) => setCode(e.target.value)} />
+                <input
+                  id="totp-code"
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  pattern="[0-9 ]{6,8}"
+                  maxLength={8}
+                  required
+                  value={code}
+                  onChange={(e) => setCode(e.target.value)}
+                />
               </div>
               <button type="submit" className="button button-primary" disabled={busy}>
                 {busy ? 'Checking…' : 'Confirm code'}

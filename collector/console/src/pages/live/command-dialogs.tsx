@@ -28,10 +28,32 @@ export function LockDialog(props: LockDialogProps): JSX.Element {
       danger
     >
       <Field id="lock-message" label="Message on the lock screen (optional)">
-        <textarea id="lock-message" rows={3} maxLength={500} value={message} onChange={(e) => setMessage(e.target.value)} placeholder="Eyes on the board, please." />
+        <textarea
+          id="lock-message"
+          rows={3}
+          maxLength={500}
+          value={message}
+          onChange={(e) => setMessage(e.target.value)}
+          placeholder="Eyes on the board, please."
+        />
       </Field>
-      <Field id="lock-minutes" label="Unlock automatically after (minutes, optional)" className="field-narrow" help="Leave empty to keep the screens locked until you unlock them.">
-        <input id="lock-minutes" type="number" inputMode="numeric" min={1} max={480} step={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} aria-describedby="lock-minutes-help" />
+      <Field
+        id="lock-minutes"
+        label="Unlock automatically after (minutes, optional)"
+        className="field-narrow"
+        help="Leave empty to keep the screens locked until you unlock them."
+      >
+        <input
+          id="lock-minutes"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={480}
+          step={1}
+          value={minutes}
+          onChange={(e) => setMinutes(e.target.value)}
+          aria-describedby="lock-minutes-help"
+        />
       </Field>
     </FormDialog>
   );

@@ -58,7 +58,13 @@ export const DeviceTileView = memo(function DeviceTileView(props: DeviceTileProp
       </button>
       <div className="tile-body">
         <div className="tile-heading">
-          <input type="checkbox" className="tile-check" checked={props.selected} onChange={(e) => props.onSelect(device.id, e.target.checked)} aria-label={`Select ${device.hostname}`} />
+          <input
+            type="checkbox"
+            className="tile-check"
+            checked={props.selected}
+            onChange={(e) => props.onSelect(device.id, e.target.checked)}
+            aria-label={`Select ${device.hostname}`}
+          />
           <h3 id={nameId} className="tile-name" title={device.hostname}>
             {device.hostname}
           </h3>

@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessageReceiptsResponse } from '@vigil/shared/console';
-import { commandResultText, lockRoom, messageResultText, messageRoom, parseLockMinutes, targetsPhrase, unlockRoom, watchMessageReceipts } from './live-commands.ts';
+import {
+  commandResultText,
+  lockRoom,
+  messageResultText,
+  messageRoom,
+  parseLockMinutes,
+  targetsPhrase,
+  unlockRoom,
+  watchMessageReceipts,
+} from './live-commands.ts';
 
 describe('commandResultText', () => {
   it('says how many got it and how many are connected', () => {
@@ -40,21 +49,40 @@ describe('watchMessageReceipts', () => {
 
   it('asks until every delivered PC has answered, then stops', async () => {
     vi.useFakeTimers();
-    const answers: MessageReceiptsResponse['shown'][] = [[], [{ deviceId: 'a', via: 'window', at: 1 }], [{ deviceId: 'a', via: 'window', at: 1 }, { deviceId: 'b', via: 'none', at: 2 }]];
+    const answers: MessageReceiptsResponse['shown'][] = [
+      [],
+      [{ deviceId: 'a', via: 'window', at: 1 }],
+      [
+        { deviceId: 'a', via: 'window', at: 1 },
+        { deviceId: 'b', via: 'none', at: 2 },
+      ],
+    ];
     const fetch = vi.fn(async () => ({ messageId: 'm', deviceIds: ['a', 'b'], shown: answers.shift() ?? [] }));
     const updates: [number | undefined, boolean][] = [];
-    watchMessageReceipts('r1', { deviceIds: ['a', 'b'], delivered: 2, messageId: 'm' }, (r, waiting) => updates.push([r?.shown.length, waiting]), { fetch, intervalMs: 100 });
+    watchMessageReceipts('r1', { deviceIds: ['a', 'b'], delivered: 2, messageId: 'm' }, (r, waiting) => updates.push([r?.shown.length, waiting]), {
+      fetch,
+      intervalMs: 100,
+    });
     await vi.advanceTimersByTimeAsync(1_000);
     expect(fetch).toHaveBeenCalledTimes(3);
     expect(fetch).toHaveBeenCalledWith('r1', 'm');
-    expect(updates).toEqual([[undefined, true], [0, true], [1, true], [2, false]]);
+    expect(updates).toEqual([
+      [undefined, true],
+      [0, true],
+      [1, true],
+      [2, false],
+    ]);
   });
 
   it('gives up after its attempts, and does not ask when nothing was delivered', async () => {
     vi.useFakeTimers();
     const fetch = vi.fn(async () => ({ messageId: 'm', deviceIds: ['a'], shown: [] }));
     const updates: boolean[] = [];
-    watchMessageReceipts('r1', { deviceIds: ['a'], delivered: 1, messageId: 'm' }, (_r, waiting) => updates.push(waiting), { fetch, intervalMs: 100, attempts: 2 });
+    watchMessageReceipts('r1', { deviceIds: ['a'], delivered: 1, messageId: 'm' }, (_r, waiting) => updates.push(waiting), {
+      fetch,
+      intervalMs: 100,
+      attempts: 2,
+    });
     await vi.advanceTimersByTimeAsync(1_000);
     expect(fetch).toHaveBeenCalledTimes(2);
     expect(updates.at(-1)).toBe(false);

@@ -101,7 +101,12 @@ export function commandResultText(kind: Exclude<CommandKind, 'message'>, respons
   const total = response.deviceIds.length;
   const what = kind === 'lock' ? 'Lock' : 'Unlock';
   if (total === 0) return `${what} not sent: no computers matched.`;
-  const reach = response.delivered === total ? (total === 1 ? 'connected now' : 'all connected now') : `${response.delivered} connected now; the others get it when they reconnect`;
+  const reach =
+    response.delivered === total
+      ? total === 1
+        ? 'connected now'
+        : 'all connected now'
+      : `${response.delivered} connected now; the others get it when they reconnect`;
   return `${what} sent to ${computers(total)} (${reach}).`;
 }
 

@@ -179,7 +179,9 @@ describe('parsers', () => {
   });
 
   it('returns the image bytes after the header', () => {
-    const frame = parseFrame(encodeLiveFrame({ deviceId: 'pc-1', seq: 1, width: 1, height: 1, mime: 'image/png', receivedAt: 0 }, new Uint8Array([9, 8, 7])).buffer);
+    const frame = parseFrame(
+      encodeLiveFrame({ deviceId: 'pc-1', seq: 1, width: 1, height: 1, mime: 'image/png', receivedAt: 0 }, new Uint8Array([9, 8, 7])).buffer,
+    );
     expect([...(frame?.bytes ?? [])]).toEqual([9, 8, 7]);
   });
 

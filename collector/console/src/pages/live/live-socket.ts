@@ -1,4 +1,11 @@
-import { decodeLiveFrame, liveFrameHeaderSchema, liveServerMessageSchema, type LiveClientMessage, type LiveFrameHeader, type LiveServerMessage } from '@vigil/shared/console';
+import {
+  decodeLiveFrame,
+  liveFrameHeaderSchema,
+  liveServerMessageSchema,
+  type LiveClientMessage,
+  type LiveFrameHeader,
+  type LiveServerMessage,
+} from '@vigil/shared/console';
 import { ReconnectingSocket, socketUrl, type SocketLike } from '../../api/reconnecting-socket.ts';
 import type { ConnectionState } from './live-state.ts';
 

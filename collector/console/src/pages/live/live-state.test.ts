@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { initialLiveState, isLocked, liveReducer, pruneSelection, roomCounts, type LiveState } from './live-state.ts';
 import { room, tile } from './live-test-data.ts';
 
-function withSnapshot(devices = [tile({ id: 'pc-2', hostname: 'PC-2' }), tile({ id: 'pc-10', hostname: 'PC-10' }), tile({ id: 'pc-1', hostname: 'PC-1' })]): LiveState {
+function withSnapshot(
+  devices = [tile({ id: 'pc-2', hostname: 'PC-2' }), tile({ id: 'pc-10', hostname: 'PC-10' }), tile({ id: 'pc-1', hostname: 'PC-1' })],
+): LiveState {
   return liveReducer(initialLiveState('room-1'), { type: 'message', message: { type: 'room', room: room(), devices } });
 }
 
@@ -16,13 +18,19 @@ describe('liveReducer', () => {
   });
 
   it('ignores a snapshot of another room (a late answer to an earlier watch)', () => {
-    const state = liveReducer(initialLiveState('room-1'), { type: 'message', message: { type: 'room', room: room({ id: 'room-9' }), devices: [tile({ id: 'x' })] } });
+    const state = liveReducer(initialLiveState('room-1'), {
+      type: 'message',
+      message: { type: 'room', room: room({ id: 'room-9' }), devices: [tile({ id: 'x' })] },
+    });
     expect(state.room).toBeUndefined();
     expect(state.devices).toEqual([]);
   });
 
   it('applies a device change in place', () => {
-    const state = liveReducer(withSnapshot(), { type: 'message', message: { type: 'device', device: tile({ id: 'pc-2', hostname: 'PC-2', screenLocked: true, title: 'Lock screen' }) } });
+    const state = liveReducer(withSnapshot(), {
+      type: 'message',
+      message: { type: 'device', device: tile({ id: 'pc-2', hostname: 'PC-2', screenLocked: true, title: 'Lock screen' }) },
+    });
     expect(hostnames(state)).toEqual(['PC-1', 'PC-2', 'PC-10']);
     expect(state.devices[1]?.screenLocked).toBe(true);
     expect(state.devices[1]?.title).toBe('Lock screen');
@@ -34,7 +42,10 @@ describe('liveReducer', () => {
   });
 
   it('removes a device that moved to another room', () => {
-    const state = liveReducer(withSnapshot(), { type: 'message', message: { type: 'device', device: tile({ id: 'pc-2', hostname: 'PC-2', roomId: 'room-2' }) } });
+    const state = liveReducer(withSnapshot(), {
+      type: 'message',
+      message: { type: 'device', device: tile({ id: 'pc-2', hostname: 'PC-2', roomId: 'room-2' }) },
+    });
     expect(hostnames(state)).toEqual(['PC-1', 'PC-10']);
   });
 
@@ -49,7 +60,10 @@ describe('liveReducer', () => {
   });
 
   it('records an error and clears it with the next snapshot', () => {
-    const failed = liveReducer(initialLiveState('room-1'), { type: 'message', message: { type: 'error', code: 'room-forbidden', message: 'You do not have access to this room' } });
+    const failed = liveReducer(initialLiveState('room-1'), {
+      type: 'message',
+      message: { type: 'error', code: 'room-forbidden', message: 'You do not have access to this room' },
+    });
     expect(failed.problem).toEqual({ code: 'room-forbidden', message: 'You do not have access to this room' });
     const recovered = liveReducer(failed, { type: 'message', message: { type: 'room', room: room(), devices: [] } });
     expect(recovered.problem).toBeUndefined();

@@ -120,7 +120,15 @@ export function RoomPage(props: { readonly roomId: string }): JSX.Element {
           ) : (
             <div className="tile-grid" data-testid="tile-grid">
               {state.devices.map((d) => (
-                <DeviceTileView key={d.id} device={d} frames={frames} selected={selected.has(d.id)} now={d.lock?.until != null ? now : 0} onSelect={select} onOpen={open} />
+                <DeviceTileView
+                  key={d.id}
+                  device={d}
+                  frames={frames}
+                  selected={selected.has(d.id)}
+                  now={d.lock?.until != null ? now : 0}
+                  onSelect={select}
+                  onOpen={open}
+                />
               ))}
             </div>
           )}
@@ -143,15 +151,13 @@ export function RoomPage(props: { readonly roomId: string }): JSX.Element {
         <LockDialog
           targetsText={phrase(dialog.targets)}
           onClose={() => setDialog(undefined)}
-          onLock={async (message, minutes) => setStatus({ text: commandResultText('lock', await lockRoom(props.roomId, dialog.targets, message, minutes)), error: false })}
+          onLock={async (message, minutes) =>
+            setStatus({ text: commandResultText('lock', await lockRoom(props.roomId, dialog.targets, message, minutes)), error: false })
+          }
         />
       )}
       {dialog?.kind === 'message' && (
-        <MessageDialog
-          targetsText={phrase(dialog.targets)}
-          onClose={() => setDialog(undefined)}
-          onSend={(text) => sendMessage(dialog.targets, text)}
-        />
+        <MessageDialog targetsText={phrase(dialog.targets)} onClose={() => setDialog(undefined)} onSend={(text) => sendMessage(dialog.targets, text)} />
       )}
     </section>
   );

@@ -34,7 +34,9 @@ export function RoomsPage(): JSX.Element {
       <p className="lede">Choose a room to see its screens, lock them or send a message.</p>
       {rooms.error !== undefined && <ErrorBanner error={rooms.error} onRetry={rooms.reload} />}
       {rooms.loading && rooms.data === undefined && <Loading label="Loading rooms…" />}
-      {rooms.data !== undefined && rooms.data.rooms.length === 0 && <p className="empty">You have no rooms yet. Ask your Vigil administrator to assign your classroom to you.</p>}
+      {rooms.data !== undefined && rooms.data.rooms.length === 0 && (
+        <p className="empty">You have no rooms yet. Ask your Vigil administrator to assign your classroom to you.</p>
+      )}
       {groups.map((group) => (
         <div key={group.siteName} className="room-group">
           {manySites && <h2>{group.siteName}</h2>}

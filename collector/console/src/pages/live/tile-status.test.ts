@@ -21,9 +21,15 @@ describe('tileBadges', () => {
     const badge = (device: Parameters<typeof tileBadges>[0]) => tileBadges(device).find((b) => b.key === 'lock');
     expect(badge(tile({ id: 'a', screenLocked: true, lockReason: 'idle', idle: true }))).toMatchObject({ label: 'Idle lock', tone: 'idle-lock' });
     expect(badge(tile({ id: 'a', screenLocked: true, lockReason: 'os' }))).toMatchObject({ label: 'Screen locked', tone: 'idle-lock' });
-    expect(badge(tile({ id: 'a', screenLocked: true, lockReason: 'teacher', lock: teacherLock(true) }))).toMatchObject({ label: 'Locked by Ms Smith', tone: 'locked' });
+    expect(badge(tile({ id: 'a', screenLocked: true, lockReason: 'teacher', lock: teacherLock(true) }))).toMatchObject({
+      label: 'Locked by Ms Smith',
+      tone: 'locked',
+    });
     // Locked at start-up for a teacher lock the PC has not confirmed by id yet: still the teacher's.
-    expect(badge(tile({ id: 'a', screenLocked: true, lockReason: 'startup', lock: teacherLock(false) }))).toMatchObject({ label: 'Locked by Ms Smith', tone: 'locked' });
+    expect(badge(tile({ id: 'a', screenLocked: true, lockReason: 'startup', lock: teacherLock(false) }))).toMatchObject({
+      label: 'Locked by Ms Smith',
+      tone: 'locked',
+    });
     // A confirmed teacher lock wins over an idle lock that was up first.
     expect(badge(tile({ id: 'a', screenLocked: true, lockReason: 'idle', lock: teacherLock(true) }))?.label).toBe('Locked by Ms Smith');
     expect(badge(tile({ id: 'a', lock: { ...teacherLock(true), by: null } }))?.label).toBe('Locked by a teacher');

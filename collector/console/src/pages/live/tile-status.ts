@@ -45,9 +45,19 @@ export function tileBadges(device: DeviceTile): readonly Badge[] {
   const reason = device.lockReason ?? null;
   if (device.lock?.confirmed === true) badges.push(teacherLockBadge(device));
   else if (device.screenLocked && reason === 'idle') {
-    badges.push({ key: 'lock', label: 'Idle lock', tone: 'idle-lock', help: 'Nobody used this PC for a while, so it locked itself; whoever signs in again unlocks it.' });
+    badges.push({
+      key: 'lock',
+      label: 'Idle lock',
+      tone: 'idle-lock',
+      help: 'Nobody used this PC for a while, so it locked itself; whoever signs in again unlocks it.',
+    });
   } else if (device.screenLocked && reason === 'os') {
-    badges.push({ key: 'lock', label: 'Screen locked', tone: 'idle-lock', help: 'Locked on the PC itself (the operating system lock screen), not by a teacher.' });
+    badges.push({
+      key: 'lock',
+      label: 'Screen locked',
+      tone: 'idle-lock',
+      help: 'Locked on the PC itself (the operating system lock screen), not by a teacher.',
+    });
   } else if (device.screenLocked && device.lock !== null) badges.push(teacherLockBadge(device));
   else if (device.screenLocked) badges.push({ key: 'lock', label: 'Locked', tone: 'locked' });
   // Asked to lock, not confirmed yet: an offline PC locks as soon as it reconnects.
@@ -72,7 +82,9 @@ export function idleText(device: DeviceTile): string | undefined {
 /** The disk-full warning a tile shows while the agent runs degraded (its state folder refuses writes), if any. */
 export function storageWarning(device: DeviceTile): string | undefined {
   if (device.storageDegraded === null || device.storageDegraded === undefined || device.connection !== 'online') return undefined;
-  return device.storageDegraded.reason === 'ENOSPC' || device.storageDegraded.reason === 'EDQUOT' ? 'Disk full: alerts are sent straight, not stored' : 'Disk failing: alerts are sent straight, not stored';
+  return device.storageDegraded.reason === 'ENOSPC' || device.storageDegraded.reason === 'EDQUOT'
+    ? 'Disk full: alerts are sent straight, not stored'
+    : 'Disk failing: alerts are sent straight, not stored';
 }
 
 /** The keyboard warning a tile shows, if any. */

@@ -43,7 +43,10 @@ function PupilPage(props: { readonly pupilId: string }): JSX.Element {
         <dt>Status</dt>
         <dd>{pupil.status === 'left' && pupil.leftAt !== null ? `Left on ${formatDateTime(pupil.leftAt)}` : 'Current pupil'}</dd>
       </dl>
-      <h2>Alerts ({alerts.length}{truncated ? ', newest shown' : ''})</h2>
+      <h2>
+        Alerts ({alerts.length}
+        {truncated ? ', newest shown' : ''})
+      </h2>
       {alerts.length === 0 ? (
         <p>No alerts for this pupil.</p>
       ) : (

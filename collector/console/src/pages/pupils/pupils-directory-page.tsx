@@ -38,9 +38,20 @@ export function PupilsDirectoryPage(): JSX.Element {
         <h2 id="pupil-directory-heading">Directory</h2>
         <p>
           <label htmlFor="pupil-search">Search </label>
-          <input id="pupil-search" type="search" value={q} onChange={(event) => setQ(event.target.value)} placeholder="Name, UPN, group or username" data-testid="pupil-search" />{' '}
+          <input
+            id="pupil-search"
+            type="search"
+            value={q}
+            onChange={(event) => setQ(event.target.value)}
+            placeholder="Name, UPN, group or username"
+            data-testid="pupil-search"
+          />{' '}
           <label htmlFor="pupil-status">Show </label>
-          <select id="pupil-status" value={status} onChange={(event) => setStatus(event.target.value === 'left' ? 'left' : event.target.value === 'all' ? 'all' : 'active')}>
+          <select
+            id="pupil-status"
+            value={status}
+            onChange={(event) => setStatus(event.target.value === 'left' ? 'left' : event.target.value === 'all' ? 'all' : 'active')}
+          >
             <option value="active">Current pupils</option>
             <option value="left">Leavers</option>
             <option value="all">Everyone</option>
@@ -64,7 +75,9 @@ export function PupilsDirectoryPage(): JSX.Element {
             <tbody>
               {list.data.pupils.map((pupil) => (
                 <tr key={pupil.id} data-testid={`pupil-row-${pupil.misId}`}>
-                  <th scope="row">{mayOpenPupilPage(role) ? <Link to={`/pupils/${encodeURIComponent(pupil.id)}`}>{pupilName(pupil)}</Link> : pupilName(pupil)}</th>
+                  <th scope="row">
+                    {mayOpenPupilPage(role) ? <Link to={`/pupils/${encodeURIComponent(pupil.id)}`}>{pupilName(pupil)}</Link> : pupilName(pupil)}
+                  </th>
                   <td>{pupil.misId}</td>
                   <td>{pupil.yearGroup ?? '—'}</td>
                   <td>{pupil.tutorGroup ?? '—'}</td>

@@ -36,8 +36,8 @@ export function GovernorsReportPanel(props: { readonly now?: Date }): JSX.Elemen
     <div className="card report-card governors-report" data-testid="governors-report">
       <h2>Governors&rsquo; report</h2>
       <p className="field-help">
-        A termly summary for governors as PDF (with charts) or CSV: alerts by category, severity, room, year group and outcome against the previous period, time to first
-        action, screen locks and retention. No pupil is named; counts from 1 to 4 are shown as &ldquo;&lt;5&rdquo;.
+        A termly summary for governors as PDF (with charts) or CSV: alerts by category, severity, room, year group and outcome against the previous period, time
+        to first action, screen locks and retention. No pupil is named; counts from 1 to 4 are shown as &ldquo;&lt;5&rdquo;.
       </p>
       {sites.error !== undefined && <ErrorBanner error={sites.error} onRetry={sites.reload} />}
       <div className="filters filters-compact" role="group" aria-label="Governors' report period">

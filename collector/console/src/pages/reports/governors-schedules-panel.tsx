@@ -57,7 +57,10 @@ export function GovernorsSchedulesPanel(): JSX.Element {
   return (
     <div className="card report-card governors-report" data-testid="governors-schedules">
       <h2>E-mail the governors&rsquo; report</h2>
-      <p className="field-help">The PDF goes to these addresses at 06:00 UTC on the first day after each term or month, through the SMTP server set under Administration → Notifications.</p>
+      <p className="field-help">
+        The PDF goes to these addresses at 06:00 UTC on the first day after each term or month, through the SMTP server set under Administration →
+        Notifications.
+      </p>
       {schedules.error !== undefined && <ErrorBanner error={schedules.error} onRetry={schedules.reload} />}
       {failure !== undefined && (
         <p className="banner banner-error" role="alert">
@@ -107,7 +110,14 @@ export function GovernorsSchedulesPanel(): JSX.Element {
       <form className="filters filters-compact" onSubmit={create} aria-label="New governors' report schedule">
         <div className="field">
           <label htmlFor="governors-recipients">Recipients (e-mail addresses)</label>
-          <input id="governors-recipients" type="text" required value={recipients} onChange={(e) => setRecipients(e.target.value)} placeholder="chair@governors.example" />
+          <input
+            id="governors-recipients"
+            type="text"
+            required
+            value={recipients}
+            onChange={(e) => setRecipients(e.target.value)}
+            placeholder="chair@governors.example"
+          />
         </div>
         <div className="field">
           <label htmlFor="governors-frequency">When</label>

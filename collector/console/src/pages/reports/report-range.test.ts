@@ -14,7 +14,10 @@ describe('report range', () => {
   });
 
   it('asks the API for whole local days', () => {
-    expect(reportQuery({ from: '2030-03-01', to: '2030-03-01' })).toEqual({ from: new Date(2030, 2, 1).toISOString(), to: new Date(new Date(2030, 2, 2).getTime() - 1).toISOString() });
+    expect(reportQuery({ from: '2030-03-01', to: '2030-03-01' })).toEqual({
+      from: new Date(2030, 2, 1).toISOString(),
+      to: new Date(new Date(2030, 2, 2).getTime() - 1).toISOString(),
+    });
   });
 
   it('formats days', () => {

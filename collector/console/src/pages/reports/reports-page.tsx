@@ -74,10 +74,25 @@ export function ReportsPage(): JSX.Element {
             <strong>{total}</strong> {total === 1 ? 'alert' : 'alerts'} from {formatDay(range.from)} to {formatDay(range.to)}
           </p>
           <div className="report-grid">
-            <CountTable title="By category" testId="report-by-category" firstColumn="Category" rows={data.byCategory.map((row) => ({ key: row.category, label: row.label, count: row.count }))} />
-            <CountTable title="By status" testId="report-by-status" firstColumn="Status" rows={data.byStatus.map((row) => ({ key: row.status, label: alertStatusLabel(row.status), count: row.count }))} />
+            <CountTable
+              title="By category"
+              testId="report-by-category"
+              firstColumn="Category"
+              rows={data.byCategory.map((row) => ({ key: row.category, label: row.label, count: row.count }))}
+            />
+            <CountTable
+              title="By status"
+              testId="report-by-status"
+              firstColumn="Status"
+              rows={data.byStatus.map((row) => ({ key: row.status, label: alertStatusLabel(row.status), count: row.count }))}
+            />
           </div>
-          <CountTable title="By day" testId="report-by-day" firstColumn="Day" rows={data.byDay.map((row) => ({ key: row.day, label: formatDay(row.day), count: row.count }))} />
+          <CountTable
+            title="By day"
+            testId="report-by-day"
+            firstColumn="Day"
+            rows={data.byDay.map((row) => ({ key: row.day, label: formatDay(row.day), count: row.count }))}
+          />
         </div>
       )}
     </section>

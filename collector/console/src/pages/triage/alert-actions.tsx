@@ -100,7 +100,9 @@ export function AlertActions(props: AlertActionsProps): JSX.Element {
                 {user.displayName} ({user.role})
               </option>
             ))}
-            {alert.assignee !== null && !assignable.some((user) => user.id === alert.assignee?.id) && <option value={alert.assignee.id}>{alert.assignee.displayName}</option>}
+            {alert.assignee !== null && !assignable.some((user) => user.id === alert.assignee?.id) && (
+              <option value={alert.assignee.id}>{alert.assignee.displayName}</option>
+            )}
           </select>
         </div>
         <button type="submit" className="button button-secondary" disabled={props.busy || props.users === undefined}>
@@ -134,7 +136,8 @@ export function AlertActions(props: AlertActionsProps): JSX.Element {
             aria-describedby={noteProblem === undefined ? `${id}-note-help` : `${id}-note-problem`}
           />
           <p className="field-help" id={`${id}-note-help`}>
-            Notes are kept with the alert's history. Record what you checked and what you did; for a safeguarding concern, also log it in the school's safeguarding system.
+            Notes are kept with the alert's history. Record what you checked and what you did; for a safeguarding concern, also log it in the school's
+            safeguarding system.
           </p>
           {noteProblem !== undefined && (
             <p className="field-error" id={`${id}-note-problem`} role="alert">

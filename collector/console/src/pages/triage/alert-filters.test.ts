@@ -45,9 +45,7 @@ describe('alert filters in the URL', () => {
   });
 
   it('drops malformed values back to their defaults', () => {
-    const parsed = filtersFromSearch(
-      new URLSearchParams('status=bogus&category=Not_An_Id&severity=9&from=2024-02-31&to=yesterday&assignee=someone'),
-    );
+    const parsed = filtersFromSearch(new URLSearchParams('status=bogus&category=Not_An_Id&severity=9&from=2024-02-31&to=yesterday&assignee=someone'));
     expect(parsed).toEqual(DEFAULT_FILTERS);
   });
 

@@ -69,15 +69,17 @@ export function AlertTimeline(props: { readonly items: readonly TimelineItem[]; 
             {item.osUser !== null && <span className="timeline-user"> ({item.osUser})</span>}
           </li>
         ) : (
-          <li key={`alert-${item.id}`} className={item.id === props.alertId ? 'timeline-alert timeline-this' : 'timeline-alert'} aria-current={item.id === props.alertId ? 'true' : undefined}>
+          <li
+            key={`alert-${item.id}`}
+            className={item.id === props.alertId ? 'timeline-alert timeline-this' : 'timeline-alert'}
+            aria-current={item.id === props.alertId ? 'true' : undefined}
+          >
             <span className="timeline-time">
               <time dateTime={item.ts}>{formatClockTime(item.ts)}</time>
             </span>{' '}
             <strong>Alert</strong> {severityText(item.severity)} ·{' '}
             {item.id === props.alertId ? (
-              <>
-                {item.term === null ? pcValue(null, true) : `“${item.term}”`} (this alert)
-              </>
+              <>{item.term === null ? pcValue(null, true) : `“${item.term}”`} (this alert)</>
             ) : (
               <Link to={`/triage/${encodeURIComponent(item.id)}`}>{item.term === null ? pcValue(null, true) : `“${item.term}”`}</Link>
             )}{' '}

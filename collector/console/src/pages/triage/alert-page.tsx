@@ -135,7 +135,15 @@ export function AlertPage(props: { readonly alertId: string }): JSX.Element {
       </nav>
 
       <div className="page-header">
-        <h1 id="alert-heading">{data === undefined ? 'Alert' : <>Alert: {termText(data.alert)} on {data.alert.hostname}</>}</h1>
+        <h1 id="alert-heading">
+          {data === undefined ? (
+            'Alert'
+          ) : (
+            <>
+              Alert: {termText(data.alert)} on {data.alert.hostname}
+            </>
+          )}
+        </h1>
         <ShortcutsToggle enabled={shortcutsOn} onChange={setShortcutsOn} onHelp={() => setHelpOpen(true)} />
       </div>
 
@@ -198,7 +206,11 @@ export function AlertPage(props: { readonly alertId: string }): JSX.Element {
               onDismiss={() => close('dismiss')}
               onInReview={() => void run('Alert back in review.', () => triageApi.setStatus(id, 'in-review'))}
               onAlready={(status) => announce(`This alert is already ${STATUS_LABELS[status].toLowerCase()}.`)}
-              onAssign={(userId) => void run(userId === null ? 'Alert unassigned.' : userId === me.user.id ? 'Alert assigned to you.' : 'Alert assigned.', () => triageApi.assign(id, userId))}
+              onAssign={(userId) =>
+                void run(userId === null ? 'Alert unassigned.' : userId === me.user.id ? 'Alert assigned to you.' : 'Alert assigned.', () =>
+                  triageApi.assign(id, userId),
+                )
+              }
               onNote={(note) => run('Note added.', () => triageApi.addNote(id, note))}
             />
             {users.error !== undefined && <p className="field-help">The staff list is not available to your role, so only “Assign to me” works here.</p>}
@@ -247,7 +259,11 @@ export function AlertPage(props: { readonly alertId: string }): JSX.Element {
               announce('Alert resolved.');
             } else {
               apply(await triageApi.dismiss(id, options));
-              announce(options.allow === undefined ? 'Dismissed as a false positive.' : `Dismissed as a false positive; “${options.allow.trim()}” is now allow-listed.`);
+              announce(
+                options.allow === undefined
+                  ? 'Dismissed as a false positive.'
+                  : `Dismissed as a false positive; “${options.allow.trim()}” is now allow-listed.`,
+              );
             }
             timeline.reload();
           }}

@@ -44,7 +44,14 @@ export function AlertTable(props: AlertTableProps): JSX.Element {
         <thead>
           <tr>
             <th scope="col" className="col-select">
-              <input type="checkbox" checked={allSelected} onChange={props.onToggleAll} aria-label="Select all shown alerts" data-testid="select-all-alerts" disabled={props.alerts.length === 0} />
+              <input
+                type="checkbox"
+                checked={allSelected}
+                onChange={props.onToggleAll}
+                aria-label="Select all shown alerts"
+                data-testid="select-all-alerts"
+                disabled={props.alerts.length === 0}
+              />
             </th>
             <th scope="col">Severity</th>
             <th scope="col">Category</th>
@@ -88,7 +95,13 @@ export function AlertTable(props: AlertTableProps): JSX.Element {
                     {pcValue(alert.term, alert.withheld)}
                   </Link>
                   {alert.terms !== null && alert.terms.length > 1 && (
-                    <span className="more-terms" title={alert.terms.slice(1).map((entry) => entry.term).join(', ')}>
+                    <span
+                      className="more-terms"
+                      title={alert.terms
+                        .slice(1)
+                        .map((entry) => entry.term)
+                        .join(', ')}
+                    >
                       {` +${alert.terms.length - 1} more`}
                     </span>
                   )}

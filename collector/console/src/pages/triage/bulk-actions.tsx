@@ -24,7 +24,14 @@ export function BulkActions(props: {
         {props.count} selected
       </h2>
       {ACTIONS.map((item) => (
-        <button key={item.action} type="button" className="button button-secondary" disabled={props.busy} onClick={() => props.onAction(item.action)} data-testid={`bulk-${item.action}`}>
+        <button
+          key={item.action}
+          type="button"
+          className="button button-secondary"
+          disabled={props.busy}
+          onClick={() => props.onAction(item.action)}
+          data-testid={`bulk-${item.action}`}
+        >
           {item.label}
         </button>
       ))}

@@ -26,6 +26,8 @@ describe('closePlan', () => {
   });
 
   it('names what is being closed', () => {
-    expect(seriousnessText({ severity: 5, restricted: true, status: 'escalated', categoryLabel: 'Self-harm' })).toBe('severity 5 · Critical, Self-harm (restricted), escalated');
+    expect(seriousnessText({ severity: 5, restricted: true, status: 'escalated', categoryLabel: 'Self-harm' })).toBe(
+      'severity 5 · Critical, Self-harm (restricted), escalated',
+    );
   });
 });

@@ -26,7 +26,11 @@ export function isSerious(alert: Pick<AlertSummary, 'severity' | 'restricted' | 
 export function closePlan(alert: CloseFacts, role: UserRole): ClosePlan {
   const serious = isSerious(alert);
   if (alert.restricted && role !== 'dsl') {
-    return { allowed: false, serious, whyNot: 'Restricted category: only the Designated Safeguarding Lead can dismiss or resolve this alert. Escalate it to them instead.' };
+    return {
+      allowed: false,
+      serious,
+      whyNot: 'Restricted category: only the Designated Safeguarding Lead can dismiss or resolve this alert. Escalate it to them instead.',
+    };
   }
   if (alert.status === 'escalated' && role !== 'dsl' && role !== 'admin') {
     return { allowed: false, serious, whyNot: 'This alert is escalated: only the DSL or an admin can dismiss or resolve it.' };

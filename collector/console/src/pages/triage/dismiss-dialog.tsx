@@ -52,7 +52,9 @@ export function CloseDialog(props: CloseDialogProps): JSX.Element {
       onClose={props.onClose}
       check={check}
       onSubmit={() => props.onSubmit({ note, ...(mode === 'dismiss' && allowOn ? { allow } : {}) })}
-      submitLabel={serious ? `${mode === 'dismiss' ? 'Dismiss' : 'Resolve'} severity ${alert.severity} alert` : mode === 'dismiss' ? 'Dismiss alert' : 'Resolve alert'}
+      submitLabel={
+        serious ? `${mode === 'dismiss' ? 'Dismiss' : 'Resolve'} severity ${alert.severity} alert` : mode === 'dismiss' ? 'Dismiss alert' : 'Resolve alert'
+      }
       busyLabel={mode === 'dismiss' ? 'Dismissing…' : 'Resolving…'}
       danger={serious}
       noValidate

@@ -24,7 +24,8 @@ export function ExportMenu(props: { readonly alert: AlertSummary }): JSX.Element
   return (
     <div data-testid="export-menu">
       <p className="field-help">
-        For the school&apos;s safeguarding record (CPOMS, MyConcern or the paper log). Every export is recorded in the audit log and in this alert&apos;s history.
+        For the school&apos;s safeguarding record (CPOMS, MyConcern or the paper log). Every export is recorded in the audit log and in this alert&apos;s
+        history.
         {alert.restricted && ' Screenshots that may be indecent are never exported: the record holds their hash and the alert is put under legal hold.'}
       </p>
       {needsReveal ? (
@@ -81,7 +82,12 @@ export async function downloadSelection(ids: readonly string[], csrfToken: strin
 }
 
 /** "Export selected" in the queue's bulk bar (DSL only). */
-export function ExportSelectedButton(props: { readonly ids: readonly string[]; readonly csrfToken: string; readonly onDone: (message: string) => void; readonly onError: (error: unknown) => void }): JSX.Element {
+export function ExportSelectedButton(props: {
+  readonly ids: readonly string[];
+  readonly csrfToken: string;
+  readonly onDone: (message: string) => void;
+  readonly onError: (error: unknown) => void;
+}): JSX.Element {
   const [busy, setBusy] = useState(false);
   const run = async () => {
     setBusy(true);

@@ -96,7 +96,11 @@ export function useAnnouncer(): { readonly message: string; readonly announce: A
   return { message, announce, statusRef };
 }
 
-export function StatusLine(props: { readonly message: string; readonly statusRef?: RefObject<HTMLParagraphElement | null>; readonly testId?: string }): JSX.Element {
+export function StatusLine(props: {
+  readonly message: string;
+  readonly statusRef?: RefObject<HTMLParagraphElement | null>;
+  readonly testId?: string;
+}): JSX.Element {
   return (
     <p ref={props.statusRef} tabIndex={-1} className="status-line" role="status" aria-live="polite" data-testid={props.testId ?? 'status-message'}>
       {props.message}
@@ -122,7 +126,9 @@ export function CopyButton(props: { readonly text: string; readonly label: strin
       className="button button-secondary button-small"
       data-testid={props.testId}
       onClick={() => {
-        void copyText(props.text).then((ok) => props.announce(ok ? 'Copied to the clipboard.' : 'Copying is not available here: select the text and copy it by hand.'));
+        void copyText(props.text).then((ok) =>
+          props.announce(ok ? 'Copied to the clipboard.' : 'Copying is not available here: select the text and copy it by hand.'),
+        );
       }}
     >
       {props.label}

@@ -2,7 +2,17 @@ import { useEffect, useState, type FormEvent, type JSX } from 'react';
 import type { RoomSummary } from '@vigil/shared/console';
 import { navigate } from '../../router.tsx';
 import { Options } from '../../components/options.tsx';
-import { DEFAULT_FILTERS, STATUS_FILTERS, activeFilterCount, filterProblems, filtersToSearch, queueHref, type AlertFilters, type AssigneeFilter, type StatusFilter } from './alert-filters.ts';
+import {
+  DEFAULT_FILTERS,
+  STATUS_FILTERS,
+  activeFilterCount,
+  filterProblems,
+  filtersToSearch,
+  queueHref,
+  type AlertFilters,
+  type AssigneeFilter,
+  type StatusFilter,
+} from './alert-filters.ts';
 import { SEVERITY_OPTIONS } from './severity.ts';
 import type { CategoryInfo } from './triage-types.ts';
 
@@ -55,7 +65,11 @@ export function QueueFilters(props: QueueFiltersProps): JSX.Element {
           </div>
           <div className="field">
             <label htmlFor="filter-severity">Minimum severity</label>
-            <select id="filter-severity" value={draft.minSeverity ?? ''} onChange={(e) => update({ minSeverity: e.target.value === '' ? undefined : Number(e.target.value) })}>
+            <select
+              id="filter-severity"
+              value={draft.minSeverity ?? ''}
+              onChange={(e) => update({ minSeverity: e.target.value === '' ? undefined : Number(e.target.value) })}
+            >
               <option value="">Any</option>
               {SEVERITY_OPTIONS.map((option) => (
                 <option key={option.level} value={option.level}>
@@ -89,7 +103,15 @@ export function QueueFilters(props: QueueFiltersProps): JSX.Element {
           </div>
           <div className="field">
             <label htmlFor="filter-user">Computer user name</label>
-            <input id="filter-user" type="text" autoComplete="off" spellCheck={false} maxLength={256} value={draft.user} onChange={(e) => update({ user: e.target.value })} />
+            <input
+              id="filter-user"
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={256}
+              value={draft.user}
+              onChange={(e) => update({ user: e.target.value })}
+            />
           </div>
           <div className="field">
             <label htmlFor="filter-from">From (date)</label>

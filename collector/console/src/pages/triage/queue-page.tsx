@@ -212,7 +212,10 @@ export function QueuePage(props: { readonly search: string }): JSX.Element {
             const { alert, mode } = closing;
             const answer = mode === 'dismiss' ? await triageApi.dismiss(alert.id, options) : await triageApi.setStatus(alert.id, 'resolved', options.note);
             queue.replace(answer.alert);
-            const done = mode === 'resolve' ? 'resolved' : `dismissed as a false positive${options.allow === undefined ? '' : `, and “${options.allow.trim()}” allow-listed`}`;
+            const done =
+              mode === 'resolve'
+                ? 'resolved'
+                : `dismissed as a false positive${options.allow === undefined ? '' : `, and “${options.allow.trim()}” allow-listed`}`;
             announce(`${termText(alert)} on ${alert.hostname}: ${done}.`);
           }}
         />

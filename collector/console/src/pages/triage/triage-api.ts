@@ -1,12 +1,4 @@
-import type {
-  AlertDetailResponse,
-  AlertListResponse,
-  AlertQuery,
-  AlertStatus,
-  TimelineResponse,
-  UserRow,
-  RoomSummary,
-} from '@vigil/shared/console';
+import type { AlertDetailResponse, AlertListResponse, AlertQuery, AlertStatus, TimelineResponse, UserRow, RoomSummary } from '@vigil/shared/console';
 import { api } from '../../api/client.ts';
 import type { AlertActionResponse, BulkAction, BulkResponse, CategoriesResponse } from './triage-types.ts';
 
@@ -30,7 +22,8 @@ export const triageApi = {
     api.post<AlertActionResponse>(alertPath(id, '/status'), note === undefined || note.trim() === '' ? { status } : { status, note: note.trim() }),
   addNote: (id: string, note: string) => api.post<AlertActionResponse>(alertPath(id, '/notes'), { note }),
   assign: (id: string, userId: string | null) => api.post<AlertActionResponse>(alertPath(id, '/assign'), { userId }),
-  escalate: (id: string, note?: string) => api.post<AlertActionResponse>(alertPath(id, '/escalate'), note === undefined || note.trim() === '' ? {} : { note: note.trim() }),
+  escalate: (id: string, note?: string) =>
+    api.post<AlertActionResponse>(alertPath(id, '/escalate'), note === undefined || note.trim() === '' ? {} : { note: note.trim() }),
   dismiss: (id: string, options: { note?: string; allow?: string }) => {
     const body: { note?: string; allow?: string } = {};
     if (options.note !== undefined && options.note.trim() !== '') body.note = options.note.trim();

@@ -1,9 +1,4 @@
-import type {
-  alertActionResponseSchema,
-  bulkResponseSchema,
-  categoriesResponseSchema,
-  AlertStatus,
-} from '@vigil/shared/console';
+import type { alertActionResponseSchema, bulkResponseSchema, categoriesResponseSchema, AlertStatus } from '@vigil/shared/console';
 import type { z } from 'zod';
 
 // Response types the contract defines as schemas without a named type, inferred from the

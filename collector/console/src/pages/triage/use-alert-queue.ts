@@ -69,7 +69,11 @@ export function useAlertQueue(filters: AlertFilters): AlertQueue {
   // Remember the order for j/k on the alert page and its "Back to the queue" link.
   useEffect(() => {
     if (state.loading) return;
-    rememberQueue(sessionStore(), { ids: state.alerts.map((alert) => alert.id), href: queueHref(filtersRef.current), ...(state.total === undefined ? {} : { total: state.total }) });
+    rememberQueue(sessionStore(), {
+      ids: state.alerts.map((alert) => alert.id),
+      href: queueHref(filtersRef.current),
+      ...(state.total === undefined ? {} : { total: state.total }),
+    });
   }, [state.alerts, state.total, state.loading]);
 
   const loadMore = useCallback(() => {

@@ -18,7 +18,11 @@ export interface LiveQueue {
 const maxIds = 200;
 
 /** What to do with the ids a feed message names, for the rows on screen. */
-export function splitFeedIds(shown: ReadonlySet<string>, created: readonly string[], changed: readonly string[]): { changedShown: string[]; maybeNew: string[] } {
+export function splitFeedIds(
+  shown: ReadonlySet<string>,
+  created: readonly string[],
+  changed: readonly string[],
+): { changedShown: string[]; maybeNew: string[] } {
   const changedShown = changed.filter((id) => shown.has(id));
   const maybeNew = [...new Set([...created, ...changed])].filter((id) => !shown.has(id));
   return { changedShown: changedShown.slice(0, maxIds), maybeNew: maybeNew.slice(0, maxIds) };

@@ -32,7 +32,15 @@ export function useShortcuts(enabled: boolean, onAction: (action: ShortcutAction
     const listener = (event: KeyboardEvent) => {
       const target = event.target instanceof HTMLElement ? event.target : null;
       const action = shortcutFor(
-        { key: event.key, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey, isComposing: event.isComposing, defaultPrevented: event.defaultPrevented, target },
+        {
+          key: event.key,
+          ctrlKey: event.ctrlKey,
+          metaKey: event.metaKey,
+          altKey: event.altKey,
+          isComposing: event.isComposing,
+          defaultPrevented: event.defaultPrevented,
+          target,
+        },
         true,
       );
       if (action === undefined) return;

@@ -44,7 +44,16 @@ export async function startTestProvider(options: { redirectUris: readonly string
   const accounts = new Map<string, TestAccount>();
 
   const configuration: Configuration = {
-    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [...options.redirectUris], response_types: ['code'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_post' }],
+    clients: [
+      {
+        client_id: clientId,
+        client_secret: clientSecret,
+        redirect_uris: [...options.redirectUris],
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+    ],
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] },
     cookies: { keys: [randomUUID()] },
     claims: { openid: ['sub', 'hd', 'groups', 'amr'], acr: null, email: ['email', 'email_verified'], profile: ['name'] },
@@ -55,7 +64,9 @@ export async function startTestProvider(options: { redirectUris: readonly string
     pkce: { required: () => true },
     findAccount: (_ctx, sub) => {
       const account = accounts.get(sub);
-      return account === undefined ? undefined : { accountId: sub, claims: () => ({ sub, ...account, groups: account.groups === undefined ? undefined : [...account.groups] }) };
+      return account === undefined
+        ? undefined
+        : { accountId: sub, claims: () => ({ sub, ...account, groups: account.groups === undefined ? undefined : [...account.groups] }) };
     },
   };
   const provider = new Provider(issuer, configuration);
@@ -69,7 +80,11 @@ export async function startTestProvider(options: { redirectUris: readonly string
     const grant = new provider.Grant({ accountId, clientId: String(details.params['client_id']) });
     grant.addOIDCScope(String(details.params['scope']));
     const grantId = await grant.save();
-    const login = { accountId, ...(state.nextLogin.amr === undefined ? {} : { amr: state.nextLogin.amr }), ...(state.nextLogin.acr === undefined ? {} : { acr: state.nextLogin.acr }) };
+    const login = {
+      accountId,
+      ...(state.nextLogin.amr === undefined ? {} : { amr: state.nextLogin.amr }),
+      ...(state.nextLogin.acr === undefined ? {} : { acr: state.nextLogin.acr }),
+    };
     ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, { login, consent: { grantId } }, { mergeWithLastSubmission: false }));
   });
   server.on('request', provider.callback());

@@ -28,7 +28,10 @@ export interface SsoTestApp {
   close(): Promise<void>;
 }
 
-export async function buildSsoTestApp(database: TestDatabase, options: { env?: Record<string, string>; oidcFetch?: CustomFetch; provider?: TestProvider } = {}): Promise<SsoTestApp> {
+export async function buildSsoTestApp(
+  database: TestDatabase,
+  options: { env?: Record<string, string>; oidcFetch?: CustomFetch; provider?: TestProvider } = {},
+): Promise<SsoTestApp> {
   const provider = options.provider ?? (await startTestProvider({ redirectUris: [testRedirectUri] }));
   const dataDir = await mkdtemp(join(tmpdir(), 'vigil-sso-'));
   const loaded = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, PUBLIC_URL: testPublicUrl, ...options.env });
@@ -37,7 +40,11 @@ export async function buildSsoTestApp(database: TestDatabase, options: { env?: R
   const app = Fastify({ loggerInstance });
   await app.register(contextPlugin, { config: loaded.config, database: database.database });
   await app.register(errorHandlerPlugin);
-  await app.register(authPlugin, { consoleDir: join(dataDir, 'no-console'), accessRules, ...(options.oidcFetch === undefined ? {} : { oidcFetch: options.oidcFetch }) });
+  await app.register(authPlugin, {
+    consoleDir: join(dataDir, 'no-console'),
+    accessRules,
+    ...(options.oidcFetch === undefined ? {} : { oidcFetch: options.oidcFetch }),
+  });
   await app.ready();
   const admin = await signInAs(app, { role: 'admin' });
   return {
