@@ -79,16 +79,14 @@ async function seed(): Promise<void> {
       { alertId: ids[index] as string, at: new Date(at(index).getTime() + delay + 5 * minute), actorLabel: 'dsl1', kind: 'note', note: 'later' },
     ]);
   }
-  await db
-    .insert(alertEvents)
-    .values({
-      alertId: ids[10] as string,
-      at: new Date(at(10).getTime() + minute),
-      actorLabel: 'system',
-      kind: 'status',
-      fromStatus: 'new',
-      toStatus: 'dismissed',
-    });
+  await db.insert(alertEvents).values({
+    alertId: ids[10] as string,
+    at: new Date(at(10).getTime() + minute),
+    actorLabel: 'system',
+    kind: 'status',
+    fromStatus: 'new',
+    toStatus: 'dismissed',
+  });
 
   // Previous period: 6 bullying, severity 3, in ICT 2.
   for (let index = 0; index < 6; index += 1)
