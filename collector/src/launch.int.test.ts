@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from './db/free-port.ts';
-import { COLLECTOR_NODE_FLAGS } from './launch.mjs';
+import { COLLECTOR_ENV, COLLECTOR_NODE_FLAGS } from './launch.mjs';
 import { baseEnv, startNode } from './testing/collector-process.ts';
 import { createTestDatabase, type TestDatabase } from './testing/test-database.ts';
 
@@ -37,6 +37,9 @@ describe('node collector/src/launch.mjs', () => {
       const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
       expect(cmdline.slice(1, 1 + COLLECTOR_NODE_FLAGS.length)).toEqual([...COLLECTOR_NODE_FLAGS]);
       expect(cmdline.some((arg) => arg.endsWith('collector/src/launch.mjs'))).toBe(true);
+      // …and its environment (glibc's malloc arenas capped).
+      const environ = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0');
+      for (const [name, value] of Object.entries(COLLECTOR_ENV)) expect(environ).toContain(`${name}=${value}`);
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     } finally {
       collector.child.kill('SIGTERM');

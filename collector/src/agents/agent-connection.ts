@@ -45,12 +45,11 @@ function toBytes(data: RawData): Uint8Array {
 export class AgentConnection implements AgentSession {
   readonly #socket: WebSocket;
   readonly #ip: string;
-  /** What `welcome.tls` tells this agent (where and with which keys we speak TLS); undefined with TLS off. */
-  readonly #welcomeTls: WelcomeTls | undefined;
+  /** What `welcome.tls` tells this agent (where and with which keys we speak TLS); undefined with TLS off. Dropped once said. */
+  #welcomeTls: WelcomeTls | undefined;
   readonly #ctx: GatewayContext;
   readonly #bucket: TokenBucket;
   readonly #openedAt = Date.now();
-  #log: FastifyBaseLogger;
   #phase: Phase = 'hello';
   #device: IngestDevice | undefined;
   #helloTimer: NodeJS.Timeout | undefined;
@@ -69,7 +68,6 @@ export class AgentConnection implements AgentSession {
     this.#welcomeTls = welcomeTls;
     this.#ctx = ctx;
     this.#bucket = new TokenBucket(ctx.settings.messageRate);
-    this.#log = ctx.log.child({ ip });
   }
 
   get deviceId(): string {
@@ -137,7 +135,16 @@ export class AgentConnection implements AgentSession {
   /** The device is known (before welcome) so a drop mid-handshake still updates its status. */
   identify(device: IngestDevice): void {
     this.#device = device;
-    this.#log = this.#log.child({ deviceId: device.id });
+  }
+
+  /**
+   * This socket's logger (its address, and its device once known), made when something is
+   * logged rather than kept: a pino child per socket is ~400 bytes, twice over after hello,
+   * held by every idle agent (issue #15: ≤ 10 KiB per agent).
+   */
+  get #log(): FastifyBaseLogger {
+    const bound = this.#ctx.log.child({ ip: this.#ip });
+    return this.#device === undefined ? bound : bound.child({ deviceId: this.#device.id });
   }
 
   get isOpen(): boolean {
@@ -209,7 +216,9 @@ export class AgentConnection implements AgentSession {
       return;
     }
     try {
-      if (this.isOpen) await runHandshake(this, hello, this.#ip, this.#ctx, this.#welcomeTls);
+      const welcomeTls = this.#welcomeTls;
+      this.#welcomeTls = undefined;
+      if (this.isOpen) await runHandshake(this, hello, this.#ip, this.#ctx, welcomeTls);
     } catch (error) {
       this.#log.error({ err: error }, 'agent handshake failed');
       this.close(agentClose('serverError', 'server-error'));

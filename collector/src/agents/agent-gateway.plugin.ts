@@ -1,8 +1,12 @@
+import { DEFAULT_BINARY_MAX_BYTES } from '@vigil/shared';
 import type { FastifyPluginAsync } from 'fastify';
+import { WebSocketServer } from 'ws';
+import { agentRoutePrefix } from '../auth/access-rules.ts';
 import { createBlobStore } from '../evidence/disk-blob-store.ts';
 import { ScreenshotService } from '../evidence/screenshot.service.ts';
 import { IngestService } from '../ingest/ingest.service.ts';
 import { PeerFaultLog } from '../logging/peer-fault-log.ts';
+import { reportSocketError } from '../logging/socket-errors.ts';
 import { AgentConnection } from './agent-connection.ts';
 import { AgentHubRegistry } from './agent-hub.ts';
 import type { GatewayContext } from './gateway-context.ts';
@@ -59,13 +63,36 @@ const agentGatewayPlugin: FastifyPluginAsync<AgentGatewayOptions> = async (app, 
   // Sockets still saying hello are not in the hub; the sweeper and shutdown need them too.
   const connections = new Set<AgentConnection>();
 
-  // logLevel warn: no "incoming request" line per upgrade (a garbage-spraying client would
-  // flood the log with them); "agent connected" says who connected, bad frames are warned.
-  app.get('/agent/v1', { websocket: true, logLevel: 'warn' }, (socket, request) => {
-    const connection = new AgentConnection(socket, request.ip, ctx, app.agentTls?.welcome(request.hostname));
-    connections.add(connection);
-    socket.once('close', () => connections.delete(connection));
-    connection.start();
+  // The agent socket is served past Fastify's router (`claimUpgrade`, plugins/websocket.ts): with
+  // @fastify/websocket each idle agent kept its upgrade's request, reply and an error closure
+  // alive for as long as it stayed connected (~3 KiB each, issue #15). No Fastify hook ran for
+  // this route anyway (its access rule is 'agent': the hello authenticates the device), no
+  // "incoming request" line is written per upgrade, and faults of the socket itself are told
+  // like those of its frames: once per address and code, then a count a minute.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: DEFAULT_BINARY_MAX_BYTES,
+    skipUTF8Validation: true,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+  app.claimUpgrade(agentRoutePrefix, (request, socket, head) => {
+    // Until ws takes the socket over, an error on it (a reset mid-handshake) only ends it.
+    const guard = () => socket.destroy();
+    socket.on('error', guard);
+    const ip = request.socket.remoteAddress ?? '';
+    const hostname = hostnameOf(request.headers.host);
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      socket.removeListener('error', guard);
+      const connection = new AgentConnection(ws, ip, ctx, app.agentTls?.welcome(hostname));
+      connections.add(connection);
+      ws.on('error', (error) => {
+        reportSocketError(error, { ip, route: agentRoutePrefix }, badFrames, log);
+        ws.terminate();
+      });
+      ws.once('close', () => connections.delete(connection));
+      connection.start();
+    });
   });
 
   const sweeper = setInterval(
@@ -111,7 +138,15 @@ const agentGatewayPlugin: FastifyPluginAsync<AgentGatewayOptions> = async (app, 
     await ingest.drain();
     await presence.allOffline(leaving);
     await presence.close();
+    wss.close();
   });
 };
+
+/** The host a client named, without its port, as Fastify's `request.hostname` reads it ("[::1]" stays bracketed). */
+export function hostnameOf(host: string | undefined): string {
+  if (host === undefined) return '';
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  return host.split(':', 1)[0] ?? '';
+}
 
 export default agentGatewayPlugin;

@@ -1,12 +1,24 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { PeerFaultLog } from '../logging/peer-fault-log.ts';
+import { reportSocketError } from '../logging/socket-errors.ts';
 
-/** Errors that only mean the peer went away: not worth more than a debug line. */
-const peerGone = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+/** Takes an HTTP upgrade request for one path off the server (see `claimUpgrade`). */
+export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
-function errorCode(error: Error): string | undefined {
-  return 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Serves upgrades to exactly `path` (query string aside) with `handler`, past Fastify's
+     * router and @fastify/websocket: for a route that holds many idle sockets (the agent
+     * gateway), whose per-socket request, reply and error closure would otherwise stay alive
+     * as long as the socket. The handler runs no Fastify hooks: it must do its own checks.
+     * Upgrades arriving on the TLS listener come here too (it re-emits them on this server).
+     */
+    claimUpgrade(path: string, handler: UpgradeHandler): void;
+  }
 }
 
 /**
@@ -34,11 +46,26 @@ export async function registerWebsocket(app: FastifyInstance, options: { readonl
   await app.register(fastifyWebsocket, {
     options: { maxPayload: options.maxPayload, skipUTF8Validation: true },
     errorHandler(error, socket, request) {
-      const code = errorCode(error);
-      if (code?.startsWith('WS_ERR_') === true) faults.note(request.ip, code, { route: request.routeOptions.url, message: error.message });
-      else if (code !== undefined && peerGone.has(code)) request.log.debug({ err: error }, 'websocket peer went away');
-      else request.log.error({ err: error }, 'websocket handler failed');
+      reportSocketError(error, { ip: request.ip, route: request.routeOptions.url }, faults, request.log);
       socket.terminate();
     },
+  });
+
+  // Upgrades to a claimed path go to their handler; every other one to @fastify/websocket's
+  // listener (and so through Fastify's router and hooks), as before.
+  const claimed = new Map<string, UpgradeHandler>();
+  app.decorate('claimUpgrade', (path: string, handler: UpgradeHandler) => {
+    if (claimed.has(path)) throw new Error(`upgrades to ${path} are already claimed`);
+    claimed.set(path, handler);
+  });
+  const server = app.server;
+  const routed = server.listeners('upgrade') as UpgradeHandler[];
+  server.removeAllListeners('upgrade');
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = request.url ?? '';
+    const query = url.indexOf('?');
+    const handler = claimed.get(query === -1 ? url : url.slice(0, query));
+    if (handler !== undefined) return handler(request, socket, head);
+    for (const listener of routed) listener.call(server, request, socket, head);
   });
 }
