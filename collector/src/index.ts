@@ -9,6 +9,6 @@ export * as schema from './db/schema/index.ts';
 export { AppError, errorBody, type ErrorBody } from './errors/app-error.ts';
 export type { AgentFrame, AgentHub, LockPayload, LockProvider, PolicyProvider, WordlistProvider } from './agents/agent-hub.contract.ts';
 export { createLogger, moduleLogger, type Logger } from './logging/logger.ts';
-export { HealthRegistry, type HealthCheck, type HealthCheckResult, type HealthStatus } from './plugins/health-registry.ts';
+export { HealthRegistry, type HealthCheck, type HealthCheckResult, type HealthStatus } from './health/health-registry.ts';
 export { generateSecret, hashSecret, secretMatchesHash } from './security/secrets.ts';
 export { collectorVersion } from './version.ts';

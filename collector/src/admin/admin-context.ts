@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { actorOf, signedInUser, type AuthUser } from '../auth/request-user.ts';
 import type { Db } from '../db/database.ts';
-import { auditActor, type Actor } from './actor.ts';
+import { auditActor, type Actor } from '../audit/actor.ts';
 
 export type Executor = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 

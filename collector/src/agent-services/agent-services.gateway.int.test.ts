@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cliActor } from '../admin/actor.ts';
+import { cliActor } from '../audit/actor.ts';
 import { enrolAgent, seedSchool, type EnrolledAgent, type School } from '../agents/testing/agent-fixtures.ts';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config/config.ts';

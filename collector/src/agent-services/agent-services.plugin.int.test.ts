@@ -2,7 +2,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cliActor } from '../admin/actor.ts';
+import { cliActor } from '../audit/actor.ts';
 import { run as admin } from '../cli/admin.command.ts';
 import { deviceLocks, policies } from '../db/schema/index.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';

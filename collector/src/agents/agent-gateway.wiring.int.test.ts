@@ -5,7 +5,7 @@ import { makeEnvelope } from '@vigil/shared';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemActor } from '../admin/actor.ts';
+import { systemActor } from '../audit/actor.ts';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config/config.ts';
 import { alerts } from '../db/schema/index.ts';

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { auditQuerySchema, type AuditEntryRow } from '@vigil/shared/console';
 import type { FastifyPluginAsync } from 'fastify';
-import { auditActor } from '../admin/actor.ts';
+import { auditActor } from './actor.ts';
 import { actorOf } from '../auth/request-user.ts';
 import type { Db } from '../db/database.ts';
 import retentionPlugin, { type RetentionPluginOptions } from '../retention/retention.plugin.ts';

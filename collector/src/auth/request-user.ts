@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Actor } from '../admin/actor.ts';
+import type { Actor } from '../audit/actor.ts';
 import type { UserRole } from '../db/schema/index.ts';
 import { AppError } from '../errors/app-error.ts';
 
@@ -51,7 +51,7 @@ export function signedInUser(request: FastifyRequest): AuthUser {
   return request.user;
 }
 
-/** The audit actor for the request's user (`admin/actor.ts`). */
+/** The audit actor for the request's user (`audit/actor.ts`). */
 export function actorOf(request: FastifyRequest): Actor {
   const user = signedInUser(request);
   return { userId: user.id, label: user.username };

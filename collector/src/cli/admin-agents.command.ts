@@ -1,7 +1,7 @@
 // `vigil admin set-policy | show-policy | lock | unlock`: what agents are told, from the
 // server's shell. The change is stored and audited here; a running collector hears of it
 // on the database's control channel and pushes it to the connected agents at once.
-import { cliActor } from '../admin/actor.ts';
+import { cliActor } from '../audit/actor.ts';
 import { deviceIdsInRoom, resolveDeviceRefs } from '../admin/devices.repository.ts';
 import { findRoom, findSite } from '../admin/sites-rooms.repository.ts';
 import type { Db } from '../db/database.ts';

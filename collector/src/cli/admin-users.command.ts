@@ -1,6 +1,6 @@
 // `vigil admin create-user`: console accounts made from the server's shell (the first
 // admin, or when the console is unreachable).
-import { auditActor, cliActor } from '../admin/actor.ts';
+import { auditActor, cliActor } from '../audit/actor.ts';
 import { hashPassword } from '../admin/password-hash.ts';
 import { passwordPolicyProblem } from '../auth/password.ts';
 import { findRoom, findSite } from '../admin/sites-rooms.repository.ts';

@@ -1,6 +1,6 @@
 // `vigil admin <subcommand>`: operator tasks against the configured database.
 import { parseArgs } from 'node:util';
-import { auditActor, cliActor } from '../admin/actor.ts';
+import { auditActor, cliActor } from '../audit/actor.ts';
 import { listDevices } from '../admin/devices.repository.ts';
 import { createEnrolmentToken } from '../admin/enrolment-tokens.repository.ts';
 import { createRoom, createSite, defaultSite, findRoom, findSite, listRooms } from '../admin/sites-rooms.repository.ts';

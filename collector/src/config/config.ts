@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { maskUrlPassword } from './mask.ts';
 import { describeOidcEnv, readOidcEnv, type OidcEnvConfig } from './oidc-env.ts';
-import { readTlsEnv, type TlsConfig } from '../tls/tls-config.ts';
+import { readTlsEnv, type TlsConfig } from './tls-config.ts';
 
 // Where `WORDLISTS_DIR` points when unset: the repository's own `wordlists/`.
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -43,7 +43,7 @@ export interface CollectorConfig {
   readonly wordlistsDir: string;
   /** School sign-in provider from OIDC_* (wins over the console's settings); undefined: set in the console. */
   readonly oidc?: OidcEnvConfig | undefined;
-  /** HTTPS + WSS for agents (TLS, TLS_PORT, TLS_CERT_FILE …): see tls/tls-config.ts. */
+  /** HTTPS + WSS for agents (TLS, TLS_PORT, TLS_CERT_FILE …): see config/tls-config.ts. */
   readonly tls: TlsConfig;
 }
 

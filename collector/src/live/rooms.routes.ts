@@ -10,7 +10,7 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { auditActor } from '../admin/actor.ts';
+import { auditActor } from '../audit/actor.ts';
 import { connectedAmong } from '../agent-services/agent-hub-ref.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { decodeBody } from '../auth/auth.schemas.ts';

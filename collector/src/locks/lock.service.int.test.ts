@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cliActor } from '../admin/actor.ts';
+import { cliActor } from '../audit/actor.ts';
 import { seedEstate, type Estate } from '../agent-services/testing/agent-services-fixtures.ts';
 import { RecordingAgentHub } from '../agent-services/testing/recording-agent-hub.ts';
 import { auditLog, deviceLocks, users } from '../db/schema/index.ts';

@@ -1,6 +1,6 @@
 import { lockPayloadSchema, makeEnvelope } from '@vigil/shared';
 import { ulid } from 'ulid';
-import { auditActor, systemActor, type Actor } from '../admin/actor.ts';
+import { auditActor, systemActor, type Actor } from '../audit/actor.ts';
 import type { LockPayload, LockProvider } from '../agents/agent-hub.contract.ts';
 import { connectedAmong, noAgentHub, type AgentHubRef } from '../agent-services/agent-hub-ref.ts';
 import { notifyControl } from '../agent-services/control-channel.ts';

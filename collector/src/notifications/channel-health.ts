@@ -1,7 +1,7 @@
 import type { ChannelStatus } from '@vigil/shared/console';
 import type pg from 'pg';
 import type { Db } from '../db/database.ts';
-import type { HealthCheckResult } from '../plugins/health-registry.ts';
+import type { HealthCheckResult } from '../health/health-registry.ts';
 import { channelRows } from './notification-outbox.repository.ts';
 import { listWebhooks } from './notification-settings.repository.ts';
 

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { AlertFeed } from '../alert-feed/alert-feed.ts';
 import type { CollectorConfig } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
-import { HealthRegistry } from './health-registry.ts';
+import { HealthRegistry } from '../health/health-registry.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { collectorVersion } from '../version.ts';
-import type { HealthCheckResult } from './health-registry.ts';
+import type { HealthCheckResult } from '../health/health-registry.ts';
 
 const databaseTimeoutMs = 1_500;
 const startedAt = Date.now();

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import alertFeedPlugin from '../alert-feed/alert-feed.plugin.ts';
-import agentServicesPlugin from '../agent-services/agent-services.plugin.ts';
+import agentServicesPlugin from './agent-services.plugin.ts';
 import agentGatewayPlugin from '../agents/agent-gateway.plugin.ts';
 import agentHubPlugin from '../agents/agent-hub.plugin.ts';
 import adminPlugin from '../admin/admin.plugin.ts';

@@ -1,7 +1,7 @@
 import { defaultPolicy } from '@vigil/shared';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cliActor } from '../admin/actor.ts';
+import { cliActor } from '../audit/actor.ts';
 import { seedEstate, type Estate } from '../agent-services/testing/agent-services-fixtures.ts';
 import { auditLog, policies } from '../db/schema/index.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';

@@ -1,5 +1,5 @@
 import { makeEnvelope, type Policy } from '@vigil/shared';
-import { auditActor, type Actor } from '../admin/actor.ts';
+import { auditActor, type Actor } from '../audit/actor.ts';
 import type { PolicyProvider } from '../agents/agent-hub.contract.ts';
 import { connectedAmong, noAgentHub, type AgentHubRef } from '../agent-services/agent-hub-ref.ts';
 import { notifyControl } from '../agent-services/control-channel.ts';

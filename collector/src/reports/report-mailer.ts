@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import { auditActor, type Actor } from '../admin/actor.ts';
+import { auditActor, type Actor } from '../audit/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import type { Db } from '../db/database.ts';
 import type { ReportScheduleRow } from '../db/schema/index.ts';

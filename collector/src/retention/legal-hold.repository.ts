@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { auditActor, type Actor } from '../admin/actor.ts';
+import { auditActor, type Actor } from '../audit/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import type { Db } from '../db/database.ts';
 import { alerts, screenshots } from '../db/schema/index.ts';

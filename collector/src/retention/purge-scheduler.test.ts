@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Actor } from '../admin/actor.ts';
+import type { Actor } from '../audit/actor.ts';
 import { testLogger } from '../testing/test-database.ts';
 import { PurgeScheduler } from './purge-scheduler.ts';
 import type { PurgeOutcome, PurgeTrigger } from './retention-purge.service.ts';

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import { systemActor } from '../admin/actor.ts';
+import { systemActor } from '../audit/actor.ts';
 import type { RetentionPurge } from './retention-purge.service.ts';
 
 export interface PurgeSchedulerOptions {

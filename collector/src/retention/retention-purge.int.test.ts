@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { desc, eq, inArray } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemActor } from '../admin/actor.ts';
+import { systemActor } from '../audit/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { ensureMonthlyPartitions } from '../db/partitions.ts';
 import { activitySpans, alertEvents, alerts, auditLog, idleLockEvents, retentionSettings, screenshots, sessions, users } from '../db/schema/index.ts';

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import { auditActor, type Actor } from '../admin/actor.ts';
+import { auditActor, type Actor } from '../audit/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { sessionIdleMs } from '../auth/session.repository.ts';
 import type { Database } from '../db/database.ts';

@@ -1,14 +1,14 @@
 import { setRetentionRequestSchema, type retentionResponseSchema } from '@vigil/shared/console';
 import type { FastifyPluginAsync } from 'fastify';
 import type { z } from 'zod';
-import { auditActor } from '../admin/actor.ts';
+import { auditActor } from '../audit/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { decodeBody } from '../auth/auth.schemas.ts';
 import { actorOf, signedInUser } from '../auth/request-user.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors/app-error.ts';
 import { createBlobStore } from '../evidence/disk-blob-store.ts';
-import type { HealthCheckResult } from '../plugins/health-registry.ts';
+import type { HealthCheckResult } from '../health/health-registry.ts';
 import { setAlertLegalHold } from './legal-hold.repository.ts';
 import { PurgeScheduler } from './purge-scheduler.ts';
 import { defaultPurgeIntervalMs, defaultPurgeStartDelayMs } from './retention-defaults.ts';

@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import type { CollectorConfig } from '../config/config.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { TlsOn } from './tls-config.ts';
+import type { TlsOn } from '../config/tls-config.ts';
 import { TlsSetupError, errorText } from './tls-error.ts';
 import { spkiPin } from './tls-pin.ts';
 import { loadSelfIssued, tlsFiles } from './tls-store.ts';

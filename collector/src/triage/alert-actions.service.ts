@@ -2,7 +2,7 @@ import type { WordlistPayload } from '@vigil/shared';
 import type { BulkRequest } from '@vigil/shared/console';
 import { mergeWordlist } from '@vigil/shared/wordlist';
 import { eq, sql } from 'drizzle-orm';
-import { auditActor, type Actor } from '../admin/actor.ts';
+import { auditActor, type Actor } from '../audit/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuthUser } from '../auth/request-user.ts';
 import type { Db } from '../db/database.ts';

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { notifyControl } from '../agent-services/control-channel.ts';
-import { auditActor, type Actor } from '../admin/actor.ts';
+import { auditActor, type Actor } from '../audit/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { allowlistEntries } from '../db/schema/index.ts';
 import type { Executor } from './alerts.repository.ts';

@@ -2,7 +2,7 @@ import { wordlistPayloadSchema, type WordlistPayload } from '@vigil/shared';
 import { formatWordlistError } from '@vigil/shared/wordlist';
 import type { WordlistProvider } from '../agents/agent-hub.contract.ts';
 import type { Db } from '../db/database.ts';
-import type { HealthCheckResult } from '../plugins/health-registry.ts';
+import type { HealthCheckResult } from '../health/health-registry.ts';
 import { enabledCustomEntries, type CustomEntries } from './custom-entries.repository.ts';
 import { compileWordlist, emptyWordlist } from './wordlist-compile.ts';
 import { loadWordlists } from './wordlist-files.ts';

@@ -11,7 +11,7 @@ import healthPlugin from '../../plugins/health.plugin.ts';
 import { hashSecret } from '../../security/secrets.ts';
 import type { TestDatabase } from '../../testing/test-database.ts';
 import { testLogger } from '../../testing/test-database.ts';
-import agentServicesPlugin from '../agent-services.plugin.ts';
+import agentServicesPlugin from '../../plugins/agent-services.plugin.ts';
 
 export const termsHeader = 'term\tcategory\tseverity\tmatch\n';
 

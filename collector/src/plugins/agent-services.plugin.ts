@@ -4,8 +4,8 @@ import fp from 'fastify-plugin';
 import { LockService } from '../locks/lock.service.ts';
 import { PolicyService } from '../policies/policy.service.ts';
 import { WordlistService } from '../wordlists/wordlist.service.ts';
-import type { AgentHubRef } from './agent-hub-ref.ts';
-import { ControlListener, type ControlEvent } from './control-channel.ts';
+import type { AgentHubRef } from '../agent-services/agent-hub-ref.ts';
+import { ControlListener, type ControlEvent } from '../agent-services/control-channel.ts';
 
 export interface AgentServices {
   readonly wordlists: WordlistService;
