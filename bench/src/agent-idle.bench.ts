@@ -229,6 +229,12 @@ async function measureTree(setup: Setup, system: BenchSystem, x: Xvfb, execPath:
         return { processes, total: treeTotal(processes), resident: await residentUnionMiB(processes.map((p) => p.pid)) };
       };
       await delay(warmupSeconds * 1_000); // start-up work (word-list compile, first heartbeat, lazy loads) is not idle cost
+      // A system service whose session helper is not running would measure small and wrong: say so instead.
+      if (setup.args.includes('--system') && !(await read()).processes.some((p) => p.cmd.includes('session-helper'))) {
+        const why = `${setup.title}: NOT MEASURED — no session helper in the tree after ${warmupSeconds} s (can ${setup.osUser ?? 'its user'} read ${repoRoot}?)`;
+        console.log(why);
+        return why;
+      }
 
       // Phase 1: idle rounds.
       const cpu0 = treeCpu((await read()).processes);
