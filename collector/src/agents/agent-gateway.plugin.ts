@@ -13,7 +13,7 @@ import type { GatewayContext } from './gateway-context.ts';
 import { gatewaySettings, sweepInterval, type AgentGatewayOptions } from './gateway-options.ts';
 import { HandshakeGate } from './handshake-gate.ts';
 import { PresenceService } from './presence.service.ts';
-import { recordMessageShown } from '../live/message-receipts.ts';
+import { recordMessageShown } from './message-receipts.ts';
 
 export type { AgentGatewayOptions } from './gateway-options.ts';
 

@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { pupils } from '../db/schema/index.ts';
-import { pupilsFor } from '../pupils/pupil-match.ts';
+import { pupilsFor } from '../triage/pupil-match.ts';
 import type { ExportPupil } from './incident-facts.ts';
 
 /**

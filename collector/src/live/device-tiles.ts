@@ -2,7 +2,7 @@ import type { DeviceTile, RoomSummary } from '@vigil/shared/console';
 import type pg from 'pg';
 import type { LockPayload } from '../agents/agent-hub.contract.ts';
 import type { Db } from '../db/database.ts';
-import { pupilsForDevices } from '../pupils/pupil-match.ts';
+import { pupilsForDevices } from '../triage/pupil-match.ts';
 import type { DeviceStateStore, LiveDeviceState } from './device-state.ts';
 import { deviceRows, latestActivity, roomDeviceRows, roomSummary, type DeviceTileRow, type LatestActivity } from './rooms.repository.ts';
 

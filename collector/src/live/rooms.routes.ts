@@ -21,7 +21,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { LockResult } from '../locks/lock.service.ts';
 import type { DeviceTiles } from './device-tiles.ts';
 import type { LiveHub } from './live-hub.ts';
-import { messageReceipts, messageTargets } from './message-receipts.ts';
+import { messageReceipts, messageTargets } from '../agents/message-receipts.ts';
 import { roomDeviceIds, roomSummaries } from './rooms.repository.ts';
 
 export interface RoomRoutesDeps {

@@ -2,7 +2,7 @@ import type { PupilRow, UnmatchedUsernamesResponse } from '@vigil/shared/console
 import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { alerts, pupilAccounts, pupils } from '../db/schema/index.ts';
-import { pupilMatchSql } from './pupil-match.ts';
+import { pupilMatchSql } from '../triage/pupil-match.ts';
 
 // Reading the directory: the list with search, one pupil, the alert filter of a pupil's
 // page and the user names nobody in the directory owns.

@@ -13,7 +13,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, devices, pupilAccounts, pupilImportRuns, pupils } from '../db/schema/index.ts';
 import { buildTriageTestApp, call, insertAlert, insertSpan, staff, type TriageTestApp } from '../triage/testing/triage-fixtures.ts';
-import { pupilFor, pupilsForAlerts } from './pupil-match.ts';
+import { pupilFor, pupilsForAlerts } from '../triage/pupil-match.ts';
 import { deleteLeaversBefore } from './pupils.repository.ts';
 
 // The pupil directory against real PostgreSQL through the whole app: preview, import,

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { alertEvents, alerts, devices, rooms, users } from '../db/schema/index.ts';
-import { pupilMatchSql } from '../pupils/pupil-match.ts';
+import { pupilMatchSql } from './pupil-match.ts';
 import { alertScopeCondition, type AlertScope } from './alert-scope.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
